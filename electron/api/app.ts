@@ -1,0 +1,101 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Wallet } from '../core/wallet';
+import { installAgentAuth, installOwnerAuth } from './auth';
+import type { RouteContext } from './context';
+import { installErrorHandling } from './errors';
+import { installLocalhostGuards } from './security';
+import { accountRoutes } from './routes/agent/account';
+import { spendRoutes } from './routes/agent/spend';
+import { ownerAgentRoutes } from './routes/owner/agents';
+import { ownerFundingRoutes } from './routes/owner/funding';
+import { ownerLedgerRoutes } from './routes/owner/ledger';
+
+export interface AppOptions {
+  wallet: Wallet;
+  /** The owner's secret: opens /admin routes. Never a spending key. */
+  ownerToken: string;
+  /** The port clients must name in `Host`; by default the one the server listens on. */
+  port?: number;
+  logger?: boolean;
+}
+
+/** Bodies larger than this are refused (413) before they are parsed. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Builds the HTTP app (agent API, owner API, OpenAPI document) without listening: tests
+ * use it through `inject()` or a real port, server.ts is the one place that listens.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Clients are local; a stalled one should not hold a socket for long.
+    connectionTimeout: 120_000,
+    requestTimeout: 120_000,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // JSON only: a form post or a text/plain "simple request" from a web page is refused.
+  // An empty JSON body means "no body" (curl -X POST with the header and nothing else);
+  // prototype-poisoning keys are an error, as in Fastify's own parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, {});
+    return parseJson(request, text, done);
+  });
+
+  const port = () => {
+    if (options.port !== undefined) return options.port;
+    const address = app.server.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  };
+  const context: RouteContext = {
+    wallet: options.wallet,
+    baseUrl: () => `http://127.0.0.1:${port() ?? 8402}`,
+  };
+
+  // A POST with no body at all is an empty object: routes whose fields are all optional
+  // (the faucet, issuing a key) need nothing, and the others say which fields are missing.
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = {};
+  });
+  installErrorHandling(app);
+  installLocalhostGuards(app, port);
+  installAgentAuth(app, options.wallet);
+  installOwnerAuth(app, options.ownerToken);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Purser agent API',
+        version: '1',
+        description:
+          'The localhost spend API of Purser. Authenticate with "Authorization: Bearer psk_…". Amounts are integer cents (and micro-dollars where noted).',
+      },
+      components: { securitySchemes: { spendingKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ spendingKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  spendRoutes(app, context);
+  accountRoutes(app, context);
+  ownerAgentRoutes(app, context);
+  ownerFundingRoutes(app, context);
+  ownerLedgerRoutes(app, context);
+
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.ready();
+  return app;
+}

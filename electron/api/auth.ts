@@ -1,0 +1,62 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Scope } from '../../shared/domain';
+import { PurserError } from '../core/errors';
+import { hashKey, requireScope, type KeyAuth } from '../core/keys/keys';
+import type { Wallet } from '../core/wallet';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on agent routes once the spending key has been checked. */
+    agentAuth: KeyAuth | null;
+  }
+  interface FastifyContextConfig {
+    /** The scope an agent route needs; routes without one are public (the OpenAPI document). */
+    scope?: Scope;
+    /** Owner routes: only the owner's secret opens them. */
+    owner?: boolean;
+  }
+}
+
+export function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * SPEC §2 step 1, before the body is even parsed: an unknown or revoked key learns nothing
+ * about whether its body would have been valid.
+ */
+export function installAgentAuth(app: FastifyInstance, wallet: Wallet): void {
+  app.decorateRequest('agentAuth', null);
+  app.addHook('onRequest', async (request) => {
+    const scope = request.routeOptions.config.scope;
+    if (!scope) return;
+    const auth = wallet.deps.keys.authenticate(bearer(request), wallet.deps.clock.now());
+    requireScope(auth, scope);
+    request.agentAuth = auth;
+  });
+}
+
+export function agentAuthOf(request: FastifyRequest): KeyAuth {
+  if (!request.agentAuth) throw new Error('agent route without agent auth');
+  return request.agentAuth;
+}
+
+/**
+ * Owner routes accept only the owner's secret, compared in constant time. A spending key
+ * never opens them, whatever its scopes: an agent cannot approve its own request or raise
+ * its own limit.
+ */
+export function installOwnerAuth(app: FastifyInstance, ownerSecret: string): void {
+  const expected = hashKey(ownerSecret);
+  app.addHook('onRequest', async (request) => {
+    if (!request.routeOptions.config.owner) return;
+    const given = bearer(request);
+    if (!given || !timingSafeEqual(hashKey(given), expected)) {
+      throw new PurserError('invalid_api_key', 'Owner routes need the owner token; spending keys are not accepted here.');
+    }
+  });
+}

@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_STATUS, type ErrorCode, type ErrorDetails, type ErrorEnvelope } from '../../shared/errors';
+import { PurserError } from '../core/errors';
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details: ErrorDetails = {}, status?: number) {
+  const body: ErrorEnvelope = { error: { code, message, details } };
+  if (code === 'rate_limited') {
+    const retry = details.retry_after_seconds;
+    reply.header('Retry-After', String(typeof retry === 'number' ? retry : 1));
+  }
+  return reply.code(status ?? ERROR_STATUS[code]).type('application/json; charset=utf-8').send(body);
+}
+
+interface Issue {
+  path?: readonly PropertyKey[];
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: readonly PropertyKey[]; message?: string } };
+}
+
+/** A validation issue as `field: message`, or just the message for the whole body. */
+function describeIssue(issue: Issue, part: string | undefined): { field: string; message: string } {
+  const inner = issue.params?.issue;
+  const path = inner?.path ?? issue.path ?? [];
+  const field = path.length > 0 ? path.map(String).join('.') : (issue.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '');
+  const message = inner?.message ?? issue.message ?? 'is invalid';
+  return { field: field || (part ?? 'body'), message };
+}
+
+/**
+ * Every error leaves in the SPEC §4 envelope. Errors the wallet meant to raise keep their
+ * code; Fastify's own 4xx (bad JSON, wrong content type, body too large) become
+ * `invalid_request`; anything else is a bug, logged here and shown as `internal_error`
+ * with no internals.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | PurserError | Error, request, reply) => {
+    if (error instanceof PurserError) {
+      return sendError(reply, error.code, error.message, error.details, error.status);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const part = (error as { validationContext?: string }).validationContext;
+      const issues = (error.validation as unknown as Issue[]).map((i) => describeIssue(i, part));
+      const first = issues[0];
+      const message = first ? `Invalid ${part ?? 'request'}: ${first.field} ${first.message}` : 'Invalid request';
+      return sendError(reply, 'invalid_request', message, { issues });
+    }
+    const status = (error as FastifyError).statusCode;
+    if (status === 413 || (error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, 'invalid_request', 'Request body too large.', { limit_bytes: app.initialConfig.bodyLimit }, 413);
+    }
+    if (status === 415 || (error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, 'invalid_request', 'Send bodies as JSON with "Content-Type: application/json".');
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendError(reply, 'invalid_request', publicMessage(error as FastifyError));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, 'internal_error', 'Purser hit an unexpected error. Retry with the same idempotency key.');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`),
+  );
+}
+
+/** Fastify's client-error messages are safe to show but read better without their codes. */
+function publicMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is not valid JSON.';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'Content-Length does not match the body.';
+    default:
+      return error.code === undefined || error.code.startsWith('FST_') ? 'The request could not be read.' : error.message;
+  }
+}

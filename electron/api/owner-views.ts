@@ -1,0 +1,124 @@
+/** Domain records → the owner API's JSON (shared/schemas/owner-api.ts). */
+import type { AgentView, LedgerEntryView } from '../../shared/schemas/owner-api';
+import { microsToCentsCeil, microsToCentsFloor } from '../../shared/money';
+import { toIso } from '../core/clock';
+import type { Agent } from '../core/agents/agents';
+import type { FundingSource } from '../core/funding/funding';
+import type { ApiKey } from '../core/keys/keys';
+import type { LedgerRow } from '../core/ledger/ledger';
+import { policyToInput, type Policy } from '../core/policy/policy';
+import type { BudgetSnapshot } from '../core/spend/limits';
+import type { SpendRecord } from '../core/spend/spend-repository';
+import type { Settings } from '../core/settings/settings';
+
+export function ownerBudgetView(b: BudgetSnapshot) {
+  return {
+    period: b.period,
+    window_kind: b.windowKind,
+    budget_cents: microsToCentsFloor(b.budget),
+    spent_cents: microsToCentsCeil(b.spent),
+    remaining_cents: microsToCentsFloor(b.remaining),
+    spent_micros: b.spent.toString(),
+    over_budget: b.overBudget,
+    window_start: toIso(b.window.start),
+    window_end: b.window.end === null ? null : toIso(b.window.end),
+  };
+}
+
+export function agentView(agent: Agent, policy: Policy, budget: BudgetSnapshot): AgentView {
+  return {
+    id: agent.id,
+    name: agent.name,
+    mode: agent.mode,
+    status: agent.status,
+    funding_source_id: agent.fundingSourceId,
+    policy_version: policy.version,
+    policy: policyToInput(policy),
+    budget: ownerBudgetView(budget),
+    created_at: toIso(agent.createdAt),
+    updated_at: toIso(agent.updatedAt),
+  };
+}
+
+export function keyView(key: ApiKey) {
+  return {
+    id: key.id,
+    agent_id: key.agentId,
+    mode: key.mode,
+    prefix: key.prefix,
+    last4: key.last4,
+    scopes: key.scopes,
+    label: key.label,
+    created_at: toIso(key.createdAt),
+    expires_at: key.expiresAt === null ? null : toIso(key.expiresAt),
+    revoked_at: key.revokedAt === null ? null : toIso(key.revokedAt),
+  };
+}
+
+export function ownerFundingView(s: FundingSource) {
+  return {
+    id: s.id,
+    kind: s.kind,
+    mode: s.mode,
+    name: s.name,
+    is_default: s.isDefault,
+    balance_cents: microsToCentsFloor(s.balance),
+    balance_micros: s.balance.toString(),
+    limit_cents: s.limit ? microsToCentsFloor(s.limit.amount) : null,
+    limit_period: s.limit?.period ?? null,
+    limit_window: s.limit?.window ?? null,
+  };
+}
+
+export function settingsView(s: Settings) {
+  return {
+    time_zone: s.timeZone,
+    frozen: s.frozen,
+    pending_expiry_hours: s.pendingExpiryHours,
+    global_cap: s.globalCap && {
+      amount_cents: microsToCentsFloor(s.globalCap.amount),
+      period: s.globalCap.period,
+      window: s.globalCap.window,
+    },
+  };
+}
+
+export function ledgerEntryView(row: LedgerRow): LedgerEntryView {
+  return {
+    seq: row.seq,
+    ts: toIso(row.ts),
+    type: row.type,
+    actor: row.actor,
+    mode: row.mode,
+    agent_id: row.agentId,
+    object_id: row.objectId,
+    amount_micros: row.amount === null ? null : row.amount.toString(),
+    counted_micros: row.counted.toString(),
+    status: row.status,
+    merchant: row.merchant,
+    rail: row.rail,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    prev_hash: row.prevHash.toString('hex'),
+    hash: row.hash.toString('hex'),
+  };
+}
+
+export function ownerSpendView(r: SpendRecord, agentName: string) {
+  return {
+    id: r.id,
+    agent_id: r.agentId,
+    agent_name: agentName,
+    status: r.status,
+    decision_reason: r.decisionReason,
+    decision_rule: r.decisionRule,
+    amount_cents: microsToCentsCeil(r.amount),
+    amount_micros: r.amount.toString(),
+    merchant_name: r.merchantName,
+    reason: r.reason,
+    category: r.category,
+    created_at: toIso(r.createdAt),
+    decided_at: r.decidedAt === null ? null : toIso(r.decidedAt),
+    expires_at: r.expiresAt === null ? null : toIso(r.expiresAt),
+    policy_version: r.policyVersion,
+  };
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PurserError } from '../core/errors';
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * Localhost hardening (SPEC §8). The server binds loopback only, but a web page in the
+ * owner's browser can still reach it; these checks make sure such a page gets nothing:
+ *
+ * - `Host` must be a loopback name with our port, so a DNS-rebinding page (whose Host is
+ *   its own domain) is refused;
+ * - a browser request whose `Origin` is not this server is refused, and no CORS header is
+ *   ever sent, so a foreign page cannot read any response;
+ * - `Sec-Fetch-Site: cross-site|same-site` is refused as well, for browsers that omit
+ *   Origin on some requests;
+ * - bodies must be JSON (enforced by the content-type parsers in app.ts), which a form or
+ *   a "simple" cross-origin request cannot send without a preflight we never grant.
+ */
+export function installLocalhostGuards(app: FastifyInstance, port: () => number | undefined): void {
+  app.addHook('onRequest', async (request) => {
+    const expectedPort = port();
+    const host = request.headers.host;
+    if (!host || !isAllowedHost(host, expectedPort)) {
+      throw new PurserError('invalid_request', 'Host not allowed: Purser answers only on a loopback address.', {}, 403);
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(origin, expectedPort)) {
+      throw new PurserError('invalid_request', 'Cross-origin requests are not allowed.', {}, 403);
+    }
+    const site = request.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') {
+      throw new PurserError('invalid_request', 'Cross-site requests are not allowed.', {}, 403);
+    }
+  });
+  // CORS preflights get a plain refusal with no Access-Control-* headers.
+  app.options('*', async (request: FastifyRequest) => {
+    throw new PurserError('invalid_request', `Cross-origin requests are not allowed (${request.method}).`, {}, 403);
+  });
+}
+
+export function isAllowedHost(host: string, port: number | undefined): boolean {
+  const lower = host.toLowerCase();
+  return LOOPBACK_NAMES.some((name) => (port === undefined ? lower.startsWith(`${name}:`) || lower === name : lower === `${name}:${port}`));
+}
+
+export function isAllowedOrigin(origin: string, port: number | undefined): boolean {
+  if (port === undefined) return false;
+  return LOOPBACK_NAMES.some((name) => origin.toLowerCase() === `http://${name}:${port}`);
+}

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../core/clock';
+import { randomBase62 } from '../core/ids';
+import { OWNER_TOKEN_FILE, SERVER_FILE, ensurePrivateDir, writePrivateFile } from '../core/paths';
+import { Wallet, type WalletOptions } from '../core/wallet';
+import { buildApp } from './app';
+
+export const DEFAULT_PORT = 8402;
+const LOOPBACK = '127.0.0.1';
+
+export interface ServerInfo {
+  url: string;
+  port: number;
+  pid: number;
+}
+
+export interface StartOptions {
+  home: string;
+  /** 0 picks a free port. */
+  port?: number;
+  clock?: Clock;
+  logger?: boolean;
+  committer?: WalletOptions['committer'];
+  /** Headless mode keeps the owner token on disk for the CLI; the desktop app passes its own. */
+  ownerToken?: string;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  wallet: Wallet;
+  info: ServerInfo;
+  ownerToken: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The one place that listens. Binds 127.0.0.1 only, writes `server.json` (url, port, pid;
+ * 0600) so the CLI can find the server, and undoes all of it on close.
+ */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  ensurePrivateDir(options.home);
+  refuseSecondInstance(options.home);
+  const ownerToken = options.ownerToken ?? loadOrCreateOwnerToken(options.home);
+  const wallet = new Wallet({ home: options.home, clock: options.clock, committer: options.committer });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ wallet, ownerToken, logger: options.logger });
+    await app.listen({ host: LOOPBACK, port: options.port ?? DEFAULT_PORT });
+  } catch (error) {
+    await wallet.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = address && typeof address === 'object' ? address.port : (options.port ?? DEFAULT_PORT);
+  const info: ServerInfo = { url: `http://${LOOPBACK}:${port}`, port, pid: process.pid };
+  const serverFile = join(options.home, SERVER_FILE);
+  writePrivateFile(serverFile, `${JSON.stringify(info, null, 2)}\n`);
+  wallet.startSweeper();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await wallet.close();
+      if (readServerInfo(options.home)?.pid === process.pid) rmSync(serverFile, { force: true });
+    })());
+  return { app, wallet, info, ownerToken, close };
+}
+
+export function readServerInfo(home: string): ServerInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(join(home, SERVER_FILE), 'utf8')) as ServerInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Two servers on one database would each keep their own rate limits and waiters. */
+function refuseSecondInstance(home: string): void {
+  const info = readServerInfo(home);
+  if (info && info.pid !== process.pid && processAlive(info.pid)) {
+    throw new Error(`Purser is already running for ${home} (pid ${info.pid}, ${info.url}).`);
+  }
+}
+
+/** The owner token for headless mode: created once, 0600, reused across restarts. */
+export function loadOrCreateOwnerToken(home: string): string {
+  const file = join(home, OWNER_TOKEN_FILE);
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim();
+    if (/^pot_[0-9A-Za-z]{40}$/.test(token)) return token;
+  }
+  const token = `pot_${randomBase62(40)}`;
+  writePrivateFile(file, `${token}\n`);
+  return token;
+}
+
+export function readOwnerToken(home: string): string | undefined {
+  try {
+    return readFileSync(join(home, OWNER_TOKEN_FILE), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { agentsCommand, freezeCommands, fundingCommand, keysCommand, ledgerCommand, settingsCommand } from './cli/owner-commands';
+import { CliError } from './cli/owner-client';
+import { serveCommand } from './cli/serve';
+
+/** The `purser` command: the headless server and the owner's commands. */
+export function buildProgram(): Command {
+  const program = new Command('purser')
+    .description('Purser: the local wallet that governs what AI agents spend')
+    .option('--home <dir>', 'data folder (env PURSER_HOME; default: the app-data folder for Purser)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError();
+  program.addCommand(serveCommand());
+  program.addCommand(agentsCommand());
+  program.addCommand(keysCommand());
+  program.addCommand(fundingCommand());
+  program.addCommand(settingsCommand());
+  program.addCommand(ledgerCommand());
+  for (const command of freezeCommands()) program.addCommand(command);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`purser: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`purser: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,60 @@
+import { defaultHome } from '../core/paths';
+import { readOwnerToken, readServerInfo } from '../api/server';
+import type { ErrorEnvelope } from '../../shared/errors';
+
+/** A failure the CLI reports in one line and a non-zero exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    readonly envelope?: ErrorEnvelope,
+  ) {
+    super(message);
+  }
+}
+
+export interface OwnerClient {
+  url: string;
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  raw(method: string, path: string): Promise<Response>;
+}
+
+/**
+ * Finds the running server through the data folder (server.json and the owner token) and
+ * talks to its owner API.
+ */
+export function ownerClient(home: string | undefined): OwnerClient {
+  const dir = home ?? defaultHome();
+  const info = readServerInfo(dir);
+  const token = readOwnerToken(dir);
+  if (!info || !token) {
+    throw new CliError(`Purser is not running for ${dir}. Start it with \`purser serve\` (or pass --home).`);
+  }
+  const raw = async (method: string, path: string, body?: unknown) => {
+    try {
+      return await fetch(`${info.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new CliError(`Cannot reach Purser at ${info.url} (from ${dir}/server.json). Is \`purser serve\` still running?`);
+    }
+  };
+  return {
+    url: info.url,
+    raw: (method, path) => raw(method, path),
+    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await raw(method, path, body);
+      const payload = (await response.json().catch(() => undefined)) as unknown;
+      if (!response.ok) {
+        const envelope = payload as ErrorEnvelope | undefined;
+        throw new CliError(envelope?.error ? `${envelope.error.code}: ${envelope.error.message}` : `HTTP ${response.status}`, 1, envelope);
+      }
+      return payload as T;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { defaultHome } from '../core/paths';
+import { DEFAULT_PORT, startServer } from '../api/server';
+import { wholeNumber } from './output';
+
+/**
+ * `purser serve`: the headless wallet. Same core and API as the desktop app, in a
+ * terminal. Stops cleanly on SIGINT/SIGTERM: the server stops taking requests, every
+ * answered decision is already on disk, the database closes.
+ */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run Purser headless: the agent API and owner API on 127.0.0.1')
+    .option('--port <n>', `port (0 picks a free one; env PURSER_PORT; default ${DEFAULT_PORT})`, wholeNumber('--port'))
+    .action(async (o: { port?: number }, cmd: Command) => {
+      const { home: homeOpt } = cmd.optsWithGlobals<{ home?: string }>();
+      const home = homeOpt ?? defaultHome();
+      const envPort = process.env.PURSER_PORT;
+      const port = o.port ?? (envPort !== undefined && envPort !== '' ? wholeNumber('PURSER_PORT')(envPort) : DEFAULT_PORT);
+      const server = await startServer({ home, port, logger: process.env.PURSER_LOG === '1' });
+      process.stdout.write(
+        `Purser is listening on ${server.info.url}\n` +
+          `  data folder: ${home}\n` +
+          `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
+          `  owner CLI:   purser --home ${JSON.stringify(home)} agents list\n`,
+      );
+      const stop = (signal: string) => {
+        process.stdout.write(`\n${signal}: stopping Purser…\n`);
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

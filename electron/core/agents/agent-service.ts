@@ -1,0 +1,105 @@
+import type { AgentStatus } from '../../../shared/domain';
+import { DEFAULT_POLICY, type PolicyInput, type PolicyPatch } from '../../../shared/schemas/policy';
+import type { AgentCreateBody } from '../../../shared/schemas/owner-api';
+import { invalidTransition, notFound, PurserError } from '../errors';
+import { newId } from '../ids';
+import { policyFromInput, policyToInput, type Policy } from '../policy/policy';
+import type { WalletDeps } from '../wallet-deps';
+import type { Agent } from './agents';
+
+/** The owner's operations on agents: create, edit policy (a new version each time), pause. */
+export class AgentService {
+  constructor(private readonly d: WalletDeps) {}
+
+  create(body: AgentCreateBody): Promise<{ agent: Agent; policy: Policy }> {
+    return this.d.committer.run(() => {
+      const { d } = this;
+      const now = d.clock.now();
+      const { name, mode, funding_source_id, ...fields } = body;
+      const source = funding_source_id ? d.funding.get(funding_source_id) : d.funding.defaultForMode(mode);
+      if (!source) throw notFound('funding source', funding_source_id ?? `for ${mode} mode`);
+      if (source.mode !== mode) {
+        throw new PurserError('invalid_request', `Funding source ${source.id} is for ${source.mode} mode, not ${mode}.`);
+      }
+      const input: PolicyInput = { ...DEFAULT_POLICY, ...stripUndefined(fields) };
+      const policy = policyFromInput(input, 1);
+      const agent = { id: newId('agent'), name, mode, fundingSourceId: source.id };
+      d.agents.insert(agent, policy, now);
+      d.ledger.append(
+        { type: 'agent.created', actor: 'owner', mode, agentId: agent.id, objectId: agent.id, data: { name, funding_source_id: source.id } },
+        now,
+      );
+      d.ledger.append(
+        { type: 'policy.updated', actor: 'owner', mode, agentId: agent.id, objectId: agent.id, data: { version: 1, policy: input } },
+        now,
+      );
+      return { agent: this.require(agent.id), policy };
+    });
+  }
+
+  /** Writes the next policy version: the patch over the current one. */
+  updatePolicy(agentId: string, patch: PolicyPatch): Promise<{ agent: Agent; policy: Policy }> {
+    return this.d.committer.run(() => {
+      const { d } = this;
+      const now = d.clock.now();
+      const agent = this.require(agentId);
+      const current = d.policies.current(agent);
+      const input: PolicyInput = { ...policyToInput(current), ...stripUndefined(patch) };
+      const policy = policyFromInput(input, current.version + 1);
+      d.agents.addPolicyVersion(agentId, policy, now);
+      d.ledger.append(
+        {
+          type: 'policy.updated',
+          actor: 'owner',
+          mode: agent.mode,
+          agentId,
+          objectId: agentId,
+          data: { version: policy.version, previous_version: current.version, changes: patch },
+        },
+        now,
+      );
+      return { agent: this.require(agentId), policy };
+    });
+  }
+
+  setStatus(agentId: string, status: AgentStatus): Promise<Agent> {
+    return this.d.committer.run(() => {
+      const { d } = this;
+      const now = d.clock.now();
+      const agent = this.require(agentId);
+      if (agent.status === status) return agent;
+      if (agent.status === 'revoked') {
+        throw invalidTransition(`Agent ${agentId} is revoked; a revoked agent cannot be ${status === 'active' ? 'resumed' : 'paused'}.`);
+      }
+      d.agents.setStatus(agentId, status, now);
+      if (status === 'revoked') {
+        for (const key of d.keys.listForAgent(agentId)) {
+          if (key.revokedAt === null && d.keys.revoke(key.id, now)) {
+            d.ledger.append({ type: 'key.revoked', actor: 'owner', mode: agent.mode, agentId, objectId: key.id, data: { because: 'agent revoked' } }, now);
+          }
+        }
+      }
+      d.ledger.append(
+        { type: 'agent.status_changed', actor: 'owner', mode: agent.mode, agentId, objectId: agentId, status, data: { from: agent.status, to: status } },
+        now,
+      );
+      return this.require(agentId);
+    });
+  }
+
+  list(): Agent[] {
+    return this.d.agents.list();
+  }
+
+  require(agentId: string): Agent {
+    const agent = this.d.agents.get(agentId);
+    if (!agent) throw notFound('agent', agentId);
+    return agent;
+  }
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}

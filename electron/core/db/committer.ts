@@ -1,0 +1,85 @@
+import type { Db } from './database';
+
+/** What a write job may do besides writing: schedule work for after its commit. */
+export interface TxContext {
+  /** Runs after the transaction holding this job is durably committed (events, wake-ups). */
+  afterCommit(effect: () => void): void;
+}
+
+export type Job<T> = (tx: TxContext) => T;
+
+export interface CommitterHooks {
+  /** Runs first inside every write transaction (lazy expiry and other upkeep). */
+  onBegin?: (tx: TxContext) => void;
+  /** Runs after a rollback, so that in-memory caches re-read the database. */
+  onRollback?: () => void;
+}
+
+/**
+ * The one write path. A job is a synchronous function: it reads, decides and writes with
+ * no `await` inside, so nothing can interleave between the check and the write. The
+ * promise settles only after the transaction holding the job has been committed with
+ * fsync (synchronous=FULL), which is when an answer may be sent.
+ *
+ * This implementation commits each job on its own. Its interface is what group commit
+ * needs too: jobs are handed over and answered asynchronously, so several can later share
+ * one transaction without changing a caller.
+ */
+export interface Committer {
+  run<T>(job: Job<T>): Promise<T>;
+  /** Runs a job now, synchronously, in its own transaction (start-up and tests). */
+  runNow<T>(job: Job<T>): T;
+  close(): Promise<void>;
+}
+
+export class SerialCommitter implements Committer {
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly hooks: CommitterHooks = {},
+  ) {}
+
+  run<T>(job: Job<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the wallet is closed'));
+    try {
+      return Promise.resolve(this.runNow(job));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  runNow<T>(job: Job<T>): T {
+    const effects: Array<() => void> = [];
+    const tx: TxContext = { afterCommit: (effect) => effects.push(effect) };
+    let result: T;
+    try {
+      result = this.db
+        .transaction(() => {
+          this.hooks.onBegin?.(tx);
+          return job(tx);
+        })
+        .immediate();
+    } catch (error) {
+      this.hooks.onRollback?.();
+      throw error;
+    }
+    runEffects(effects);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** Effects run after the commit; one that throws must not undo an answered decision. */
+export function runEffects(effects: ReadonlyArray<() => void>): void {
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch (error) {
+      console.error('purser: an after-commit effect failed', error);
+    }
+  }
+}

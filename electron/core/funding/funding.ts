@@ -1,0 +1,111 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import type { FundingKind, Mode, Period, WindowKind } from '../../../shared/domain';
+import type { Micros } from '../../../shared/money';
+import { newId } from '../ids';
+
+export interface FundingSource {
+  id: string;
+  kind: FundingKind;
+  mode: Mode;
+  name: string;
+  balance: Micros;
+  limit: { amount: Micros; period: Period; window: WindowKind } | null;
+  isDefault: boolean;
+  address: string | null;
+  chainId: number | null;
+  createdAt: number;
+}
+
+interface Row {
+  id: string;
+  kind: FundingKind;
+  mode: Mode;
+  name: string;
+  balance_micros: bigint;
+  limit_micros: bigint | null;
+  limit_period: Period | null;
+  limit_window: WindowKind;
+  is_default: bigint;
+  address: string | null;
+  chain_id: bigint | null;
+  created_at: bigint;
+}
+
+function fromRow(r: Row): FundingSource {
+  return {
+    id: r.id,
+    kind: r.kind,
+    mode: r.mode,
+    name: r.name,
+    balance: r.balance_micros,
+    limit:
+      r.limit_micros !== null && r.limit_period !== null
+        ? { amount: r.limit_micros, period: r.limit_period, window: r.limit_window }
+        : null,
+    isDefault: r.is_default === 1n,
+    address: r.address,
+    chainId: r.chain_id === null ? null : Number(r.chain_id),
+    createdAt: Number(r.created_at),
+  };
+}
+
+/** SQL for funding sources. Balances move only through `addToBalance`, inside a write job. */
+export class FundingRepository {
+  private readonly byId: Statement<[string], Row>;
+  private readonly defaultFor: Statement<[Mode], Row>;
+  private readonly all: Statement<[], Row>;
+  private readonly insert: Statement;
+  private readonly add: Statement<[Micros, string]>;
+  private readonly setLimitStmt: Statement;
+
+  constructor(db: Db) {
+    this.byId = db.prepare('SELECT * FROM funding_sources WHERE id = ?');
+    this.defaultFor = db.prepare('SELECT * FROM funding_sources WHERE mode = ? AND is_default = 1');
+    this.all = db.prepare('SELECT * FROM funding_sources ORDER BY created_at, id');
+    this.insert = db.prepare(
+      `INSERT INTO funding_sources (id, kind, mode, name, balance_micros, is_default, created_at)
+       VALUES (@id, @kind, @mode, @name, 0, @isDefault, @createdAt)`,
+    );
+    this.add = db.prepare('UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ?');
+    this.setLimitStmt = db.prepare(
+      `UPDATE funding_sources SET limit_micros = @amount, limit_period = @period, limit_window = @window
+       WHERE id = @id`,
+    );
+  }
+
+  get(id: string): FundingSource | undefined {
+    const row = this.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  defaultForMode(mode: Mode): FundingSource | undefined {
+    const row = this.defaultFor.get(mode);
+    return row && fromRow(row);
+  }
+
+  list(): FundingSource[] {
+    return this.all.all().map(fromRow);
+  }
+
+  create(input: { kind: FundingKind; mode: Mode; name: string; isDefault: boolean }, now: number): FundingSource {
+    const id = newId('fundingSource');
+    this.insert.run({ id, ...input, isDefault: input.isDefault ? 1 : 0, createdAt: now });
+    const created = this.get(id);
+    if (!created) throw new Error('funding source vanished after insert');
+    return created;
+  }
+
+  addToBalance(id: string, delta: Micros): void {
+    this.add.run(delta, id);
+  }
+
+  setLimit(id: string, limit: FundingSource['limit']): void {
+    this.setLimitStmt.run({
+      id,
+      amount: limit?.amount ?? null,
+      period: limit?.period ?? null,
+      window: limit?.window ?? 'calendar',
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import type { Scope } from '../../../shared/domain';
+import { invalidTransition, notFound } from '../errors';
+import type { WalletDeps } from '../wallet-deps';
+import type { ApiKey } from './keys';
+
+/** The owner's operations on spending keys. Issuing and revoking are ledgered. */
+export class KeyService {
+  constructor(private readonly d: WalletDeps) {}
+
+  issue(
+    agentId: string,
+    options: { scopes?: readonly Scope[]; label?: string | null; expiresAt?: number | null },
+  ): Promise<{ key: ApiKey; plaintext: string }> {
+    return this.d.committer.run(() => {
+      const { d } = this;
+      const now = d.clock.now();
+      const agent = d.agents.get(agentId);
+      if (!agent) throw notFound('agent', agentId);
+      if (agent.status === 'revoked') throw invalidTransition(`Agent ${agentId} is revoked; it cannot get new keys.`);
+      if (options.expiresAt != null && options.expiresAt <= now) {
+        throw invalidTransition('A key cannot expire in the past.', { expires_at: options.expiresAt });
+      }
+      const issued = d.keys.issue(
+        {
+          agentId,
+          mode: agent.mode,
+          scopes: options.scopes ?? ['spend.read', 'spend.write'],
+          label: options.label ?? null,
+          expiresAt: options.expiresAt ?? null,
+        },
+        now,
+      );
+      d.ledger.append(
+        {
+          type: 'key.issued',
+          actor: 'owner',
+          mode: agent.mode,
+          agentId,
+          objectId: issued.key.id,
+          data: { prefix: issued.key.prefix, scopes: issued.key.scopes, expires_at: issued.key.expiresAt },
+        },
+        now,
+      );
+      return issued;
+    });
+  }
+
+  revoke(keyId: string): Promise<ApiKey> {
+    return this.d.committer.run(() => {
+      const { d } = this;
+      const now = d.clock.now();
+      const key = d.keys.get(keyId);
+      if (!key) throw notFound('key', keyId);
+      if (d.keys.revoke(keyId, now)) {
+        d.ledger.append({ type: 'key.revoked', actor: 'owner', mode: key.mode, agentId: key.agentId, objectId: keyId }, now);
+      }
+      const revoked = d.keys.get(keyId);
+      if (!revoked) throw notFound('key', keyId);
+      return revoked;
+    });
+  }
+
+  list(agentId: string): ApiKey[] {
+    if (!this.d.agents.get(agentId)) throw notFound('agent', agentId);
+    return this.d.keys.listForAgent(agentId);
+  }
+}

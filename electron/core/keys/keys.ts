@@ -1,0 +1,153 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import { SCOPES, type Mode, type Scope } from '../../../shared/domain';
+import { PurserError } from '../errors';
+import { newId, randomBase62 } from '../ids';
+
+/** `psk_live_` or `psk_test_` and at least 32 base62 characters. Ours carry 40 (≈238 bits). */
+export const KEY_PATTERN = /^psk_(live|test)_[0-9A-Za-z]{32,200}$/;
+const SECRET_LENGTH = 40;
+
+export interface ApiKey {
+  id: string;
+  agentId: string;
+  mode: Mode;
+  prefix: string;
+  last4: string;
+  scopes: Scope[];
+  label: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Who is calling, once a spending key has been checked. */
+export interface KeyAuth {
+  keyId: string;
+  agentId: string;
+  mode: Mode;
+  scopes: readonly Scope[];
+  expiresAt: number | null;
+}
+
+interface Row {
+  id: string;
+  agent_id: string;
+  mode: Mode;
+  hash: Buffer;
+  prefix: string;
+  last4: string;
+  scopes: string;
+  label: string | null;
+  created_at: bigint;
+  expires_at: bigint | null;
+  revoked_at: bigint | null;
+}
+
+const fromRow = (r: Row): ApiKey => ({
+  id: r.id,
+  agentId: r.agent_id,
+  mode: r.mode,
+  prefix: r.prefix,
+  last4: r.last4,
+  scopes: JSON.parse(r.scopes) as Scope[],
+  label: r.label,
+  createdAt: Number(r.created_at),
+  expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+});
+
+/**
+ * Keys are high-entropy random strings, so one SHA-256 is the right hash: there is nothing
+ * to stretch, and verifying stays cheap enough to do on every request.
+ */
+export function hashKey(plaintext: string): Buffer {
+  return createHash('sha256').update(plaintext, 'utf8').digest();
+}
+
+export class KeyRepository {
+  private readonly byHash: Statement<[Buffer], Row>;
+  private readonly byId: Statement<[string], Row>;
+  private readonly forAgent: Statement<[string], Row>;
+  private readonly insert: Statement;
+  private readonly revokeStmt: Statement<[number, string]>;
+
+  constructor(db: Db) {
+    this.byHash = db.prepare('SELECT * FROM api_keys WHERE hash = ?');
+    this.byId = db.prepare('SELECT * FROM api_keys WHERE id = ?');
+    this.forAgent = db.prepare('SELECT * FROM api_keys WHERE agent_id = ? ORDER BY created_at, id');
+    this.insert = db.prepare(
+      `INSERT INTO api_keys (id, agent_id, mode, hash, prefix, last4, scopes, label, created_at, expires_at)
+       VALUES (@id, @agentId, @mode, @hash, @prefix, @last4, @scopes, @label, @createdAt, @expiresAt)`,
+    );
+    this.revokeStmt = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  }
+
+  /** Creates a key and returns its plaintext: the only time anyone sees it. */
+  issue(
+    input: { agentId: string; mode: Mode; scopes: readonly Scope[]; label: string | null; expiresAt: number | null },
+    now: number,
+  ): { key: ApiKey; plaintext: string } {
+    const plaintext = `psk_${input.mode}_${randomBase62(SECRET_LENGTH)}`;
+    const id = newId('key');
+    const scopes = SCOPES.filter((s) => input.scopes.includes(s));
+    this.insert.run({
+      id,
+      agentId: input.agentId,
+      mode: input.mode,
+      hash: hashKey(plaintext),
+      prefix: plaintext.slice(0, 13),
+      last4: plaintext.slice(-4),
+      scopes: JSON.stringify(scopes),
+      label: input.label,
+      createdAt: now,
+      expiresAt: input.expiresAt,
+    });
+    const key = this.get(id);
+    if (!key) throw new Error('key vanished after insert');
+    return { key, plaintext };
+  }
+
+  get(id: string): ApiKey | undefined {
+    const row = this.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  listForAgent(agentId: string): ApiKey[] {
+    return this.forAgent.all(agentId).map(fromRow);
+  }
+
+  revoke(id: string, now: number): boolean {
+    return this.revokeStmt.run(now, id).changes > 0;
+  }
+
+  /**
+   * Checks a bearer secret (SPEC §2 step 1). The lookup is by hash, so the index never sees
+   * the secret; the stored hash is then compared in constant time.
+   */
+  authenticate(plaintext: string | undefined, now: number): KeyAuth {
+    if (!plaintext || !KEY_PATTERN.test(plaintext)) {
+      throw new PurserError('invalid_api_key', 'Missing or malformed spending key: send "Authorization: Bearer psk_…".');
+    }
+    const hash = hashKey(plaintext);
+    const row = this.byHash.get(hash);
+    if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) {
+      throw new PurserError('invalid_api_key', 'Unknown spending key.');
+    }
+    if (row.revoked_at !== null) {
+      throw new PurserError('revoked_api_key', 'This spending key has been revoked; ask the owner for a new one.', { key_id: row.id });
+    }
+    if (row.expires_at !== null && now >= Number(row.expires_at)) {
+      throw new PurserError('revoked_api_key', 'This spending key has expired; ask the owner for a new one.', { key_id: row.id });
+    }
+    const key = fromRow(row);
+    return { keyId: key.id, agentId: key.agentId, mode: key.mode, scopes: key.scopes, expiresAt: key.expiresAt };
+  }
+}
+
+export function requireScope(auth: KeyAuth, scope: Scope): void {
+  if (!auth.scopes.includes(scope)) {
+    throw new PurserError('insufficient_scope', `This key lacks the ${scope} scope.`, { required: scope, key_id: auth.keyId });
+  }
+}

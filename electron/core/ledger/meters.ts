@@ -1,0 +1,183 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import type { Mode } from '../../../shared/domain';
+import type { Micros } from '../../../shared/money';
+import { currentWindow, specKey, type TimeWindow, type WindowSpec } from '../policy/windows';
+
+/** What a sum is over: one agent, one funding source, or every agent of one mode. */
+export type MeterScope =
+  | { kind: 'agent'; id: string }
+  | { kind: 'funding'; id: string }
+  | { kind: 'global'; mode: Mode };
+
+export interface MeterReading {
+  sum: Micros;
+  count: number;
+  window: TimeWindow;
+}
+
+export interface UsageInput {
+  agentId: string;
+  fundingSourceId: string;
+  mode: Mode;
+  micros: Micros;
+  /** The spend request or receipt this money belongs to. */
+  originId: string;
+}
+
+interface MeterRow {
+  window_start: bigint;
+  width: bigint | null;
+  as_of: bigint;
+  sum_micros: bigint;
+  count: bigint;
+}
+
+const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+function scopeKey(scope: MeterScope): string {
+  return scope.kind === 'global' ? `global:${scope.mode}` : `${scope.kind}:${scope.id}`;
+}
+
+function scopeValue(scope: MeterScope): string {
+  return scope.kind === 'global' ? scope.mode : scope.id;
+}
+
+/**
+ * Window sums that cost the same whatever the size of the history.
+ *
+ * Each (scope, window spec) has a row in `meters` holding the sum and count of usage in
+ * its window. Recording usage adds to every meter of its three scopes whose window holds
+ * it. A calendar meter is recomputed once per window (a range scan of that window only);
+ * a rolling meter subtracts what slid out since it was last read, so each usage row is
+ * read at most once more when it leaves the window. Only a clock that runs backwards, or
+ * a spec seen for the first time, costs a rescan of the current window.
+ */
+export class Meters {
+  private readonly get: Statement<[string, string], MeterRow>;
+  private readonly put: Statement;
+  private readonly bump: Statement;
+  private readonly insertUsage: Statement;
+  private readonly usageById: Statement<[number | bigint], { ts: bigint; agent_id: string; funding_source_id: string; mode: Mode }>;
+  private readonly adjustUsage: Statement;
+  private readonly sumRange: Record<MeterScope['kind'], Statement<[string, number, number], { s: bigint; c: bigint }>>;
+
+  constructor(db: Db) {
+    this.get = db.prepare(
+      'SELECT window_start, width, as_of, sum_micros, count FROM meters WHERE scope = ? AND spec = ?',
+    );
+    this.put = db.prepare(
+      `INSERT INTO meters (scope, spec, window_start, window_end, width, as_of, sum_micros, count)
+       VALUES (@scope, @spec, @start, @end, @width, @asOf, @sum, @count)
+       ON CONFLICT (scope, spec) DO UPDATE SET window_start = excluded.window_start,
+         window_end = excluded.window_end, width = excluded.width, as_of = excluded.as_of,
+         sum_micros = excluded.sum_micros, count = excluded.count`,
+    );
+    // A usage at `ts` belongs to a calendar meter whose window holds ts, and to every
+    // rolling meter that has not yet slid past it.
+    this.bump = db.prepare(
+      `UPDATE meters SET sum_micros = sum_micros + @delta, count = count + @inc
+       WHERE scope = @scope AND (
+         (width IS NULL AND window_start <= @ts AND (window_end IS NULL OR @ts < window_end))
+         OR (width IS NOT NULL AND @ts > as_of - width))`,
+    );
+    this.insertUsage = db.prepare(
+      `INSERT INTO usage (ts, agent_id, funding_source_id, mode, micros, origin_id)
+       VALUES (@ts, @agentId, @fundingSourceId, @mode, @micros, @originId)`,
+    );
+    this.usageById = db.prepare('SELECT ts, agent_id, funding_source_id, mode FROM usage WHERE id = ?');
+    this.adjustUsage = db.prepare('UPDATE usage SET micros = micros + ? WHERE id = ?');
+    const range = (column: string) =>
+      db.prepare<[string, number, number], { s: bigint; c: bigint }>(
+        `SELECT coalesce(sum(micros), 0) AS s, count(*) AS c FROM usage
+         WHERE ${column} = ? AND ts >= ? AND ts < ?`,
+      );
+    // Identifiers come from this fixed map, never from input.
+    this.sumRange = { agent: range('agent_id'), funding: range('funding_source_id'), global: range('mode') };
+  }
+
+  /** The current sum for `scope` over `spec`'s window at `now`, brought up to date on disk. */
+  read(scope: MeterScope, spec: WindowSpec, now: number): MeterReading {
+    return this.compute(scope, spec, now, true);
+  }
+
+  /** The same figure without writing anything (for read-only routes). */
+  peek(scope: MeterScope, spec: WindowSpec, now: number): MeterReading {
+    return this.compute(scope, spec, now, false);
+  }
+
+  /** Counts `usage` at `ts` against every meter of its agent, funding source and mode. */
+  record(usage: UsageInput, ts: number): number {
+    const { lastInsertRowid } = this.insertUsage.run({ ...usage, ts });
+    for (const scope of scopesOf(usage)) {
+      this.bump.run({ scope: scopeKey(scope), delta: usage.micros, inc: 1, ts });
+    }
+    return Number(lastInsertRowid);
+  }
+
+  /** Changes the amount of a recorded usage (a settlement releasing part of it). */
+  adjust(usageId: number, delta: Micros): void {
+    const row = this.usageById.get(usageId);
+    if (!row) throw new Error(`no usage ${usageId}`);
+    this.adjustUsage.run(delta, usageId);
+    const usage = { agentId: row.agent_id, fundingSourceId: row.funding_source_id, mode: row.mode };
+    for (const scope of scopesOf(usage)) {
+      this.bump.run({ scope: scopeKey(scope), delta, inc: 0, ts: Number(row.ts) });
+    }
+  }
+
+  private compute(scope: MeterScope, spec: WindowSpec, now: number, persist: boolean): MeterReading {
+    const window = currentWindow(spec, now);
+    const key = scopeKey(scope);
+    const sk = specKey(spec);
+    const row = this.get.get(key, sk);
+    const sumOf = (lo: number, hi: number) => this.sumRange[scope.kind].get(scopeValue(scope), lo, hi);
+
+    if (row && now >= Number(row.as_of)) {
+      if (window.width === null && Number(row.window_start) === window.start) {
+        return { sum: row.sum_micros, count: Number(row.count), window };
+      }
+      if (window.width !== null && row.width !== null && Number(row.width) === window.width) {
+        const from = Number(row.as_of) - window.width + 1;
+        const to = now - window.width + 1;
+        if (to <= from) return { sum: row.sum_micros, count: Number(row.count), window };
+        const evicted = sumOf(from, to);
+        const reading = {
+          sum: row.sum_micros - (evicted?.s ?? 0n),
+          count: Number(row.count - (evicted?.c ?? 0n)),
+          window,
+        };
+        if (persist) this.save(key, sk, reading, now);
+        return reading;
+      }
+    }
+    // First sight of this spec, a new calendar window, or a clock that went backwards.
+    const lo = window.width === null ? window.start : now - window.width + 1;
+    const hi = window.width === null ? (window.end ?? FAR_FUTURE) : FAR_FUTURE;
+    const fresh = sumOf(lo, hi);
+    const reading = { sum: fresh?.s ?? 0n, count: Number(fresh?.c ?? 0n), window };
+    if (persist) this.save(key, sk, reading, now);
+    return reading;
+  }
+
+  private save(scope: string, spec: string, reading: MeterReading, now: number): void {
+    this.put.run({
+      scope,
+      spec,
+      start: reading.window.start,
+      end: reading.window.end,
+      width: reading.window.width,
+      asOf: now,
+      sum: reading.sum,
+      count: reading.count,
+    });
+  }
+}
+
+function scopesOf(u: Pick<UsageInput, 'agentId' | 'fundingSourceId' | 'mode'>): MeterScope[] {
+  return [
+    { kind: 'agent', id: u.agentId },
+    { kind: 'funding', id: u.fundingSourceId },
+    { kind: 'global', mode: u.mode },
+  ];
+}

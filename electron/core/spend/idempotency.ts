@@ -1,0 +1,59 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import { PurserError } from '../errors';
+import { canonicalJson, sha256 } from '../canonical-json';
+import { DAY_MS } from '../clock';
+
+/** How long a key is remembered. The SPEC asks for at least 24 hours; we keep a week. */
+export const IDEMPOTENCY_RETENTION_MS = 7 * DAY_MS;
+
+interface Row {
+  route: string;
+  body_hash: Buffer;
+  object_id: string;
+}
+
+/**
+ * Idempotency keys, scoped to the agent (SPEC §2 step 3). Looked up and stored inside the
+ * same transaction as the decision, so a retry racing its original sees it.
+ */
+export class IdempotencyStore {
+  private readonly find: Statement<[string, string], Row>;
+  private readonly insert: Statement;
+  private readonly purge: Statement<[number]>;
+
+  constructor(db: Db) {
+    this.find = db.prepare('SELECT route, body_hash, object_id FROM idempotency_keys WHERE agent_id = ? AND key = ?');
+    this.insert = db.prepare(
+      `INSERT INTO idempotency_keys (agent_id, key, route, body_hash, object_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.purge = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?');
+  }
+
+  /**
+   * The object an earlier call with this key created, or undefined for a fresh key.
+   * Throws `idempotency_key_conflict` when the key was used for something else.
+   */
+  lookup(agentId: string, key: string, route: string, body: unknown): { objectId: string; bodyHash: Buffer } | { objectId: undefined; bodyHash: Buffer } {
+    const bodyHash = sha256(canonicalJson(body));
+    const row = this.find.get(agentId, key);
+    if (!row) return { objectId: undefined, bodyHash };
+    if (row.route !== route || !row.body_hash.equals(bodyHash)) {
+      throw new PurserError(
+        'idempotency_key_conflict',
+        'This idempotency key was already used for a different request. Use one key per logical request.',
+        { idempotency_key: key, original_id: row.object_id },
+      );
+    }
+    return { objectId: row.object_id, bodyHash };
+  }
+
+  remember(agentId: string, key: string, route: string, bodyHash: Buffer, objectId: string, now: number): void {
+    this.insert.run(agentId, key, route, bodyHash, objectId, now);
+  }
+
+  purgeOlderThan(cutoff: number): number {
+    return this.purge.run(cutoff).changes;
+  }
+}

@@ -1,0 +1,137 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import type { SpendStatus } from '../../../shared/domain';
+import type { Micros } from '../../../shared/money';
+
+export interface SpendRecord {
+  id: string;
+  agentId: string;
+  keyId: string;
+  status: SpendStatus;
+  decisionReason: string;
+  decisionRule: string;
+  amount: Micros;
+  merchantName: string;
+  reason: string;
+  category: string | null;
+  metadata: Record<string, unknown> | null;
+  policyVersion: number;
+  budgetRequestId: string | null;
+  usageId: number | null;
+  createdAt: number;
+  decidedAt: number | null;
+  expiresAt: number | null;
+}
+
+interface Row {
+  id: string;
+  agent_id: string;
+  key_id: string;
+  status: SpendStatus;
+  decision_reason: string;
+  decision_rule: string;
+  amount_micros: bigint;
+  merchant_name: string;
+  reason: string;
+  category: string | null;
+  metadata: string | null;
+  policy_version: bigint;
+  budget_request_id: string | null;
+  usage_id: bigint | null;
+  created_at: bigint;
+  decided_at: bigint | null;
+  expires_at: bigint | null;
+}
+
+const num = (v: bigint | null) => (v === null ? null : Number(v));
+
+const fromRow = (r: Row): SpendRecord => ({
+  id: r.id,
+  agentId: r.agent_id,
+  keyId: r.key_id,
+  status: r.status,
+  decisionReason: r.decision_reason,
+  decisionRule: r.decision_rule,
+  amount: r.amount_micros,
+  merchantName: r.merchant_name,
+  reason: r.reason,
+  category: r.category,
+  metadata: r.metadata === null ? null : (JSON.parse(r.metadata) as Record<string, unknown>),
+  policyVersion: Number(r.policy_version),
+  budgetRequestId: r.budget_request_id,
+  usageId: num(r.usage_id),
+  createdAt: Number(r.created_at),
+  decidedAt: num(r.decided_at),
+  expiresAt: num(r.expires_at),
+});
+
+/** SQL for spend requests. */
+export class SpendRepository {
+  private readonly insertStmt: Statement;
+  private readonly byId: Statement<[string], Row>;
+  private readonly transitionStmt: Statement;
+  private readonly dueStmt: Statement<[number, number], Row>;
+  private readonly listAll: Statement<[number], Row>;
+  private readonly listByStatus: Statement<[string, number], Row>;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO spend_requests (id, agent_id, key_id, status, decision_reason, decision_rule, amount_micros,
+         merchant_name, reason, category, metadata, policy_version, budget_request_id, usage_id, created_at,
+         decided_at, expires_at)
+       VALUES (@id, @agentId, @keyId, @status, @decisionReason, @decisionRule, @amount, @merchantName, @reason,
+         @category, @metadata, @policyVersion, @budgetRequestId, @usageId, @createdAt, @decidedAt, @expiresAt)`,
+    );
+    this.byId = db.prepare('SELECT * FROM spend_requests WHERE id = ?');
+    // Only a pending request can move; the WHERE clause makes a second resolution a no-op.
+    this.transitionStmt = db.prepare(
+      `UPDATE spend_requests SET status = @status, decision_reason = @decisionReason,
+         decision_rule = @decisionRule, decided_at = @decidedAt, usage_id = @usageId,
+         budget_request_id = coalesce(@budgetRequestId, budget_request_id)
+       WHERE id = @id AND status = 'needs_approval'`,
+    );
+    this.dueStmt = db.prepare(
+      `SELECT * FROM spend_requests WHERE status = 'needs_approval' AND expires_at <= ?
+       ORDER BY expires_at LIMIT ?`,
+    );
+    this.listAll = db.prepare('SELECT * FROM spend_requests ORDER BY created_at DESC LIMIT ?');
+    this.listByStatus = db.prepare('SELECT * FROM spend_requests WHERE status = ? ORDER BY created_at DESC LIMIT ?');
+  }
+
+  insert(record: SpendRecord): void {
+    this.insertStmt.run({
+      ...record,
+      metadata: record.metadata === null ? null : JSON.stringify(record.metadata),
+    });
+  }
+
+  get(id: string): SpendRecord | undefined {
+    const row = this.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  /** Moves a pending request to a final state; false if it was no longer pending. */
+  resolve(
+    id: string,
+    change: {
+      status: Exclude<SpendStatus, 'needs_approval'>;
+      decisionReason: string;
+      decisionRule: string;
+      decidedAt: number;
+      usageId: number | null;
+      budgetRequestId?: string | null;
+    },
+  ): boolean {
+    return this.transitionStmt.run({ id, budgetRequestId: null, ...change }).changes === 1;
+  }
+
+  /** Pending requests whose time is up, oldest first. */
+  due(now: number, limit: number): SpendRecord[] {
+    return this.dueStmt.all(now, limit).map(fromRow);
+  }
+
+  /** Newest first, optionally of one status. */
+  list(status: SpendStatus | undefined, limit: number): SpendRecord[] {
+    return (status ? this.listByStatus.all(status, limit) : this.listAll.all(limit)).map(fromRow);
+  }
+}

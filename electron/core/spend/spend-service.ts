@@ -1,0 +1,264 @@
+import type { Micros } from '../../../shared/money';
+import { centsToMicros } from '../../../shared/money';
+import type { SpendCreateBody } from '../../../shared/schemas/agent-api';
+import type { Actor } from '../../../shared/ledger';
+import type { Agent } from '../agents/agents';
+import type { TxContext } from '../db/committer';
+import { notFound, invalidTransition, PurserError } from '../errors';
+import { HOUR_MS } from '../clock';
+import { newId } from '../ids';
+import type { KeyAuth } from '../keys/keys';
+import { decide, type Decision, type Refusal } from '../policy/decide';
+import type { Policy } from '../policy/policy';
+import type { WalletDeps } from '../wallet-deps';
+import { snapshotOf, type BudgetSnapshot } from './limits';
+import type { SpendRecord } from './spend-repository';
+
+export type CreateResult =
+  | { kind: 'created' | 'replayed'; record: SpendRecord; budget: BudgetSnapshot }
+  | { kind: 'refused'; refusal: Refusal; budget: BudgetSnapshot };
+
+const keyActor = (auth: KeyAuth): Actor => `key:${auth.keyId}`;
+
+/**
+ * Runs a spend request through SPEC §2 steps 3–15 in one write job: idempotency, rate
+ * limit, the policy decision, and every write that follows from it (request row, usage,
+ * funding balance, ledger entry, idempotency record) commit together or not at all.
+ */
+export class SpendService {
+  constructor(private readonly d: WalletDeps) {}
+
+  create(auth: KeyAuth, body: SpendCreateBody, idempotencyKey: string | undefined): Promise<CreateResult> {
+    return this.d.committer.run((tx) => this.createNow(tx, auth, body, idempotencyKey));
+  }
+
+  private createNow(tx: TxContext, auth: KeyAuth, body: SpendCreateBody, idemKey: string | undefined): CreateResult {
+    const { d } = this;
+    const now = d.clock.now();
+    const agent = this.agentOf(auth);
+    const policy = d.policies.current(agent);
+
+    // Step 3: the body that counts for idempotency is what the agent asked for, normalised.
+    const { idempotency_key: _ignored, ...request } = body;
+    const normalized = { ...request, currency: 'usd' };
+    let bodyHash: Buffer | undefined;
+    if (idemKey !== undefined) {
+      const hit = d.idempotency.lookup(agent.id, idemKey, 'spend', normalized);
+      if (hit.objectId !== undefined) {
+        const record = d.spends.get(hit.objectId);
+        if (!record) throw new Error(`idempotency key points at missing ${hit.objectId}`);
+        return { kind: 'replayed', record, budget: d.limits.budget(agent, policy, now, true) };
+      }
+      bodyHash = hit.bodyHash;
+    }
+
+    // Step 4.
+    this.rateLimit(auth, policy, now);
+
+    const amount = centsToMicros(body.amount_cents);
+    const { decision, budget: before } = this.decideFor(agent, policy, amount, body.merchant_name, body.category ?? null, now);
+
+    if (decision.outcome === 'refused') {
+      d.ledger.append(
+        {
+          type: 'spend.refused',
+          actor: keyActor(auth),
+          mode: agent.mode,
+          agentId: agent.id,
+          amount,
+          status: decision.code,
+          merchant: body.merchant_name,
+          data: { reason: body.reason, decision_reason: decision.reason, rule: decision.rule, details: decision.details, policy_version: policy.version },
+        },
+        now,
+      );
+      return { kind: 'refused', refusal: decision, budget: before };
+    }
+
+    const approved = decision.outcome === 'approved';
+    const id = newId('spendRequest');
+    const usageId = approved ? this.count(agent, id, amount, body.merchant_name, now) : null;
+    const record: SpendRecord = {
+      id,
+      agentId: agent.id,
+      keyId: auth.keyId,
+      status: decision.outcome,
+      decisionReason: decision.reason,
+      decisionRule: decision.rule,
+      amount,
+      merchantName: body.merchant_name,
+      reason: body.reason,
+      category: body.category ?? null,
+      metadata: body.metadata ?? null,
+      policyVersion: policy.version,
+      budgetRequestId: decision.budgetRequestId ?? null,
+      usageId,
+      createdAt: now,
+      decidedAt: decision.outcome === 'needs_approval' ? null : now,
+      expiresAt: decision.outcome === 'needs_approval' ? now + d.settings.get().pendingExpiryHours * HOUR_MS : null,
+    };
+    d.spends.insert(record);
+    if (idemKey !== undefined && bodyHash) d.idempotency.remember(agent.id, idemKey, 'spend', bodyHash, id, now);
+    d.ledger.append(
+      {
+        type: `spend.${decision.outcome}`,
+        actor: keyActor(auth),
+        mode: agent.mode,
+        agentId: agent.id,
+        objectId: id,
+        amount,
+        counted: approved ? amount : 0n,
+        status: decision.outcome,
+        merchant: body.merchant_name,
+        data: {
+          reason: body.reason,
+          category: body.category ?? null,
+          decision_reason: decision.reason,
+          rule: decision.rule,
+          policy_version: policy.version,
+          budget_request_id: record.budgetRequestId,
+        },
+      },
+      now,
+    );
+    tx.afterCommit(() => d.events.emit('spend', record));
+    const spentAfter = approved ? before.spent + amount : before.spent;
+    return { kind: 'created', record, budget: snapshotOf(policy, spentAfter, before.window) };
+  }
+
+  /** Runs the pure decision over the sums as they stand now (inside a write job). */
+  decideFor(
+    agent: Agent,
+    policy: Policy,
+    amount: Micros,
+    merchant: string,
+    category: string | null,
+    now: number,
+  ): { decision: Decision; budget: BudgetSnapshot } {
+    const { d } = this;
+    const source = d.funding.get(agent.fundingSourceId);
+    if (!source) throw new Error(`agent ${agent.id} has no funding source ${agent.fundingSourceId}`);
+    const budget = d.limits.budget(agent, policy, now, true);
+    const decision = decide({
+      amount,
+      merchant,
+      category,
+      agentStatus: agent.status,
+      frozen: d.settings.get().frozen,
+      policy,
+      budgetSpent: budget.spent,
+      velocityCount: policy.velocityPerHour === null ? 0 : d.limits.velocity(agent, now, true),
+      fundingBalance: source.balance,
+      fundingLimit: d.limits.fundingLimit(source, now, true),
+      globalCap: d.limits.globalCap(agent.mode, now, true),
+      budgetRequest: null,
+      merchantIsNew: policy.askOnNewMerchant ? d.merchants.isNew(agent.id, merchant) : false,
+    });
+    return { decision, budget };
+  }
+
+  /** Counts approved money against every limit at once and takes it from the funding source. */
+  count(agent: Agent, originId: string, amount: Micros, merchant: string, now: number): number {
+    const { d } = this;
+    const usageId = d.meters.record(
+      { agentId: agent.id, fundingSourceId: agent.fundingSourceId, mode: agent.mode, micros: amount, originId },
+      now,
+    );
+    d.funding.addToBalance(agent.fundingSourceId, -amount);
+    d.merchants.remember(agent.id, merchant, now);
+    return usageId;
+  }
+
+  /** Reads one of the calling agent's requests; another agent's ids are not found. */
+  async get(auth: KeyAuth, id: string): Promise<SpendRecord> {
+    let record = this.d.spends.get(id);
+    if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
+    if (record.status === 'needs_approval' && record.expiresAt !== null && record.expiresAt <= this.d.clock.now()) {
+      // Expiry is lazy: the write that notices it records it.
+      await this.d.committer.run(() => undefined);
+      record = this.d.spends.get(id) ?? record;
+    }
+    return record;
+  }
+
+  /** Waits up to `seconds` for a pending request to be resolved, then reads it. */
+  async waitFor(auth: KeyAuth, id: string, seconds: number, signal?: AbortSignal): Promise<SpendRecord> {
+    const record = await this.get(auth, id);
+    if (record.status !== 'needs_approval' || seconds <= 0) return record;
+    const untilExpiry = (record.expiresAt ?? Infinity) - this.d.clock.now();
+    await this.d.waiters.wait(id, Math.min(seconds * 1000, Math.max(0, untilExpiry)), signal);
+    return this.get(auth, id);
+  }
+
+  cancel(auth: KeyAuth, id: string): Promise<SpendRecord> {
+    return this.d.committer.run((tx) => {
+      const { d } = this;
+      const now = d.clock.now();
+      const record = d.spends.get(id);
+      if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
+      if (record.status !== 'needs_approval') {
+        throw invalidTransition(`Only a pending request can be cancelled; ${id} is ${record.status}.`, { id, status: record.status });
+      }
+      const change = { status: 'cancelled' as const, decisionReason: 'Withdrawn by the agent', decisionRule: 'cancelled', decidedAt: now, usageId: null };
+      d.spends.resolve(id, change);
+      const agent = this.agentOf(auth);
+      d.ledger.append(
+        { type: 'spend.cancelled', actor: keyActor(auth), mode: agent.mode, agentId: agent.id, objectId: id, amount: record.amount, status: 'cancelled', merchant: record.merchantName },
+        now,
+      );
+      const updated = { ...record, ...change };
+      tx.afterCommit(() => d.events.emit('spend', updated));
+      return updated;
+    });
+  }
+
+  /**
+   * Expires pending requests whose time is up. Runs at the start of every write
+   * transaction (so no decision ever sees a stale pending request) and from the sweeper.
+   */
+  expireDue(tx: TxContext, now: number): number {
+    const { d } = this;
+    let n = 0;
+    for (const record of d.spends.due(now, 500)) {
+      const change = {
+        status: 'expired' as const,
+        decisionReason: 'No decision by the owner before the request expired',
+        decisionRule: 'expired',
+        decidedAt: now,
+        usageId: null,
+      };
+      if (!d.spends.resolve(record.id, change)) continue;
+      const agent = d.agents.get(record.agentId);
+      d.ledger.append(
+        { type: 'spend.expired', actor: 'system', mode: agent?.mode ?? null, agentId: record.agentId, objectId: record.id, amount: record.amount, status: 'expired', merchant: record.merchantName },
+        now,
+      );
+      const updated = { ...record, ...change };
+      tx.afterCommit(() => d.events.emit('spend', updated));
+      n += 1;
+    }
+    return n;
+  }
+
+  private rateLimit(auth: KeyAuth, policy: Policy, now: number): void {
+    const retryAfter = this.d.rateLimiter.take(auth.keyId, policy.rateLimitPerMinute, now);
+    if (retryAfter > 0) {
+      throw new PurserError('rate_limited', `Rate limit exceeded (${policy.rateLimitPerMinute} requests a minute for this key).`, {
+        retry_after_seconds: retryAfter,
+        limit_per_minute: policy.rateLimitPerMinute,
+      });
+    }
+  }
+
+  /** Rate-limits a read route (step 4 for routes without idempotency). */
+  checkRate(auth: KeyAuth): void {
+    const agent = this.agentOf(auth);
+    this.rateLimit(auth, this.d.policies.current(agent), this.d.clock.now());
+  }
+
+  agentOf(auth: KeyAuth): Agent {
+    const agent = this.d.agents.get(auth.agentId);
+    if (!agent) throw new PurserError('invalid_api_key', 'Unknown spending key.');
+    return agent;
+  }
+}

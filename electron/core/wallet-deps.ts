@@ -1,0 +1,38 @@
+import type { AgentRepository } from './agents/agents';
+import type { KnownMerchants } from './agents/known-merchants';
+import type { PolicyCache } from './agents/policy-cache';
+import type { Waiters } from './approvals/waiters';
+import type { Clock } from './clock';
+import type { Committer } from './db/committer';
+import type { Db } from './db/database';
+import type { WalletEvents } from './events';
+import type { FundingRepository } from './funding/funding';
+import type { KeyRepository } from './keys/keys';
+import type { RateLimiter } from './keys/rate-limiter';
+import type { Ledger } from './ledger/ledger';
+import type { Meters } from './ledger/meters';
+import type { SettingsStore } from './settings/settings';
+import type { IdempotencyStore } from './spend/idempotency';
+import type { LimitReader } from './spend/limits';
+import type { SpendRepository } from './spend/spend-repository';
+
+/** Everything a service may use; built once in wallet.ts. */
+export interface WalletDeps {
+  db: Db;
+  clock: Clock;
+  committer: Committer;
+  agents: AgentRepository;
+  policies: PolicyCache;
+  keys: KeyRepository;
+  funding: FundingRepository;
+  settings: SettingsStore;
+  meters: Meters;
+  limits: LimitReader;
+  ledger: Ledger;
+  idempotency: IdempotencyStore;
+  spends: SpendRepository;
+  merchants: KnownMerchants;
+  rateLimiter: RateLimiter;
+  events: WalletEvents;
+  waiters: Waiters;
+}

@@ -1,0 +1,136 @@
+import { AgentRepository } from './agents/agents';
+import { AgentService } from './agents/agent-service';
+import { KnownMerchants } from './agents/known-merchants';
+import { PolicyCache } from './agents/policy-cache';
+import { Waiters } from './approvals/waiters';
+import { systemClock, type Clock } from './clock';
+import { SerialCommitter, type Committer, type TxContext } from './db/committer';
+import { openDatabase, type Db } from './db/database';
+import { WalletEvents } from './events';
+import { FundingRepository } from './funding/funding';
+import { FundingService } from './funding/funding-service';
+import { KeyRepository } from './keys/keys';
+import { KeyService } from './keys/key-service';
+import { RateLimiter } from './keys/rate-limiter';
+import { Ledger } from './ledger/ledger';
+import { Meters } from './ledger/meters';
+import { SettingsStore, systemTimeZone } from './settings/settings';
+import { SettingsService } from './settings/settings-service';
+import { IdempotencyStore, IDEMPOTENCY_RETENTION_MS } from './spend/idempotency';
+import { LimitReader } from './spend/limits';
+import { SpendRepository } from './spend/spend-repository';
+import { SpendService } from './spend/spend-service';
+import type { WalletDeps } from './wallet-deps';
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+export interface WalletOptions {
+  /** The data folder; the database lives in it. */
+  home: string;
+  clock?: Clock;
+  /** better-sqlite3 build for Electron's ABI, when running inside Electron. */
+  nativeBinding?: string;
+  /** Builds the write path; group commit plugs in here. */
+  committer?: (db: Db, hooks: ConstructorParameters<typeof SerialCommitter>[1]) => Committer;
+}
+
+/**
+ * The wallet: database, repositories and services, wired once. Everything that runs Purser
+ * (the desktop app, `purser serve`, tests) builds one of these and nothing else.
+ */
+export class Wallet {
+  readonly deps: WalletDeps;
+  readonly agents: AgentService;
+  readonly keys: KeyService;
+  readonly funding: FundingService;
+  readonly settings: SettingsService;
+  readonly spend: SpendService;
+  private sweeper: NodeJS.Timeout | undefined;
+  private lastPurge = 0;
+
+  constructor(options: WalletOptions) {
+    const db = openDatabase(options.home, { nativeBinding: options.nativeBinding });
+    const clock = options.clock ?? systemClock;
+    const agents = new AgentRepository(db);
+    const settings = new SettingsStore(db);
+    const meters = new Meters(db);
+    const policies = new PolicyCache(agents);
+    // Upkeep at the start of every write transaction: no decision may see a request that
+    // should already have expired. Caches re-read the database after a rollback.
+    const hooks = {
+      onBegin: (tx: TxContext) => this.spend.expireDue(tx, clock.now()),
+      onRollback: () => {
+        settings.reload();
+        policies.clear();
+      },
+    };
+    const committer = options.committer?.(db, hooks) ?? new SerialCommitter(db, hooks);
+    this.deps = {
+      db,
+      clock,
+      committer,
+      agents,
+      policies,
+      keys: new KeyRepository(db),
+      funding: new FundingRepository(db),
+      settings,
+      meters,
+      limits: new LimitReader(meters, settings),
+      ledger: new Ledger(db),
+      idempotency: new IdempotencyStore(db),
+      spends: new SpendRepository(db),
+      merchants: new KnownMerchants(db),
+      rateLimiter: new RateLimiter(),
+      events: new WalletEvents(),
+      waiters: new Waiters(),
+    };
+    this.agents = new AgentService(this.deps);
+    this.keys = new KeyService(this.deps);
+    this.funding = new FundingService(this.deps);
+    this.settings = new SettingsService(this.deps);
+    this.spend = new SpendService(this.deps);
+    this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
+    this.bootstrap();
+  }
+
+  /** First run: pin the time zone and create the default cash sources. */
+  private bootstrap(): void {
+    const { committer, settings } = this.deps;
+    committer.runNow((tx) => {
+      if (!this.deps.db.prepare("SELECT 1 FROM settings WHERE key = 'time_zone'").get()) {
+        settings.update({ timeZone: systemTimeZone() });
+      }
+      this.funding.ensureDefaults(tx);
+    });
+  }
+
+  /** Expires due requests and forgets old idempotency keys every `intervalMs`. */
+  startSweeper(intervalMs = 1000): void {
+    this.stopSweeper();
+    this.sweeper = setInterval(() => void this.sweep(), intervalMs);
+    this.sweeper.unref();
+  }
+
+  stopSweeper(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  async sweep(): Promise<void> {
+    const { clock, spends, committer, idempotency, rateLimiter } = this.deps;
+    const now = clock.now();
+    rateLimiter.prune(now);
+    // Only open a write transaction when there is something to write.
+    if (spends.due(now, 1).length > 0) await committer.run(() => undefined);
+    if (now - this.lastPurge >= PURGE_EVERY_MS) {
+      this.lastPurge = now;
+      await committer.run(() => idempotency.purgeOlderThan(now - IDEMPOTENCY_RETENTION_MS));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopSweeper();
+    await this.deps.committer.close();
+    this.deps.db.close();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The vocabulary both sides share. Each union has a `Record<…>` somewhere that must list
+ * every member, so adding a status breaks the build until every place handles it.
+ */
+export const MODES = ['live', 'test'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const AGENT_STATUSES = ['active', 'paused', 'revoked'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const PERIODS = ['daily', 'weekly', 'monthly', 'total'] as const;
+export type Period = (typeof PERIODS)[number];
+
+export const WINDOW_KINDS = ['calendar', 'rolling'] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
+export const OVER_BUDGET_BEHAVIOURS = ['decline', 'ask'] as const;
+export type OverBudgetBehaviour = (typeof OVER_BUDGET_BEHAVIOURS)[number];
+
+export const SCOPES = ['spend.read', 'spend.write'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const SPEND_STATUSES = [
+  'approved',
+  'declined',
+  'needs_approval',
+  'expired',
+  'cancelled',
+] as const;
+export type SpendStatus = (typeof SPEND_STATUSES)[number];
+
+/** Statuses a spend request can never leave. */
+export const FINAL_SPEND_STATUSES: Record<SpendStatus, boolean> = {
+  approved: true,
+  declined: true,
+  needs_approval: false,
+  expired: true,
+  cancelled: true,
+};
+
+export const FUNDING_KINDS = ['cash', 'onchain'] as const;
+export type FundingKind = (typeof FUNDING_KINDS)[number];
+
+export const RAILS = ['x402', 'mpp', 'card', 'onchain', 'other'] as const;
+export type Rail = (typeof RAILS)[number];
+
+export const ID_PREFIXES = {
+  agent: 'agt',
+  key: 'key',
+  spendRequest: 'req',
+  budgetRequest: 'breq',
+  receipt: 'rcpt',
+  fundingSource: 'fs',
+} as const;
+export type IdKind = keyof typeof ID_PREFIXES;

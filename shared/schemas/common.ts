@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { MAX_AMOUNT_CENTS, MAX_AMOUNT_MICROS_NUMBER } from '../money';
+
+/** A positive whole number of cents, at most one billion dollars. */
+export const amountCents = z
+  .int({ error: 'must be a whole number of cents' })
+  .min(1, { error: 'must be at least 1 cent' })
+  .max(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS} cents ($1,000,000,000)` });
+
+/** A non-negative whole number of cents (budgets and limits may be zero). */
+export const limitCents = z
+  .int({ error: 'must be a whole number of cents' })
+  .min(0, { error: 'must not be negative' })
+  .max(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS} cents ($1,000,000,000)` });
+
+/** A positive whole number of micro-dollars (USDC base units), at most one billion dollars. */
+export const amountMicros = z
+  .int({ error: 'must be a whole number of micro-dollars' })
+  .min(1, { error: 'must be at least 1 micro-dollar' })
+  .max(MAX_AMOUNT_MICROS_NUMBER, { error: 'must be at most 10^15 micro-dollars ($1,000,000,000)' });
+
+/** `usd`, with `usdc` accepted as the same thing (case-insensitive). */
+export const currency = z.enum(['usd', 'usdc', 'USD', 'USDC'], {
+  error: 'must be "usd" (or "usdc")',
+});
+
+export const METADATA_MAX_BYTES = 4096;
+
+const encoder = new TextEncoder();
+const utf8Length = (text: string) => encoder.encode(text).length;
+
+/** Free-form JSON object the agent attaches; at most 4 KiB once serialised. */
+export const metadata = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .refine((value) => utf8Length(JSON.stringify(value)) <= METADATA_MAX_BYTES, {
+    error: `must be at most ${METADATA_MAX_BYTES} bytes once serialised`,
+  });
+
+export const idempotencyKey = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+
+export const nonEmptyText = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` });
+
+/** `?wait=N`: hold the call up to N seconds (0–60) for a pending object to resolve. */
+export const waitQuery = z.strictObject({
+  wait: z
+    .string()
+    .regex(/^\d{1,2}$/, { error: 'must be a whole number of seconds between 0 and 60' })
+    .transform(Number)
+    .refine((n) => n <= 60, { error: 'must be at most 60 seconds' })
+    .optional(),
+});
+
+export const errorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .meta({ id: 'Error', description: 'Every error: a code from the catalog, a message, details.' });
+
+export const idParam = (prefix: string) =>
+  z.strictObject({
+    id: z.string().max(64).describe(`an id starting with ${prefix}_`),
+  });

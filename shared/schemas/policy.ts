@@ -1,0 +1,55 @@
+/**
+ * A policy as the owner writes it (cents, snake_case). The core stores it in micros; the
+ * conversion lives in electron/core/policy/policy.ts.
+ */
+import { z } from 'zod';
+import { OVER_BUDGET_BEHAVIOURS, PERIODS, WINDOW_KINDS } from '../domain';
+import { limitCents, nonEmptyText } from './common';
+
+const merchantPattern = nonEmptyText(253).describe(
+  'an exact merchant name (case-insensitive) or a host glob such as *.openai.com',
+);
+const patternList = z.array(merchantPattern).max(500, { error: 'at most 500 entries' });
+
+export const policyFields = {
+  budget_cents: limitCents.describe('budget for each period; 0 means nothing may be spent'),
+  period: z.enum(PERIODS),
+  window: z.enum(WINDOW_KINDS),
+  max_transaction_cents: limitCents.nullable(),
+  approval_threshold_cents: limitCents.nullable(),
+  allow_merchants: patternList,
+  deny_merchants: patternList,
+  allowed_categories: z.array(nonEmptyText(64)).max(100, { error: 'at most 100 entries' }),
+  ask_on_new_merchant: z.boolean(),
+  over_budget: z.enum(OVER_BUDGET_BEHAVIOURS),
+  velocity_per_hour: z.int().min(1).max(1_000_000).nullable(),
+  rate_limit_per_minute: z.int().min(1).max(1_000_000),
+  pause_on_over_budget: z.boolean(),
+};
+
+/** Every field optional: an edit names what changes, the rest carries over. */
+export const policyPatch = z.strictObject(policyFields).partial();
+export type PolicyPatch = z.infer<typeof policyPatch>;
+
+export const policyInput = z.strictObject(policyFields);
+export type PolicyInput = z.infer<typeof policyInput>;
+
+/**
+ * Defaults for a new agent. The budget is zero on purpose: an agent can spend nothing
+ * until its owner says how much.
+ */
+export const DEFAULT_POLICY: PolicyInput = {
+  budget_cents: 0,
+  period: 'monthly',
+  window: 'calendar',
+  max_transaction_cents: null,
+  approval_threshold_cents: null,
+  allow_merchants: [],
+  deny_merchants: [],
+  allowed_categories: [],
+  ask_on_new_merchant: false,
+  over_budget: 'decline',
+  velocity_per_hour: null,
+  rate_limit_per_minute: 600,
+  pause_on_over_budget: false,
+};
