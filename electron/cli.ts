@@ -1,5 +1,8 @@
 import { Command } from 'commander';
-import { agentsCommand, freezeCommands, fundingCommand, keysCommand, ledgerCommand, settingsCommand } from './cli/owner-commands';
+import { agentsCommand } from './cli/agents-command';
+import { freezeCommands, fundingCommand, settingsCommand } from './cli/funding-command';
+import { keysCommand } from './cli/keys-command';
+import { ledgerCommand, loginCommand } from './cli/ledger-command';
 import { CliError } from './cli/owner-client';
 import { serveCommand } from './cli/serve';
 
@@ -7,7 +10,10 @@ import { serveCommand } from './cli/serve';
 export function buildProgram(): Command {
   const program = new Command('purser')
     .description('Purser: the local wallet that governs what AI agents spend')
-    .option('--home <dir>', 'data folder (env PURSER_HOME; default: the app-data folder for Purser)')
+    .option(
+      '--home <dir>',
+      'data folder (env PURSER_HOME; default: the app-data folder for Purser)',
+    )
     .option('--json', 'machine-readable output')
     .showHelpAfterError();
   program.addCommand(serveCommand());
@@ -16,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(fundingCommand());
   program.addCommand(settingsCommand());
   program.addCommand(ledgerCommand());
+  program.addCommand(loginCommand());
   for (const command of freezeCommands()) program.addCommand(command);
   return program;
 }

@@ -1,11 +1,19 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Wallet } from '../core/wallet';
 import { installAgentAuth, installOwnerAuth } from './auth';
 import type { RouteContext } from './context';
-import { installErrorHandling } from './errors';
+import { installErrorHandling, sendError } from './errors';
 import { installLocalhostGuards } from './security';
+import { OwnerSessions } from './owner-sessions';
+import { defaultRendererDir, installUi } from './ui';
 import { accountRoutes } from './routes/agent/account';
 import { spendRoutes } from './routes/agent/spend';
 import { ownerAgentRoutes } from './routes/owner/agents';
@@ -19,6 +27,10 @@ export interface AppOptions {
   /** The port clients must name in `Host`; by default the one the server listens on. */
   port?: number;
   logger?: boolean;
+  /** The built renderer to serve at /app/; by default out/renderer of this checkout. */
+  rendererDir?: string;
+  /** Login links and browser sessions for headless mode. */
+  sessions?: OwnerSessions;
 }
 
 /** Bodies larger than this are refused (413) before they are parsed. */
@@ -38,6 +50,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Clients are local; a stalled one should not hold a socket for long.
     connectionTimeout: 120_000,
     requestTimeout: 120_000,
+    // Errors the router raises before any route runs get the same envelope as the rest.
+    frameworkErrors: (error, _request, reply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, 'not_found', 'No such object.');
+      return sendError(reply, 'invalid_request', 'The request URL could not be read.');
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -58,20 +75,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const address = app.server.address();
     return address && typeof address === 'object' ? address.port : undefined;
   };
-  const context: RouteContext = {
-    wallet: options.wallet,
-    baseUrl: () => `http://127.0.0.1:${port() ?? 8402}`,
-  };
+  const baseUrl = () => `http://127.0.0.1:${port() ?? 8402}`;
 
   // A POST with no body at all is an empty object: routes whose fields are all optional
   // (the faucet, issuing a key) need nothing, and the others say which fields are missing.
   app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = {};
+    if (request.method === 'POST' && (request.body === undefined || request.body === null))
+      request.body = {};
   });
   installErrorHandling(app);
   installLocalhostGuards(app, port);
   installAgentAuth(app, options.wallet);
-  installOwnerAuth(app, options.ownerToken);
+  const sessions = options.sessions ?? new OwnerSessions();
+  installOwnerAuth(app, options.ownerToken, sessions);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -86,8 +102,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ spendingKey: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
+  const context: RouteContext = { wallet: options.wallet, baseUrl, sessions };
   spendRoutes(app, context);
   accountRoutes(app, context);
   ownerAgentRoutes(app, context);
@@ -95,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ownerLedgerRoutes(app, context);
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await installUi(app, options.rendererDir ?? defaultRendererDir(), context);
 
   await app.ready();
   return app;

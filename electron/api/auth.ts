@@ -4,6 +4,7 @@ import type { Scope } from '../../shared/domain';
 import { PurserError } from '../core/errors';
 import { hashKey, requireScope, type KeyAuth } from '../core/keys/keys';
 import type { Wallet } from '../core/wallet';
+import { readCookie, SESSION_COOKIE, type OwnerSessions } from './owner-sessions';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,13 +51,22 @@ export function agentAuthOf(request: FastifyRequest): KeyAuth {
  * never opens them, whatever its scopes: an agent cannot approve its own request or raise
  * its own limit.
  */
-export function installOwnerAuth(app: FastifyInstance, ownerSecret: string): void {
+export function installOwnerAuth(
+  app: FastifyInstance,
+  ownerSecret: string,
+  sessions: OwnerSessions,
+): void {
   const expected = hashKey(ownerSecret);
   app.addHook('onRequest', async (request) => {
     if (!request.routeOptions.config.owner) return;
     const given = bearer(request);
-    if (!given || !timingSafeEqual(hashKey(given), expected)) {
-      throw new PurserError('invalid_api_key', 'Owner routes need the owner token; spending keys are not accepted here.');
-    }
+    if (given !== undefined && timingSafeEqual(hashKey(given), expected)) return;
+    // The browser window of headless mode: its login cookie (SameSite=Strict, HttpOnly).
+    if (given === undefined && sessions.isValid(readCookie(request.headers.cookie, SESSION_COOKIE)))
+      return;
+    throw new PurserError(
+      'invalid_api_key',
+      'Owner routes need the owner token; spending keys are not accepted here.',
+    );
   });
 }

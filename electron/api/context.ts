@@ -1,6 +1,13 @@
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Wallet } from '../core/wallet';
+import type { OwnerSessions } from './owner-sessions';
 
 export type ZodApp = FastifyInstance<
   RawServerDefault,
@@ -15,4 +22,5 @@ export interface RouteContext {
   wallet: Wallet;
   /** `http://127.0.0.1:PORT`, once listening. */
   baseUrl(): string;
+  sessions: OwnerSessions;
 }

@@ -1,15 +1,29 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ERROR_STATUS, type ErrorCode, type ErrorDetails, type ErrorEnvelope } from '../../shared/errors';
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  type ErrorDetails,
+  type ErrorEnvelope,
+} from '../../shared/errors';
 import { PurserError } from '../core/errors';
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details: ErrorDetails = {}, status?: number) {
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  details: ErrorDetails = {},
+  status?: number,
+) {
   const body: ErrorEnvelope = { error: { code, message, details } };
   if (code === 'rate_limited') {
     const retry = details.retry_after_seconds;
     reply.header('Retry-After', String(typeof retry === 'number' ? retry : 1));
   }
-  return reply.code(status ?? ERROR_STATUS[code]).type('application/json; charset=utf-8').send(body);
+  return reply
+    .code(status ?? ERROR_STATUS[code])
+    .type('application/json; charset=utf-8')
+    .send(body);
 }
 
 interface Issue {
@@ -23,7 +37,10 @@ interface Issue {
 function describeIssue(issue: Issue, part: string | undefined): { field: string; message: string } {
   const inner = issue.params?.issue;
   const path = inner?.path ?? issue.path ?? [];
-  const field = path.length > 0 ? path.map(String).join('.') : (issue.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '');
+  const field =
+    path.length > 0
+      ? path.map(String).join('.')
+      : (issue.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '');
   const message = inner?.message ?? issue.message ?? 'is invalid';
   return { field: field || (part ?? 'body'), message };
 }
@@ -43,21 +60,37 @@ export function installErrorHandling(app: FastifyInstance): void {
       const part = (error as { validationContext?: string }).validationContext;
       const issues = (error.validation as unknown as Issue[]).map((i) => describeIssue(i, part));
       const first = issues[0];
-      const message = first ? `Invalid ${part ?? 'request'}: ${first.field} ${first.message}` : 'Invalid request';
+      const message = first
+        ? `Invalid ${part ?? 'request'}: ${first.field} ${first.message}`
+        : 'Invalid request';
       return sendError(reply, 'invalid_request', message, { issues });
     }
     const status = (error as FastifyError).statusCode;
     if (status === 413 || (error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, 'invalid_request', 'Request body too large.', { limit_bytes: app.initialConfig.bodyLimit }, 413);
+      return sendError(
+        reply,
+        'invalid_request',
+        'Request body too large.',
+        { limit_bytes: app.initialConfig.bodyLimit },
+        413,
+      );
     }
     if (status === 415 || (error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendError(reply, 'invalid_request', 'Send bodies as JSON with "Content-Type: application/json".');
+      return sendError(
+        reply,
+        'invalid_request',
+        'Send bodies as JSON with "Content-Type: application/json".',
+      );
     }
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendError(reply, 'invalid_request', publicMessage(error as FastifyError));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, 'internal_error', 'Purser hit an unexpected error. Retry with the same idempotency key.');
+    return sendError(
+      reply,
+      'internal_error',
+      'Purser hit an unexpected error. Retry with the same idempotency key.',
+    );
   });
 
   app.setNotFoundHandler((request, reply) =>
@@ -74,6 +107,8 @@ function publicMessage(error: FastifyError): string {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'Content-Length does not match the body.';
     default:
-      return error.code === undefined || error.code.startsWith('FST_') ? 'The request could not be read.' : error.message;
+      return error.code === undefined || error.code.startsWith('FST_')
+        ? 'The request could not be read.'
+        : error.message;
   }
 }

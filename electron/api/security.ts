@@ -21,7 +21,12 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
     const expectedPort = port();
     const host = request.headers.host;
     if (!host || !isAllowedHost(host, expectedPort)) {
-      throw new PurserError('invalid_request', 'Host not allowed: Purser answers only on a loopback address.', {}, 403);
+      throw new PurserError(
+        'invalid_request',
+        'Host not allowed: Purser answers only on a loopback address.',
+        {},
+        403,
+      );
     }
     const origin = request.headers.origin;
     if (origin !== undefined && !isAllowedOrigin(origin, expectedPort)) {
@@ -34,13 +39,22 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
   });
   // CORS preflights get a plain refusal with no Access-Control-* headers.
   app.options('*', async (request: FastifyRequest) => {
-    throw new PurserError('invalid_request', `Cross-origin requests are not allowed (${request.method}).`, {}, 403);
+    throw new PurserError(
+      'invalid_request',
+      `Cross-origin requests are not allowed (${request.method}).`,
+      {},
+      403,
+    );
   });
 }
 
 export function isAllowedHost(host: string, port: number | undefined): boolean {
   const lower = host.toLowerCase();
-  return LOOPBACK_NAMES.some((name) => (port === undefined ? lower.startsWith(`${name}:`) || lower === name : lower === `${name}:${port}`));
+  return LOOPBACK_NAMES.some((name) =>
+    port === undefined
+      ? lower.startsWith(`${name}:`) || lower === name
+      : lower === `${name}:${port}`,
+  );
 }
 
 export function isAllowedOrigin(origin: string, port: number | undefined): boolean {

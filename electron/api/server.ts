@@ -6,6 +6,8 @@ import { randomBase62 } from '../core/ids';
 import { OWNER_TOKEN_FILE, SERVER_FILE, ensurePrivateDir, writePrivateFile } from '../core/paths';
 import { Wallet, type WalletOptions } from '../core/wallet';
 import { buildApp } from './app';
+import { OwnerSessions } from './owner-sessions';
+import { loginUrl } from './ui';
 
 export const DEFAULT_PORT = 8402;
 const LOOPBACK = '127.0.0.1';
@@ -25,6 +27,9 @@ export interface StartOptions {
   committer?: WalletOptions['committer'];
   /** Headless mode keeps the owner token on disk for the CLI; the desktop app passes its own. */
   ownerToken?: string;
+  /** better-sqlite3 built for Electron, when the desktop app runs the server. */
+  nativeBinding?: string;
+  rendererDir?: string;
 }
 
 export interface RunningServer {
@@ -32,6 +37,8 @@ export interface RunningServer {
   wallet: Wallet;
   info: ServerInfo;
   ownerToken: string;
+  /** A fresh one-time link that logs a browser into the owner window. */
+  loginUrl(): string;
   close(): Promise<void>;
 }
 
@@ -43,17 +50,30 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ensurePrivateDir(options.home);
   refuseSecondInstance(options.home);
   const ownerToken = options.ownerToken ?? loadOrCreateOwnerToken(options.home);
-  const wallet = new Wallet({ home: options.home, clock: options.clock, committer: options.committer });
+  const wallet = new Wallet({
+    home: options.home,
+    clock: options.clock,
+    committer: options.committer,
+    nativeBinding: options.nativeBinding,
+  });
+  const sessions = new OwnerSessions();
   let app: FastifyInstance;
   try {
-    app = await buildApp({ wallet, ownerToken, logger: options.logger });
+    app = await buildApp({
+      wallet,
+      ownerToken,
+      logger: options.logger,
+      rendererDir: options.rendererDir,
+      sessions,
+    });
     await app.listen({ host: LOOPBACK, port: options.port ?? DEFAULT_PORT });
   } catch (error) {
     await wallet.close();
     throw error;
   }
   const address = app.server.address();
-  const port = address && typeof address === 'object' ? address.port : (options.port ?? DEFAULT_PORT);
+  const port =
+    address && typeof address === 'object' ? address.port : (options.port ?? DEFAULT_PORT);
   const info: ServerInfo = { url: `http://${LOOPBACK}:${port}`, port, pid: process.pid };
   const serverFile = join(options.home, SERVER_FILE);
   writePrivateFile(serverFile, `${JSON.stringify(info, null, 2)}\n`);
@@ -66,7 +86,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await wallet.close();
       if (readServerInfo(options.home)?.pid === process.pid) rmSync(serverFile, { force: true });
     })());
-  return { app, wallet, info, ownerToken, close };
+  return { app, wallet, info, ownerToken, loginUrl: () => loginUrl(info.url, sessions), close };
 }
 
 export function readServerInfo(home: string): ServerInfo | undefined {

@@ -14,12 +14,18 @@ import type { SpendRecord } from '../core/spend/spend-repository';
 
 type RemainingByPeriod = Partial<Record<`remaining_${Period}_budget_cents`, number>>;
 
-export function remainingFields(budget: BudgetSnapshot): { remaining_budget_cents: number } & RemainingByPeriod {
+export function remainingFields(
+  budget: BudgetSnapshot,
+): { remaining_budget_cents: number } & RemainingByPeriod {
   const cents = microsToCentsFloor(budget.remaining);
   return { remaining_budget_cents: cents, [`remaining_${budget.period}_budget_cents`]: cents };
 }
 
-export function spendView(record: SpendRecord, budget: BudgetSnapshot, approvalUrl: (id: string) => string): SpendRequestView {
+export function spendView(
+  record: SpendRecord,
+  budget: BudgetSnapshot,
+  approvalUrl: (id: string) => string,
+): SpendRequestView {
   const pending = record.status === 'needs_approval';
   return {
     id: record.id,
@@ -53,7 +59,8 @@ export function fundingView(source: FundingSource, limit: LimitState | null) {
     balance_cents: microsToCentsFloor(source.balance < 0n ? 0n : source.balance),
     limit_cents: source.limit ? microsToCentsFloor(source.limit.amount) : null,
     limit_period: source.limit?.period ?? null,
-    limit_remaining_cents: remaining === null ? null : microsToCentsFloor(remaining < 0n ? 0n : remaining),
+    limit_remaining_cents:
+      remaining === null ? null : microsToCentsFloor(remaining < 0n ? 0n : remaining),
   };
 }
 

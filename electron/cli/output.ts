@@ -11,7 +11,8 @@ export const usd = (cents: number | null | undefined) =>
 /** Parses a whole number option, or fails with a usage error naming the option. */
 export function wholeNumber(name: string) {
   return (value: string): number => {
-    if (!/^\d{1,15}$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
+    if (!/^\d{1,15}$/.test(value))
+      throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
     return Number(value);
   };
 }

@@ -28,7 +28,9 @@ export function ownerClient(home: string | undefined): OwnerClient {
   const info = readServerInfo(dir);
   const token = readOwnerToken(dir);
   if (!info || !token) {
-    throw new CliError(`Purser is not running for ${dir}. Start it with \`purser serve\` (or pass --home).`);
+    throw new CliError(
+      `Purser is not running for ${dir}. Start it with \`purser serve\` (or pass --home).`,
+    );
   }
   const raw = async (method: string, path: string, body?: unknown) => {
     try {
@@ -41,7 +43,9 @@ export function ownerClient(home: string | undefined): OwnerClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new CliError(`Cannot reach Purser at ${info.url} (from ${dir}/server.json). Is \`purser serve\` still running?`);
+      throw new CliError(
+        `Cannot reach Purser at ${info.url} (from ${dir}/server.json). Is \`purser serve\` still running?`,
+      );
     }
   };
   return {
@@ -52,7 +56,13 @@ export function ownerClient(home: string | undefined): OwnerClient {
       const payload = (await response.json().catch(() => undefined)) as unknown;
       if (!response.ok) {
         const envelope = payload as ErrorEnvelope | undefined;
-        throw new CliError(envelope?.error ? `${envelope.error.code}: ${envelope.error.message}` : `HTTP ${response.status}`, 1, envelope);
+        throw new CliError(
+          envelope?.error
+            ? `${envelope.error.code}: ${envelope.error.message}`
+            : `HTTP ${response.status}`,
+          1,
+          envelope,
+        );
       }
       return payload as T;
     },

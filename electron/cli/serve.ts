@@ -11,18 +11,27 @@ import { wholeNumber } from './output';
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run Purser headless: the agent API and owner API on 127.0.0.1')
-    .option('--port <n>', `port (0 picks a free one; env PURSER_PORT; default ${DEFAULT_PORT})`, wholeNumber('--port'))
+    .option(
+      '--port <n>',
+      `port (0 picks a free one; env PURSER_PORT; default ${DEFAULT_PORT})`,
+      wholeNumber('--port'),
+    )
     .action(async (o: { port?: number }, cmd: Command) => {
       const { home: homeOpt } = cmd.optsWithGlobals<{ home?: string }>();
       const home = homeOpt ?? defaultHome();
       const envPort = process.env.PURSER_PORT;
-      const port = o.port ?? (envPort !== undefined && envPort !== '' ? wholeNumber('PURSER_PORT')(envPort) : DEFAULT_PORT);
+      const port =
+        o.port ??
+        (envPort !== undefined && envPort !== ''
+          ? wholeNumber('PURSER_PORT')(envPort)
+          : DEFAULT_PORT);
       const server = await startServer({ home, port, logger: process.env.PURSER_LOG === '1' });
       process.stdout.write(
         `Purser is listening on ${server.info.url}\n` +
           `  data folder: ${home}\n` +
           `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
-          `  owner CLI:   purser --home ${JSON.stringify(home)} agents list\n`,
+          `  owner CLI:   purser --home ${JSON.stringify(home)} agents list\n` +
+          `  owner window (one-time login link): ${server.loginUrl()}\n`,
       );
       const stop = (signal: string) => {
         process.stdout.write(`\n${signal}: stopping Purser…\n`);

@@ -24,5 +24,9 @@ export function newId(kind: IdKind): string {
 
 export function isId(kind: IdKind, text: string): boolean {
   const prefix = ID_PREFIXES[kind];
-  return text.length === prefix.length + 21 && text.startsWith(`${prefix}_`) && /^[0-9A-Za-z]+$/.test(text.slice(prefix.length + 1));
+  return (
+    text.length === prefix.length + 21 &&
+    text.startsWith(`${prefix}_`) &&
+    /^[0-9A-Za-z]+$/.test(text.slice(prefix.length + 1))
+  );
 }

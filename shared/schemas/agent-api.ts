@@ -4,13 +4,7 @@
  */
 import { z } from 'zod';
 import { PERIODS, SPEND_STATUSES, WINDOW_KINDS, AGENT_STATUSES, MODES, SCOPES } from '../domain';
-import {
-  amountCents,
-  currency,
-  idempotencyKey,
-  metadata,
-  nonEmptyText,
-} from './common';
+import { amountCents, currency, idempotencyKey, metadata, nonEmptyText } from './common';
 
 const isoTime = z.string().describe('ISO 8601 time');
 

@@ -25,6 +25,23 @@ export const currency = z.enum(['usd', 'usdc', 'USD', 'USDC'], {
 });
 
 export const METADATA_MAX_BYTES = 4096;
+export const METADATA_MAX_DEPTH = 16;
+
+/**
+ * Nesting depth of a JSON value, counted without recursion and giving up past `limit`:
+ * a 64 KiB body can nest ten thousand levels deep, enough to overflow the stack of any
+ * recursive walk (JSON.stringify included).
+ */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 const encoder = new TextEncoder();
 const utf8Length = (text: string) => encoder.encode(text).length;
@@ -32,8 +49,12 @@ const utf8Length = (text: string) => encoder.encode(text).length;
 /** Free-form JSON object the agent attaches; at most 4 KiB once serialised. */
 export const metadata = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-  .refine((value) => utf8Length(JSON.stringify(value)) <= METADATA_MAX_BYTES, {
-    error: `must be at most ${METADATA_MAX_BYTES} bytes once serialised`,
+  .superRefine((value, ctx) => {
+    if (jsonDepthExceeds(value, METADATA_MAX_DEPTH)) {
+      ctx.addIssue({ code: 'custom', message: `must nest at most ${METADATA_MAX_DEPTH} levels deep` });
+    } else if (utf8Length(JSON.stringify(value)) > METADATA_MAX_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${METADATA_MAX_BYTES} bytes once serialised` });
+    }
   });
 
 export const idempotencyKey = z

@@ -8,14 +8,12 @@ import { AGENT_STATUSES, MODES, PERIODS, SCOPES, SPEND_STATUSES, WINDOW_KINDS } 
 import { amountCents, limitCents, nonEmptyText } from './common';
 import { policyFields, policyInput, policyPatch } from './policy';
 
-export const agentCreateBody = z
-  .strictObject({
-    name: nonEmptyText(100),
-    mode: z.enum(MODES).default('live'),
-    funding_source_id: z.string().max(64).optional(),
-    ...z.object(policyFields).partial().shape,
-  })
-  ;
+export const agentCreateBody = z.strictObject({
+  name: nonEmptyText(100),
+  mode: z.enum(MODES).default('live'),
+  funding_source_id: z.string().max(64).optional(),
+  ...z.object(policyFields).partial().shape,
+});
 export type AgentCreateBody = z.infer<typeof agentCreateBody>;
 
 export { policyPatch };
@@ -32,99 +30,91 @@ export const budgetView = z.object({
   window_end: z.string().nullable(),
 });
 
-export const agentView = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    mode: z.enum(MODES),
-    status: z.enum(AGENT_STATUSES),
-    funding_source_id: z.string(),
-    policy_version: z.int(),
-    policy: policyInput,
-    budget: budgetView,
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  ;
+export const agentView = z.object({
+  id: z.string(),
+  name: z.string(),
+  mode: z.enum(MODES),
+  status: z.enum(AGENT_STATUSES),
+  funding_source_id: z.string(),
+  policy_version: z.int(),
+  policy: policyInput,
+  budget: budgetView,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 export type AgentView = z.infer<typeof agentView>;
 
-export const keyIssueBody = z
-  .strictObject({
-    scopes: z.array(z.enum(SCOPES)).min(1).optional(),
-    label: nonEmptyText(100).optional(),
-    expires_at: z.iso.datetime({ offset: true }).optional(),
-  })
-  ;
+export const keyIssueBody = z.strictObject({
+  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+  label: nonEmptyText(100).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
 
-export const keyView = z
-  .object({
-    id: z.string(),
-    agent_id: z.string(),
-    mode: z.enum(MODES),
-    prefix: z.string(),
-    last4: z.string(),
-    scopes: z.array(z.enum(SCOPES)),
-    label: z.string().nullable(),
-    created_at: z.string(),
-    expires_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
-  })
-  ;
+export const keyView = z.object({
+  id: z.string(),
+  agent_id: z.string(),
+  mode: z.enum(MODES),
+  prefix: z.string(),
+  last4: z.string(),
+  scopes: z.array(z.enum(SCOPES)),
+  label: z.string().nullable(),
+  created_at: z.string(),
+  expires_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
 
 export const issuedKey = keyView.extend({ key: z.string() });
 
-export const fundingSourceView = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['cash', 'onchain']),
-    mode: z.enum(MODES),
-    name: z.string(),
-    is_default: z.boolean(),
-    balance_cents: z.int(),
-    balance_micros: z.string(),
-    limit_cents: z.int().nullable(),
-    limit_period: z.enum(PERIODS).nullable(),
-    limit_window: z.enum(WINDOW_KINDS).nullable(),
-  })
-  ;
+export const fundingSourceView = z.object({
+  id: z.string(),
+  kind: z.enum(['cash', 'onchain']),
+  mode: z.enum(MODES),
+  name: z.string(),
+  is_default: z.boolean(),
+  balance_cents: z.int(),
+  balance_micros: z.string(),
+  limit_cents: z.int().nullable(),
+  limit_period: z.enum(PERIODS).nullable(),
+  limit_window: z.enum(WINDOW_KINDS).nullable(),
+});
 
-export const depositBody = z
-  .strictObject({
-    amount_cents: amountCents,
-    funding_source_id: z.string().max(64).optional(),
-    mode: z.enum(MODES).optional(),
-  })
-  ;
+export const depositBody = z.strictObject({
+  amount_cents: amountCents,
+  funding_source_id: z.string().max(64).optional(),
+  mode: z.enum(MODES).optional(),
+});
 
-export const fundingLimitBody = z
-  .strictObject({
-    limit_cents: limitCents.nullable(),
-    period: z.enum(PERIODS).optional(),
-    window: z.enum(WINDOW_KINDS).optional(),
-  })
-  ;
+export const fundingLimitBody = z.strictObject({
+  limit_cents: limitCents.nullable(),
+  period: z.enum(PERIODS).optional(),
+  window: z.enum(WINDOW_KINDS).optional(),
+});
 
-export const settingsView = z
-  .object({
-    time_zone: z.string(),
-    frozen: z.boolean(),
-    pending_expiry_hours: z.number(),
-    global_cap: z
-      .object({ amount_cents: z.int(), period: z.enum(PERIODS), window: z.enum(WINDOW_KINDS) })
-      .nullable(),
-  })
-  ;
+export const settingsView = z.object({
+  time_zone: z.string(),
+  frozen: z.boolean(),
+  pending_expiry_hours: z.number(),
+  global_cap: z
+    .object({ amount_cents: z.int(), period: z.enum(PERIODS), window: z.enum(WINDOW_KINDS) })
+    .nullable(),
+});
 
-export const settingsPatch = z
-  .strictObject({
-    time_zone: nonEmptyText(64).optional(),
-    pending_expiry_hours: z.number().min(0.01).max(24 * 30).optional(),
-    global_cap: z
-      .strictObject({ amount_cents: limitCents, period: z.enum(PERIODS), window: z.enum(WINDOW_KINDS).default('calendar') })
-      .nullable()
-      .optional(),
-  })
-  ;
+export const settingsPatch = z.strictObject({
+  time_zone: nonEmptyText(64).optional(),
+  pending_expiry_hours: z
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .optional(),
+  global_cap: z
+    .strictObject({
+      amount_cents: limitCents,
+      period: z.enum(PERIODS),
+      window: z.enum(WINDOW_KINDS).default('calendar'),
+    })
+    .nullable()
+    .optional(),
+});
 
 export const ledgerQuery = z.strictObject({
   agent_id: z.string().max(64).optional(),
@@ -134,40 +124,44 @@ export const ledgerQuery = z.strictObject({
   rail: z.string().max(32).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  before_seq: z.string().regex(/^\d{1,18}$/).transform(Number).optional(),
-  limit: z.string().regex(/^\d{1,4}$/).transform(Number).optional(),
+  before_seq: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .transform(Number)
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .optional(),
 });
 
-export const ledgerEntryView = z
-  .object({
-    seq: z.int(),
-    ts: z.string(),
-    type: z.string(),
-    actor: z.string(),
-    mode: z.string().nullable(),
-    agent_id: z.string().nullable(),
-    object_id: z.string().nullable(),
-    amount_micros: z.string().nullable(),
-    counted_micros: z.string(),
-    status: z.string().nullable(),
-    merchant: z.string().nullable(),
-    rail: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
-    prev_hash: z.string(),
-    hash: z.string(),
-  })
-  ;
+export const ledgerEntryView = z.object({
+  seq: z.int(),
+  ts: z.string(),
+  type: z.string(),
+  actor: z.string(),
+  mode: z.string().nullable(),
+  agent_id: z.string().nullable(),
+  object_id: z.string().nullable(),
+  amount_micros: z.string().nullable(),
+  counted_micros: z.string(),
+  status: z.string().nullable(),
+  merchant: z.string().nullable(),
+  rail: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
 export type LedgerEntryView = z.infer<typeof ledgerEntryView>;
 
-export const verifyView = z
-  .object({
-    ok: z.boolean(),
-    entries: z.int(),
-    head_seq: z.int(),
-    head_hash: z.string(),
-    first_bad: z.object({ seq: z.int(), problem: z.string(), message: z.string() }).nullable(),
-  })
-  ;
+export const verifyView = z.object({
+  ok: z.boolean(),
+  entries: z.int(),
+  head_seq: z.int(),
+  head_hash: z.string(),
+  first_bad: z.object({ seq: z.int(), problem: z.string(), message: z.string() }).nullable(),
+});
 
 export const ownerSpendView = z.object({
   id: z.string(),

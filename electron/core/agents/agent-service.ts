@@ -16,21 +16,40 @@ export class AgentService {
       const { d } = this;
       const now = d.clock.now();
       const { name, mode, funding_source_id, ...fields } = body;
-      const source = funding_source_id ? d.funding.get(funding_source_id) : d.funding.defaultForMode(mode);
+      const source = funding_source_id
+        ? d.funding.get(funding_source_id)
+        : d.funding.defaultForMode(mode);
       if (!source) throw notFound('funding source', funding_source_id ?? `for ${mode} mode`);
       if (source.mode !== mode) {
-        throw new PurserError('invalid_request', `Funding source ${source.id} is for ${source.mode} mode, not ${mode}.`);
+        throw new PurserError(
+          'invalid_request',
+          `Funding source ${source.id} is for ${source.mode} mode, not ${mode}.`,
+        );
       }
       const input: PolicyInput = { ...DEFAULT_POLICY, ...stripUndefined(fields) };
       const policy = policyFromInput(input, 1);
       const agent = { id: newId('agent'), name, mode, fundingSourceId: source.id };
       d.agents.insert(agent, policy, now);
       d.ledger.append(
-        { type: 'agent.created', actor: 'owner', mode, agentId: agent.id, objectId: agent.id, data: { name, funding_source_id: source.id } },
+        {
+          type: 'agent.created',
+          actor: 'owner',
+          mode,
+          agentId: agent.id,
+          objectId: agent.id,
+          data: { name, funding_source_id: source.id },
+        },
         now,
       );
       d.ledger.append(
-        { type: 'policy.updated', actor: 'owner', mode, agentId: agent.id, objectId: agent.id, data: { version: 1, policy: input } },
+        {
+          type: 'policy.updated',
+          actor: 'owner',
+          mode,
+          agentId: agent.id,
+          objectId: agent.id,
+          data: { version: 1, policy: input },
+        },
         now,
       );
       return { agent: this.require(agent.id), policy };
@@ -69,18 +88,38 @@ export class AgentService {
       const agent = this.require(agentId);
       if (agent.status === status) return agent;
       if (agent.status === 'revoked') {
-        throw invalidTransition(`Agent ${agentId} is revoked; a revoked agent cannot be ${status === 'active' ? 'resumed' : 'paused'}.`);
+        throw invalidTransition(
+          `Agent ${agentId} is revoked; a revoked agent cannot be ${status === 'active' ? 'resumed' : 'paused'}.`,
+        );
       }
       d.agents.setStatus(agentId, status, now);
       if (status === 'revoked') {
         for (const key of d.keys.listForAgent(agentId)) {
           if (key.revokedAt === null && d.keys.revoke(key.id, now)) {
-            d.ledger.append({ type: 'key.revoked', actor: 'owner', mode: agent.mode, agentId, objectId: key.id, data: { because: 'agent revoked' } }, now);
+            d.ledger.append(
+              {
+                type: 'key.revoked',
+                actor: 'owner',
+                mode: agent.mode,
+                agentId,
+                objectId: key.id,
+                data: { because: 'agent revoked' },
+              },
+              now,
+            );
           }
         }
       }
       d.ledger.append(
-        { type: 'agent.status_changed', actor: 'owner', mode: agent.mode, agentId, objectId: agentId, status, data: { from: agent.status, to: status } },
+        {
+          type: 'agent.status_changed',
+          actor: 'owner',
+          mode: agent.mode,
+          agentId,
+          objectId: agentId,
+          status,
+          data: { from: agent.status, to: status },
+        },
         now,
       );
       return this.require(agentId);

@@ -57,7 +57,9 @@ export class AgentRepository {
       'INSERT INTO policies (agent_id, version, created_at, body) VALUES (?, ?, ?, ?)',
     );
     this.policyAt = db.prepare('SELECT body FROM policies WHERE agent_id = ? AND version = ?');
-    this.setVersion = db.prepare('UPDATE agents SET policy_version = ?, updated_at = ? WHERE id = ?');
+    this.setVersion = db.prepare(
+      'UPDATE agents SET policy_version = ?, updated_at = ? WHERE id = ?',
+    );
     this.setStatusStmt = db.prepare('UPDATE agents SET status = ?, updated_at = ? WHERE id = ?');
   }
 
@@ -70,7 +72,11 @@ export class AgentRepository {
     return this.all.all().map(fromRow);
   }
 
-  insert(agent: { id: string; name: string; mode: Mode; fundingSourceId: string }, policy: Policy, now: number): void {
+  insert(
+    agent: { id: string; name: string; mode: Mode; fundingSourceId: string },
+    policy: Policy,
+    now: number,
+  ): void {
     this.insertAgent.run({ ...agent, now });
     this.insertPolicy.run(agent.id, 1, now, serializePolicy(policy));
   }

@@ -8,8 +8,12 @@ export class KnownMerchants {
   private readonly add: Statement<[string, string, number]>;
 
   constructor(db: Db) {
-    this.has = db.prepare('SELECT 1 AS one FROM agent_merchants WHERE agent_id = ? AND merchant = ?');
-    this.add = db.prepare('INSERT OR IGNORE INTO agent_merchants (agent_id, merchant, first_at) VALUES (?, ?, ?)');
+    this.has = db.prepare(
+      'SELECT 1 AS one FROM agent_merchants WHERE agent_id = ? AND merchant = ?',
+    );
+    this.add = db.prepare(
+      'INSERT OR IGNORE INTO agent_merchants (agent_id, merchant, first_at) VALUES (?, ?, ?)',
+    );
   }
 
   isNew(agentId: string, merchant: string): boolean {

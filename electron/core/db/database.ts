@@ -21,7 +21,10 @@ export function openDatabase(dir: string, options: OpenOptions = {}): Db {
   const file = join(dir, DB_FILE);
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   if (process.platform !== 'win32') chmodSync(file, 0o600);
-  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = new Database(
+    file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
   configure(db);
   migrate(db);
   return db;

@@ -17,32 +17,69 @@ export class FundingService {
     const now = d.clock.now();
     for (const mode of MODES) {
       if (d.funding.defaultForMode(mode)) continue;
-      const source = d.funding.create({ kind: 'cash', mode, name: `${mode === 'live' ? 'Cash' : 'Test cash'}`, isDefault: true }, now);
-      d.ledger.append({ type: 'funding.created', actor: 'system', mode, objectId: source.id, data: { kind: 'cash', default: true } }, now);
+      const source = d.funding.create(
+        { kind: 'cash', mode, name: `${mode === 'live' ? 'Cash' : 'Test cash'}`, isDefault: true },
+        now,
+      );
+      d.ledger.append(
+        {
+          type: 'funding.created',
+          actor: 'system',
+          mode,
+          objectId: source.id,
+          data: { kind: 'cash', default: true },
+        },
+        now,
+      );
     }
   }
 
   /** Adds money to a cash source. `actor` is the owner, or an agent's test key at the faucet. */
-  deposit(target: { fundingSourceId?: string; mode?: Mode }, amount: Micros, actor: Actor = 'owner'): Promise<FundingSource> {
+  deposit(
+    target: { fundingSourceId?: string; mode?: Mode },
+    amount: Micros,
+    actor: Actor = 'owner',
+  ): Promise<FundingSource> {
     return this.d.committer.run(() => this.depositNow(target, amount, actor));
   }
 
-  depositNow(target: { fundingSourceId?: string; mode?: Mode }, amount: Micros, actor: Actor, agentId?: string): FundingSource {
+  depositNow(
+    target: { fundingSourceId?: string; mode?: Mode },
+    amount: Micros,
+    actor: Actor,
+    agentId?: string,
+  ): FundingSource {
     const { d } = this;
     const now = d.clock.now();
     const source = target.fundingSourceId
       ? d.funding.get(target.fundingSourceId)
       : d.funding.defaultForMode(target.mode ?? 'live');
-    if (!source) throw notFound('funding source', target.fundingSourceId ?? `for ${target.mode} mode`);
+    if (!source)
+      throw notFound('funding source', target.fundingSourceId ?? `for ${target.mode} mode`);
     if (source.kind !== 'cash') {
-      throw new PurserError('invalid_request', `Funding source ${source.id} is on chain; fund it on chain, not by deposit.`);
+      throw new PurserError(
+        'invalid_request',
+        `Funding source ${source.id} is on chain; fund it on chain, not by deposit.`,
+      );
     }
     if (source.balance + amount > MAX_BALANCE) {
-      throw new PurserError('invalid_request', 'This deposit would take the balance past the largest amount Purser holds.', { max_micros: MAX_BALANCE.toString() });
+      throw new PurserError(
+        'invalid_request',
+        'This deposit would take the balance past the largest amount Purser holds.',
+        { max_micros: MAX_BALANCE.toString() },
+      );
     }
     d.funding.addToBalance(source.id, amount);
     d.ledger.append(
-      { type: 'funding.deposit', actor, mode: source.mode, agentId: agentId ?? null, objectId: source.id, amount, data: { balance_after: source.balance + amount } },
+      {
+        type: 'funding.deposit',
+        actor,
+        mode: source.mode,
+        agentId: agentId ?? null,
+        objectId: source.id,
+        amount,
+        data: { balance_after: source.balance + amount },
+      },
       now,
     );
     const updated = d.funding.get(source.id);
@@ -57,7 +94,14 @@ export class FundingService {
       if (!source) throw notFound('funding source', id);
       d.funding.setLimit(id, limit);
       d.ledger.append(
-        { type: 'funding.updated', actor: 'owner', mode: source.mode, objectId: id, amount: limit?.amount ?? null, data: { limit_period: limit?.period ?? null, limit_window: limit?.window ?? null } },
+        {
+          type: 'funding.updated',
+          actor: 'owner',
+          mode: source.mode,
+          objectId: id,
+          amount: limit?.amount ?? null,
+          data: { limit_period: limit?.period ?? null, limit_window: limit?.window ?? null },
+        },
         d.clock.now(),
       );
       const updated = d.funding.get(id);
@@ -70,13 +114,22 @@ export class FundingService {
   faucet(auth: KeyAuth, amount: Micros): Promise<FundingSource> {
     if (auth.mode !== 'test') {
       return Promise.reject(
-        new PurserError('insufficient_scope', 'The sandbox faucet only accepts test-mode keys (psk_test_…).', { mode: auth.mode }),
+        new PurserError(
+          'insufficient_scope',
+          'The sandbox faucet only accepts test-mode keys (psk_test_…).',
+          { mode: auth.mode },
+        ),
       );
     }
     return this.d.committer.run(() => {
       const agent = this.d.agents.get(auth.agentId);
       if (!agent) throw new PurserError('invalid_api_key', 'Unknown spending key.');
-      return this.depositNow({ fundingSourceId: agent.fundingSourceId }, amount, `key:${auth.keyId}`, agent.id);
+      return this.depositNow(
+        { fundingSourceId: agent.fundingSourceId },
+        amount,
+        `key:${auth.keyId}`,
+        agent.id,
+      );
     });
   }
 

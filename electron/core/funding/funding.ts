@@ -67,7 +67,9 @@ export class FundingRepository {
       `INSERT INTO funding_sources (id, kind, mode, name, balance_micros, is_default, created_at)
        VALUES (@id, @kind, @mode, @name, 0, @isDefault, @createdAt)`,
     );
-    this.add = db.prepare('UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ?');
+    this.add = db.prepare(
+      'UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ?',
+    );
     this.setLimitStmt = db.prepare(
       `UPDATE funding_sources SET limit_micros = @amount, limit_period = @period, limit_window = @window
        WHERE id = @id`,
@@ -88,7 +90,10 @@ export class FundingRepository {
     return this.all.all().map(fromRow);
   }
 
-  create(input: { kind: FundingKind; mode: Mode; name: string; isDefault: boolean }, now: number): FundingSource {
+  create(
+    input: { kind: FundingKind; mode: Mode; name: string; isDefault: boolean },
+    now: number,
+  ): FundingSource {
     const id = newId('fundingSource');
     this.insert.run({ id, ...input, isDefault: input.isDefault ? 1 : 0, createdAt: now });
     const created = this.get(id);

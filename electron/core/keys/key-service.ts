@@ -16,9 +16,12 @@ export class KeyService {
       const now = d.clock.now();
       const agent = d.agents.get(agentId);
       if (!agent) throw notFound('agent', agentId);
-      if (agent.status === 'revoked') throw invalidTransition(`Agent ${agentId} is revoked; it cannot get new keys.`);
+      if (agent.status === 'revoked')
+        throw invalidTransition(`Agent ${agentId} is revoked; it cannot get new keys.`);
       if (options.expiresAt != null && options.expiresAt <= now) {
-        throw invalidTransition('A key cannot expire in the past.', { expires_at: options.expiresAt });
+        throw invalidTransition('A key cannot expire in the past.', {
+          expires_at: options.expiresAt,
+        });
       }
       const issued = d.keys.issue(
         {
@@ -37,7 +40,11 @@ export class KeyService {
           mode: agent.mode,
           agentId,
           objectId: issued.key.id,
-          data: { prefix: issued.key.prefix, scopes: issued.key.scopes, expires_at: issued.key.expiresAt },
+          data: {
+            prefix: issued.key.prefix,
+            scopes: issued.key.scopes,
+            expires_at: issued.key.expiresAt,
+          },
         },
         now,
       );
@@ -52,7 +59,16 @@ export class KeyService {
       const key = d.keys.get(keyId);
       if (!key) throw notFound('key', keyId);
       if (d.keys.revoke(keyId, now)) {
-        d.ledger.append({ type: 'key.revoked', actor: 'owner', mode: key.mode, agentId: key.agentId, objectId: keyId }, now);
+        d.ledger.append(
+          {
+            type: 'key.revoked',
+            actor: 'owner',
+            mode: key.mode,
+            agentId: key.agentId,
+            objectId: keyId,
+          },
+          now,
+        );
       }
       const revoked = d.keys.get(keyId);
       if (!revoked) throw notFound('key', keyId);

@@ -81,12 +81,20 @@ export class KeyRepository {
       `INSERT INTO api_keys (id, agent_id, mode, hash, prefix, last4, scopes, label, created_at, expires_at)
        VALUES (@id, @agentId, @mode, @hash, @prefix, @last4, @scopes, @label, @createdAt, @expiresAt)`,
     );
-    this.revokeStmt = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+    this.revokeStmt = db.prepare(
+      'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+    );
   }
 
   /** Creates a key and returns its plaintext: the only time anyone sees it. */
   issue(
-    input: { agentId: string; mode: Mode; scopes: readonly Scope[]; label: string | null; expiresAt: number | null },
+    input: {
+      agentId: string;
+      mode: Mode;
+      scopes: readonly Scope[];
+      label: string | null;
+      expiresAt: number | null;
+    },
     now: number,
   ): { key: ApiKey; plaintext: string } {
     const plaintext = `psk_${input.mode}_${randomBase62(SECRET_LENGTH)}`;
@@ -128,7 +136,10 @@ export class KeyRepository {
    */
   authenticate(plaintext: string | undefined, now: number): KeyAuth {
     if (!plaintext || !KEY_PATTERN.test(plaintext)) {
-      throw new PurserError('invalid_api_key', 'Missing or malformed spending key: send "Authorization: Bearer psk_…".');
+      throw new PurserError(
+        'invalid_api_key',
+        'Missing or malformed spending key: send "Authorization: Bearer psk_…".',
+      );
     }
     const hash = hashKey(plaintext);
     const row = this.byHash.get(hash);
@@ -136,18 +147,35 @@ export class KeyRepository {
       throw new PurserError('invalid_api_key', 'Unknown spending key.');
     }
     if (row.revoked_at !== null) {
-      throw new PurserError('revoked_api_key', 'This spending key has been revoked; ask the owner for a new one.', { key_id: row.id });
+      throw new PurserError(
+        'revoked_api_key',
+        'This spending key has been revoked; ask the owner for a new one.',
+        { key_id: row.id },
+      );
     }
     if (row.expires_at !== null && now >= Number(row.expires_at)) {
-      throw new PurserError('revoked_api_key', 'This spending key has expired; ask the owner for a new one.', { key_id: row.id });
+      throw new PurserError(
+        'revoked_api_key',
+        'This spending key has expired; ask the owner for a new one.',
+        { key_id: row.id },
+      );
     }
     const key = fromRow(row);
-    return { keyId: key.id, agentId: key.agentId, mode: key.mode, scopes: key.scopes, expiresAt: key.expiresAt };
+    return {
+      keyId: key.id,
+      agentId: key.agentId,
+      mode: key.mode,
+      scopes: key.scopes,
+      expiresAt: key.expiresAt,
+    };
   }
 }
 
 export function requireScope(auth: KeyAuth, scope: Scope): void {
   if (!auth.scopes.includes(scope)) {
-    throw new PurserError('insufficient_scope', `This key lacks the ${scope} scope.`, { required: scope, key_id: auth.keyId });
+    throw new PurserError('insufficient_scope', `This key lacks the ${scope} scope.`, {
+      required: scope,
+      key_id: auth.keyId,
+    });
   }
 }

@@ -33,7 +33,8 @@ export class RateLimiter {
   /** Drops buckets that have refilled completely; they carry no information. */
   prune(now: number): void {
     for (const [keyId, b] of this.buckets) {
-      if (b.tokens + (now - b.at) * (b.perMinute / MINUTE_MS) >= b.perMinute) this.buckets.delete(keyId);
+      if (b.tokens + (now - b.at) * (b.perMinute / MINUTE_MS) >= b.perMinute)
+        this.buckets.delete(keyId);
     }
   }
 }

@@ -34,12 +34,17 @@ const CLAUSES: Record<keyof LedgerFilter, string> = {
  * filters in use and kept.
  */
 export class LedgerQuery {
-  private readonly statements = new Map<string, Statement<[Record<string, unknown>], RawLedgerRow>>();
+  private readonly statements = new Map<
+    string,
+    Statement<[Record<string, unknown>], RawLedgerRow>
+  >();
 
   constructor(private readonly db: Db) {}
 
   page(filter: LedgerFilter, limit: number): LedgerRow[] {
-    return this.statement(filter, 'DESC').all({ ...params(filter), limit }).map(rowFromRaw);
+    return this.statement(filter, 'DESC')
+      .all({ ...params(filter), limit })
+      .map(rowFromRaw);
   }
 
   /**
@@ -50,7 +55,11 @@ export class LedgerQuery {
   *all(filter: LedgerFilter, pageSize = 2000): IterableIterator<LedgerRow> {
     let afterSeq = 0;
     for (;;) {
-      const page = this.statement(filter, 'ASC').all({ ...params(filter), afterSeq, limit: pageSize });
+      const page = this.statement(filter, 'ASC').all({
+        ...params(filter),
+        afterSeq,
+        limit: pageSize,
+      });
       for (const raw of page) yield rowFromRaw(raw);
       if (page.length < pageSize) return;
       afterSeq = Number(page[page.length - 1]?.seq ?? 0n);
@@ -58,7 +67,9 @@ export class LedgerQuery {
   }
 
   private statement(filter: LedgerFilter, order: 'ASC' | 'DESC') {
-    const used = (Object.keys(CLAUSES) as Array<keyof LedgerFilter>).filter((k) => filter[k] !== undefined);
+    const used = (Object.keys(CLAUSES) as Array<keyof LedgerFilter>).filter(
+      (k) => filter[k] !== undefined,
+    );
     const key = `${used.join(',')}|${order}`;
     let stmt = this.statements.get(key);
     if (!stmt) {

@@ -117,7 +117,8 @@ export class Ledger {
   }
 
   append(entry: LedgerEntryInput, ts: number): LedgerRow {
-    if (!this.db.inTransaction) throw new Error('ledger appends must run inside a write transaction');
+    if (!this.db.inTransaction)
+      throw new Error('ledger appends must run inside a write transaction');
     const head = this.readHead.get();
     const prevHash = head?.hash ?? GENESIS_HASH;
     const fields: HashedFields = {
@@ -201,10 +202,18 @@ export class Ledger {
       const page = this.after.all(expectedSeq - 1, pageSize).map(rowFromRaw);
       for (const row of page) {
         if (row.seq !== expectedSeq) {
-          return bad(expectedSeq, 'missing_entry', `entry ${expectedSeq} is missing (next is ${row.seq})`);
+          return bad(
+            expectedSeq,
+            'missing_entry',
+            `entry ${expectedSeq} is missing (next is ${row.seq})`,
+          );
         }
         if (!row.prevHash.equals(prevHash)) {
-          return bad(row.seq, 'broken_link', `entry ${row.seq} does not follow entry ${row.seq - 1}`);
+          return bad(
+            row.seq,
+            'broken_link',
+            `entry ${row.seq} does not follow entry ${row.seq - 1}`,
+          );
         }
         if (!entryHash(prevHash, hashedFields(row)).equals(row.hash)) {
           return bad(row.seq, 'edited_entry', `entry ${row.seq} was changed after it was written`);
@@ -220,7 +229,11 @@ export class Ledger {
     const head = this.readHead.get();
     const headSeq = head ? Number(head.seq) : 0;
     if (headSeq !== entries || (head && !head.hash.equals(prevHash))) {
-      return bad(entries + 1, 'truncated', `the chain ends at entry ${entries} but its head says ${headSeq}`);
+      return bad(
+        entries + 1,
+        'truncated',
+        `the chain ends at entry ${entries} but its head says ${headSeq}`,
+      );
     }
     return { ok: true, entries, headSeq, headHash: prevHash.toString('hex') };
   }

@@ -6,9 +6,7 @@ import { currentWindow, specKey, type TimeWindow, type WindowSpec } from '../pol
 
 /** What a sum is over: one agent, one funding source, or every agent of one mode. */
 export type MeterScope =
-  | { kind: 'agent'; id: string }
-  | { kind: 'funding'; id: string }
-  | { kind: 'global'; mode: Mode };
+  { kind: 'agent'; id: string } | { kind: 'funding'; id: string } | { kind: 'global'; mode: Mode };
 
 export interface MeterReading {
   sum: Micros;
@@ -58,9 +56,15 @@ export class Meters {
   private readonly put: Statement;
   private readonly bump: Statement;
   private readonly insertUsage: Statement;
-  private readonly usageById: Statement<[number | bigint], { ts: bigint; agent_id: string; funding_source_id: string; mode: Mode }>;
+  private readonly usageById: Statement<
+    [number | bigint],
+    { ts: bigint; agent_id: string; funding_source_id: string; mode: Mode }
+  >;
   private readonly adjustUsage: Statement;
-  private readonly sumRange: Record<MeterScope['kind'], Statement<[string, number, number], { s: bigint; c: bigint }>>;
+  private readonly sumRange: Record<
+    MeterScope['kind'],
+    Statement<[string, number, number], { s: bigint; c: bigint }>
+  >;
 
   constructor(db: Db) {
     this.get = db.prepare(
@@ -85,7 +89,9 @@ export class Meters {
       `INSERT INTO usage (ts, agent_id, funding_source_id, mode, micros, origin_id)
        VALUES (@ts, @agentId, @fundingSourceId, @mode, @micros, @originId)`,
     );
-    this.usageById = db.prepare('SELECT ts, agent_id, funding_source_id, mode FROM usage WHERE id = ?');
+    this.usageById = db.prepare(
+      'SELECT ts, agent_id, funding_source_id, mode FROM usage WHERE id = ?',
+    );
     this.adjustUsage = db.prepare('UPDATE usage SET micros = micros + ? WHERE id = ?');
     const range = (column: string) =>
       db.prepare<[string, number, number], { s: bigint; c: bigint }>(
@@ -93,7 +99,11 @@ export class Meters {
          WHERE ${column} = ? AND ts >= ? AND ts < ?`,
       );
     // Identifiers come from this fixed map, never from input.
-    this.sumRange = { agent: range('agent_id'), funding: range('funding_source_id'), global: range('mode') };
+    this.sumRange = {
+      agent: range('agent_id'),
+      funding: range('funding_source_id'),
+      global: range('mode'),
+    };
   }
 
   /** The current sum for `scope` over `spec`'s window at `now`, brought up to date on disk. */
@@ -126,12 +136,18 @@ export class Meters {
     }
   }
 
-  private compute(scope: MeterScope, spec: WindowSpec, now: number, persist: boolean): MeterReading {
+  private compute(
+    scope: MeterScope,
+    spec: WindowSpec,
+    now: number,
+    persist: boolean,
+  ): MeterReading {
     const window = currentWindow(spec, now);
     const key = scopeKey(scope);
     const sk = specKey(spec);
     const row = this.get.get(key, sk);
-    const sumOf = (lo: number, hi: number) => this.sumRange[scope.kind].get(scopeValue(scope), lo, hi);
+    const sumOf = (lo: number, hi: number) =>
+      this.sumRange[scope.kind].get(scopeValue(scope), lo, hi);
 
     if (row && now >= Number(row.as_of)) {
       if (window.width === null && Number(row.window_start) === window.start) {

@@ -7,7 +7,12 @@
  */
 import type { AgentStatus, Period } from '../../../shared/domain';
 import type { ErrorCode } from '../../../shared/errors';
-import { formatUsd, microsToCentsCeil, microsToCentsFloor, type Micros } from '../../../shared/money';
+import {
+  formatUsd,
+  microsToCentsCeil,
+  microsToCentsFloor,
+  type Micros,
+} from '../../../shared/money';
 import { toIso } from '../clock';
 import { firstMatch } from './merchants';
 import { normalizeMerchant, type Policy } from './policy';
@@ -89,14 +94,19 @@ export function decide(input: DecisionInput): Decision {
     checkHardLimits(input) ??
     checkBudgetRequest(input) ??
     checkBudget(input) ??
-    checkApproval(input) ?? { outcome: 'approved', rule: 'within_policy', reason: 'Spend request approved' }
+    checkApproval(input) ?? {
+      outcome: 'approved',
+      rule: 'within_policy',
+      reason: 'Spend request approved',
+    }
   );
 }
 
 /** Step 5. */
 function checkStanding({ agentStatus, frozen }: DecisionInput): Verdict | null {
   if (agentStatus === 'revoked') return declined('agent_revoked', 'This agent has been revoked');
-  if (agentStatus === 'paused') return declined('agent_paused', 'This agent is paused by its owner');
+  if (agentStatus === 'paused')
+    return declined('agent_paused', 'This agent is paused by its owner');
   if (frozen) return declined('wallet_frozen', 'All spending is frozen by the owner');
   return null;
 }
@@ -105,17 +115,32 @@ function checkStanding({ agentStatus, frozen }: DecisionInput): Verdict | null {
 function checkMerchant({ merchant, category, policy }: DecisionInput): Verdict | null {
   const denied = firstMatch(policy.denyMerchants, merchant);
   if (denied !== undefined) {
-    return declined('merchant_denied', `Merchant "${merchant}" is on this agent's deny-list (${denied})`);
+    return declined(
+      'merchant_denied',
+      `Merchant "${merchant}" is on this agent's deny-list (${denied})`,
+    );
   }
-  if (policy.allowMerchants.length > 0 && firstMatch(policy.allowMerchants, merchant) === undefined) {
-    return declined('merchant_not_allowed', `Merchant "${merchant}" is not on this agent's allow-list`);
+  if (
+    policy.allowMerchants.length > 0 &&
+    firstMatch(policy.allowMerchants, merchant) === undefined
+  ) {
+    return declined(
+      'merchant_not_allowed',
+      `Merchant "${merchant}" is not on this agent's allow-list`,
+    );
   }
   if (policy.allowedCategories.length > 0) {
     if (category === null) {
-      return declined('category_not_allowed', 'This agent may only spend in listed categories; the request names none');
+      return declined(
+        'category_not_allowed',
+        'This agent may only spend in listed categories; the request names none',
+      );
     }
     if (!policy.allowedCategories.includes(normalizeMerchant(category))) {
-      return declined('category_not_allowed', `Category "${category}" is not allowed for this agent`);
+      return declined(
+        'category_not_allowed',
+        `Category "${category}" is not allowed for this agent`,
+      );
     }
   }
   return null;
@@ -147,13 +172,27 @@ function checkVelocity({ velocityCount, policy }: DecisionInput): Verdict | null
  * Steps 9–11, the limits no approval can lift. Also run again when the owner approves a
  * pending request.
  */
-export function checkHardLimits(input: Pick<DecisionInput, 'amount' | 'fundingLimit' | 'globalCap' | 'fundingBalance'>): Refusal | null {
+export function checkHardLimits(
+  input: Pick<DecisionInput, 'amount' | 'fundingLimit' | 'globalCap' | 'fundingBalance'>,
+): Refusal | null {
   const { amount, fundingLimit, globalCap, fundingBalance } = input;
   if (fundingLimit && fundingLimit.spent + amount > fundingLimit.amount) {
-    return refusal('funding_limit', 'funding_source_budget_exceeded', 'the funding source\'s limit', amount, fundingLimit);
+    return refusal(
+      'funding_limit',
+      'funding_source_budget_exceeded',
+      "the funding source's limit",
+      amount,
+      fundingLimit,
+    );
   }
   if (globalCap && globalCap.spent + amount > globalCap.amount) {
-    return refusal('global_cap', 'plan_spend_volume_exceeded', 'the global cap across all agents', amount, globalCap);
+    return refusal(
+      'global_cap',
+      'plan_spend_volume_exceeded',
+      'the global cap across all agents',
+      amount,
+      globalCap,
+    );
   }
   if (fundingBalance < amount) {
     return {
@@ -172,7 +211,13 @@ export function checkHardLimits(input: Pick<DecisionInput, 'amount' | 'fundingLi
   return null;
 }
 
-function refusal(rule: HardLimitRule, code: ErrorCode, what: string, amount: Micros, limit: LimitState): Refusal {
+function refusal(
+  rule: HardLimitRule,
+  code: ErrorCode,
+  what: string,
+  amount: Micros,
+  limit: LimitState,
+): Refusal {
   const remaining = limit.amount - limit.spent;
   return {
     outcome: 'refused',
@@ -230,7 +275,11 @@ function checkApproval({ amount, policy, merchantIsNew, merchant }: DecisionInpu
     };
   }
   if (policy.askOnNewMerchant && merchantIsNew) {
-    return { outcome: 'needs_approval', rule: 'new_merchant', reason: `First spend at merchant "${merchant}" needs approval` };
+    return {
+      outcome: 'needs_approval',
+      rule: 'new_merchant',
+      reason: `First spend at merchant "${merchant}" needs approval`,
+    };
   }
   return null;
 }

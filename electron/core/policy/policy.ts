@@ -21,7 +21,8 @@ export interface Policy {
 }
 
 const nullableMicros = (cents: number | null) => (cents === null ? null : centsToMicros(cents));
-const nullableCents = (micros: Micros | null) => (micros === null ? null : microsToCentsFloor(micros));
+const nullableCents = (micros: Micros | null) =>
+  micros === null ? null : microsToCentsFloor(micros);
 
 export function policyFromInput(input: PolicyInput, version: number): Policy {
   return {

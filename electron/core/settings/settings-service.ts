@@ -15,7 +15,10 @@ export class SettingsService {
     return this.d.committer.run(() => {
       const { d } = this;
       if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
-        throw new PurserError('invalid_request', `Unknown time zone "${patch.timeZone}"; use an IANA name such as Europe/Paris.`);
+        throw new PurserError(
+          'invalid_request',
+          `Unknown time zone "${patch.timeZone}"; use an IANA name such as Europe/Paris.`,
+        );
       }
       const next = d.settings.update(patch);
       d.ledger.append(
@@ -28,7 +31,11 @@ export class SettingsService {
             global_cap:
               patch.globalCap === undefined
                 ? undefined
-                : patch.globalCap && { amount_micros: patch.globalCap.amount.toString(), period: patch.globalCap.period, window: patch.globalCap.window },
+                : patch.globalCap && {
+                    amount_micros: patch.globalCap.amount.toString(),
+                    period: patch.globalCap.period,
+                    window: patch.globalCap.window,
+                  },
           },
         },
         d.clock.now(),
@@ -43,7 +50,10 @@ export class SettingsService {
       const { d } = this;
       if (d.settings.get().frozen === frozen) return d.settings.get();
       const next = d.settings.update({ frozen });
-      d.ledger.append({ type: frozen ? 'wallet.frozen' : 'wallet.unfrozen', actor: 'owner' }, d.clock.now());
+      d.ledger.append(
+        { type: frozen ? 'wallet.frozen' : 'wallet.unfrozen', actor: 'owner' },
+        d.clock.now(),
+      );
       return next;
     });
   }

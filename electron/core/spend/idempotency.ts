@@ -23,7 +23,9 @@ export class IdempotencyStore {
   private readonly purge: Statement<[number]>;
 
   constructor(db: Db) {
-    this.find = db.prepare('SELECT route, body_hash, object_id FROM idempotency_keys WHERE agent_id = ? AND key = ?');
+    this.find = db.prepare(
+      'SELECT route, body_hash, object_id FROM idempotency_keys WHERE agent_id = ? AND key = ?',
+    );
     this.insert = db.prepare(
       `INSERT INTO idempotency_keys (agent_id, key, route, body_hash, object_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -35,7 +37,12 @@ export class IdempotencyStore {
    * The object an earlier call with this key created, or undefined for a fresh key.
    * Throws `idempotency_key_conflict` when the key was used for something else.
    */
-  lookup(agentId: string, key: string, route: string, body: unknown): { objectId: string; bodyHash: Buffer } | { objectId: undefined; bodyHash: Buffer } {
+  lookup(
+    agentId: string,
+    key: string,
+    route: string,
+    body: unknown,
+  ): { objectId: string; bodyHash: Buffer } | { objectId: undefined; bodyHash: Buffer } {
     const bodyHash = sha256(canonicalJson(body));
     const row = this.find.get(agentId, key);
     if (!row) return { objectId: undefined, bodyHash };
@@ -49,7 +56,14 @@ export class IdempotencyStore {
     return { objectId: row.object_id, bodyHash };
   }
 
-  remember(agentId: string, key: string, route: string, bodyHash: Buffer, objectId: string, now: number): void {
+  remember(
+    agentId: string,
+    key: string,
+    route: string,
+    bodyHash: Buffer,
+    objectId: string,
+    now: number,
+  ): void {
     this.insert.run(agentId, key, route, bodyHash, objectId, now);
   }
 

@@ -54,26 +54,42 @@ export class LimitReader {
   }
 
   budget(agent: Agent, policy: Policy, now: number, persist: boolean): BudgetSnapshot {
-    const r = this.reading({ kind: 'agent', id: agent.id }, this.spec(policy.period, policy.window), now, persist);
+    const r = this.reading(
+      { kind: 'agent', id: agent.id },
+      this.spec(policy.period, policy.window),
+      now,
+      persist,
+    );
     return snapshotOf(policy, r.sum, r.window);
   }
 
   /** Usage rows of this agent in the last hour (approved spends and receipts). */
   velocity(agent: Agent, now: number, persist: boolean): number {
-    return this.reading({ kind: 'agent', id: agent.id }, this.spec('hour', 'rolling'), now, persist).count;
+    return this.reading({ kind: 'agent', id: agent.id }, this.spec('hour', 'rolling'), now, persist)
+      .count;
   }
 
   fundingLimit(source: FundingSource, now: number, persist: boolean): LimitState | null {
     if (!source.limit) return null;
     const { amount, period, window } = source.limit;
-    const r = this.reading({ kind: 'funding', id: source.id }, this.spec(period, window), now, persist);
+    const r = this.reading(
+      { kind: 'funding', id: source.id },
+      this.spec(period, window),
+      now,
+      persist,
+    );
     return { amount, period, spent: r.sum, window: r.window };
   }
 
   globalCap(mode: Mode, now: number, persist: boolean): LimitState | null {
     const cap = this.settings.get().globalCap;
     if (!cap) return null;
-    const r = this.reading({ kind: 'global', mode }, this.spec(cap.period, cap.window), now, persist);
+    const r = this.reading(
+      { kind: 'global', mode },
+      this.spec(cap.period, cap.window),
+      now,
+      persist,
+    );
     return { amount: cap.amount, period: cap.period, spent: r.sum, window: r.window };
   }
 }

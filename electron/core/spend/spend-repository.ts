@@ -95,7 +95,9 @@ export class SpendRepository {
        ORDER BY expires_at LIMIT ?`,
     );
     this.listAll = db.prepare('SELECT * FROM spend_requests ORDER BY created_at DESC LIMIT ?');
-    this.listByStatus = db.prepare('SELECT * FROM spend_requests WHERE status = ? ORDER BY created_at DESC LIMIT ?');
+    this.listByStatus = db.prepare(
+      'SELECT * FROM spend_requests WHERE status = ? ORDER BY created_at DESC LIMIT ?',
+    );
   }
 
   insert(record: SpendRecord): void {

@@ -28,11 +28,20 @@ const keyActor = (auth: KeyAuth): Actor => `key:${auth.keyId}`;
 export class SpendService {
   constructor(private readonly d: WalletDeps) {}
 
-  create(auth: KeyAuth, body: SpendCreateBody, idempotencyKey: string | undefined): Promise<CreateResult> {
+  create(
+    auth: KeyAuth,
+    body: SpendCreateBody,
+    idempotencyKey: string | undefined,
+  ): Promise<CreateResult> {
     return this.d.committer.run((tx) => this.createNow(tx, auth, body, idempotencyKey));
   }
 
-  private createNow(tx: TxContext, auth: KeyAuth, body: SpendCreateBody, idemKey: string | undefined): CreateResult {
+  private createNow(
+    tx: TxContext,
+    auth: KeyAuth,
+    body: SpendCreateBody,
+    idemKey: string | undefined,
+  ): CreateResult {
     const { d } = this;
     const now = d.clock.now();
     const agent = this.agentOf(auth);
@@ -56,7 +65,14 @@ export class SpendService {
     this.rateLimit(auth, policy, now);
 
     const amount = centsToMicros(body.amount_cents);
-    const { decision, budget: before } = this.decideFor(agent, policy, amount, body.merchant_name, body.category ?? null, now);
+    const { decision, budget: before } = this.decideFor(
+      agent,
+      policy,
+      amount,
+      body.merchant_name,
+      body.category ?? null,
+      now,
+    );
 
     if (decision.outcome === 'refused') {
       d.ledger.append(
@@ -68,7 +84,13 @@ export class SpendService {
           amount,
           status: decision.code,
           merchant: body.merchant_name,
-          data: { reason: body.reason, decision_reason: decision.reason, rule: decision.rule, details: decision.details, policy_version: policy.version },
+          data: {
+            reason: body.reason,
+            decision_reason: decision.reason,
+            rule: decision.rule,
+            details: decision.details,
+            policy_version: policy.version,
+          },
         },
         now,
       );
@@ -95,10 +117,14 @@ export class SpendService {
       usageId,
       createdAt: now,
       decidedAt: decision.outcome === 'needs_approval' ? null : now,
-      expiresAt: decision.outcome === 'needs_approval' ? now + d.settings.get().pendingExpiryHours * HOUR_MS : null,
+      expiresAt:
+        decision.outcome === 'needs_approval'
+          ? now + d.settings.get().pendingExpiryHours * HOUR_MS
+          : null,
     };
     d.spends.insert(record);
-    if (idemKey !== undefined && bodyHash) d.idempotency.remember(agent.id, idemKey, 'spend', bodyHash, id, now);
+    if (idemKey !== undefined && bodyHash)
+      d.idempotency.remember(agent.id, idemKey, 'spend', bodyHash, id, now);
     d.ledger.append(
       {
         type: `spend.${decision.outcome}`,
@@ -137,7 +163,8 @@ export class SpendService {
   ): { decision: Decision; budget: BudgetSnapshot } {
     const { d } = this;
     const source = d.funding.get(agent.fundingSourceId);
-    if (!source) throw new Error(`agent ${agent.id} has no funding source ${agent.fundingSourceId}`);
+    if (!source)
+      throw new Error(`agent ${agent.id} has no funding source ${agent.fundingSourceId}`);
     const budget = d.limits.budget(agent, policy, now, true);
     const decision = decide({
       amount,
@@ -161,7 +188,13 @@ export class SpendService {
   count(agent: Agent, originId: string, amount: Micros, merchant: string, now: number): number {
     const { d } = this;
     const usageId = d.meters.record(
-      { agentId: agent.id, fundingSourceId: agent.fundingSourceId, mode: agent.mode, micros: amount, originId },
+      {
+        agentId: agent.id,
+        fundingSourceId: agent.fundingSourceId,
+        mode: agent.mode,
+        micros: amount,
+        originId,
+      },
       now,
     );
     d.funding.addToBalance(agent.fundingSourceId, -amount);
@@ -173,7 +206,11 @@ export class SpendService {
   async get(auth: KeyAuth, id: string): Promise<SpendRecord> {
     let record = this.d.spends.get(id);
     if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
-    if (record.status === 'needs_approval' && record.expiresAt !== null && record.expiresAt <= this.d.clock.now()) {
+    if (
+      record.status === 'needs_approval' &&
+      record.expiresAt !== null &&
+      record.expiresAt <= this.d.clock.now()
+    ) {
       // Expiry is lazy: the write that notices it records it.
       await this.d.committer.run(() => undefined);
       record = this.d.spends.get(id) ?? record;
@@ -182,7 +219,12 @@ export class SpendService {
   }
 
   /** Waits up to `seconds` for a pending request to be resolved, then reads it. */
-  async waitFor(auth: KeyAuth, id: string, seconds: number, signal?: AbortSignal): Promise<SpendRecord> {
+  async waitFor(
+    auth: KeyAuth,
+    id: string,
+    seconds: number,
+    signal?: AbortSignal,
+  ): Promise<SpendRecord> {
     const record = await this.get(auth, id);
     if (record.status !== 'needs_approval' || seconds <= 0) return record;
     const untilExpiry = (record.expiresAt ?? Infinity) - this.d.clock.now();
@@ -197,13 +239,31 @@ export class SpendService {
       const record = d.spends.get(id);
       if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
       if (record.status !== 'needs_approval') {
-        throw invalidTransition(`Only a pending request can be cancelled; ${id} is ${record.status}.`, { id, status: record.status });
+        throw invalidTransition(
+          `Only a pending request can be cancelled; ${id} is ${record.status}.`,
+          { id, status: record.status },
+        );
       }
-      const change = { status: 'cancelled' as const, decisionReason: 'Withdrawn by the agent', decisionRule: 'cancelled', decidedAt: now, usageId: null };
+      const change = {
+        status: 'cancelled' as const,
+        decisionReason: 'Withdrawn by the agent',
+        decisionRule: 'cancelled',
+        decidedAt: now,
+        usageId: null,
+      };
       d.spends.resolve(id, change);
       const agent = this.agentOf(auth);
       d.ledger.append(
-        { type: 'spend.cancelled', actor: keyActor(auth), mode: agent.mode, agentId: agent.id, objectId: id, amount: record.amount, status: 'cancelled', merchant: record.merchantName },
+        {
+          type: 'spend.cancelled',
+          actor: keyActor(auth),
+          mode: agent.mode,
+          agentId: agent.id,
+          objectId: id,
+          amount: record.amount,
+          status: 'cancelled',
+          merchant: record.merchantName,
+        },
         now,
       );
       const updated = { ...record, ...change };
@@ -230,7 +290,16 @@ export class SpendService {
       if (!d.spends.resolve(record.id, change)) continue;
       const agent = d.agents.get(record.agentId);
       d.ledger.append(
-        { type: 'spend.expired', actor: 'system', mode: agent?.mode ?? null, agentId: record.agentId, objectId: record.id, amount: record.amount, status: 'expired', merchant: record.merchantName },
+        {
+          type: 'spend.expired',
+          actor: 'system',
+          mode: agent?.mode ?? null,
+          agentId: record.agentId,
+          objectId: record.id,
+          amount: record.amount,
+          status: 'expired',
+          merchant: record.merchantName,
+        },
         now,
       );
       const updated = { ...record, ...change };
@@ -243,10 +312,14 @@ export class SpendService {
   private rateLimit(auth: KeyAuth, policy: Policy, now: number): void {
     const retryAfter = this.d.rateLimiter.take(auth.keyId, policy.rateLimitPerMinute, now);
     if (retryAfter > 0) {
-      throw new PurserError('rate_limited', `Rate limit exceeded (${policy.rateLimitPerMinute} requests a minute for this key).`, {
-        retry_after_seconds: retryAfter,
-        limit_per_minute: policy.rateLimitPerMinute,
-      });
+      throw new PurserError(
+        'rate_limited',
+        `Rate limit exceeded (${policy.rateLimitPerMinute} requests a minute for this key).`,
+        {
+          retry_after_seconds: retryAfter,
+          limit_per_minute: policy.rateLimitPerMinute,
+        },
+      );
     }
   }
 

@@ -1,4 +1,9 @@
-import { balance, faucetBody, faucetResult, policyView } from '../../../../shared/schemas/agent-api';
+import {
+  balance,
+  faucetBody,
+  faucetResult,
+  policyView,
+} from '../../../../shared/schemas/agent-api';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { centsToMicros, microsToCentsFloor } from '../../../../shared/money';
 import { toIso } from '../../../core/clock';
@@ -29,7 +34,13 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
 
   app.get(
     '/v1/balance',
-    { config: { scope: 'spend.read' }, schema: { summary: "The agent's budget and funding as they stand", response: { 200: balance, ...errors } } },
+    {
+      config: { scope: 'spend.read' },
+      schema: {
+        summary: "The agent's budget and funding as they stand",
+        response: { 200: balance, ...errors },
+      },
+    },
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
@@ -39,7 +50,13 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
 
   app.get(
     '/v1/policy',
-    { config: { scope: 'spend.read' }, schema: { summary: 'The pre-flight: the whole policy as it applies now', response: { 200: policyView, ...errors } } },
+    {
+      config: { scope: 'spend.read' },
+      schema: {
+        summary: 'The pre-flight: the whole policy as it applies now',
+        response: { 200: policyView, ...errors },
+      },
+    },
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
@@ -54,17 +71,26 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
         frozen,
         policy_version: policy.version,
         budget,
-        max_transaction_cents: policy.maxTransaction === null ? null : microsToCentsFloor(policy.maxTransaction),
-        approval_threshold_cents: policy.approvalThreshold === null ? null : microsToCentsFloor(policy.approvalThreshold),
+        max_transaction_cents:
+          policy.maxTransaction === null ? null : microsToCentsFloor(policy.maxTransaction),
+        approval_threshold_cents:
+          policy.approvalThreshold === null ? null : microsToCentsFloor(policy.approvalThreshold),
         allow_merchants: [...policy.allowMerchants],
         deny_merchants: [...policy.denyMerchants],
         allowed_categories: [...policy.allowedCategories],
         ask_on_new_merchant: policy.askOnNewMerchant,
         over_budget: policy.overBudget,
-        velocity: { max_per_hour: policy.velocityPerHour, used_last_hour: deps.limits.velocity(agent, now, false) },
+        velocity: {
+          max_per_hour: policy.velocityPerHour,
+          used_last_hour: deps.limits.velocity(agent, now, false),
+        },
         rate_limit_per_minute: policy.rateLimitPerMinute,
         pending_expiry_hours: deps.settings.get().pendingExpiryHours,
-        key: { id: auth.keyId, scopes: [...auth.scopes], expires_at: auth.expiresAt === null ? null : toIso(auth.expiresAt) },
+        key: {
+          id: auth.keyId,
+          scopes: [...auth.scopes],
+          expires_at: auth.expiresAt === null ? null : toIso(auth.expiresAt),
+        },
       };
     },
   );
@@ -73,14 +99,23 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     '/v1/sandbox/faucet',
     {
       config: { scope: 'spend.write' },
-      schema: { summary: "Test keys only: add test money to the agent's test funding source", body: faucetBody, response: { 200: faucetResult, ...errors } },
+      schema: {
+        summary: "Test keys only: add test money to the agent's test funding source",
+        body: faucetBody,
+        response: { 200: faucetResult, ...errors },
+      },
     },
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
       const cents = request.body.amount_cents ?? DEFAULT_FAUCET_CENTS;
       const source = await wallet.funding.faucet(auth, centsToMicros(cents));
-      return { object: 'faucet_deposit' as const, funding_source_id: source.id, amount_cents: cents, funding_balance_cents: microsToCentsFloor(source.balance) };
+      return {
+        object: 'faucet_deposit' as const,
+        funding_source_id: source.id,
+        amount_cents: cents,
+        funding_balance_cents: microsToCentsFloor(source.balance),
+      };
     },
   );
 }

@@ -15,7 +15,12 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
   const view = (record: Parameters<typeof spendView>[0]) => {
     const agent = wallet.deps.agents.get(record.agentId);
     if (!agent) throw new Error(`spend request ${record.id} has no agent`);
-    const budget = wallet.deps.limits.budget(agent, wallet.deps.policies.current(agent), wallet.deps.clock.now(), false);
+    const budget = wallet.deps.limits.budget(
+      agent,
+      wallet.deps.policies.current(agent),
+      wallet.deps.clock.now(),
+      false,
+    );
     return spendView(record, budget, approvalUrl);
   };
 
@@ -36,12 +41,18 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
         const headerKey = request.headers['idempotency-key'];
         const bodyKey = request.body.idempotency_key;
         if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
-          throw new PurserError('invalid_request', 'The Idempotency-Key header and the idempotency_key field differ; send one.');
+          throw new PurserError(
+            'invalid_request',
+            'The Idempotency-Key header and the idempotency_key field differ; send one.',
+          );
         }
         const result = await wallet.spend.create(auth, request.body, headerKey ?? bodyKey);
         if (result.kind === 'refused') {
           const { refusal, budget } = result;
-          throw new PurserError(refusal.code, refusal.reason, { ...refusal.details, ...remainingFields(budget) });
+          throw new PurserError(refusal.code, refusal.reason, {
+            ...refusal.details,
+            ...remainingFields(budget),
+          });
         }
         if (result.kind === 'replayed') reply.header('Idempotent-Replayed', 'true');
         return spendView(result.record, result.budget, approvalUrl);

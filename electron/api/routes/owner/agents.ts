@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { agentCreateBody, agentView as agentSchema, issuedKey, keyIssueBody, keyView as keySchema, policyPatch } from '../../../../shared/schemas/owner-api';
+import {
+  agentCreateBody,
+  agentView as agentSchema,
+  issuedKey,
+  keyIssueBody,
+  keyView as keySchema,
+  policyPatch,
+} from '../../../../shared/schemas/owner-api';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import type { Agent } from '../../../core/agents/agents';
 import type { RouteContext, ZodApp } from '../../context';
@@ -17,28 +24,61 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
     return agentView(agent, policy, deps.limits.budget(agent, policy, deps.clock.now(), false));
   };
 
-  app.get('/admin/v1/agents', { config: owner, schema: { hide: true, response: { 200: z.object({ agents: z.array(agentSchema) }) } } }, async () => ({
-    agents: wallet.agents.list().map(view),
-  }));
+  app.get(
+    '/admin/v1/agents',
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: z.object({ agents: z.array(agentSchema) }) } },
+    },
+    async () => ({
+      agents: wallet.agents.list().map(view),
+    }),
+  );
 
-  app.post('/admin/v1/agents', { config: owner, schema: { hide: true, body: agentCreateBody, response: { 200: agentSchema, ...errors } } }, async (request) => {
-    const { agent } = await wallet.agents.create(request.body);
-    return view(agent);
-  });
+  app.post(
+    '/admin/v1/agents',
+    {
+      config: owner,
+      schema: { hide: true, body: agentCreateBody, response: { 200: agentSchema, ...errors } },
+    },
+    async (request) => {
+      const { agent } = await wallet.agents.create(request.body);
+      return view(agent);
+    },
+  );
 
-  app.get('/admin/v1/agents/:id', { config: owner, schema: { hide: true, params: idParams, response: { 200: agentSchema, ...errors } } }, async (request) =>
-    view(wallet.agents.require(request.params.id)),
+  app.get(
+    '/admin/v1/agents/:id',
+    {
+      config: owner,
+      schema: { hide: true, params: idParams, response: { 200: agentSchema, ...errors } },
+    },
+    async (request) => view(wallet.agents.require(request.params.id)),
   );
 
   app.patch(
     '/admin/v1/agents/:id/policy',
-    { config: owner, schema: { hide: true, params: idParams, body: policyPatch, response: { 200: agentSchema, ...errors } } },
-    async (request) => view((await wallet.agents.updatePolicy(request.params.id, request.body)).agent),
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: idParams,
+        body: policyPatch,
+        response: { 200: agentSchema, ...errors },
+      },
+    },
+    async (request) =>
+      view((await wallet.agents.updatePolicy(request.params.id, request.body)).agent),
   );
 
   const statusRoute = (action: 'pause' | 'resume' | 'revoke', status: Agent['status']) =>
-    app.post(`/admin/v1/agents/:id/${action}`, { config: owner, schema: { hide: true, params: idParams, response: { 200: agentSchema, ...errors } } }, async (request) =>
-      view(await wallet.agents.setStatus(request.params.id, status)),
+    app.post(
+      `/admin/v1/agents/:id/${action}`,
+      {
+        config: owner,
+        schema: { hide: true, params: idParams, response: { 200: agentSchema, ...errors } },
+      },
+      async (request) => view(await wallet.agents.setStatus(request.params.id, status)),
     );
   statusRoute('pause', 'paused');
   statusRoute('resume', 'active');
@@ -46,13 +86,28 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
 
   app.get(
     '/admin/v1/agents/:id/keys',
-    { config: owner, schema: { hide: true, params: idParams, response: { 200: z.object({ keys: z.array(keySchema) }), ...errors } } },
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: idParams,
+        response: { 200: z.object({ keys: z.array(keySchema) }), ...errors },
+      },
+    },
     async (request) => ({ keys: wallet.keys.list(request.params.id).map(keyView) }),
   );
 
   app.post(
     '/admin/v1/agents/:id/keys',
-    { config: owner, schema: { hide: true, params: idParams, body: keyIssueBody, response: { 200: issuedKey, ...errors } } },
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: idParams,
+        body: keyIssueBody,
+        response: { 200: issuedKey, ...errors },
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const { key, plaintext } = await wallet.keys.issue(request.params.id, {
@@ -66,7 +121,12 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
     },
   );
 
-  app.post('/admin/v1/keys/:id/revoke', { config: owner, schema: { hide: true, params: idParams, response: { 200: keySchema, ...errors } } }, async (request) =>
-    keyView(await wallet.keys.revoke(request.params.id)),
+  app.post(
+    '/admin/v1/keys/:id/revoke',
+    {
+      config: owner,
+      schema: { hide: true, params: idParams, response: { 200: keySchema, ...errors } },
+    },
+    async (request) => keyView(await wallet.keys.revoke(request.params.id)),
   );
 }

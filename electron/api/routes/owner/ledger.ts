@@ -1,6 +1,11 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { ledgerEntryView as entrySchema, ledgerQuery, verifyView, ownerSpendView as spendSchema } from '../../../../shared/schemas/owner-api';
+import {
+  ledgerEntryView as entrySchema,
+  ledgerQuery,
+  verifyView,
+  ownerSpendView as spendSchema,
+} from '../../../../shared/schemas/owner-api';
 import { SPEND_STATUSES } from '../../../../shared/domain';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { csvHeader, csvLine } from '../../../core/ledger/export';
@@ -30,53 +35,84 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
 
   app.get(
     '/admin/v1/ledger',
-    { config: owner, schema: { hide: true, querystring: ledgerQuery, response: { 200: z.object({ entries: z.array(entrySchema), next_before_seq: z.int().nullable() }), ...errors } } },
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        querystring: ledgerQuery,
+        response: {
+          200: z.object({ entries: z.array(entrySchema), next_before_seq: z.int().nullable() }),
+          ...errors,
+        },
+      },
+    },
     async (request) => {
       const limit = Math.min(request.query.limit ?? 100, 1000);
       const rows = query.page(toFilter(request.query), limit);
       const last = rows.at(-1);
-      return { entries: rows.map(ledgerEntryView), next_before_seq: rows.length === limit && last ? last.seq : null };
+      return {
+        entries: rows.map(ledgerEntryView),
+        next_before_seq: rows.length === limit && last ? last.seq : null,
+      };
     },
   );
 
   app.get(
     '/admin/v1/ledger/export',
-    { config: owner, schema: { hide: true, querystring: ledgerQuery.extend({ format: z.enum(['csv', 'json']).default('json') }) } },
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        querystring: ledgerQuery.extend({ format: z.enum(['csv', 'json']).default('json') }),
+      },
+    },
     async (request, reply) => {
       const { format, ...q } = request.query;
       const rows = query.all(toFilter(q));
       reply.header('Cache-Control', 'no-store');
       if (format === 'csv') {
         reply.type('text/csv; charset=utf-8');
-        return reply.send(Readable.from((function* () {
-          yield csvHeader();
-          for (const row of rows) yield csvLine(row);
-        })()));
+        return reply.send(
+          Readable.from(
+            (function* () {
+              yield csvHeader();
+              for (const row of rows) yield csvLine(row);
+            })(),
+          ),
+        );
       }
       // JSON Lines would be easier to stream, but a JSON array is what people expect to open.
       reply.type('application/json; charset=utf-8');
-      return reply.send(Readable.from((function* () {
-        yield '[';
-        let first = true;
-        for (const row of rows) {
-          yield `${first ? '' : ','}\n${JSON.stringify(ledgerEntryView(row))}`;
-          first = false;
-        }
-        yield '\n]\n';
-      })()));
+      return reply.send(
+        Readable.from(
+          (function* () {
+            yield '[';
+            let first = true;
+            for (const row of rows) {
+              yield `${first ? '' : ','}\n${JSON.stringify(ledgerEntryView(row))}`;
+              first = false;
+            }
+            yield '\n]\n';
+          })(),
+        ),
+      );
     },
   );
 
-  app.post('/admin/v1/ledger/verify', { config: owner, schema: { hide: true, response: { 200: verifyView } } }, async () => {
-    const result = await wallet.deps.ledger.verifyInBackground();
-    return {
-      ok: result.ok,
-      entries: result.entries,
-      head_seq: result.headSeq,
-      head_hash: result.headHash,
-      first_bad: result.firstBad ?? null,
-    };
-  });
+  app.post(
+    '/admin/v1/ledger/verify',
+    { config: owner, schema: { hide: true, response: { 200: verifyView } } },
+    async () => {
+      const result = await wallet.deps.ledger.verifyInBackground();
+      return {
+        ok: result.ok,
+        entries: result.entries,
+        head_seq: result.headSeq,
+        head_hash: result.headHash,
+        first_bad: result.firstBad ?? null,
+      };
+    },
+  );
 
   app.get(
     '/admin/v1/spend-requests',
@@ -91,7 +127,9 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
     async (request) => {
       const records = wallet.deps.spends.list(request.query.status, 500);
       return {
-        spend_requests: records.map((r) => ownerSpendView(r, wallet.deps.agents.get(r.agentId)?.name ?? r.agentId)),
+        spend_requests: records.map((r) =>
+          ownerSpendView(r, wallet.deps.agents.get(r.agentId)?.name ?? r.agentId),
+        ),
       };
     },
   );

@@ -1,0 +1,153 @@
+import { Command, Option } from 'commander';
+import { ownerClient, CliError } from './owner-client';
+import { collect, emit, usd, wholeNumber } from './output';
+import { globals } from './globals';
+import type { AgentView } from '../../shared/schemas/owner-api';
+
+/** Policy flags shared by `agents create` and `agents policy`. */
+function policyOptions(cmd: Command): Command {
+  return cmd
+    .option('--budget-cents <n>', 'budget for each period, in cents', wholeNumber('--budget-cents'))
+    .addOption(
+      new Option('--period <p>', 'budget period').choices(['daily', 'weekly', 'monthly', 'total']),
+    )
+    .addOption(
+      new Option('--window <w>', 'calendar (owner time zone) or rolling').choices([
+        'calendar',
+        'rolling',
+      ]),
+    )
+    .option(
+      '--max-transaction-cents <n>',
+      'largest single spend, in cents',
+      wholeNumber('--max-transaction-cents'),
+    )
+    .option(
+      '--approval-threshold-cents <n>',
+      'spends at or above this need approval',
+      wholeNumber('--approval-threshold-cents'),
+    )
+    .option(
+      '--allow-merchant <m>',
+      'allow only these merchants (repeat; host globs allowed)',
+      collect,
+    )
+    .option('--deny-merchant <m>', 'never these merchants (repeat; host globs allowed)', collect)
+    .option('--category <c>', 'allow only these categories (repeat)', collect)
+    .option('--ask-on-new-merchant', 'ask before the first spend at a merchant')
+    .addOption(
+      new Option('--over-budget <b>', 'decline or ask when over budget').choices([
+        'decline',
+        'ask',
+      ]),
+    )
+    .option(
+      '--velocity-per-hour <n>',
+      'most approved spends in any hour',
+      wholeNumber('--velocity-per-hour'),
+    )
+    .option(
+      '--rate-limit-per-minute <n>',
+      'requests a minute per key',
+      wholeNumber('--rate-limit-per-minute'),
+    );
+}
+
+function policyBody(o: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    budget_cents: o.budgetCents,
+    period: o.period,
+    window: o.window,
+    max_transaction_cents: o.maxTransactionCents,
+    approval_threshold_cents: o.approvalThresholdCents,
+    allow_merchants: o.allowMerchant,
+    deny_merchants: o.denyMerchant,
+    allowed_categories: o.category,
+    ask_on_new_merchant: o.askOnNewMerchant,
+    over_budget: o.overBudget,
+    velocity_per_hour: o.velocityPerHour,
+    rate_limit_per_minute: o.rateLimitPerMinute,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
+
+const agentLine = (a: AgentView) =>
+  `${a.id}  ${a.name}  ${a.mode}  ${a.status}  ${usd(a.budget.spent_cents)} of ${usd(a.budget.budget_cents)} ${a.budget.period}`;
+
+export function agentsCommand(): Command {
+  const agents = new Command('agents').description('create and manage agents (owner)');
+
+  policyOptions(
+    agents
+      .command('create')
+      .description('create an agent; prints it with its id')
+      .requiredOption('--name <name>', 'a name for the app or automation')
+      .addOption(
+        new Option('--mode <mode>', 'live money or test money')
+          .choices(['live', 'test'])
+          .default('live'),
+      ),
+  ).action(async (o: Record<string, unknown>, cmd: Command) => {
+    const g = globals(cmd);
+    const agent = await ownerClient(g.home).request<AgentView>('POST', '/admin/v1/agents', {
+      name: o.name,
+      mode: o.mode,
+      ...policyBody(o),
+    });
+    emit(!!g.json, agent, () => `created ${agentLine(agent)}`);
+  });
+
+  agents
+    .command('list')
+    .description('list agents')
+    .action(async (_o, cmd: Command) => {
+      const g = globals(cmd);
+      const { agents: list } = await ownerClient(g.home).request<{ agents: AgentView[] }>(
+        'GET',
+        '/admin/v1/agents',
+      );
+      emit(!!g.json, list, () => (list.length ? list.map(agentLine).join('\n') : 'no agents yet'));
+    });
+
+  agents
+    .command('show <id>')
+    .description('one agent, with its policy and budget')
+    .action(async (id: string, _o, cmd: Command) => {
+      const g = globals(cmd);
+      const agent = await ownerClient(g.home).request<AgentView>(
+        'GET',
+        `/admin/v1/agents/${encodeURIComponent(id)}`,
+      );
+      emit(!!g.json, agent, () => `${agentLine(agent)}\n${JSON.stringify(agent.policy, null, 2)}`);
+    });
+
+  policyOptions(
+    agents.command('policy <id>').description("edit an agent's policy (writes a new version)"),
+  ).action(async (id: string, o: Record<string, unknown>, cmd: Command) => {
+    const g = globals(cmd);
+    const body = policyBody(o);
+    if (Object.keys(body).length === 0)
+      throw new CliError('Name at least one policy option to change.', 2);
+    const agent = await ownerClient(g.home).request<AgentView>(
+      'PATCH',
+      `/admin/v1/agents/${encodeURIComponent(id)}/policy`,
+      body,
+    );
+    emit(!!g.json, agent, () => `policy v${agent.policy_version}: ${agentLine(agent)}`);
+  });
+
+  for (const action of ['pause', 'resume', 'revoke'] as const) {
+    agents
+      .command(`${action} <id>`)
+      .description(`${action} an agent`)
+      .action(async (id: string, _o, cmd: Command) => {
+        const g = globals(cmd);
+        const agent = await ownerClient(g.home).request<AgentView>(
+          'POST',
+          `/admin/v1/agents/${encodeURIComponent(id)}/${action}`,
+        );
+        emit(!!g.json, agent, () => agentLine(agent));
+      });
+  }
+  return agents;
+}

@@ -1,0 +1,25 @@
+import type { AgentView } from '../../../shared/schemas/owner-api';
+
+const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+/** Spent this period against the budget, as a bar and in words. */
+export function BudgetMeter({ budget }: { budget: AgentView['budget'] }) {
+  const ratio =
+    budget.budget_cents === 0 ? 1 : Math.min(1, budget.spent_cents / budget.budget_cents);
+  return (
+    <div
+      className="meter"
+      aria-label={`${usd(budget.spent_cents)} of ${usd(budget.budget_cents)} spent`}
+    >
+      <div className="meter-bar">
+        <div
+          className={budget.over_budget ? 'meter-fill over' : 'meter-fill'}
+          style={{ width: `${ratio * 100}%` }}
+        />
+      </div>
+      <span>
+        {usd(budget.spent_cents)} of {usd(budget.budget_cents)} {budget.period}
+      </span>
+    </div>
+  );
+}

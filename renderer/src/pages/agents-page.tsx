@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import type { OwnerApi } from '../api/client';
+import { BudgetMeter } from '../components/budget-meter';
+import { useAgents } from '../stores/agents';
+
+export function AgentsPage({ api }: { api: OwnerApi }) {
+  const { agents, error, loading, load } = useAgents();
+  useEffect(() => {
+    void load(api);
+  }, [api, load]);
+  if (error) return <p role="alert">Could not load agents: {error}</p>;
+  if (loading && agents.length === 0) return <p>Loading…</p>;
+  if (agents.length === 0)
+    return <p>No agents yet. Create one with `purser agents create --name …`.</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Agent</th>
+          <th>Mode</th>
+          <th>Status</th>
+          <th>Budget</th>
+        </tr>
+      </thead>
+      <tbody>
+        {agents.map((agent) => (
+          <tr key={agent.id}>
+            <td>
+              {agent.name} <code>{agent.id}</code>
+            </td>
+            <td>{agent.mode}</td>
+            <td>{agent.status}</td>
+            <td>
+              <BudgetMeter budget={agent.budget} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
