@@ -52,7 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 120_000,
     // Errors the router raises before any route runs get the same envelope as the rest.
     frameworkErrors: (error, _request, reply) => {
-      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, 'not_found', 'No such object.');
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return sendError(reply, 'not_found', 'No such object.');
       return sendError(reply, 'invalid_request', 'The request URL could not be read.');
     },
   }).withTypeProvider<ZodTypeProvider>();

@@ -51,9 +51,15 @@ export const metadata = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
   .superRefine((value, ctx) => {
     if (jsonDepthExceeds(value, METADATA_MAX_DEPTH)) {
-      ctx.addIssue({ code: 'custom', message: `must nest at most ${METADATA_MAX_DEPTH} levels deep` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must nest at most ${METADATA_MAX_DEPTH} levels deep`,
+      });
     } else if (utf8Length(JSON.stringify(value)) > METADATA_MAX_BYTES) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${METADATA_MAX_BYTES} bytes once serialised` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${METADATA_MAX_BYTES} bytes once serialised`,
+      });
     }
   });
 

@@ -12,10 +12,15 @@ export interface CliResult {
 /** Runs `purser ARGS` as a separate process, the way a user does. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [PURSER_BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [PURSER_BIN, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -29,17 +34,26 @@ export interface ServeProcess {
 /** Starts `purser serve --port 0` and waits for the line that says where it listens. */
 export function startServe(home: string, extraArgs: string[] = []): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PURSER_BIN, '--home', home, 'serve', '--port', '0', ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [PURSER_BIN, '--home', home, 'serve', '--port', '0', ...extraArgs],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`purser serve did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`purser serve did not start:\n${out}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
-        const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+        const exited = new Promise<number | null>((done) =>
+          child.once('exit', (code) => done(code)),
+        );
         resolve({
           child,
           url: match[1],

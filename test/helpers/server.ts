@@ -26,13 +26,26 @@ export interface TestServer {
   clock: ManualClock;
   home: string;
   /** A call with the owner token. */
-  owner<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
+  owner<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<HttpResult<T>>;
   /** A call as an agent, with its spending key. */
-  agent<T = Record<string, unknown>>(key: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
+  agent<T = Record<string, unknown>>(
+    key: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpResult<T>>;
   /** Any call, headers as given. */
   raw(path: string, init?: RequestInit): Promise<HttpResult>;
   /** Creates an agent with a funded source and one key. */
-  newAgent(policy?: Partial<PolicyInput> & { mode?: 'live' | 'test'; name?: string }, fundCents?: number): Promise<{ agent: AgentView; key: string; keyId: string }>;
+  newAgent(
+    policy?: Partial<PolicyInput> & { mode?: 'live' | 'test'; name?: string },
+    fundCents?: number,
+  ): Promise<{ agent: AgentView; key: string; keyId: string }>;
 }
 
 async function read<T>(response: Response): Promise<HttpResult<T>> {
@@ -47,38 +60,65 @@ async function read<T>(response: Response): Promise<HttpResult<T>> {
 }
 
 /** A real `purser serve` in this process: real SQLite file, real port, a clock we move by hand. */
-export async function startTestServer(options: Partial<StartOptions> & { now?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<StartOptions> & { now?: number } = {},
+): Promise<TestServer> {
   const clock = new ManualClock(options.now ?? T0);
   const home = options.home ?? tmpHome();
   const server = await startServer({ home, port: 0, clock, ...options });
   running.push(server);
   const url = server.info.url;
-  const call = async <T>(headers: Record<string, string>, method: string, path: string, body?: unknown) =>
+  const call = async <T>(
+    headers: Record<string, string>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) =>
     read<T>(
       await fetch(`${url}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       }),
     );
-  const owner = <T>(method: string, path: string, body?: unknown) => call<T>({ authorization: `Bearer ${server.ownerToken}` }, method, path, body);
+  const owner = <T>(method: string, path: string, body?: unknown) =>
+    call<T>({ authorization: `Bearer ${server.ownerToken}` }, method, path, body);
   const test: TestServer = {
     server,
     url,
     clock,
     home,
     owner,
-    agent: (key, method, path, body, headers = {}) => call({ authorization: `Bearer ${key}`, ...headers }, method, path, body),
+    agent: (key, method, path, body, headers = {}) =>
+      call({ authorization: `Bearer ${key}`, ...headers }, method, path, body),
     raw: async (path, init) => read(await fetch(`${url}${path}`, init)),
     async newAgent(policy = {}, fundCents = 1_000_000) {
       const { mode = 'live', name = 'test-agent', ...rest } = policy;
-      const created = await owner<AgentView>('POST', '/admin/v1/agents', { name, mode, budget_cents: 100_000, ...rest });
-      if (created.status !== 200) throw new Error(`agent create failed: ${JSON.stringify(created.body)}`);
+      const created = await owner<AgentView>('POST', '/admin/v1/agents', {
+        name,
+        mode,
+        budget_cents: 100_000,
+        ...rest,
+      });
+      if (created.status !== 200)
+        throw new Error(`agent create failed: ${JSON.stringify(created.body)}`);
       if (fundCents > 0) {
-        const deposit = await owner('POST', '/admin/v1/funding/deposit', { amount_cents: fundCents, funding_source_id: created.body.funding_source_id });
-        if (deposit.status !== 200) throw new Error(`deposit failed: ${JSON.stringify(deposit.body)}`);
+        const deposit = await owner('POST', '/admin/v1/funding/deposit', {
+          amount_cents: fundCents,
+          funding_source_id: created.body.funding_source_id,
+        });
+        if (deposit.status !== 200)
+          throw new Error(`deposit failed: ${JSON.stringify(deposit.body)}`);
       }
-      const key = await owner<{ id: string; key: string }>('POST', `/admin/v1/agents/${created.body.id}/keys`, {});
+      const key = await owner<{ id: string; key: string }>(
+        'POST',
+        `/admin/v1/agents/${created.body.id}/keys`,
+        {},
+      );
       if (key.status !== 200) throw new Error(`key issue failed: ${JSON.stringify(key.body)}`);
       return { agent: created.body, key: key.body.key, keyId: key.body.id };
     },
@@ -87,6 +127,16 @@ export async function startTestServer(options: Partial<StartOptions> & { now?: n
 }
 
 /** A spend body with sensible defaults. */
-export function spendBody(amountCents: number, merchant = 'AWS', extra: Record<string, unknown> = {}) {
-  return { amount_cents: amountCents, currency: 'usd', merchant_name: merchant, reason: 'GPU runtime for an evaluation job', ...extra };
+export function spendBody(
+  amountCents: number,
+  merchant = 'AWS',
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    amount_cents: amountCents,
+    currency: 'usd',
+    merchant_name: merchant,
+    reason: 'GPU runtime for an evaluation job',
+    ...extra,
+  };
 }

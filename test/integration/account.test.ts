@@ -59,10 +59,19 @@ describe('POST /v1/sandbox/faucet', () => {
     const test = await t.newAgent({ mode: 'test' }, 0);
     const live = await t.newAgent({ mode: 'live' }, 0);
     const r = await t.agent(test.key, 'POST', '/v1/sandbox/faucet', { amount_cents: 2_500 });
-    expect(r.body).toMatchObject({ object: 'faucet_deposit', amount_cents: 2_500, funding_balance_cents: 2_500 });
+    expect(r.body).toMatchObject({
+      object: 'faucet_deposit',
+      amount_cents: 2_500,
+      funding_balance_cents: 2_500,
+    });
     const byDefault = await t.agent(test.key, 'POST', '/v1/sandbox/faucet');
     expect(byDefault.body).toMatchObject({ amount_cents: 10_000, funding_balance_cents: 12_500 });
-    const refused = await t.agent<{ error: { code: string } }>(live.key, 'POST', '/v1/sandbox/faucet', { amount_cents: 100 });
+    const refused = await t.agent<{ error: { code: string } }>(
+      live.key,
+      'POST',
+      '/v1/sandbox/faucet',
+      { amount_cents: 100 },
+    );
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('insufficient_scope');
     expect(test.key.startsWith('psk_test_')).toBe(true);
@@ -77,13 +86,26 @@ describe('GET /v1/openapi.json', () => {
     expect(r.status).toBe(200);
     const doc = r.body as unknown as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/spend', '/v1/spend/{id}', '/v1/spend/{id}/cancel', '/v1/balance', '/v1/policy', '/v1/sandbox/faucet']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/spend',
+        '/v1/spend/{id}',
+        '/v1/spend/{id}/cancel',
+        '/v1/balance',
+        '/v1/policy',
+        '/v1/sandbox/faucet',
+      ]),
+    );
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/admin'))).toBe(false);
-    const ref = doc.paths['/v1/spend']?.post?.requestBody?.content['application/json']?.schema.$ref ?? '';
+    const ref =
+      doc.paths['/v1/spend']?.post?.requestBody?.content['application/json']?.schema.$ref ?? '';
     expect(ref).toMatch(/^#\/components\/schemas\//);
     const schema = JSON.stringify(doc.components.schemas[ref.split('/').pop() ?? '']);
     expect(schema).toContain('amount_cents');

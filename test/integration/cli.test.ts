@@ -27,13 +27,37 @@ describe('purser CLI', () => {
   it('runs the quickstart: serve, create an agent, issue a key, faucet, spend, read back', async () => {
     const home = tmpHome();
     const s = await serve(home);
-    expect(s.output()).toMatch(/owner window \(one-time login link\): http:\/\/127\.0\.0\.1:\d+\/app\/login\?code=/);
+    expect(s.output()).toMatch(
+      /owner window \(one-time login link\): http:\/\/127\.0\.0\.1:\d+\/app\/login\?code=/,
+    );
     const h = ['--home', home];
 
-    const created = await runCli([...h, 'agents', 'create', '--name', 'research-bot', '--mode', 'test', '--budget-cents', '50000', '--approval-threshold-cents', '20000', '--deny-merchant', 'casino.example', '--json']);
+    const created = await runCli([
+      ...h,
+      'agents',
+      'create',
+      '--name',
+      'research-bot',
+      '--mode',
+      'test',
+      '--budget-cents',
+      '50000',
+      '--approval-threshold-cents',
+      '20000',
+      '--deny-merchant',
+      'casino.example',
+      '--json',
+    ]);
     expect(created.code, created.stderr).toBe(0);
-    const agent = json<{ id: string; mode: string; policy: { budget_cents: number; deny_merchants: string[] } }>(created.stdout);
-    expect(agent).toMatchObject({ mode: 'test', policy: { budget_cents: 50_000, deny_merchants: ['casino.example'] } });
+    const agent = json<{
+      id: string;
+      mode: string;
+      policy: { budget_cents: number; deny_merchants: string[] };
+    }>(created.stdout);
+    expect(agent).toMatchObject({
+      mode: 'test',
+      policy: { budget_cents: 50_000, deny_merchants: ['casino.example'] },
+    });
 
     const issued = await runCli([...h, 'keys', 'issue', agent.id]);
     expect(issued.code).toBe(0);
@@ -42,15 +66,28 @@ describe('purser CLI', () => {
     expect(issued.stderr).toContain('only time the key is shown');
 
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const faucet = await fetch(`${s.url}/v1/sandbox/faucet`, { method: 'POST', headers: auth, body: JSON.stringify({ amount_cents: 100_000 }) });
+    const faucet = await fetch(`${s.url}/v1/sandbox/faucet`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ amount_cents: 100_000 }),
+    });
     expect(faucet.status).toBe(200);
 
     const spend = (amount: number, merchant: string, idem: string) =>
       fetch(`${s.url}/v1/spend`, {
         method: 'POST',
         headers: { ...auth, 'idempotency-key': idem },
-        body: JSON.stringify({ amount_cents: amount, currency: 'usd', merchant_name: merchant, reason: 'GPU runtime for evaluation job' }),
-      }).then(async (r) => ({ status: r.status, replayed: r.headers.get('idempotent-replayed'), body: (await r.json()) as { id: string; status: string; remaining_budget_cents: number } }));
+        body: JSON.stringify({
+          amount_cents: amount,
+          currency: 'usd',
+          merchant_name: merchant,
+          reason: 'GPU runtime for evaluation job',
+        }),
+      }).then(async (r) => ({
+        status: r.status,
+        replayed: r.headers.get('idempotent-replayed'),
+        body: (await r.json()) as { id: string; status: string; remaining_budget_cents: number },
+      }));
 
     const approved = await spend(12_000, 'AWS', 'a');
     expect(approved.body).toMatchObject({ status: 'approved', remaining_budget_cents: 38_000 });
@@ -62,8 +99,14 @@ describe('purser CLI', () => {
 
     const read = await fetch(`${s.url}/v1/spend/${approved.body.id}`, { headers: auth });
     expect(((await read.json()) as { status: string }).status).toBe('approved');
-    const balance = (await (await fetch(`${s.url}/v1/balance`, { headers: auth })).json()) as Record<string, unknown>;
-    expect(balance).toMatchObject({ spent_cents: 12_000, remaining_budget_cents: 38_000, funding_balance_cents: 88_000 });
+    const balance = (await (
+      await fetch(`${s.url}/v1/balance`, { headers: auth })
+    ).json()) as Record<string, unknown>;
+    expect(balance).toMatchObject({
+      spent_cents: 12_000,
+      remaining_budget_cents: 38_000,
+      funding_balance_cents: 88_000,
+    });
 
     const listed = await runCli([...h, 'agents', 'list']);
     expect(listed.stdout).toContain('research-bot');
@@ -78,13 +121,48 @@ describe('purser CLI', () => {
     const home = tmpHome();
     const s = await serve(home);
     const h = ['--home', home];
-    const agent = json<{ id: string }>((await runCli([...h, 'agents', 'create', '--name', 'a', '--json'])).stdout);
-    expect(json<{ status: string }>((await runCli([...h, 'agents', 'pause', agent.id, '--json'])).stdout).status).toBe('paused');
-    expect(json<{ status: string }>((await runCli([...h, 'agents', 'resume', agent.id, '--json'])).stdout).status).toBe('active');
-    const policy = await runCli([...h, 'agents', 'policy', agent.id, '--budget-cents', '7000', '--period', 'daily', '--json']);
-    expect(json<{ policy_version: number; policy: { budget_cents: number; period: string } }>(policy.stdout)).toMatchObject({ policy_version: 2, policy: { budget_cents: 7_000, period: 'daily' } });
-    const deposit = await runCli([...h, 'funding', 'deposit', '--cents', '2500', '--mode', 'live', '--json']);
-    expect(json<{ balance_cents: number; mode: string }>(deposit.stdout)).toMatchObject({ balance_cents: 2_500, mode: 'live' });
+    const agent = json<{ id: string }>(
+      (await runCli([...h, 'agents', 'create', '--name', 'a', '--json'])).stdout,
+    );
+    expect(
+      json<{ status: string }>((await runCli([...h, 'agents', 'pause', agent.id, '--json'])).stdout)
+        .status,
+    ).toBe('paused');
+    expect(
+      json<{ status: string }>(
+        (await runCli([...h, 'agents', 'resume', agent.id, '--json'])).stdout,
+      ).status,
+    ).toBe('active');
+    const policy = await runCli([
+      ...h,
+      'agents',
+      'policy',
+      agent.id,
+      '--budget-cents',
+      '7000',
+      '--period',
+      'daily',
+      '--json',
+    ]);
+    expect(
+      json<{ policy_version: number; policy: { budget_cents: number; period: string } }>(
+        policy.stdout,
+      ),
+    ).toMatchObject({ policy_version: 2, policy: { budget_cents: 7_000, period: 'daily' } });
+    const deposit = await runCli([
+      ...h,
+      'funding',
+      'deposit',
+      '--cents',
+      '2500',
+      '--mode',
+      'live',
+      '--json',
+    ]);
+    expect(json<{ balance_cents: number; mode: string }>(deposit.stdout)).toMatchObject({
+      balance_cents: 2_500,
+      mode: 'live',
+    });
     expect((await runCli([...h, 'freeze'])).stdout).toContain('frozen');
     expect((await runCli([...h, 'unfreeze'])).stdout).toContain('unfrozen');
     const tz = await runCli([...h, 'settings', 'set', '--time-zone', 'Europe/Paris', '--json']);
@@ -93,7 +171,9 @@ describe('purser CLI', () => {
     const csv = await runCli([...h, 'ledger', 'export', '--format', 'csv']);
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^seq,time,type/);
     expect(csv.stdout).toContain('wallet.frozen');
-    const exported = json<Array<{ type: string }>>((await runCli([...h, 'ledger', 'export', '--format', 'json'])).stdout);
+    const exported = json<Array<{ type: string }>>(
+      (await runCli([...h, 'ledger', 'export', '--format', 'json'])).stdout,
+    );
     expect(exported.map((e) => e.type)).toContain('settings.updated');
 
     const ok = await runCli([...h, 'ledger', 'verify']);
@@ -101,7 +181,9 @@ describe('purser CLI', () => {
     expect(ok.stdout).toMatch(/^ok: \d+ entries/);
 
     const db = new Database(join(home, 'purser.db'));
-    db.exec('DROP TRIGGER ledger_no_update; UPDATE ledger SET data = \'{"forged":true}\' WHERE seq = 4');
+    db.exec(
+      'DROP TRIGGER ledger_no_update; UPDATE ledger SET data = \'{"forged":true}\' WHERE seq = 4',
+    );
     db.close();
     const broken = await runCli([...h, 'ledger', 'verify']);
     expect(broken.code).toBe(1);
@@ -118,7 +200,16 @@ describe('purser CLI', () => {
     const missing = await runCli(['--home', home, 'agents', 'pause', 'agt_nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not_found/);
-    const usage = await runCli(['--home', home, 'agents', 'create', '--name', 'x', '--budget-cents', 'ten']);
+    const usage = await runCli([
+      '--home',
+      home,
+      'agents',
+      'create',
+      '--name',
+      'x',
+      '--budget-cents',
+      'ten',
+    ]);
     expect(usage.code).not.toBe(0);
     expect(usage.stderr).toContain('--budget-cents must be a whole number');
   });

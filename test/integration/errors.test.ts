@@ -17,17 +17,37 @@ describe('keys (SPEC §2 step 1)', () => {
   it('401 invalid_api_key for missing, malformed and unknown keys', async () => {
     const t = await startTestServer();
     expectEnvelope(await t.raw('/v1/balance'), 401, 'invalid_api_key');
-    expectEnvelope(await t.raw('/v1/balance', { headers: { authorization: 'Bearer' } }), 401, 'invalid_api_key');
-    expectEnvelope(await t.raw('/v1/balance', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, 'invalid_api_key');
+    expectEnvelope(
+      await t.raw('/v1/balance', { headers: { authorization: 'Bearer' } }),
+      401,
+      'invalid_api_key',
+    );
+    expectEnvelope(
+      await t.raw('/v1/balance', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+      401,
+      'invalid_api_key',
+    );
     expectEnvelope(await t.agent('psk_live_short', 'GET', '/v1/balance'), 401, 'invalid_api_key');
-    expectEnvelope(await t.agent(`psk_live_${'A'.repeat(40)}`, 'GET', '/v1/balance'), 401, 'invalid_api_key');
-    expectEnvelope(await t.agent(`sk_live_${'A'.repeat(40)}`, 'GET', '/v1/balance'), 401, 'invalid_api_key');
+    expectEnvelope(
+      await t.agent(`psk_live_${'A'.repeat(40)}`, 'GET', '/v1/balance'),
+      401,
+      'invalid_api_key',
+    );
+    expectEnvelope(
+      await t.agent(`sk_live_${'A'.repeat(40)}`, 'GET', '/v1/balance'),
+      401,
+      'invalid_api_key',
+    );
   });
 
   it('the owner token is not a spending key, and a spending key does not open owner routes', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    expectEnvelope(await t.agent(t.server.ownerToken, 'GET', '/v1/balance'), 401, 'invalid_api_key');
+    expectEnvelope(
+      await t.agent(t.server.ownerToken, 'GET', '/v1/balance'),
+      401,
+      'invalid_api_key',
+    );
     expectEnvelope(await t.agent(key, 'GET', '/admin/v1/agents'), 401, 'invalid_api_key');
     expectEnvelope(await t.agent(key, 'POST', '/admin/v1/unfreeze'), 401, 'invalid_api_key');
   });
@@ -51,14 +71,24 @@ describe('keys (SPEC §2 step 1)', () => {
   it('403 insufficient_scope for a read-only key that writes', async () => {
     const t = await startTestServer();
     const { agent } = await t.newAgent();
-    const ro = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, { scopes: ['spend.read'] });
+    const ro = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, {
+      scopes: ['spend.read'],
+    });
     expect((await t.agent(ro.body.key, 'GET', '/v1/balance')).status).toBe(200);
-    expectEnvelope(await t.agent(ro.body.key, 'POST', '/v1/spend', spendBody(100)), 403, 'insufficient_scope');
+    expectEnvelope(
+      await t.agent(ro.body.key, 'POST', '/v1/spend', spendBody(100)),
+      403,
+      'insufficient_scope',
+    );
   });
 
   it('a bad key is refused before its body is even read', async () => {
     const t = await startTestServer();
-    expectEnvelope(await t.agent('psk_live_nope', 'POST', '/v1/spend', '{not json'), 401, 'invalid_api_key');
+    expectEnvelope(
+      await t.agent('psk_live_nope', 'POST', '/v1/spend', '{not json'),
+      401,
+      'invalid_api_key',
+    );
   });
 });
 
@@ -69,8 +99,16 @@ describe('objects out of scope', () => {
     const b = await t.newAgent({ name: 'b' });
     const mine = await t.agent<{ id: string }>(a.key, 'POST', '/v1/spend', spendBody(100));
     expectEnvelope(await t.agent(b.key, 'GET', `/v1/spend/${mine.body.id}`), 404, 'not_found');
-    expectEnvelope(await t.agent(b.key, 'POST', `/v1/spend/${mine.body.id}/cancel`), 404, 'not_found');
-    expectEnvelope(await t.agent(a.key, 'GET', '/v1/spend/req_doesnotexist000000'), 404, 'not_found');
+    expectEnvelope(
+      await t.agent(b.key, 'POST', `/v1/spend/${mine.body.id}/cancel`),
+      404,
+      'not_found',
+    );
+    expectEnvelope(
+      await t.agent(a.key, 'GET', '/v1/spend/req_doesnotexist000000'),
+      404,
+      'not_found',
+    );
     expectEnvelope(await t.agent(a.key, 'GET', `/v1/spend/${'x'.repeat(300)}`), 404, 'not_found');
     expectEnvelope(await t.agent(a.key, 'GET', '/v1/nothing-here'), 404, 'not_found');
   });
@@ -79,7 +117,11 @@ describe('objects out of scope', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     const approved = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(100));
-    expectEnvelope(await t.agent(key, 'POST', `/v1/spend/${approved.body.id}/cancel`), 409, 'invalid_request');
+    expectEnvelope(
+      await t.agent(key, 'POST', `/v1/spend/${approved.body.id}/cancel`),
+      409,
+      'invalid_request',
+    );
   });
 });
 
@@ -88,7 +130,8 @@ describe('rate limit (SPEC §2 step 4)', () => {
     const t = await startTestServer();
     const { agent, key } = await t.newAgent({ rate_limit_per_minute: 3 });
     const other = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, {});
-    for (let i = 0; i < 3; i += 1) expect((await t.agent(key, 'POST', '/v1/spend', spendBody(100))).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await t.agent(key, 'POST', '/v1/spend', spendBody(100))).status).toBe(200);
     const limited = await t.agent(key, 'POST', '/v1/spend', spendBody(100));
     expectEnvelope(limited, 429, 'rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -119,8 +162,14 @@ describe('malformed input (SPEC §4: never a 500)', () => {
     ['metadata as an array', { ...spendBody(100), metadata: [1, 2] }],
     ['metadata over 4 KiB', { ...spendBody(100), metadata: { blob: 'x'.repeat(5_000) } }],
     ['an unknown field', { ...spendBody(100), amount_dollars: 1 }],
-    ['prototype poisoning', '{"amount_cents":100,"currency":"usd","merchant_name":"a","reason":"b","__proto__":{"admin":true}}'],
-    ['deeply nested metadata', `{"amount_cents":100,"currency":"usd","merchant_name":"a","reason":"b","metadata":${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}}`],
+    [
+      'prototype poisoning',
+      '{"amount_cents":100,"currency":"usd","merchant_name":"a","reason":"b","__proto__":{"admin":true}}',
+    ],
+    [
+      'deeply nested metadata',
+      `{"amount_cents":100,"currency":"usd","merchant_name":"a","reason":"b","metadata":${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}}`,
+    ],
     ['a bad idempotency key', { ...spendBody(100), idempotency_key: 'has spaces' }],
   ];
 
@@ -137,7 +186,10 @@ describe('malformed input (SPEC §4: never a 500)', () => {
   it('explains which field is wrong', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const r = await t.agent<Envelope>(key, 'POST', '/v1/spend', { ...spendBody(100), currency: 'eur' });
+    const r = await t.agent<Envelope>(key, 'POST', '/v1/spend', {
+      ...spendBody(100),
+      currency: 'eur',
+    });
     expect(r.body.error.message).toContain('currency');
     expect(r.body.error.details.issues).toEqual([expect.objectContaining({ field: 'currency' })]);
   });
@@ -146,11 +198,34 @@ describe('malformed input (SPEC §4: never a 500)', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     const post = (contentType: string, body: string) =>
-      t.raw('/v1/spend', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
-    expectEnvelope(await post('text/plain', JSON.stringify(spendBody(100))), 400, 'invalid_request');
-    expectEnvelope(await post('application/x-www-form-urlencoded', 'amount_cents=100&currency=usd'), 400, 'invalid_request');
-    expectEnvelope(await post('multipart/form-data; boundary=x', '--x\r\n\r\n--x--'), 400, 'invalid_request');
-    expectEnvelope(await post('application/json', JSON.stringify({ ...spendBody(100), reason: 'r'.repeat(70_000) })), 413, 'invalid_request');
+      t.raw('/v1/spend', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+        body,
+      });
+    expectEnvelope(
+      await post('text/plain', JSON.stringify(spendBody(100))),
+      400,
+      'invalid_request',
+    );
+    expectEnvelope(
+      await post('application/x-www-form-urlencoded', 'amount_cents=100&currency=usd'),
+      400,
+      'invalid_request',
+    );
+    expectEnvelope(
+      await post('multipart/form-data; boundary=x', '--x\r\n\r\n--x--'),
+      400,
+      'invalid_request',
+    );
+    expectEnvelope(
+      await post(
+        'application/json',
+        JSON.stringify({ ...spendBody(100), reason: 'r'.repeat(70_000) }),
+      ),
+      413,
+      'invalid_request',
+    );
   });
 
   it('bad query strings are 400', async () => {
@@ -158,7 +233,11 @@ describe('malformed input (SPEC §4: never a 500)', () => {
     const { key } = await t.newAgent({ approval_threshold_cents: 1 });
     const r = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(100));
     for (const q of ['wait=abc', 'wait=61', 'wait=-1', 'wait=1&other=2']) {
-      expectEnvelope(await t.agent(key, 'GET', `/v1/spend/${r.body.id}?${q}`), 400, 'invalid_request');
+      expectEnvelope(
+        await t.agent(key, 'GET', `/v1/spend/${r.body.id}?${q}`),
+        400,
+        'invalid_request',
+      );
     }
   });
 });

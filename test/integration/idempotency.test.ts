@@ -8,27 +8,47 @@ describe('idempotency', () => {
   it('replays the original request with Idempotent-Replayed, and writes nothing new', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000 });
-    const first = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(3_000), { 'idempotency-key': 'job-42' });
+    const first = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(3_000), {
+      'idempotency-key': 'job-42',
+    });
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    const again = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(3_000), { 'idempotency-key': 'job-42' });
+    const again = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(3_000), {
+      'idempotency-key': 'job-42',
+    });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.remaining_budget_cents).toBe(7_000);
 
     // The body field is the same key as the header.
-    const viaBody = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(3_000, 'AWS', { idempotency_key: 'job-42' }));
+    const viaBody = await t.agent<Spend>(
+      key,
+      'POST',
+      '/v1/spend',
+      spendBody(3_000, 'AWS', { idempotency_key: 'job-42' }),
+    );
     expect(viaBody.body.id).toBe(first.body.id);
 
-    const spends = await t.owner<{ entries: unknown[] }>('GET', '/admin/v1/ledger?type=spend.approved');
+    const spends = await t.owner<{ entries: unknown[] }>(
+      'GET',
+      '/admin/v1/ledger?type=spend.approved',
+    );
     expect(spends.body.entries).toHaveLength(1);
   });
 
   it('treats "usdc" and "USD" as the same body as "usd"', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const a = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100), { 'idempotency-key': 'k' });
-    const b = await t.agent<Spend>(key, 'POST', '/v1/spend', { ...spendBody(100), currency: 'USDC' }, { 'idempotency-key': 'k' });
+    const a = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100), {
+      'idempotency-key': 'k',
+    });
+    const b = await t.agent<Spend>(
+      key,
+      'POST',
+      '/v1/spend',
+      { ...spendBody(100), currency: 'USDC' },
+      { 'idempotency-key': 'k' },
+    );
     expect(b.body.id).toBe(a.body.id);
   });
 
@@ -36,7 +56,13 @@ describe('idempotency', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     await t.agent(key, 'POST', '/v1/spend', spendBody(100), { 'idempotency-key': 'k' });
-    const conflict = await t.agent<{ error: { code: string } }>(key, 'POST', '/v1/spend', spendBody(101), { 'idempotency-key': 'k' });
+    const conflict = await t.agent<{ error: { code: string } }>(
+      key,
+      'POST',
+      '/v1/spend',
+      spendBody(101),
+      { 'idempotency-key': 'k' },
+    );
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('idempotency_key_conflict');
   });
@@ -44,10 +70,14 @@ describe('idempotency', () => {
   it('replays the current state of a request, not the state it was created in', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ approval_threshold_cents: 100 });
-    const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(500), { 'idempotency-key': 'p' });
+    const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(500), {
+      'idempotency-key': 'p',
+    });
     expect(pending.body.status).toBe('needs_approval');
     await t.agent(key, 'POST', `/v1/spend/${pending.body.id}/cancel`);
-    const replay = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(500), { 'idempotency-key': 'p' });
+    const replay = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(500), {
+      'idempotency-key': 'p',
+    });
     expect(replay.body).toMatchObject({ id: pending.body.id, status: 'cancelled' });
   });
 
@@ -55,8 +85,12 @@ describe('idempotency', () => {
     const t = await startTestServer();
     const a = await t.newAgent({ name: 'a' });
     const b = await t.newAgent({ name: 'b' });
-    const ra = await t.agent<Spend>(a.key, 'POST', '/v1/spend', spendBody(100), { 'idempotency-key': 'same' });
-    const rb = await t.agent<Spend>(b.key, 'POST', '/v1/spend', spendBody(200), { 'idempotency-key': 'same' });
+    const ra = await t.agent<Spend>(a.key, 'POST', '/v1/spend', spendBody(100), {
+      'idempotency-key': 'same',
+    });
+    const rb = await t.agent<Spend>(b.key, 'POST', '/v1/spend', spendBody(200), {
+      'idempotency-key': 'same',
+    });
     expect(rb.status).toBe(200);
     expect(rb.body.id).not.toBe(ra.body.id);
   });
@@ -64,7 +98,13 @@ describe('idempotency', () => {
   it('refuses a header and a body field that disagree', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const r = await t.agent<{ error: { code: string } }>(key, 'POST', '/v1/spend', spendBody(100, 'AWS', { idempotency_key: 'one' }), { 'idempotency-key': 'two' });
+    const r = await t.agent<{ error: { code: string } }>(
+      key,
+      'POST',
+      '/v1/spend',
+      spendBody(100, 'AWS', { idempotency_key: 'one' }),
+      { 'idempotency-key': 'two' },
+    );
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_request');
   });
@@ -72,10 +112,14 @@ describe('idempotency', () => {
   it('does not spend a key on a 402: the retry is decided afresh', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ mode: 'test' }, 1_000);
-    const poor = await t.agent(key, 'POST', '/v1/spend', spendBody(2_000), { 'idempotency-key': 'retry-me' });
+    const poor = await t.agent(key, 'POST', '/v1/spend', spendBody(2_000), {
+      'idempotency-key': 'retry-me',
+    });
     expect(poor.status).toBe(402);
     await t.agent(key, 'POST', '/v1/sandbox/faucet', { amount_cents: 5_000 });
-    const retried = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(2_000), { 'idempotency-key': 'retry-me' });
+    const retried = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(2_000), {
+      'idempotency-key': 'retry-me',
+    });
     expect(retried.status).toBe(200);
     expect(retried.body.status).toBe('approved');
   });
@@ -83,10 +127,14 @@ describe('idempotency', () => {
   it('keeps keys for at least 24 hours', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const first = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100), { 'idempotency-key': 'day' });
+    const first = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100), {
+      'idempotency-key': 'day',
+    });
     t.clock.advance(25 * 3_600_000);
     await t.server.wallet.sweep();
-    const again = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100), { 'idempotency-key': 'day' });
+    const again = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100), {
+      'idempotency-key': 'day',
+    });
     expect(again.body.id).toBe(first.body.id);
   });
 });

@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer, type TestServer } from '../helpers/server';
 
 type Verify = { ok: boolean; entries: number; first_bad: { seq: number; problem: string } | null };
-type Entries = { entries: Array<{ seq: number; type: string; amount_micros: string | null; counted_micros: string; actor: string; hash: string; prev_hash: string }> };
+type Entries = {
+  entries: Array<{
+    seq: number;
+    type: string;
+    amount_micros: string | null;
+    counted_micros: string;
+    actor: string;
+    hash: string;
+    prev_hash: string;
+  }>;
+};
 
 /** What someone with write access to the file could do: the triggers do not stop them. */
 function tamper(t: TestServer, sql: string): void {
@@ -16,7 +26,10 @@ function tamper(t: TestServer, sql: string): void {
 }
 
 async function busyLedger(t: TestServer) {
-  const { agent, key } = await t.newAgent({ budget_cents: 50_000, approval_threshold_cents: 20_000 });
+  const { agent, key } = await t.newAgent({
+    budget_cents: 50_000,
+    approval_threshold_cents: 20_000,
+  });
   await t.agent(key, 'POST', '/v1/spend', spendBody(1_000));
   await t.agent(key, 'POST', '/v1/spend', spendBody(25_000));
   await t.agent(key, 'POST', '/v1/spend', spendBody(60_000));
@@ -43,19 +56,26 @@ describe('the ledger', () => {
       'policy.updated',
     ]);
     const entries = [...body.entries].reverse();
-    for (let i = 1; i < entries.length; i += 1) expect(entries[i]?.prev_hash).toBe(entries[i - 1]?.hash);
+    for (let i = 1; i < entries.length; i += 1)
+      expect(entries[i]?.prev_hash).toBe(entries[i - 1]?.hash);
     const approved = entries.find((e) => e.type === 'spend.approved');
     expect(approved).toMatchObject({ amount_micros: '10000000', counted_micros: '10000000' });
     expect(approved?.actor).toMatch(/^key:key_/);
     expect(entries.find((e) => e.type === 'spend.declined')?.counted_micros).toBe('0');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({ ok: true, entries: 10, first_bad: null });
+    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
+      ok: true,
+      entries: 10,
+      first_bad: null,
+    });
   });
 
   it('refuses updates and deletes through SQL triggers', async () => {
     const t = await startTestServer();
     await busyLedger(t);
     const db = new Database(join(t.home, 'purser.db'));
-    expect(() => db.exec('UPDATE ledger SET amount_micros = 1 WHERE seq = 7')).toThrow(/append-only/);
+    expect(() => db.exec('UPDATE ledger SET amount_micros = 1 WHERE seq = 7')).toThrow(
+      /append-only/,
+    );
     expect(() => db.exec('DELETE FROM ledger WHERE seq = 7')).toThrow(/append-only/);
     db.close();
   });
@@ -64,28 +84,43 @@ describe('the ledger', () => {
     const t = await startTestServer();
     await busyLedger(t);
     tamper(t, 'UPDATE ledger SET amount_micros = 1 WHERE seq = 7');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({ ok: false, first_bad: { seq: 7, problem: 'edited_entry' } });
+    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
+      ok: false,
+      first_bad: { seq: 7, problem: 'edited_entry' },
+    });
   });
 
   it('names a removed entry', async () => {
     const t = await startTestServer();
     await busyLedger(t);
     tamper(t, 'DELETE FROM ledger WHERE seq = 5');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({ ok: false, first_bad: { seq: 5, problem: 'missing_entry' } });
+    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
+      ok: false,
+      first_bad: { seq: 5, problem: 'missing_entry' },
+    });
   });
 
   it('names reordered entries', async () => {
     const t = await startTestServer();
     await busyLedger(t);
-    tamper(t, 'UPDATE ledger SET seq = 1000 WHERE seq = 6; UPDATE ledger SET seq = 6 WHERE seq = 7; UPDATE ledger SET seq = 7 WHERE seq = 1000;');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({ ok: false, first_bad: { seq: 6, problem: 'broken_link' } });
+    tamper(
+      t,
+      'UPDATE ledger SET seq = 1000 WHERE seq = 6; UPDATE ledger SET seq = 6 WHERE seq = 7; UPDATE ledger SET seq = 7 WHERE seq = 1000;',
+    );
+    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
+      ok: false,
+      first_bad: { seq: 6, problem: 'broken_link' },
+    });
   });
 
   it('notices entries cut off the end', async () => {
     const t = await startTestServer();
     await busyLedger(t);
     tamper(t, 'DELETE FROM ledger WHERE seq >= 9');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({ ok: false, first_bad: { seq: 9, problem: 'truncated' } });
+    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
+      ok: false,
+      first_bad: { seq: 9, problem: 'truncated' },
+    });
   });
 
   it('filters by agent, type and time, pages backwards, and exports CSV and JSON', async () => {
@@ -93,14 +128,23 @@ describe('the ledger', () => {
     const { agent } = await busyLedger(t);
     const byAgent = await t.owner<Entries>('GET', `/admin/v1/ledger?agent_id=${agent.id}&limit=3`);
     expect(byAgent.body.entries.map((e) => e.seq)).toEqual([10, 9, 8]);
-    const next = await t.owner<Entries>('GET', `/admin/v1/ledger?agent_id=${agent.id}&limit=3&before_seq=8`);
+    const next = await t.owner<Entries>(
+      'GET',
+      `/admin/v1/ledger?agent_id=${agent.id}&limit=3&before_seq=8`,
+    );
     // Entry 5 is the owner's deposit into the shared cash source: not this agent's.
     expect(next.body.entries.map((e) => e.seq)).toEqual([7, 6, 4]);
-    const csv = await t.raw('/admin/v1/ledger/export?format=csv', { headers: { authorization: `Bearer ${t.server.ownerToken}` } });
+    const csv = await t.raw('/admin/v1/ledger/export?format=csv', {
+      headers: { authorization: `Bearer ${t.server.ownerToken}` },
+    });
     const lines = String(csv.body).trim().split('\r\n');
-    expect(lines[0]).toBe('seq,time,type,actor,mode,agent_id,object_id,amount_micros,counted_micros,status,merchant,rail,data,prev_hash,hash');
+    expect(lines[0]).toBe(
+      'seq,time,type,actor,mode,agent_id,object_id,amount_micros,counted_micros,status,merchant,rail,data,prev_hash,hash',
+    );
     expect(lines).toHaveLength(11);
-    const json = await t.raw('/admin/v1/ledger/export?format=json', { headers: { authorization: `Bearer ${t.server.ownerToken}` } });
+    const json = await t.raw('/admin/v1/ledger/export?format=json', {
+      headers: { authorization: `Bearer ${t.server.ownerToken}` },
+    });
     expect((json.body as unknown as unknown[]).length).toBe(10);
   });
 
@@ -108,7 +152,9 @@ describe('the ledger', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     await t.agent(key, 'POST', '/v1/spend', spendBody(100, '=HYPERLINK("http://evil.example")'));
-    const csv = await t.raw('/admin/v1/ledger/export?format=csv', { headers: { authorization: `Bearer ${t.server.ownerToken}` } });
+    const csv = await t.raw('/admin/v1/ledger/export?format=csv', {
+      headers: { authorization: `Bearer ${t.server.ownerToken}` },
+    });
     expect(String(csv.body)).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
   });
 });

@@ -4,20 +4,36 @@ import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
 
 /** fetch() will not let us forge Host, so this speaks raw HTTP. */
-function rawRequest(port: number, headers: Record<string, string>, method = 'GET', path = '/v1/balance', body?: string) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, setHost: false }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+function rawRequest(
+  port: number,
+  headers: Record<string, string>,
+  method = 'GET',
+  path = '/v1/balance',
+  body?: string,
+) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers, setHost: false },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+        );
+      },
+    );
     req.on('error', reject);
     if (body) req.write(body);
     req.end();
   });
 }
 
-const corsHeaders = (headers: Record<string, unknown>) => Object.keys(headers).filter((h) => h.startsWith('access-control-'));
+const corsHeaders = (headers: Record<string, unknown>) =>
+  Object.keys(headers).filter((h) => h.startsWith('access-control-'));
 
 describe('localhost hardening', () => {
   it('listens on 127.0.0.1 only', async () => {
@@ -31,12 +47,23 @@ describe('localhost hardening', () => {
     const { key } = await t.newAgent();
     const port = t.server.info.port;
     const auth = { authorization: `Bearer ${key}` };
-    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, 'localhost', `127.0.0.2:${port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1:${port + 1}`,
+      'localhost',
+      `127.0.0.2:${port}`,
+    ]) {
       const r = await rawRequest(port, { ...auth, host });
       expect(r.status, host).toBe(403);
       expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'invalid_request' } });
     }
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST:${port}`,
+      `[::1]:${port}`,
+    ]) {
       expect((await rawRequest(port, { ...auth, host })).status, host).toBe(200);
     }
     // No Host at all: Node's HTTP parser refuses HTTP/1.1 without one before we see it.
@@ -48,14 +75,23 @@ describe('localhost hardening', () => {
     const { key } = await t.newAgent();
     const port = t.server.info.port;
     const base = { host: `127.0.0.1:${port}`, authorization: `Bearer ${key}` };
-    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${port + 1}`, `https://127.0.0.1:${port}`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://127.0.0.1:${port + 1}`,
+      `https://127.0.0.1:${port}`,
+    ]) {
       const r = await rawRequest(port, { ...base, origin });
       expect(r.status, origin).toBe(403);
       expect(corsHeaders(r.headers)).toEqual([]);
     }
     const crossSite = await rawRequest(port, { ...base, 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
-    const same = await rawRequest(port, { ...base, origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' });
+    const same = await rawRequest(port, {
+      ...base,
+      origin: `http://127.0.0.1:${port}`,
+      'sec-fetch-site': 'same-origin',
+    });
     expect(same.status).toBe(200);
     expect(corsHeaders(same.headers)).toEqual([]);
   });
@@ -65,7 +101,12 @@ describe('localhost hardening', () => {
     const port = t.server.info.port;
     const r = await rawRequest(
       port,
-      { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      {
+        host: `127.0.0.1:${port}`,
+        origin: 'http://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
       'OPTIONS',
       '/v1/spend',
     );
@@ -77,10 +118,28 @@ describe('localhost hardening', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     const port = t.server.info.port;
-    const form = new URLSearchParams({ amount_cents: '100', currency: 'usd', merchant_name: 'x', reason: 'y' }).toString();
-    const r = await rawRequest(port, { host: `127.0.0.1:${port}`, authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded' }, 'POST', '/v1/spend', form);
+    const form = new URLSearchParams({
+      amount_cents: '100',
+      currency: 'usd',
+      merchant_name: 'x',
+      reason: 'y',
+    }).toString();
+    const r = await rawRequest(
+      port,
+      {
+        host: `127.0.0.1:${port}`,
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      'POST',
+      '/v1/spend',
+      form,
+    );
     expect(r.status).toBe(400);
-    const ledger = await t.owner<{ entries: unknown[] }>('GET', '/admin/v1/ledger?type=spend.approved');
+    const ledger = await t.owner<{ entries: unknown[] }>(
+      'GET',
+      '/admin/v1/ledger?type=spend.approved',
+    );
     expect(ledger.body.entries).toHaveLength(0);
     expect((await t.agent(key, 'POST', '/v1/spend', spendBody(100))).status).toBe(200);
   });

@@ -25,7 +25,9 @@ describe('owner login links', () => {
 
   it('a made-up session or code opens nothing', async () => {
     const t = await startTestServer();
-    const forged = await fetch(`${t.url}/admin/v1/agents`, { headers: { cookie: `purser_session=${'A'.repeat(43)}` } });
+    const forged = await fetch(`${t.url}/admin/v1/agents`, {
+      headers: { cookie: `purser_session=${'A'.repeat(43)}` },
+    });
     expect(forged.status).toBe(401);
     expect((await fetch(`${t.url}/app/login?code=nope`, { redirect: 'manual' })).status).toBe(403);
   });

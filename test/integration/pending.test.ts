@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
 
-type Spend = { id: string; status: string; decided_at: string | null; decision_reason: string; expires_at?: string };
+type Spend = {
+  id: string;
+  status: string;
+  decided_at: string | null;
+  decision_reason: string;
+  expires_at?: string;
+};
 
 describe('pending spend requests', () => {
   it('GET /v1/spend/:id and its alias read the request back', async () => {
@@ -12,7 +18,11 @@ describe('pending spend requests', () => {
     for (const path of [`/v1/spend/${created.body.id}`, `/v1/spend-requests/${created.body.id}`]) {
       const read = await t.agent<Spend>(key, 'GET', path);
       expect(read.status).toBe(200);
-      expect(read.body).toMatchObject({ id: created.body.id, status: 'needs_approval', decided_at: null });
+      expect(read.body).toMatchObject({
+        id: created.body.id,
+        status: 'needs_approval',
+        decided_at: null,
+      });
     }
   });
 
@@ -46,16 +56,30 @@ describe('pending spend requests', () => {
     const a = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000));
     const b = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(2_000));
     t.clock.advance(24 * 3_600_000 - 1);
-    expect((await t.agent<Spend>(key, 'GET', `/v1/spend/${a.body.id}`)).body.status).toBe('needs_approval');
+    expect((await t.agent<Spend>(key, 'GET', `/v1/spend/${a.body.id}`)).body.status).toBe(
+      'needs_approval',
+    );
     t.clock.advance(1);
     const read = await t.agent<Spend>(key, 'GET', `/v1/spend/${a.body.id}`);
-    expect(read.body).toMatchObject({ status: 'expired', decided_at: new Date(t.clock.now()).toISOString() });
+    expect(read.body).toMatchObject({
+      status: 'expired',
+      decided_at: new Date(t.clock.now()).toISOString(),
+    });
     expect(read.body.expires_at).toBeUndefined();
     // The same write expired b as well; a cancel now is refused.
-    const cancel = await t.agent<{ error: { code: string } }>(key, 'POST', `/v1/spend/${b.body.id}/cancel`);
+    const cancel = await t.agent<{ error: { code: string } }>(
+      key,
+      'POST',
+      `/v1/spend/${b.body.id}/cancel`,
+    );
     expect(cancel.status).toBe(409);
-    const expired = await t.owner<{ entries: Array<{ object_id: string; actor: string }> }>('GET', '/admin/v1/ledger?type=spend.expired');
-    expect(expired.body.entries.map((e) => e.object_id).sort()).toEqual([a.body.id, b.body.id].sort());
+    const expired = await t.owner<{ entries: Array<{ object_id: string; actor: string }> }>(
+      'GET',
+      '/admin/v1/ledger?type=spend.expired',
+    );
+    expect(expired.body.entries.map((e) => e.object_id).sort()).toEqual(
+      [a.body.id, b.body.id].sort(),
+    );
     expect(expired.body.entries.every((e) => e.actor === 'system')).toBe(true);
   });
 

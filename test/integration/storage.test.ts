@@ -14,13 +14,18 @@ describe('the data folder', () => {
     await t.agent(key, 'POST', '/v1/spend', spendBody(100));
     expect(mode(t.home)).toBe(0o700);
     const files = readdirSync(t.home);
-    expect(files).toEqual(expect.arrayContaining(['purser.db', 'purser.db-wal', 'server.json', 'owner-token']));
+    expect(files).toEqual(
+      expect.arrayContaining(['purser.db', 'purser.db-wal', 'server.json', 'owner-token']),
+    );
     for (const file of files) expect(mode(join(t.home, file)), file).toBe(0o600);
   });
 
   it('server.json says where the server listens, and goes away on close', async () => {
     const t = await startTestServer();
-    const info = JSON.parse(readFileSync(join(t.home, 'server.json'), 'utf8')) as Record<string, unknown>;
+    const info = JSON.parse(readFileSync(join(t.home, 'server.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(info).toEqual({ url: t.url, port: t.server.info.port, pid: process.pid });
     await t.server.close();
     expect(existsSync(join(t.home, 'server.json'))).toBe(false);
@@ -30,7 +35,10 @@ describe('the data folder', () => {
     const t = await startTestServer();
     // Same process, so it is the pid check against a live process we need: fake another pid.
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(t.home, 'server.json'), JSON.stringify({ ...t.server.info, pid: process.ppid }));
+    writeFileSync(
+      join(t.home, 'server.json'),
+      JSON.stringify({ ...t.server.info, pid: process.ppid }),
+    );
     await expect(startTestServer({ home: t.home })).rejects.toThrow(/already running/);
   });
 
@@ -39,7 +47,9 @@ describe('the data folder', () => {
     const db = t.server.wallet.deps.db;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(Number(db.pragma('synchronous', { simple: true }))).toBe(2);
-    const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as Array<{ name: string; sql: string }>;
+    const tables = db
+      .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'")
+      .all() as Array<{ name: string; sql: string }>;
     expect(tables.length).toBeGreaterThan(5);
     for (const table of tables) expect(table.sql, table.name).toMatch(/STRICT/);
   });
@@ -65,7 +75,9 @@ describe('the data folder', () => {
     const { key } = await t.newAgent();
     const r = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(100));
     const other = new Database(join(t.home, 'purser.db'), { readonly: true });
-    expect(other.prepare('SELECT status FROM spend_requests WHERE id = ?').get(r.body.id)).toEqual({ status: 'approved' });
+    expect(other.prepare('SELECT status FROM spend_requests WHERE id = ?').get(r.body.id)).toEqual({
+      status: 'approved',
+    });
     other.close();
   });
 });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
 
-type Balance = { spent_cents: number; remaining_budget_cents: number; window_start: string; window_end: string | null };
+type Balance = {
+  spent_cents: number;
+  remaining_budget_cents: number;
+  window_start: string;
+  window_end: string | null;
+};
 type Spend = { status: string };
 
 describe('calendar windows in the owner time zone', () => {
@@ -11,16 +16,30 @@ describe('calendar windows in the owner time zone', () => {
     const t = await startTestServer({ now: Date.UTC(2026, 2, 14, 22, 30) });
     await t.owner('PATCH', '/admin/v1/settings', { time_zone: 'Europe/Paris' });
     const { key } = await t.newAgent({ budget_cents: 10_000, period: 'daily', window: 'calendar' });
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(10_000))).body.status).toBe('approved');
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe('declined');
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(10_000))).body.status).toBe(
+      'approved',
+    );
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe(
+      'declined',
+    );
     const before = await t.agent<Balance>(key, 'GET', '/v1/balance');
-    expect(before.body).toMatchObject({ spent_cents: 10_000, window_start: '2026-03-13T23:00:00.000Z', window_end: '2026-03-14T23:00:00.000Z' });
+    expect(before.body).toMatchObject({
+      spent_cents: 10_000,
+      window_start: '2026-03-13T23:00:00.000Z',
+      window_end: '2026-03-14T23:00:00.000Z',
+    });
 
     // 23:00 UTC, still the 14th in UTC, but a new day in Paris.
     t.clock.set(Date.UTC(2026, 2, 14, 23, 0));
     const after = await t.agent<Balance>(key, 'GET', '/v1/balance');
-    expect(after.body).toMatchObject({ spent_cents: 0, remaining_budget_cents: 10_000, window_start: '2026-03-14T23:00:00.000Z' });
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(10_000))).body.status).toBe('approved');
+    expect(after.body).toMatchObject({
+      spent_cents: 0,
+      remaining_budget_cents: 10_000,
+      window_start: '2026-03-14T23:00:00.000Z',
+    });
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(10_000))).body.status).toBe(
+      'approved',
+    );
   });
 
   it('one millisecond before midnight is still the old day', async () => {
@@ -29,7 +48,9 @@ describe('calendar windows in the owner time zone', () => {
     const { key } = await t.newAgent({ budget_cents: 10_000, period: 'daily' });
     await t.agent(key, 'POST', '/v1/spend', spendBody(10_000));
     t.clock.set(Date.UTC(2026, 2, 14, 22, 59, 59, 999));
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe('declined');
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe(
+      'declined',
+    );
   });
 
   it('a day with a DST change is 23 hours long, as the wall clock says', async () => {
@@ -65,12 +86,17 @@ describe('calendar windows in the owner time zone', () => {
     expect((await t.agent<Balance>(key, 'GET', '/v1/balance')).body.spent_cents).toBe(4_000);
     // In Paris it is already the 15th: the spend at 23:30 UTC is in today's window too.
     await t.owner('PATCH', '/admin/v1/settings', { time_zone: 'Europe/Paris' });
-    expect((await t.agent<Balance>(key, 'GET', '/v1/balance')).body).toMatchObject({ spent_cents: 4_000, window_start: '2026-03-14T23:00:00.000Z' });
+    expect((await t.agent<Balance>(key, 'GET', '/v1/balance')).body).toMatchObject({
+      spent_cents: 4_000,
+      window_start: '2026-03-14T23:00:00.000Z',
+    });
   });
 
   it('an unknown time zone is refused', async () => {
     const t = await startTestServer();
-    const r = await t.owner<{ error: { code: string } }>('PATCH', '/admin/v1/settings', { time_zone: 'Mars/Olympus' });
+    const r = await t.owner<{ error: { code: string } }>('PATCH', '/admin/v1/settings', {
+      time_zone: 'Mars/Olympus',
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_request');
   });
@@ -85,7 +111,9 @@ describe('rolling windows', () => {
     await t.agent(key, 'POST', '/v1/spend', spendBody(6_000));
     t.clock.advance(2 * 3_600_000); // past midnight in Paris and in UTC: a rolling window does not care
     await t.agent(key, 'POST', '/v1/spend', spendBody(4_000));
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe('declined');
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe(
+      'declined',
+    );
 
     t.clock.set(t1 + 24 * 3_600_000 - 1);
     expect((await t.agent<Balance>(key, 'GET', '/v1/balance')).body.spent_cents).toBe(10_000);
@@ -93,8 +121,12 @@ describe('rolling windows', () => {
     const freed = await t.agent<Balance>(key, 'GET', '/v1/balance');
     expect(freed.body).toMatchObject({ spent_cents: 4_000, remaining_budget_cents: 6_000 });
     expect(freed.body.window_start).toBe(new Date(t1).toISOString());
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000))).body.status).toBe('approved');
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe('declined');
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000))).body.status).toBe(
+      'approved',
+    );
+    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1))).body.status).toBe(
+      'declined',
+    );
   });
 
   it('a total budget never resets', async () => {

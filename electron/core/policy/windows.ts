@@ -64,9 +64,15 @@ export function currentWindow(spec: WindowSpec, now: number): TimeWindow {
   // makes a day 23 or 25 hours long, as the owner's wall clock says.
   const unit = CALENDAR_UNIT[spec.period];
   const start = DateTime.fromMillis(now, { zone: spec.timeZone }).startOf(unit);
+  // The end is the start of the next unit, found again from the next unit's date: where
+  // DST begins at midnight (Santiago, Cairo) local 00:00 does not exist, the day starts
+  // at 01:00, and simply adding a day would carry that 01:00 into the next one.
   const window = {
     start: start.toMillis(),
-    end: start.plus({ [`${unit}s`]: 1 }).toMillis(),
+    end: start
+      .plus({ [`${unit}s`]: 1 })
+      .startOf(unit)
+      .toMillis(),
     width: null,
   };
   if (calendarCache.size > 1000) calendarCache.clear();

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { Period, WindowKind } from '../../../shared/domain';
 import { microsFromString, type Micros } from '../../../shared/money';
+import { isValidTimeZone } from '../policy/windows';
 
 export interface GlobalCap {
   amount: Micros;
@@ -20,6 +21,11 @@ interface StoredCap {
   amount_micros: string;
   period: Period;
   window: WindowKind;
+}
+
+/** A zone the time arithmetic knows, or UTC: a bad zone must never make windows NaN. */
+function validZoneOr(zone: string): string {
+  return isValidTimeZone(zone) ? zone : 'UTC';
 }
 
 export function systemTimeZone(): string {
@@ -78,7 +84,7 @@ export class SettingsStore {
     for (const row of this.all.all()) values.set(row.key, JSON.parse(row.value));
     const cap = values.get('global_cap') as StoredCap | null | undefined;
     return {
-      timeZone: (values.get('time_zone') as string | undefined) ?? systemTimeZone(),
+      timeZone: validZoneOr((values.get('time_zone') as string | undefined) ?? systemTimeZone()),
       frozen: (values.get('frozen') as boolean | undefined) ?? false,
       pendingExpiryHours: (values.get('pending_expiry_hours') as number | undefined) ?? 24,
       globalCap: cap

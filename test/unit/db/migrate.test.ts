@@ -27,7 +27,11 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     const broken: Migration[] = [
       { version: 1, name: 'ok', up: 'CREATE TABLE a (x INTEGER) STRICT;' },
-      { version: 2, name: 'bad', up: 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);' },
+      {
+        version: 2,
+        name: 'bad',
+        up: 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);',
+      },
     ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
@@ -37,7 +41,11 @@ describe('migrations', () => {
   it('STRICT tables refuse a wrong type instead of converting it', () => {
     const db = new Database(':memory:');
     migrate(db);
-    expect(() => db.prepare("INSERT INTO ledger_head (id, seq, hash) VALUES (1, 'twelve', x'00')").run()).toThrow(/cannot store TEXT value in INTEGER column/);
-    expect(() => db.prepare("INSERT INTO ledger_head (id, seq, hash) VALUES (1, 1.5, x'00')").run()).toThrow(/cannot store REAL value in INTEGER column/);
+    expect(() =>
+      db.prepare("INSERT INTO ledger_head (id, seq, hash) VALUES (1, 'twelve', x'00')").run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    expect(() =>
+      db.prepare("INSERT INTO ledger_head (id, seq, hash) VALUES (1, 1.5, x'00')").run(),
+    ).toThrow(/cannot store REAL value in INTEGER column/);
   });
 });

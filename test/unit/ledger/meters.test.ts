@@ -50,7 +50,8 @@ function inScope(u: ModelUsage, scope: MeterScope): boolean {
 /** The slow, obviously right answer. */
 function bruteForce(usage: ModelUsage[], scope: MeterScope, spec: WindowSpec, now: number) {
   const w = currentWindow(spec, now);
-  const inWindow = (ts: number) => (w.width === null ? ts >= w.start && (w.end === null || ts < w.end) : ts > now - w.width);
+  const inWindow = (ts: number) =>
+    w.width === null ? ts >= w.start && (w.end === null || ts < w.end) : ts > now - w.width;
   const rows = usage.filter((u) => inScope(u, scope) && inWindow(u.ts));
   return { sum: rows.reduce((s, u) => s + u.micros, 0n), count: rows.length };
 }
@@ -62,9 +63,33 @@ type Op =
   | { op: 'advance'; ms: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('record' as const), agent: fc.constantFrom(0 as const, 1 as const), funding: fc.constantFrom(0 as const, 1 as const), mode: fc.constantFrom(0 as const, 1 as const), micros: fc.integer({ min: 1, max: 10_000_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('adjust' as const), pick: fc.nat(), delta: fc.integer({ min: -5_000_000, max: 0 }) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('read' as const), scope: fc.nat({ max: SCOPES.length - 1 }), spec: fc.nat({ max: SPECS.length - 1 }), persist: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('record' as const),
+      agent: fc.constantFrom(0 as const, 1 as const),
+      funding: fc.constantFrom(0 as const, 1 as const),
+      mode: fc.constantFrom(0 as const, 1 as const),
+      micros: fc.integer({ min: 1, max: 10_000_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('adjust' as const),
+      pick: fc.nat(),
+      delta: fc.integer({ min: -5_000_000, max: 0 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('read' as const),
+      scope: fc.nat({ max: SCOPES.length - 1 }),
+      spec: fc.nat({ max: SPECS.length - 1 }),
+      persist: fc.boolean(),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -73,7 +98,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       ms: fc.oneof(
         fc.integer({ min: 0, max: 10 * 60_000 }),
         fc.integer({ min: 0, max: 3 * DAY_MS }),
-        fc.constantFrom(0, 1, -1, HOUR_MS - 1, HOUR_MS, HOUR_MS + 1, DAY_MS - 1, DAY_MS, DAY_MS + 1, 7 * DAY_MS - 1, 7 * DAY_MS),
+        fc.constantFrom(
+          0,
+          1,
+          -1,
+          HOUR_MS - 1,
+          HOUR_MS,
+          HOUR_MS + 1,
+          DAY_MS - 1,
+          DAY_MS,
+          DAY_MS + 1,
+          7 * DAY_MS - 1,
+          7 * DAY_MS,
+        ),
         fc.integer({ min: -2 * HOUR_MS, max: 0 }),
       ),
     }),
@@ -91,7 +128,13 @@ describe('Meters', () => {
         for (const o of ops) {
           if (o.op === 'advance') now += o.ms;
           else if (o.op === 'record') {
-            const u = { ts: now, micros: BigInt(o.micros), agentId: o.agent ? 'agt_b' : 'agt_a', fundingSourceId: o.funding ? 'fs_2' : 'fs_1', mode: o.mode ? 'test' : 'live' } as const;
+            const u = {
+              ts: now,
+              micros: BigInt(o.micros),
+              agentId: o.agent ? 'agt_b' : 'agt_a',
+              fundingSourceId: o.funding ? 'fs_2' : 'fs_1',
+              mode: o.mode ? 'test' : 'live',
+            } as const;
             const id = meters.record({ ...u, originId: `req_${usage.length}` }, now);
             usage.push({ id, ...u });
           } else if (o.op === 'adjust') {
@@ -103,14 +146,17 @@ describe('Meters', () => {
           } else {
             const scope = SCOPES[o.scope] as MeterScope;
             const spec = SPECS[o.spec] as WindowSpec;
-            const reading = o.persist ? meters.read(scope, spec, now) : meters.peek(scope, spec, now);
+            const reading = o.persist
+              ? meters.read(scope, spec, now)
+              : meters.peek(scope, spec, now);
             const expected = bruteForce(usage, scope, spec, now);
             expect({ sum: reading.sum, count: reading.count }).toEqual(expected);
           }
         }
         // Finally, every meter read now agrees.
         for (const scope of SCOPES) {
-          for (const spec of SPECS) expect(meters.read(scope, spec, now).sum).toBe(bruteForce(usage, scope, spec, now).sum);
+          for (const spec of SPECS)
+            expect(meters.read(scope, spec, now).sum).toBe(bruteForce(usage, scope, spec, now).sum);
         }
         db.close();
       }),
@@ -125,14 +171,21 @@ describe('Meters', () => {
     const scope: MeterScope = { kind: 'agent', id: 'agt_a' };
     let now = T0;
     for (let i = 0; i < 2_000; i += 1) {
-      meters.record({ agentId: 'agt_a', fundingSourceId: 'fs_1', mode: 'live', micros: 1n, originId: `o${i}` }, now);
+      meters.record(
+        { agentId: 'agt_a', fundingSourceId: 'fs_1', mode: 'live', micros: 1n, originId: `o${i}` },
+        now,
+      );
       now += 60_000;
     }
     meters.read(scope, spec, now);
     const before = db.prepare('SELECT count(*) AS n FROM usage').get() as { n: bigint };
     expect(before.n).toBe(2_000n);
     now += 5 * 60_000;
-    const evictSql = db.prepare("EXPLAIN QUERY PLAN SELECT coalesce(sum(micros), 0) AS s, count(*) AS c FROM usage WHERE agent_id = ? AND ts >= ? AND ts < ?").all('agt_a', 0, 1) as Array<{ detail: string }>;
+    const evictSql = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT coalesce(sum(micros), 0) AS s, count(*) AS c FROM usage WHERE agent_id = ? AND ts >= ? AND ts < ?',
+      )
+      .all('agt_a', 0, 1) as Array<{ detail: string }>;
     expect(evictSql.map((r) => r.detail).join(' ')).toMatch(/USING (COVERING )?INDEX usage_agent/);
     // Entries 566…1999 are within the last 24 hours.
     expect(meters.read(scope, spec, now)).toMatchObject({ sum: 1_434n, count: 1_434 });
