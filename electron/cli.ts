@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { agentsCommand } from './cli/agents-command';
+import { approvalCommands, budgetRequestsCommand } from './cli/approvals-command';
 import { freezeCommands, fundingCommand, settingsCommand } from './cli/funding-command';
 import { keysCommand } from './cli/keys-command';
 import { ledgerCommand, loginCommand } from './cli/ledger-command';
@@ -23,6 +24,8 @@ export function buildProgram(): Command {
   program.addCommand(settingsCommand());
   program.addCommand(ledgerCommand());
   program.addCommand(loginCommand());
+  for (const command of approvalCommands()) program.addCommand(command);
+  program.addCommand(budgetRequestsCommand());
   for (const command of freezeCommands()) program.addCommand(command);
   return program;
 }

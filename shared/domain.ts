@@ -38,6 +38,24 @@ export const FINAL_SPEND_STATUSES: Record<SpendStatus, boolean> = {
   cancelled: true,
 };
 
+export const BUDGET_REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+  'exhausted',
+] as const;
+export type BudgetRequestStatus = (typeof BUDGET_REQUEST_STATUSES)[number];
+
+/** Budget requests that count as the agent's one active request. */
+export const ACTIVE_BUDGET_REQUEST: Record<BudgetRequestStatus, boolean> = {
+  pending: true,
+  approved: true,
+  rejected: false,
+  expired: false,
+  exhausted: false,
+};
+
 export const FUNDING_KINDS = ['cash', 'onchain'] as const;
 export type FundingKind = (typeof FUNDING_KINDS)[number];
 

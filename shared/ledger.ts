@@ -17,6 +17,12 @@ export const LEDGER_TYPES = [
   'spend.refused',
   'spend.expired',
   'spend.cancelled',
+  'budget_request.created',
+  'budget_request.approved',
+  'budget_request.rejected',
+  'budget_request.expired',
+  'budget_request.exhausted',
+  'receipt.recorded',
 ] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 

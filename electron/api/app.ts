@@ -19,6 +19,10 @@ import { spendRoutes } from './routes/agent/spend';
 import { ownerAgentRoutes } from './routes/owner/agents';
 import { ownerFundingRoutes } from './routes/owner/funding';
 import { ownerLedgerRoutes } from './routes/owner/ledger';
+import { ownerApprovalRoutes } from './routes/owner/approvals';
+import { ownerEventRoutes } from './routes/owner/events';
+import { budgetRequestRoutes } from './routes/agent/budget-requests';
+import { receiptRoutes } from './routes/agent/receipts';
 
 export interface AppOptions {
   wallet: Wallet;
@@ -112,6 +116,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ownerAgentRoutes(app, context);
   ownerFundingRoutes(app, context);
   ownerLedgerRoutes(app, context);
+  ownerApprovalRoutes(app, context);
+  ownerEventRoutes(app, context);
+  budgetRequestRoutes(app, context);
+  receiptRoutes(app, context);
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await installUi(app, options.rendererDir ?? defaultRendererDir(), context);

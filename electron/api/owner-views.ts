@@ -1,5 +1,13 @@
 /** Domain records → the owner API's JSON (shared/schemas/owner-api.ts). */
-import type { AgentView, LedgerEntryView } from '../../shared/schemas/owner-api';
+import type {
+  AgentView,
+  LedgerEntryView,
+  OwnerBudgetRequestView,
+  OwnerSpendView,
+} from '../../shared/schemas/owner-api';
+import type { ApprovalImpact } from '../core/approvals/approval-service';
+import type { BudgetRequestRecord } from '../core/budgets/budget-repository';
+import { budgetRequestView } from './views';
 import { microsToCentsCeil, microsToCentsFloor } from '../../shared/money';
 import { toIso } from '../core/clock';
 import type { Agent } from '../core/agents/agents';
@@ -103,7 +111,23 @@ export function ledgerEntryView(row: LedgerRow): LedgerEntryView {
   };
 }
 
-export function ownerSpendView(r: SpendRecord, agentName: string) {
+export function impactView(i: ApprovalImpact) {
+  return {
+    period: i.budget.period,
+    budget_cents: microsToCentsFloor(i.budget.budget),
+    spent_cents: microsToCentsCeil(i.budget.spent),
+    spent_after_cents: microsToCentsCeil(i.spentAfter),
+    exceeds_budget: i.exceedsBudget,
+    over_by_cents: microsToCentsCeil(i.overBy),
+    hard_limit: i.refusal && { code: i.refusal.code, reason: i.refusal.reason },
+  };
+}
+
+export function ownerSpendView(
+  r: SpendRecord,
+  agentName: string,
+  impact: ApprovalImpact | null = null,
+): OwnerSpendView {
   return {
     id: r.id,
     agent_id: r.agentId,
@@ -120,5 +144,15 @@ export function ownerSpendView(r: SpendRecord, agentName: string) {
     decided_at: r.decidedAt === null ? null : toIso(r.decidedAt),
     expires_at: r.expiresAt === null ? null : toIso(r.expiresAt),
     policy_version: r.policyVersion,
+    owner_comment: r.ownerComment,
+    budget_request_id: r.budgetRequestId,
+    impact: impact && impactView(impact),
   };
+}
+
+export function ownerBudgetRequestView(
+  r: BudgetRequestRecord,
+  agentName: string,
+): OwnerBudgetRequestView {
+  return { ...budgetRequestView(r), agent_id: r.agentId, agent_name: agentName };
 }

@@ -3,6 +3,10 @@
  * Cents are rounded so that nothing left is overstated and nothing spent is understated.
  */
 import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { BudgetRequestView } from '../../shared/schemas/budget-requests';
+import type { ReceiptView } from '../../shared/schemas/receipts';
+import type { BudgetRequestRecord } from '../core/budgets/budget-repository';
+import type { ReceiptRecord } from '../core/receipts/receipt-repository';
 import type { Period } from '../../shared/domain';
 import { microsToCentsCeil, microsToCentsFloor, type Micros } from '../../shared/money';
 import { toIso } from '../core/clock';
@@ -77,12 +81,58 @@ export function budgetFields(budget: BudgetSnapshot) {
   };
 }
 
+export function budgetRequestView(r: BudgetRequestRecord): BudgetRequestView {
+  const remaining = r.approved === null ? null : r.approved - r.spent;
+  return {
+    id: r.id,
+    object: 'budget_request',
+    status: r.status,
+    requested_amount_cents: microsToCentsCeil(r.requested),
+    approved_amount_cents: r.approved === null ? null : microsToCentsFloor(r.approved),
+    spent_cents: microsToCentsCeil(r.spent),
+    remaining_cents:
+      remaining === null ? null : microsToCentsFloor(remaining > 0n ? remaining : 0n),
+    adjusted: r.approved !== null && r.approved !== r.requested,
+    purpose: r.purpose,
+    category: r.category,
+    metadata: r.metadata,
+    comment: r.ownerComment,
+    created_at: toIso(r.createdAt),
+    decided_at: r.decidedAt === null ? null : toIso(r.decidedAt),
+    expires_at: toIso(r.expiresAt),
+    ended_at: r.endedAt === null ? null : toIso(r.endedAt),
+  };
+}
+
+export function receiptView(r: ReceiptRecord): ReceiptView {
+  return {
+    id: r.id,
+    object: 'receipt',
+    amount_cents: microsToCentsCeil(r.amount),
+    amount_micros: Number(r.amount),
+    merchant_name: r.merchant,
+    host: r.host,
+    rail: r.rail,
+    spend_request_id: r.spendRequestId,
+    budget_request_id: r.budgetRequestId,
+    tx_hash: r.txHash,
+    network: r.network,
+    occurred_at: r.occurredAt === null ? null : toIso(r.occurredAt),
+    created_at: toIso(r.createdAt),
+    counted_micros: Number(r.counted),
+    over_budget: r.overLimits.length > 0,
+    over_limits: r.overLimits,
+    flags: r.flags,
+  };
+}
+
 export function balanceView(
   agent: Agent,
   budget: BudgetSnapshot,
   source: FundingSource,
   limit: LimitState | null,
   frozen: boolean,
+  activeBudgetRequest: BudgetRequestRecord | null,
 ): BalanceView {
   const funding = fundingView(source, limit);
   return {
@@ -94,7 +144,7 @@ export function balanceView(
     funding_balance_cents: funding.balance_cents,
     funding_source: funding,
     frozen,
-    active_budget_request: null,
+    active_budget_request: activeBudgetRequest && budgetRequestView(activeBudgetRequest),
   };
 }
 

@@ -1,10 +1,25 @@
 import { EventEmitter } from 'node:events';
+import type { BudgetRequestRecord } from './budgets/budget-repository';
+import type { ReceiptRecord } from './receipts/receipt-repository';
 import type { SpendRecord } from './spend/spend-repository';
+
+/** Something the owner should hear about at once (a desktop notification). */
+export interface Alert {
+  kind: 'over_budget' | 'agent_paused' | 'receipt_flagged';
+  agentId: string;
+  message: string;
+  objectId: string;
+}
 
 /** What the wallet announces after a commit: waiters, the owner's event stream, the tray. */
 export interface WalletEventMap {
   /** A spend request was created or changed state. */
   spend: [SpendRecord];
+  /** A budget request was created or changed state (or what is left of it changed). */
+  budget_request: [BudgetRequestRecord];
+  /** A payment made elsewhere was reported. */
+  receipt: [ReceiptRecord];
+  alert: [Alert];
 }
 
 export class WalletEvents extends EventEmitter<WalletEventMap> {

@@ -1,4 +1,6 @@
 import type { AgentRepository } from './agents/agents';
+import type { BudgetRepository } from './budgets/budget-repository';
+import type { ReceiptRepository } from './receipts/receipt-repository';
 import type { KnownMerchants } from './agents/known-merchants';
 import type { PolicyCache } from './agents/policy-cache';
 import type { Waiters } from './approvals/waiters';
@@ -31,6 +33,8 @@ export interface WalletDeps {
   ledger: Ledger;
   idempotency: IdempotencyStore;
   spends: SpendRepository;
+  budgets: BudgetRepository;
+  receipts: ReceiptRepository;
   merchants: KnownMerchants;
   rateLimiter: RateLimiter;
   events: WalletEvents;

@@ -1,4 +1,9 @@
 import { AgentRepository } from './agents/agents';
+import { ApprovalService } from './approvals/approval-service';
+import { BudgetRepository } from './budgets/budget-repository';
+import { BudgetService } from './budgets/budget-service';
+import { ReceiptRepository } from './receipts/receipt-repository';
+import { ReceiptService } from './receipts/receipt-service';
 import { AgentService } from './agents/agent-service';
 import { KnownMerchants } from './agents/known-merchants';
 import { PolicyCache } from './agents/policy-cache';
@@ -45,6 +50,9 @@ export class Wallet {
   readonly funding: FundingService;
   readonly settings: SettingsService;
   readonly spend: SpendService;
+  readonly budgets: BudgetService;
+  readonly approvals: ApprovalService;
+  readonly receipts: ReceiptService;
   private sweeper: NodeJS.Timeout | undefined;
   private lastPurge = 0;
 
@@ -58,7 +66,11 @@ export class Wallet {
     // Upkeep at the start of every write transaction: no decision may see a request that
     // should already have expired. Caches re-read the database after a rollback.
     const hooks = {
-      onBegin: (tx: TxContext) => this.spend.expireDue(tx, clock.now()),
+      onBegin: (tx: TxContext) => {
+        const now = clock.now();
+        this.spend.expireDue(tx, now);
+        this.budgets.expireDue(tx, now);
+      },
       onRollback: () => {
         settings.reload();
         policies.clear();
@@ -79,6 +91,8 @@ export class Wallet {
       ledger: new Ledger(db),
       idempotency: new IdempotencyStore(db),
       spends: new SpendRepository(db),
+      budgets: new BudgetRepository(db),
+      receipts: new ReceiptRepository(db),
       merchants: new KnownMerchants(db),
       rateLimiter: new RateLimiter(),
       events: new WalletEvents(),
@@ -88,8 +102,12 @@ export class Wallet {
     this.keys = new KeyService(this.deps);
     this.funding = new FundingService(this.deps);
     this.settings = new SettingsService(this.deps);
-    this.spend = new SpendService(this.deps);
+    this.budgets = new BudgetService(this.deps);
+    this.spend = new SpendService(this.deps, this.budgets);
+    this.approvals = new ApprovalService(this.deps, this.spend);
+    this.receipts = new ReceiptService(this.deps, this.budgets);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
+    this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));
     this.bootstrap();
   }
 
@@ -121,7 +139,8 @@ export class Wallet {
     const now = clock.now();
     rateLimiter.prune(now);
     // Only open a write transaction when there is something to write.
-    if (spends.due(now, 1).length > 0) await committer.run(() => undefined);
+    if (spends.due(now, 1).length > 0 || this.deps.budgets.dueAt(now, 1).length > 0)
+      await committer.run(() => undefined);
     if (now - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = now;
       await committer.run(() => idempotency.purgeOlderThan(now - IDEMPOTENCY_RETENTION_MS));

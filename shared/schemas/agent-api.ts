@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PERIODS, SPEND_STATUSES, WINDOW_KINDS, AGENT_STATUSES, MODES, SCOPES } from '../domain';
 import { amountCents, currency, idempotencyKey, metadata, nonEmptyText } from './common';
+import { budgetRequestView } from './budget-requests';
 
 const isoTime = z.string().describe('ISO 8601 time');
 
@@ -85,7 +86,7 @@ export const balance = z
     funding_balance_cents: z.int(),
     funding_source: fundingView,
     frozen: z.boolean(),
-    active_budget_request: z.record(z.string(), z.unknown()).nullable(),
+    active_budget_request: budgetRequestView.nullable(),
   })
   .meta({ id: 'Balance' });
 export type BalanceView = z.infer<typeof balance>;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AGENT_STATUSES, MODES, PERIODS, SCOPES, SPEND_STATUSES, WINDOW_KINDS } from '../domain';
 import { amountCents, limitCents, nonEmptyText } from './common';
 import { policyFields, policyInput, policyPatch } from './policy';
+import { budgetRequestView } from './budget-requests';
 
 export const agentCreateBody = z.strictObject({
   name: nonEmptyText(100),
@@ -163,6 +164,16 @@ export const verifyView = z.object({
   first_bad: z.object({ seq: z.int(), problem: z.string(), message: z.string() }).nullable(),
 });
 
+export const approvalImpactView = z.object({
+  period: z.enum(PERIODS),
+  budget_cents: z.int(),
+  spent_cents: z.int(),
+  spent_after_cents: z.int(),
+  exceeds_budget: z.boolean(),
+  over_by_cents: z.int(),
+  hard_limit: z.object({ code: z.string(), reason: z.string() }).nullable(),
+});
+
 export const ownerSpendView = z.object({
   id: z.string(),
   agent_id: z.string(),
@@ -179,4 +190,34 @@ export const ownerSpendView = z.object({
   decided_at: z.string().nullable(),
   expires_at: z.string().nullable(),
   policy_version: z.int(),
+  owner_comment: z.string().nullable(),
+  budget_request_id: z.string().nullable(),
+  /** For pending requests: what approving would do. */
+  impact: approvalImpactView.nullable(),
 });
+export type OwnerSpendView = z.infer<typeof ownerSpendView>;
+
+export const ownerBudgetRequestView = budgetRequestView.extend({
+  agent_id: z.string(),
+  agent_name: z.string(),
+});
+export type OwnerBudgetRequestView = z.infer<typeof ownerBudgetRequestView>;
+
+export const approveSpendBody = z.strictObject({
+  comment: nonEmptyText(1000).optional(),
+  override_budget: z.boolean().optional(),
+});
+
+export const declineBody = z.strictObject({ comment: nonEmptyText(1000).optional() });
+
+export const approveBudgetRequestBody = z.strictObject({
+  amount_cents: amountCents.optional(),
+  hours: z
+    .number()
+    .positive()
+    .max(24 * 365)
+    .optional(),
+  comment: nonEmptyText(1000).optional(),
+});
+
+export const rejectBudgetRequestBody = z.strictObject({ reason: nonEmptyText(1000).optional() });

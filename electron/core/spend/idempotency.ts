@@ -67,6 +67,24 @@ export class IdempotencyStore {
     this.insert.run(agentId, key, route, bodyHash, objectId, now);
   }
 
+  /**
+   * The idempotent-create pattern in one place: with no key, `create` runs; with a fresh
+   * key, `create` runs and the key is remembered for the object it made; with a known key
+   * and the same body, `replay` runs on the original object instead.
+   */
+  once<T>(
+    scope: { agentId: string; key: string | undefined; route: string; body: unknown; now: number },
+    replay: (objectId: string) => T,
+    create: () => { objectId: string; result: T },
+  ): { replayed: boolean; result: T } {
+    if (scope.key === undefined) return { replayed: false, result: create().result };
+    const hit = this.lookup(scope.agentId, scope.key, scope.route, scope.body);
+    if (hit.objectId !== undefined) return { replayed: true, result: replay(hit.objectId) };
+    const made = create();
+    this.remember(scope.agentId, scope.key, scope.route, hit.bodyHash, made.objectId, scope.now);
+    return { replayed: false, result: made.result };
+  }
+
   purgeOlderThan(cutoff: number): number {
     return this.purge.run(cutoff).changes;
   }

@@ -21,6 +21,8 @@ export interface SpendRecord {
   createdAt: number;
   decidedAt: number | null;
   expiresAt: number | null;
+  /** What the owner said when approving or declining. */
+  ownerComment: string | null;
 }
 
 interface Row {
@@ -41,6 +43,7 @@ interface Row {
   created_at: bigint;
   decided_at: bigint | null;
   expires_at: bigint | null;
+  owner_comment: string | null;
 }
 
 const num = (v: bigint | null) => (v === null ? null : Number(v));
@@ -63,6 +66,7 @@ const fromRow = (r: Row): SpendRecord => ({
   createdAt: Number(r.created_at),
   decidedAt: num(r.decided_at),
   expiresAt: num(r.expires_at),
+  ownerComment: r.owner_comment,
 });
 
 /** SQL for spend requests. */
@@ -87,7 +91,8 @@ export class SpendRepository {
     this.transitionStmt = db.prepare(
       `UPDATE spend_requests SET status = @status, decision_reason = @decisionReason,
          decision_rule = @decisionRule, decided_at = @decidedAt, usage_id = @usageId,
-         budget_request_id = coalesce(@budgetRequestId, budget_request_id)
+         budget_request_id = coalesce(@budgetRequestId, budget_request_id),
+         owner_comment = @ownerComment
        WHERE id = @id AND status = 'needs_approval'`,
     );
     this.dueStmt = db.prepare(
@@ -122,9 +127,13 @@ export class SpendRepository {
       decidedAt: number;
       usageId: number | null;
       budgetRequestId?: string | null;
+      ownerComment?: string | null;
     },
   ): boolean {
-    return this.transitionStmt.run({ id, budgetRequestId: null, ...change }).changes === 1;
+    return (
+      this.transitionStmt.run({ id, budgetRequestId: null, ownerComment: null, ...change })
+        .changes === 1
+    );
   }
 
   /** Pending requests whose time is up, oldest first. */

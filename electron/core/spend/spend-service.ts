@@ -11,6 +11,8 @@ import type { KeyAuth } from '../keys/keys';
 import { decide, type Decision, type Refusal } from '../policy/decide';
 import type { Policy } from '../policy/policy';
 import type { WalletDeps } from '../wallet-deps';
+import type { BudgetService } from '../budgets/budget-service';
+import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { snapshotOf, type BudgetSnapshot } from './limits';
 import type { SpendRecord } from './spend-repository';
 
@@ -26,7 +28,10 @@ const keyActor = (auth: KeyAuth): Actor => `key:${auth.keyId}`;
  * funding balance, ledger entry, idempotency record) commit together or not at all.
  */
 export class SpendService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(
+    private readonly d: WalletDeps,
+    private readonly budgets: BudgetService,
+  ) {}
 
   create(
     auth: KeyAuth,
@@ -62,7 +67,7 @@ export class SpendService {
     }
 
     // Step 4.
-    this.rateLimit(auth, policy, now);
+    enforceRateLimit(d, auth, now);
 
     const amount = centsToMicros(body.amount_cents);
     const { decision, budget: before } = this.decideFor(
@@ -100,6 +105,8 @@ export class SpendService {
     const approved = decision.outcome === 'approved';
     const id = newId('spendRequest');
     const usageId = approved ? this.count(agent, id, amount, body.merchant_name, now) : null;
+    if (approved && decision.budgetRequestId)
+      this.budgets.draw(tx, decision.budgetRequestId, amount, now);
     const record: SpendRecord = {
       id,
       agentId: agent.id,
@@ -121,6 +128,7 @@ export class SpendService {
         decision.outcome === 'needs_approval'
           ? now + d.settings.get().pendingExpiryHours * HOUR_MS
           : null,
+      ownerComment: null,
     };
     d.spends.insert(record);
     if (idemKey !== undefined && bodyHash)
@@ -143,6 +151,7 @@ export class SpendService {
           rule: decision.rule,
           policy_version: policy.version,
           budget_request_id: record.budgetRequestId,
+          usage_id: usageId,
         },
       },
       now,
@@ -178,7 +187,7 @@ export class SpendService {
       fundingBalance: source.balance,
       fundingLimit: d.limits.fundingLimit(source, now, true),
       globalCap: d.limits.globalCap(agent.mode, now, true),
-      budgetRequest: null,
+      budgetRequest: this.budgets.activeGrant(agent.id, now),
       merchantIsNew: policy.askOnNewMerchant ? d.merchants.isNew(agent.id, merchant) : false,
     });
     return { decision, budget };
@@ -309,24 +318,9 @@ export class SpendService {
     return n;
   }
 
-  private rateLimit(auth: KeyAuth, policy: Policy, now: number): void {
-    const retryAfter = this.d.rateLimiter.take(auth.keyId, policy.rateLimitPerMinute, now);
-    if (retryAfter > 0) {
-      throw new PurserError(
-        'rate_limited',
-        `Rate limit exceeded (${policy.rateLimitPerMinute} requests a minute for this key).`,
-        {
-          retry_after_seconds: retryAfter,
-          limit_per_minute: policy.rateLimitPerMinute,
-        },
-      );
-    }
-  }
-
   /** Rate-limits a read route (step 4 for routes without idempotency). */
   checkRate(auth: KeyAuth): void {
-    const agent = this.agentOf(auth);
-    this.rateLimit(auth, this.d.policies.current(agent), this.d.clock.now());
+    enforceRateLimit(this.d, auth, this.d.clock.now());
   }
 
   agentOf(auth: KeyAuth): Agent {

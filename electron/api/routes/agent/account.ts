@@ -9,7 +9,7 @@ import { centsToMicros, microsToCentsFloor } from '../../../../shared/money';
 import { toIso } from '../../../core/clock';
 import { agentAuthOf } from '../../auth';
 import type { RouteContext, ZodApp } from '../../context';
-import { balanceView } from '../../views';
+import { standing } from './standing';
 
 const errors = { '4XX': errorEnvelope };
 const DEFAULT_FAUCET_CENTS = 10_000;
@@ -17,20 +17,6 @@ const DEFAULT_FAUCET_CENTS = 10_000;
 /** `GET /v1/balance`, `GET /v1/policy` (the pre-flight) and the sandbox faucet. */
 export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
   const { deps } = wallet;
-
-  /** Everything the agent may know about its limits, as they stand now, without writing. */
-  const standing = (agentId: string) => {
-    const now = deps.clock.now();
-    const agent = deps.agents.get(agentId);
-    if (!agent) throw new Error(`no agent ${agentId}`);
-    const policy = deps.policies.current(agent);
-    const source = deps.funding.get(agent.fundingSourceId);
-    if (!source) throw new Error(`no funding source ${agent.fundingSourceId}`);
-    const budget = deps.limits.budget(agent, policy, now, false);
-    const limit = deps.limits.fundingLimit(source, now, false);
-    const view = balanceView(agent, budget, source, limit, deps.settings.get().frozen);
-    return { agent, policy, view, now };
-  };
 
   app.get(
     '/v1/balance',
@@ -44,7 +30,7 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
-      return standing(auth.agentId).view;
+      return standing(wallet, auth.agentId).view;
     },
   );
 
@@ -60,7 +46,7 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
-      const { agent, policy, view, now } = standing(auth.agentId);
+      const { agent, policy, view, now } = standing(wallet, auth.agentId);
       const { object: _o, agent_id: _a, mode: _m, status: _s, frozen, ...budget } = view;
       return {
         object: 'policy' as const,

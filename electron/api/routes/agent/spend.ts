@@ -3,6 +3,7 @@ import { spendCreateBody, spendRequest } from '../../../../shared/schemas/agent-
 import { errorEnvelope, idempotencyKey, waitQuery } from '../../../../shared/schemas/common';
 import { PurserError } from '../../../core/errors';
 import { agentAuthOf } from '../../auth';
+import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
 import type { RouteContext, ZodApp } from '../../context';
 import { remainingFields, spendView } from '../../views';
 
@@ -38,15 +39,8 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
       },
       async (request, reply) => {
         const auth = agentAuthOf(request);
-        const headerKey = request.headers['idempotency-key'];
-        const bodyKey = request.body.idempotency_key;
-        if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
-          throw new PurserError(
-            'invalid_request',
-            'The Idempotency-Key header and the idempotency_key field differ; send one.',
-          );
-        }
-        const result = await wallet.spend.create(auth, request.body, headerKey ?? bodyKey);
+        const key = idempotencyKeyOf(request, request.body.idempotency_key);
+        const result = await wallet.spend.create(auth, request.body, key);
         if (result.kind === 'refused') {
           const { refusal, budget } = result;
           throw new PurserError(refusal.code, refusal.reason, {
@@ -74,10 +68,12 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
         const auth = agentAuthOf(request);
         wallet.spend.checkRate(auth);
         const wait = request.query.wait ?? 0;
-        // A client that hangs up stops the wait (the reply's socket closing, not the request's).
-        const abort = new AbortController();
-        reply.raw.once('close', () => abort.abort());
-        const record = await wallet.spend.waitFor(auth, request.params.id, wait, abort.signal);
+        const record = await wallet.spend.waitFor(
+          auth,
+          request.params.id,
+          wait,
+          abortOnClose(reply),
+        );
         return view(record);
       },
     );

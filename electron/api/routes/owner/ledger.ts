@@ -4,14 +4,12 @@ import {
   ledgerEntryView as entrySchema,
   ledgerQuery,
   verifyView,
-  ownerSpendView as spendSchema,
 } from '../../../../shared/schemas/owner-api';
-import { SPEND_STATUSES } from '../../../../shared/domain';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { csvHeader, csvLine } from '../../../core/ledger/export';
 import { LedgerQuery, type LedgerFilter } from '../../../core/ledger/ledger-query';
 import type { RouteContext, ZodApp } from '../../context';
-import { ledgerEntryView, ownerSpendView } from '../../owner-views';
+import { ledgerEntryView } from '../../owner-views';
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
@@ -29,7 +27,7 @@ function toFilter(q: z.infer<typeof ledgerQuery>): LedgerFilter {
   };
 }
 
-/** The ledger for the owner: pages, export, chain verification; and spend requests. */
+/** The ledger for the owner: pages, export, chain verification. */
 export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
   const query = new LedgerQuery(wallet.deps.db);
 
@@ -110,26 +108,6 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
         head_seq: result.headSeq,
         head_hash: result.headHash,
         first_bad: result.firstBad ?? null,
-      };
-    },
-  );
-
-  app.get(
-    '/admin/v1/spend-requests',
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        querystring: z.strictObject({ status: z.enum(SPEND_STATUSES).optional() }),
-        response: { 200: z.object({ spend_requests: z.array(spendSchema) }), ...errors },
-      },
-    },
-    async (request) => {
-      const records = wallet.deps.spends.list(request.query.status, 500);
-      return {
-        spend_requests: records.map((r) =>
-          ownerSpendView(r, wallet.deps.agents.get(r.agentId)?.name ?? r.agentId),
-        ),
       };
     },
   );

@@ -1,0 +1,74 @@
+import type { FastifyReply } from 'fastify';
+import type { Alert } from '../../../core/events';
+import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
+import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
+import type { SpendRecord } from '../../../core/spend/spend-repository';
+import type { RouteContext, ZodApp } from '../../context';
+import { ownerBudgetRequestView, ownerSpendView } from '../../owner-views';
+import { receiptView } from '../../views';
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /admin/v1/events`: a server-sent event stream for the owner's window. It announces
+ * every spend request created or decided (so new pending ones pop up at once), every
+ * budget request change, every receipt and every alert. Events are sent after the commit
+ * that made them.
+ */
+export function ownerEventRoutes(app: ZodApp, { wallet }: RouteContext): void {
+  const { deps } = wallet;
+  const name = (agentId: string) => deps.agents.get(agentId)?.name ?? agentId;
+
+  app.get(
+    '/admin/v1/events',
+    { config: { owner: true }, schema: { hide: true } },
+    (request, reply: FastifyReply) => {
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+        'x-accel-buffering': 'no',
+      });
+      const send = (event: string, data: unknown) =>
+        raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const onSpend = (r: SpendRecord) =>
+        send(
+          'spend',
+          ownerSpendView(
+            r,
+            name(r.agentId),
+            r.status === 'needs_approval' ? wallet.approvals.impact(r) : null,
+          ),
+        );
+      const onBudget = (r: BudgetRequestRecord) =>
+        send('budget_request', ownerBudgetRequestView(r, name(r.agentId)));
+      const onReceipt = (r: ReceiptRecord) =>
+        send('receipt', { ...receiptView(r), agent_id: r.agentId, agent_name: name(r.agentId) });
+      const onAlert = (a: Alert) =>
+        send('alert', {
+          kind: a.kind,
+          agent_id: a.agentId,
+          agent_name: name(a.agentId),
+          object_id: a.objectId,
+          message: a.message,
+        });
+      deps.events.on('spend', onSpend);
+      deps.events.on('budget_request', onBudget);
+      deps.events.on('receipt', onReceipt);
+      deps.events.on('alert', onAlert);
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      raw.write(': connected\n\n');
+      request.raw.socket.once('close', () => {
+        clearInterval(heartbeat);
+        deps.events.off('spend', onSpend);
+        deps.events.off('budget_request', onBudget);
+        deps.events.off('receipt', onReceipt);
+        deps.events.off('alert', onAlert);
+      });
+    },
+  );
+}

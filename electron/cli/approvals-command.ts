@@ -1,0 +1,142 @@
+import { Command } from 'commander';
+import type { OwnerBudgetRequestView, OwnerSpendView } from '../../shared/schemas/owner-api';
+import { globals } from './globals';
+import { ownerClient } from './owner-client';
+import { emit, usd, wholeNumber } from './output';
+
+const spendLine = (r: OwnerSpendView) => {
+  const impact = r.impact
+    ? r.impact.hard_limit
+      ? `  (cannot be approved: ${r.impact.hard_limit.code})`
+      : r.impact.exceeds_budget
+        ? `  (over the ${r.impact.period} budget by ${usd(r.impact.over_by_cents)}: needs --override-budget)`
+        : `  (leaves ${usd(r.impact.budget_cents - r.impact.spent_after_cents)} of ${usd(r.impact.budget_cents)} ${r.impact.period})`
+    : '';
+  return `${r.id}  ${r.agent_name}  ${usd(r.amount_cents)}  ${r.merchant_name}  "${r.reason}"  ${r.status}${impact}`;
+};
+
+const budgetLine = (r: OwnerBudgetRequestView) =>
+  `${r.id}  ${r.agent_name}  ${usd(r.requested_amount_cents)}  "${r.purpose}"  ${r.status}` +
+  (r.approved_amount_cents === null
+    ? ''
+    : `  ${usd(r.spent_cents)} of ${usd(r.approved_amount_cents)} spent`);
+
+/** `purser approvals list`, `purser approve`, `purser decline`. */
+export function approvalCommands(): Command[] {
+  const approvals = new Command('approvals').description('what waits for you (owner)');
+  approvals
+    .command('list')
+    .description('pending spend requests and budget requests, newest first')
+    .action(async (_o, cmd: Command) => {
+      const g = globals(cmd);
+      const pending = await ownerClient(g.home).request<{
+        spend_requests: OwnerSpendView[];
+        budget_requests: OwnerBudgetRequestView[];
+      }>('GET', '/admin/v1/approvals');
+      emit(!!g.json, pending, () => {
+        const lines = [
+          ...pending.spend_requests.map(spendLine),
+          ...pending.budget_requests.map(budgetLine),
+        ];
+        return lines.length ? lines.join('\n') : 'nothing waits for you';
+      });
+    });
+
+  const approve = new Command('approve')
+    .description('approve a pending spend request')
+    .argument('<requestId>')
+    .option('--comment <text>', 'a note, kept on the request and the ledger')
+    .option(
+      '--override-budget',
+      'approve even though it goes over the budget (recorded as an override)',
+    )
+    .action(async (id: string, o: { comment?: string; overrideBudget?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const r = await ownerClient(g.home).request<OwnerSpendView>(
+        'POST',
+        `/admin/v1/spend-requests/${encodeURIComponent(id)}/approve`,
+        {
+          comment: o.comment,
+          override_budget: o.overrideBudget,
+        },
+      );
+      emit(!!g.json, r, () => `${spendLine(r)}  ${r.decision_reason}`);
+    });
+
+  const decline = new Command('decline')
+    .description('decline a pending spend request')
+    .argument('<requestId>')
+    .option('--comment <text>', 'why, for the agent and the ledger')
+    .action(async (id: string, o: { comment?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const r = await ownerClient(g.home).request<OwnerSpendView>(
+        'POST',
+        `/admin/v1/spend-requests/${encodeURIComponent(id)}/decline`,
+        { comment: o.comment },
+      );
+      emit(!!g.json, r, () => spendLine(r));
+    });
+  return [approvals, approve, decline];
+}
+
+/** `purser budget-requests list|approve|reject`. */
+export function budgetRequestsCommand(): Command {
+  const budgets = new Command('budget-requests').description(
+    "agents' requests for a budget (owner)",
+  );
+  budgets
+    .command('list')
+    .option('--status <s>', 'pending, approved, rejected, expired or exhausted')
+    .action(async (o: { status?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const q = o.status ? `?status=${encodeURIComponent(o.status)}` : '';
+      const { budget_requests: list } = await ownerClient(g.home).request<{
+        budget_requests: OwnerBudgetRequestView[];
+      }>('GET', `/admin/v1/budget-requests${q}`);
+      emit(!!g.json, list, () =>
+        list.length ? list.map(budgetLine).join('\n') : 'no budget requests',
+      );
+    });
+  budgets
+    .command('approve <id>')
+    .description('approve, optionally with another amount and window')
+    .option(
+      '--amount-cents <n>',
+      'approve this amount instead of the one asked for',
+      wholeNumber('--amount-cents'),
+    )
+    .option('--hours <h>', 'how long the budget lasts (default 24)', Number)
+    .option('--comment <text>')
+    .action(
+      async (
+        id: string,
+        o: { amountCents?: number; hours?: number; comment?: string },
+        cmd: Command,
+      ) => {
+        const g = globals(cmd);
+        const r = await ownerClient(g.home).request<OwnerBudgetRequestView>(
+          'POST',
+          `/admin/v1/budget-requests/${encodeURIComponent(id)}/approve`,
+          {
+            amount_cents: o.amountCents,
+            hours: o.hours,
+            comment: o.comment,
+          },
+        );
+        emit(!!g.json, r, () => `${budgetLine(r)} until ${r.expires_at}`);
+      },
+    );
+  budgets
+    .command('reject <id>')
+    .option('--reason <text>')
+    .action(async (id: string, o: { reason?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const r = await ownerClient(g.home).request<OwnerBudgetRequestView>(
+        'POST',
+        `/admin/v1/budget-requests/${encodeURIComponent(id)}/reject`,
+        { reason: o.reason },
+      );
+      emit(!!g.json, r, () => budgetLine(r));
+    });
+  return budgets;
+}

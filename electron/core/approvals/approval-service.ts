@@ -1,0 +1,206 @@
+import { formatUsd, type Micros } from '../../../shared/money';
+import type { Agent } from '../agents/agents';
+import { invalidTransition, notFound, PurserError } from '../errors';
+import { checkHardLimits, type Refusal } from '../policy/decide';
+import type { BudgetSnapshot } from '../spend/limits';
+import type { SpendRecord } from '../spend/spend-repository';
+import type { SpendService } from '../spend/spend-service';
+import type { WalletDeps } from '../wallet-deps';
+
+/** What approving a pending request would do, shown to the owner before they decide. */
+export interface ApprovalImpact {
+  budget: BudgetSnapshot;
+  /** Spent in the period if this is approved. */
+  spentAfter: Micros;
+  exceedsBudget: boolean;
+  overBy: Micros;
+  /** A hard limit (funding limit, global cap, balance) that would refuse it outright. */
+  refusal: Refusal | null;
+}
+
+export type ApproveResult =
+  | { kind: 'approved'; record: SpendRecord; impact: ApprovalImpact }
+  | { kind: 'refused'; refusal: Refusal };
+
+/**
+ * The owner's decisions on pending spend requests. A pending request holds no budget, so
+ * approving one re-checks the hard limits (steps 9–11) and re-evaluates the budget: going
+ * over it takes an explicit override, which the ledger records.
+ */
+export class ApprovalService {
+  constructor(
+    private readonly d: WalletDeps,
+    private readonly spend: SpendService,
+  ) {}
+
+  impact(record: SpendRecord, persist = false): ApprovalImpact {
+    const { d } = this;
+    const now = d.clock.now();
+    const agent = this.agent(record);
+    const budget = d.limits.budget(agent, d.policies.current(agent), now, persist);
+    const source = d.funding.get(agent.fundingSourceId);
+    if (!source) throw new Error(`agent ${agent.id} has no funding source`);
+    const refusal = checkHardLimits({
+      amount: record.amount,
+      fundingLimit: d.limits.fundingLimit(source, now, persist),
+      globalCap: d.limits.globalCap(agent.mode, now, persist),
+      fundingBalance: source.balance,
+    });
+    const spentAfter = budget.spent + record.amount;
+    const overBy = spentAfter - budget.budget;
+    return {
+      budget,
+      spentAfter,
+      exceedsBudget: overBy > 0n,
+      overBy: overBy > 0n ? overBy : 0n,
+      refusal,
+    };
+  }
+
+  approve(
+    id: string,
+    options: { comment?: string | null; overrideBudget?: boolean },
+  ): Promise<ApproveResult> {
+    return this.d.committer.run((tx): ApproveResult => {
+      const { d } = this;
+      const now = d.clock.now();
+      const record = this.pending(id);
+      const agent = this.agent(record);
+      this.requireStanding(agent);
+      const impact = this.impact(record, true);
+      if (impact.refusal) {
+        // Nothing is approved, but the attempt is on the ledger like any refused spend.
+        d.ledger.append(
+          {
+            type: 'spend.refused',
+            actor: 'owner',
+            mode: agent.mode,
+            agentId: agent.id,
+            objectId: id,
+            amount: record.amount,
+            status: impact.refusal.code,
+            merchant: record.merchantName,
+            data: {
+              at: 'approval',
+              reason: impact.refusal.reason,
+              details: impact.refusal.details,
+            },
+          },
+          now,
+        );
+        return { kind: 'refused', refusal: impact.refusal };
+      }
+      const override = impact.exceedsBudget;
+      if (override && !options.overrideBudget) {
+        throw invalidTransition(
+          `Approving ${id} would exceed ${agent.name}'s ${impact.budget.period} budget by ${formatUsd(impact.overBy)}; approve with an override to go ahead.`,
+          {
+            override_required: true,
+            over_by_micros: impact.overBy.toString(),
+            budget_micros: impact.budget.budget.toString(),
+            spent_micros: impact.budget.spent.toString(),
+          },
+        );
+      }
+      const usageId = this.spend.count(agent, id, record.amount, record.merchantName, now);
+      const comment = options.comment ?? null;
+      const change = {
+        status: 'approved' as const,
+        decisionReason: `Approved by the owner${override ? `, over the budget by ${formatUsd(impact.overBy)}` : ''}${comment ? `: ${comment}` : ''}`,
+        decisionRule: override ? 'owner_override' : 'owner_approved',
+        decidedAt: now,
+        usageId,
+        ownerComment: comment,
+      };
+      d.spends.resolve(id, change);
+      d.ledger.append(
+        {
+          type: 'spend.approved',
+          actor: 'owner',
+          mode: agent.mode,
+          agentId: agent.id,
+          objectId: id,
+          amount: record.amount,
+          counted: record.amount,
+          status: 'approved',
+          merchant: record.merchantName,
+          data: {
+            comment,
+            override,
+            over_by_micros: impact.overBy.toString(),
+            usage_id: usageId,
+            policy_version: d.policies.current(agent).version,
+          },
+        },
+        now,
+      );
+      const updated = { ...record, ...change };
+      tx.afterCommit(() => d.events.emit('spend', updated));
+      return { kind: 'approved', record: updated, impact };
+    });
+  }
+
+  decline(id: string, comment: string | null): Promise<SpendRecord> {
+    return this.d.committer.run((tx) => {
+      const { d } = this;
+      const now = d.clock.now();
+      const record = this.pending(id);
+      const agent = this.agent(record);
+      const change = {
+        status: 'declined' as const,
+        decisionReason: `Declined by the owner${comment ? `: ${comment}` : ''}`,
+        decisionRule: 'owner_declined',
+        decidedAt: now,
+        usageId: null,
+        ownerComment: comment,
+      };
+      d.spends.resolve(id, change);
+      d.ledger.append(
+        {
+          type: 'spend.declined',
+          actor: 'owner',
+          mode: agent.mode,
+          agentId: agent.id,
+          objectId: id,
+          amount: record.amount,
+          status: 'declined',
+          merchant: record.merchantName,
+          data: { comment },
+        },
+        now,
+      );
+      const updated = { ...record, ...change };
+      tx.afterCommit(() => d.events.emit('spend', updated));
+      return updated;
+    });
+  }
+
+  /** A request resolves at most once: anything but a pending one is a 409. */
+  private pending(id: string): SpendRecord {
+    const record = this.d.spends.get(id);
+    if (!record) throw notFound('spend request', id);
+    if (record.status !== 'needs_approval') {
+      throw invalidTransition(
+        `Spend request ${id} is already ${record.status}; it can no longer be approved or declined.`,
+        { id, status: record.status },
+      );
+    }
+    return record;
+  }
+
+  /** The freeze and a paused or revoked agent stop owner approvals too: resume first. */
+  private requireStanding(agent: Agent): void {
+    if (this.d.settings.get().frozen)
+      throw invalidTransition('All spending is frozen; unfreeze before approving.');
+    if (agent.status !== 'active')
+      throw invalidTransition(
+        `${agent.name} is ${agent.status}; resume it before approving its requests.`,
+      );
+  }
+
+  private agent(record: SpendRecord): Agent {
+    const agent = this.d.agents.get(record.agentId);
+    if (!agent) throw new PurserError('internal_error', 'spend request without an agent');
+    return agent;
+  }
+}

@@ -1,0 +1,241 @@
+import type { BudgetRequestStatus } from '../../../shared/domain';
+import { centsToMicros, type Micros } from '../../../shared/money';
+import type { BudgetRequestCreateBody } from '../../../shared/schemas/budget-requests';
+import { HOUR_MS } from '../clock';
+import type { TxContext } from '../db/committer';
+import { invalidTransition, notFound, PurserError } from '../errors';
+import { newId } from '../ids';
+import type { KeyAuth } from '../keys/keys';
+import type { WalletDeps } from '../wallet-deps';
+import { enforceRateLimit } from '../keys/rate-limit-policy';
+import type { BudgetRequestRecord } from './budget-repository';
+
+export const DEFAULT_GRANT_HOURS = 24;
+
+/**
+ * Budget requests (SPEC §2, the Conto flow): an agent asks for an amount for a purpose;
+ * the owner approves (perhaps a different amount, for a window of hours) or rejects; while
+ * approved, the agent's spends draw on it (step 12) until it is exhausted or its window
+ * closes. One active (pending or approved) request per agent.
+ */
+export class BudgetService {
+  constructor(private readonly d: WalletDeps) {}
+
+  create(auth: KeyAuth, body: BudgetRequestCreateBody, idempotencyKey: string | undefined) {
+    return this.d.committer.run((tx) => {
+      const { d } = this;
+      const now = d.clock.now();
+      const { idempotency_key: _key, ...request } = body;
+      return d.idempotency.once(
+        { agentId: auth.agentId, key: idempotencyKey, route: 'budget_request', body: request, now },
+        (id) => this.require(id),
+        () => {
+          const existing = d.budgets.active(auth.agentId);
+          if (existing) {
+            throw new PurserError(
+              'budget_request_exists',
+              `This agent already has an active budget request (${existing.id}, ${existing.status}).`,
+              { id: existing.id, status: existing.status },
+            );
+          }
+          enforceRateLimit(d, auth, now);
+          const id = newId('budgetRequest');
+          d.budgets.insert({
+            id,
+            agentId: auth.agentId,
+            keyId: auth.keyId,
+            requested: centsToMicros(body.amount_cents),
+            purpose: body.purpose,
+            category: body.category ?? null,
+            metadata: body.metadata ?? null,
+            createdAt: now,
+            expiresAt: now + d.settings.get().pendingExpiryHours * HOUR_MS,
+          });
+          const record = this.require(id);
+          this.ledger(
+            record,
+            'budget_request.created',
+            `key:${auth.keyId}`,
+            now,
+            record.requested,
+            { purpose: record.purpose, category: record.category },
+          );
+          this.announce(tx, record);
+          return { objectId: id, result: record };
+        },
+      );
+    });
+  }
+
+  /** The owner approves, optionally adjusting the amount; the window opens now. */
+  approve(
+    id: string,
+    options: { amountCents?: number; hours?: number; comment?: string | null },
+  ): Promise<BudgetRequestRecord> {
+    return this.d.committer.run((tx) => {
+      const { d } = this;
+      const now = d.clock.now();
+      const record = this.pending(id);
+      const amount =
+        options.amountCents === undefined ? record.requested : centsToMicros(options.amountCents);
+      const hours = options.hours ?? DEFAULT_GRANT_HOURS;
+      d.budgets.approve(id, amount, now + hours * HOUR_MS, options.comment ?? null, now);
+      const approved = this.require(id);
+      this.ledger(approved, 'budget_request.approved', 'owner', now, amount, {
+        requested_micros: record.requested.toString(),
+        adjusted: amount !== record.requested,
+        hours,
+        comment: options.comment ?? null,
+      });
+      this.announce(tx, approved);
+      return approved;
+    });
+  }
+
+  reject(id: string, reason: string | null): Promise<BudgetRequestRecord> {
+    return this.d.committer.run((tx) => {
+      const { d } = this;
+      const now = d.clock.now();
+      this.pending(id);
+      d.budgets.end(id, 'rejected', now, reason);
+      const rejected = this.require(id);
+      this.ledger(rejected, 'budget_request.rejected', 'owner', now, null, { reason });
+      this.announce(tx, rejected);
+      return rejected;
+    });
+  }
+
+  /** The approved, unexpired grant a spend of this agent draws on now, if any. */
+  activeGrant(agentId: string, now: number): { id: string; remaining: Micros } | null {
+    const grant = this.d.budgets.active(agentId);
+    if (!grant || grant.status !== 'approved' || grant.approved === null || grant.expiresAt <= now)
+      return null;
+    const remaining = grant.approved - grant.spent;
+    return { id: grant.id, remaining: remaining > 0n ? remaining : 0n };
+  }
+
+  /**
+   * Counts `delta` against a grant (negative gives it back, when a settlement releases
+   * part of a spend). At nothing left, the grant is exhausted.
+   */
+  draw(tx: TxContext, grantId: string, delta: Micros, now: number): void {
+    const { d } = this;
+    d.budgets.addSpent(grantId, delta);
+    const grant = this.require(grantId);
+    if (grant.status === 'approved' && grant.approved !== null && grant.spent >= grant.approved) {
+      d.budgets.end(grantId, 'exhausted', now);
+      const exhausted = this.require(grantId);
+      this.ledger(exhausted, 'budget_request.exhausted', 'system', now, grant.spent, {
+        approved_micros: grant.approved.toString(),
+      });
+      this.announce(tx, exhausted);
+    } else {
+      this.announce(tx, grant);
+    }
+  }
+
+  /** Ends pending requests nobody answered and approved ones whose window closed. */
+  expireDue(tx: TxContext, now: number): void {
+    const { d } = this;
+    for (const record of d.budgets.dueAt(now, 500)) {
+      if (!d.budgets.end(record.id, 'expired', now)) continue;
+      const expired = this.require(record.id);
+      this.ledger(expired, 'budget_request.expired', 'system', now, null, {
+        was: record.status,
+        spent_micros: record.spent.toString(),
+      });
+      this.announce(tx, expired);
+    }
+  }
+
+  get(auth: KeyAuth, id: string): BudgetRequestRecord {
+    const record = this.d.budgets.get(id);
+    if (!record || record.agentId !== auth.agentId) throw notFound('budget request', id);
+    return record;
+  }
+
+  async waitFor(
+    auth: KeyAuth,
+    id: string,
+    seconds: number,
+    signal?: AbortSignal,
+  ): Promise<BudgetRequestRecord> {
+    let record = await this.fresh(auth, id);
+    if (record.status !== 'pending' || seconds <= 0) return record;
+    const untilExpiry = record.expiresAt - this.d.clock.now();
+    await this.d.waiters.wait(id, Math.min(seconds * 1000, Math.max(0, untilExpiry)), signal);
+    record = await this.fresh(auth, id);
+    return record;
+  }
+
+  list(auth: KeyAuth, status: BudgetRequestStatus | undefined): BudgetRequestRecord[] {
+    return this.d.budgets.listForAgent(auth.agentId, status, 100);
+  }
+
+  /** Reads a request, first recording its expiry if its time is up (expiry is lazy). */
+  private async fresh(auth: KeyAuth, id: string): Promise<BudgetRequestRecord> {
+    const record = this.get(auth, id);
+    if (
+      (record.status === 'pending' || record.status === 'approved') &&
+      record.expiresAt <= this.d.clock.now()
+    ) {
+      await this.d.committer.run(() => undefined);
+      return this.get(auth, id);
+    }
+    return record;
+  }
+
+  private pending(id: string): BudgetRequestRecord {
+    const record = this.d.budgets.get(id);
+    if (!record) throw notFound('budget request', id);
+    if (record.status !== 'pending') {
+      throw invalidTransition(
+        `Budget request ${id} is ${record.status}; only a pending one can be approved or rejected.`,
+        {
+          id,
+          status: record.status,
+        },
+      );
+    }
+    return record;
+  }
+
+  private require(id: string): BudgetRequestRecord {
+    const record = this.d.budgets.get(id);
+    if (!record) throw notFound('budget request', id);
+    return record;
+  }
+
+  private ledger(
+    record: BudgetRequestRecord,
+    type:
+      | 'budget_request.created'
+      | 'budget_request.approved'
+      | 'budget_request.rejected'
+      | 'budget_request.expired'
+      | 'budget_request.exhausted',
+    actor: `key:${string}` | 'owner' | 'system',
+    now: number,
+    amount: Micros | null,
+    data: Record<string, unknown>,
+  ): void {
+    const agent = this.d.agents.get(record.agentId);
+    this.d.ledger.append(
+      {
+        type,
+        actor,
+        mode: agent?.mode ?? null,
+        agentId: record.agentId,
+        objectId: record.id,
+        amount,
+        status: record.status,
+        data,
+      },
+      now,
+    );
+  }
+
+  private announce(tx: TxContext, record: BudgetRequestRecord): void {
+    tx.afterCommit(() => this.d.events.emit('budget_request', record));
+  }
+}

@@ -1,0 +1,29 @@
+import { PurserError } from '../errors';
+import type { WalletDeps } from '../wallet-deps';
+import type { KeyAuth } from './keys';
+
+/**
+ * SPEC §2 step 4: each key may make its agent's `rate_limit_per_minute` requests a minute.
+ * Creating routes call this after their idempotency lookup (a replay is not a new
+ * request); read routes call it first thing.
+ */
+export function enforceRateLimit(
+  d: Pick<WalletDeps, 'agents' | 'policies' | 'rateLimiter'>,
+  auth: KeyAuth,
+  now: number,
+): void {
+  const agent = d.agents.get(auth.agentId);
+  if (!agent) throw new PurserError('invalid_api_key', 'Unknown spending key.');
+  const perMinute = d.policies.current(agent).rateLimitPerMinute;
+  const retryAfter = d.rateLimiter.take(auth.keyId, perMinute, now);
+  if (retryAfter > 0) {
+    throw new PurserError(
+      'rate_limited',
+      `Rate limit exceeded (${perMinute} requests a minute for this key).`,
+      {
+        retry_after_seconds: retryAfter,
+        limit_per_minute: perMinute,
+      },
+    );
+  }
+}

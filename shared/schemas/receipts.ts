@@ -1,0 +1,82 @@
+/** Agent API contract for receipts (`POST /v1/receipts`): payments made elsewhere. */
+import { z } from 'zod';
+import { RAILS } from '../domain';
+import { amountCents, amountMicros, idempotencyKey, metadata, nonEmptyText } from './common';
+
+export const receiptCreateBody = z
+  .strictObject({
+    amount_cents: amountCents.optional(),
+    amount_micros: amountMicros.optional(),
+    merchant_name: nonEmptyText(200).optional(),
+    host: z
+      .string({ error: 'must be a string' })
+      .max(253, { error: 'must be at most 253 characters' })
+      .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { error: 'must be a host name, like api.example.com' })
+      .optional(),
+    rail: z.enum(RAILS, { error: `must be one of ${RAILS.join(', ')}` }),
+    spend_request_id: z.string().max(64).optional(),
+    tx_hash: z.string().trim().min(1).max(200).optional(),
+    network: nonEmptyText(64).optional(),
+    occurred_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
+    metadata: metadata.optional(),
+    idempotency_key: idempotencyKey.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.amount_cents === undefined) === (body.amount_micros === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount_cents'],
+        message: 'give exactly one of amount_cents and amount_micros',
+      });
+    }
+    if (body.merchant_name === undefined && body.host === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['merchant_name'],
+        message: 'give merchant_name or host',
+      });
+    }
+  })
+  .meta({ id: 'ReceiptCreate' });
+export type ReceiptCreateBody = z.infer<typeof receiptCreateBody>;
+
+export const RECEIPT_FLAGS = [
+  'exceeds_request',
+  'request_needs_approval',
+  'request_declined',
+  'request_expired',
+  'request_cancelled',
+] as const;
+
+export const OVER_LIMITS = [
+  'budget',
+  'funding_limit',
+  'global_cap',
+  'funding_balance',
+  'budget_request',
+] as const;
+
+export const receiptView = z
+  .object({
+    id: z.string(),
+    object: z.literal('receipt'),
+    amount_cents: z.int(),
+    amount_micros: z.int(),
+    merchant_name: z.string(),
+    host: z.string().nullable(),
+    rail: z.enum(RAILS),
+    spend_request_id: z.string().nullable(),
+    budget_request_id: z.string().nullable(),
+    tx_hash: z.string().nullable(),
+    network: z.string().nullable(),
+    occurred_at: z.string().nullable(),
+    created_at: z.string(),
+    counted_micros: z
+      .int()
+      .describe('what this receipt added to the spend counted against limits (negative: released)'),
+    over_budget: z.boolean(),
+    over_limits: z.array(z.enum(OVER_LIMITS)),
+    flags: z.array(z.enum(RECEIPT_FLAGS)),
+  })
+  .meta({ id: 'Receipt' });
+export type ReceiptView = z.infer<typeof receiptView>;
