@@ -3,15 +3,14 @@
  * the tray count and notifications current. Everything else lives in the core, which runs
  * the same under `purser serve`.
  */
-import { app, ipcMain, type BrowserWindow } from 'electron';
+import { app, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { startServer, DEFAULT_PORT, type RunningServer } from './api/server';
 import { randomBase62 } from './core/ids';
 import { electronSqliteBinding } from './desktop/native-sqlite';
-import { notifyPending } from './desktop/notifications';
+import { notifyAlert, notifyPending } from './desktop/notifications';
 import { PendingTray } from './desktop/tray';
 import { createSecureWindow } from './desktop/window';
-import type { OwnerSession } from '../shared/desktop-bridge';
 
 let server: RunningServer | undefined;
 let window: BrowserWindow | undefined;
@@ -28,15 +27,26 @@ function openWindow(path = ''): void {
     window.focus();
     return;
   }
+  // The window logs in like a browser: a one-time link sets an HttpOnly cookie for its
+  // session, so the page itself never holds the owner secret.
   window = createSecureWindow({
-    url: `${server.info.url}/app/${path}`,
+    url: server.loginUrl(),
     preload: join(import.meta.dirname, '../preload/preload.mjs'),
     title: 'Purser',
   });
+  if (path)
+    window.webContents.once(
+      'did-finish-load',
+      () => void window?.loadURL(`${server?.info.url}/app/${path}`),
+    );
 }
 
 function pendingCount(): number {
-  return server?.wallet.deps.spends.list('needs_approval', 1000).length ?? 0;
+  const deps = server?.wallet.deps;
+  if (!deps) return 0;
+  return (
+    deps.spends.list('needs_approval', 1000).length + deps.budgets.list('pending', 1000).length
+  );
 }
 
 async function start(): Promise<void> {
@@ -51,32 +61,39 @@ async function start(): Promise<void> {
   });
   const running = server;
 
-  ipcMain.handle('purser:session', (event): OwnerSession => {
-    // Only our own window, showing our own origin, gets the secret.
-    if (
-      !window ||
-      event.sender !== window.webContents ||
-      !event.senderFrame?.url.startsWith(running.info.url)
-    ) {
-      throw new Error('not the Purser window');
-    }
-    return { baseUrl: running.info.url, token: ownerToken };
-  });
-
   tray = new PendingTray({
     open: () => openWindow(),
     freeze: () => void running.wallet.settings.setFrozen(true),
     quit: () => app.quit(),
   });
-  running.wallet.deps.events.on('spend', (record) => {
+  const { events, agents } = running.wallet.deps;
+  const refreshCount = () => {
     const count = pendingCount();
     tray?.setCount(count);
     window?.webContents.send('purser:pending-count', count);
-    if (record.status === 'needs_approval') {
-      const name = running.wallet.deps.agents.get(record.agentId)?.name ?? record.agentId;
-      notifyPending(record, name, (id) => openWindow(`#/approvals/${id}`));
-    }
+  };
+  const nameOf = (agentId: string) => agents.get(agentId)?.name ?? agentId;
+  events.on('spend', (record) => {
+    refreshCount();
+    if (record.status === 'needs_approval')
+      notifyPending(
+        `${nameOf(record.agentId)} asks to spend`,
+        record.amount,
+        `${record.merchantName}: ${record.reason}`,
+        () => openWindow(`#/approvals/${record.id}`),
+      );
   });
+  events.on('budget_request', (record) => {
+    refreshCount();
+    if (record.status === 'pending')
+      notifyPending(
+        `${nameOf(record.agentId)} asks for a budget`,
+        record.requested,
+        record.purpose,
+        () => openWindow('#/approvals'),
+      );
+  });
+  events.on('alert', (alert) => notifyAlert(alert.message, () => openWindow('#/approvals')));
   tray.setCount(pendingCount());
   openWindow();
 }

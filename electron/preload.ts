@@ -1,10 +1,9 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { DesktopBridge } from '../shared/desktop-bridge';
 
-// One narrow object, and nothing else, crosses into the renderer. The owner session is
-// fetched on demand over IPC; no Node API and no Electron object is exposed.
+// One narrow object, and nothing else, crosses into the renderer: no Node API, no
+// Electron object, no secret.
 const bridge = {
-  session: () => ipcRenderer.invoke('purser:session'),
   onPendingCount: (listener: (count: number) => void) => {
     const handler = (_event: unknown, count: number) => listener(count);
     ipcRenderer.on('purser:pending-count', handler);

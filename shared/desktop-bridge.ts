@@ -1,11 +1,8 @@
-/** The owner's session in the window: where the owner API is and the secret that opens it. */
-export interface OwnerSession {
-  baseUrl: string;
-  token: string;
-}
-
-/** What the preload script exposes as `window.purser` in the desktop app. */
+/**
+ * What the preload script exposes as `window.purser` in the desktop app. The owner's
+ * session is not here: the window logs in through a one-time link, like a browser, and
+ * holds only an HttpOnly cookie.
+ */
 export interface DesktopBridge {
-  session(): Promise<OwnerSession>;
   onPendingCount(listener: (count: number) => void): () => void;
 }

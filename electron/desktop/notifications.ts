@@ -1,18 +1,18 @@
 import { Notification } from 'electron';
-import { formatUsd } from '../../shared/money';
-import type { SpendRecord } from '../core/spend/spend-repository';
+import { formatUsd, type Micros } from '../../shared/money';
 
 /** One desktop notification per request that needs the owner; a click opens it. */
-export function notifyPending(
-  record: SpendRecord,
-  agentName: string,
-  open: (id: string) => void,
-): void {
+export function notifyPending(title: string, amount: Micros, body: string, open: () => void): void {
   if (!Notification.isSupported()) return;
-  const notification = new Notification({
-    title: `${agentName} asks to spend ${formatUsd(record.amount)}`,
-    body: `${record.merchantName}: ${record.reason}`,
-  });
-  notification.on('click', () => open(record.id));
+  const notification = new Notification({ title: `${title} ${formatUsd(amount)}`, body });
+  notification.on('click', open);
+  notification.show();
+}
+
+/** Something went over a limit, or an agent was paused. */
+export function notifyAlert(message: string, open: () => void): void {
+  if (!Notification.isSupported()) return;
+  const notification = new Notification({ title: 'Purser', body: message });
+  notification.on('click', open);
   notification.show();
 }

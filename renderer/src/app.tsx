@@ -1,20 +1,37 @@
 import { useEffect, useState } from 'react';
-import { OwnerApi } from './api/client';
 import { AgentsPage } from './pages/agents-page';
+import { ApprovalsPage } from './pages/approvals-page';
+
+type Route = { page: 'approvals'; id: string | null } | { page: 'agents' };
+
+/** Hash routes, so that an approval_url (`/app/#/approvals/req_…`) opens its request. */
+function parse(hash: string): Route {
+  const [, page, id] = hash.replace(/^#/, '').split('/');
+  if (page === 'agents') return { page: 'agents' };
+  return { page: 'approvals', id: id && /^req_[0-9A-Za-z]{20}$/.test(id) ? id : null };
+}
 
 export function App() {
-  const [api, setApi] = useState<OwnerApi | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [route, setRoute] = useState(() => parse(window.location.hash));
   useEffect(() => {
-    OwnerApi.connect().then(setApi, (e: unknown) => setError(String(e)));
+    const onHash = () => setRoute(parse(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
   return (
     <main>
-      <header>
+      <header className="top">
         <h1>Purser</h1>
+        <nav>
+          <a href="#/approvals" aria-current={route.page === 'approvals' ? 'page' : undefined}>
+            Approvals
+          </a>
+          <a href="#/agents" aria-current={route.page === 'agents' ? 'page' : undefined}>
+            Agents
+          </a>
+        </nav>
       </header>
-      {error && <p role="alert">{error}</p>}
-      {api && <AgentsPage api={api} />}
+      {route.page === 'approvals' ? <ApprovalsPage focusId={route.id} /> : <AgentsPage />}
     </main>
   );
 }

@@ -191,6 +191,104 @@ describe('purser CLI', () => {
     expect(s.child.exitCode).toBeNull();
   });
 
+  it('approvals and budget requests: list, approve (with override), decline, approve with another amount, reject', async () => {
+    const home = tmpHome();
+    const s = await serve(home);
+    const h = ['--home', home];
+    const agent = json<{ id: string }>(
+      (
+        await runCli([
+          ...h,
+          'agents',
+          'create',
+          '--name',
+          'bot',
+          '--budget-cents',
+          '10000',
+          '--approval-threshold-cents',
+          '5000',
+          '--over-budget',
+          'ask',
+          '--json',
+        ])
+      ).stdout,
+    );
+    await runCli([...h, 'funding', 'deposit', '--cents', '100000']);
+    const { key } = json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
+    const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const post = async (path: string, body: unknown) =>
+      (await (
+        await fetch(`${s.url}${path}`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify(body),
+        })
+      ).json()) as { id: string; status: string };
+    const spend = (cents: number) =>
+      post('/v1/spend', {
+        amount_cents: cents,
+        currency: 'usd',
+        merchant_name: 'OpenAI',
+        reason: 'eval',
+      });
+
+    const a = await spend(6_000);
+    const b = await spend(7_000);
+    const listed = await runCli([...h, 'approvals', 'list']);
+    expect(listed.stdout).toContain(
+      `${a.id}  bot  $60.00  OpenAI  "eval"  needs_approval  (leaves $40.00 of $100.00 monthly)`,
+    );
+    const approved = await runCli([...h, 'approve', a.id, '--comment', 'fine', '--json']);
+    expect(json<{ status: string; owner_comment: string }>(approved.stdout)).toMatchObject({
+      status: 'approved',
+      owner_comment: 'fine',
+    });
+
+    const over = await runCli([...h, 'approve', b.id]);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(
+      /invalid_request: Approving .* would exceed bot's monthly budget by \$30\.00/,
+    );
+    const overridden = await runCli([...h, 'approve', b.id, '--override-budget', '--json']);
+    expect(json<{ decision_rule: string }>(overridden.stdout).decision_rule).toBe('owner_override');
+
+    const c = await spend(5_000);
+    const declined = await runCli([...h, 'decline', c.id, '--comment', 'enough', '--json']);
+    expect(json<{ status: string }>(declined.stdout).status).toBe('declined');
+    expect((await runCli([...h, 'approve', c.id])).code).toBe(1);
+
+    const br = await post('/v1/budget-requests', { amount_cents: 20_000, purpose: 'crawl' });
+    expect(
+      (await runCli([...h, 'budget-requests', 'list', '--status', 'pending'])).stdout,
+    ).toContain(`${br.id}  bot  $200.00  "crawl"  pending`);
+    const granted = await runCli([
+      ...h,
+      'budget-requests',
+      'approve',
+      br.id,
+      '--amount-cents',
+      '15000',
+      '--hours',
+      '2',
+      '--comment',
+      'ok',
+      '--json',
+    ]);
+    expect(
+      json<{ status: string; approved_amount_cents: number; adjusted: boolean }>(granted.stdout),
+    ).toMatchObject({ status: 'approved', approved_amount_cents: 15_000, adjusted: true });
+    const rejectedTooLate = await runCli([
+      ...h,
+      'budget-requests',
+      'reject',
+      br.id,
+      '--reason',
+      'no',
+    ]);
+    expect(rejectedTooLate.code).toBe(1);
+    expect((await runCli([...h, 'approvals', 'list'])).stdout).toBe('nothing waits for you\n');
+  });
+
   it('reports errors in one line with a non-zero exit code', async () => {
     const home = tmpHome();
     const notRunning = await runCli(['--home', home, 'agents', 'list']);

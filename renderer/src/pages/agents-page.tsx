@@ -1,14 +1,13 @@
 import { useEffect } from 'react';
-import type { OwnerApi } from '../api/client';
 import { BudgetMeter } from '../components/budget-meter';
 import { useAgents } from '../stores/agents';
 
-export function AgentsPage({ api }: { api: OwnerApi }) {
+export function AgentsPage() {
   const { agents, error, loading, load } = useAgents();
   useEffect(() => {
-    void load(api);
-  }, [api, load]);
-  if (error) return <p role="alert">Could not load agents: {error}</p>;
+    void load();
+  }, [load]);
+  if (error) return <p role="alert">{error}</p>;
   if (loading && agents.length === 0) return <p>Loading…</p>;
   if (agents.length === 0)
     return <p>No agents yet. Create one with `purser agents create --name …`.</p>;

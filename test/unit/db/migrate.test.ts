@@ -49,3 +49,33 @@ describe('migrations', () => {
     ).toThrow(/cannot store REAL value in INTEGER column/);
   });
 });
+
+describe('migration 0002 (approvals, budget requests, receipts)', () => {
+  it('keeps every spend request written under 0001 and gives it an empty owner comment', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.exec(`
+      INSERT INTO funding_sources (id, kind, mode, name, created_at) VALUES ('fs_1', 'cash', 'live', 'Cash', 1);
+      INSERT INTO agents (id, name, mode, status, funding_source_id, policy_version, created_at, updated_at)
+        VALUES ('agt_1', 'a', 'live', 'active', 'fs_1', 1, 1, 1);
+      INSERT INTO spend_requests (id, agent_id, key_id, status, decision_reason, decision_rule, amount_micros,
+        merchant_name, reason, policy_version, created_at, expires_at)
+        VALUES ('req_1', 'agt_1', 'key_1', 'needs_approval', 'Amount requires approval', 'approval_threshold', 5000000,
+        'AWS', 'gpu', 1, 10, 86400010);
+    `);
+    migrate(db);
+    expect(
+      db.prepare('SELECT id, status, amount_micros, owner_comment FROM spend_requests').all(),
+    ).toEqual([
+      { id: 'req_1', status: 'needs_approval', amount_micros: 5_000_000, owner_comment: null },
+    ]);
+    // The new tables hold their rules: one active budget request per agent.
+    const insert = db.prepare(
+      `INSERT INTO budget_requests (id, agent_id, key_id, status, requested_micros, purpose, created_at, expires_at)
+       VALUES (?, 'agt_1', 'key_1', ?, 100, 'p', 1, 2)`,
+    );
+    insert.run('breq_1', 'pending');
+    expect(() => insert.run('breq_2', 'approved')).toThrow(/UNIQUE/);
+    insert.run('breq_3', 'rejected');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The owner window in Chromium against `purser serve`: the login link, an approval_url
+ * opening its request, approving from the page, and new requests arriving live.
+ */
+import { expect, test } from '@playwright/test';
+import { runCli, startServe, type ServeProcess } from '../helpers/cli';
+import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+
+let serve: ServeProcess;
+let home: string;
+let key: string;
+
+const h = () => ['--home', home];
+const json = <T>(text: string) => JSON.parse(text) as T;
+
+test.beforeAll(async () => {
+  home = tmpHome('e2e');
+  serve = await startServe(home);
+  const agent = json<{ id: string }>(
+    (
+      await runCli([
+        ...h(),
+        'agents',
+        'create',
+        '--name',
+        'research-bot',
+        '--budget-cents',
+        '50000',
+        '--approval-threshold-cents',
+        '20000',
+        '--json',
+      ])
+    ).stdout,
+  );
+  await runCli([...h(), 'funding', 'deposit', '--cents', '100000']);
+  key = json<{ key: string }>((await runCli([...h(), 'keys', 'issue', agent.id])).stdout).key;
+});
+
+test.afterAll(async () => {
+  await serve.stop();
+  cleanupTmpDirs();
+});
+
+/** A fresh one-time login link (each works once), the way `purser login` gives one. */
+async function loginUrl(): Promise<string> {
+  return json<{ url: string }>((await runCli([...h(), 'login', '--json'])).stdout).url;
+}
+
+async function agentCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${serve.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await response.json()) as T;
+}
+
+test('a window without the login link opens nothing, and a used link does not work twice', async ({
+  page,
+}) => {
+  await page.goto(`${serve.url}/app/#/approvals`);
+  await expect(page.getByRole('alert')).toContainText('not logged in');
+  const printed = /one-time login link\): (\S+)/.exec(serve.output())?.[1] ?? '';
+  await page.goto(printed);
+  await expect(page).toHaveURL(`${serve.url}/app/`);
+  const again = await fetch(printed, { redirect: 'manual' });
+  expect(again.status).toBe(403);
+});
+
+test('approval_url opens the request; approving it in the page reaches the waiting agent', async ({
+  page,
+}) => {
+  await page.goto(await loginUrl());
+  await expect(page).toHaveURL(`${serve.url}/app/`);
+
+  const pending = await agentCall<{ id: string; status: string; approval_url: string }>(
+    'POST',
+    '/v1/spend',
+    {
+      amount_cents: 25_000,
+      currency: 'usd',
+      merchant_name: 'OpenAI',
+      reason: 'Fine-tuning run',
+    },
+  );
+  expect(pending.status).toBe('needs_approval');
+  await page.goto(pending.approval_url);
+  const card = page.locator(`[data-request-id="${pending.id}"]`);
+  await expect(card).toHaveClass(/focused/);
+  await expect(card).toContainText('research-bot asks to spend $250.00 at OpenAI');
+  await expect(card).toContainText('Approving leaves $250.00 of the $500.00 monthly budget.');
+
+  const waiting = agentCall<{ status: string; decision_reason: string }>(
+    'GET',
+    `/v1/spend/${pending.id}?wait=30`,
+  );
+  await card.getByLabel('Comment').fill('ok for this run');
+  await card.getByRole('button', { name: 'Approve' }).click();
+  const decided = await waiting;
+  expect(decided).toMatchObject({
+    status: 'approved',
+    decision_reason: 'Approved by the owner: ok for this run',
+  });
+  await expect(card.locator('.status')).toHaveText('approved');
+});
+
+test('new requests appear without a reload; a budget request is approved with another amount', async ({
+  page,
+}) => {
+  await page.goto(await loginUrl());
+  await expect(page.getByText('Nothing waits for you.')).toBeVisible();
+
+  const asked = await agentCall<{ id: string }>('POST', '/v1/budget-requests', {
+    amount_cents: 30_000,
+    purpose: 'Crawl the archive',
+  });
+  const card = page.locator(`[data-budget-request-id="${asked.id}"]`);
+  await expect(card).toContainText('research-bot asks for a budget of $300.00');
+  await card.getByLabel('Approved amount').fill('120.00');
+  await card.getByLabel('Hours').fill('6');
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(card).toHaveCount(0);
+  const read = await agentCall<{
+    status: string;
+    approved_amount_cents: number;
+    adjusted: boolean;
+  }>('GET', `/v1/budget-requests/${asked.id}`);
+  expect(read).toMatchObject({ status: 'approved', approved_amount_cents: 12_000, adjusted: true });
+
+  const over = await agentCall<{ id: string; status: string }>('POST', '/v1/spend', {
+    amount_cents: 40_000,
+    currency: 'usd',
+    merchant_name: 'GPU Co',
+    reason: 'big run',
+  });
+  expect(over.status).toBe('declined'); // exceeds what is left of the grant
+  const declinedInPage = page.locator(`[data-request-id="${over.id}"]`);
+  await expect(declinedInPage).toHaveCount(0);
+});
