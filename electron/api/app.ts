@@ -3,7 +3,6 @@ import fastifySwagger from '@fastify/swagger';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -11,6 +10,7 @@ import type { Wallet } from '../core/wallet';
 import { installAgentAuth, installOwnerAuth } from './auth';
 import type { RouteContext } from './context';
 import { installErrorHandling, sendError } from './errors';
+import { serializerCompiler } from './serializer';
 import { installLocalhostGuards } from './security';
 import { OwnerSessions } from './owner-sessions';
 import { defaultRendererDir, installUi } from './ui';
@@ -75,10 +75,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return parseJson(request, text, done);
   });
 
+  let listening: number | undefined;
   const port = () => {
     if (options.port !== undefined) return options.port;
-    const address = app.server.address();
-    return address && typeof address === 'object' ? address.port : undefined;
+    if (listening === undefined) {
+      const address = app.server.address();
+      listening = address && typeof address === 'object' ? address.port : undefined;
+    }
+    return listening;
   };
   const baseUrl = () => `http://127.0.0.1:${port() ?? 8402}`;
 

@@ -32,12 +32,17 @@ export function bearer(request: FastifyRequest): string | undefined {
  */
 export function installAgentAuth(app: FastifyInstance, wallet: Wallet): void {
   app.decorateRequest('agentAuth', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const scope = request.routeOptions.config.scope;
-    if (!scope) return;
-    const auth = wallet.deps.keys.authenticate(bearer(request), wallet.deps.clock.now());
-    requireScope(auth, scope);
-    request.agentAuth = auth;
+    if (!scope) return done();
+    try {
+      const auth = wallet.deps.keys.authenticate(bearer(request), wallet.deps.clock.now());
+      requireScope(auth, scope);
+      request.agentAuth = auth;
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
 }
 

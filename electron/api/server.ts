@@ -24,7 +24,7 @@ export interface StartOptions {
   port?: number;
   clock?: Clock;
   logger?: boolean;
-  committer?: WalletOptions['committer'];
+  commit?: WalletOptions['commit'];
   /** Headless mode keeps the owner token on disk for the CLI; the desktop app passes its own. */
   ownerToken?: string;
   /** better-sqlite3 built for Electron, when the desktop app runs the server. */
@@ -53,7 +53,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const wallet = new Wallet({
     home: options.home,
     clock: options.clock,
-    committer: options.committer,
+    commit: options.commit,
     nativeBinding: options.nativeBinding,
   });
   const sessions = new OwnerSessions();

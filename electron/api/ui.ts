@@ -29,11 +29,12 @@ export async function installUi(
   context: RouteContext,
 ): Promise<void> {
   installLogin(app, context);
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'no-referrer');
     if (request.url.startsWith('/app')) reply.header('Content-Security-Policy', CSP);
+    done(null, payload);
   });
   if (rendererDir && existsSync(join(rendererDir, 'index.html'))) {
     await app.register(fastifyStatic, {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { defaultHome } from '../core/paths';
-import { DEFAULT_PORT, startServer } from '../api/server';
+import { DEFAULT_PORT, startServer, type RunningServer } from '../api/server';
 import { wholeNumber } from './output';
 
 /**
@@ -25,17 +25,16 @@ export function serveCommand(): Command {
         (envPort !== undefined && envPort !== ''
           ? wholeNumber('PURSER_PORT')(envPort)
           : DEFAULT_PORT);
-      const server = await startServer({ home, port, logger: process.env.PURSER_LOG === '1' });
-      process.stdout.write(
-        `Purser is listening on ${server.info.url}\n` +
-          `  data folder: ${home}\n` +
-          `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
-          `  owner CLI:   purser --home ${JSON.stringify(home)} agents list\n` +
-          `  owner window (one-time login link): ${server.loginUrl()}\n`,
-      );
+      // Signal handlers come first: a SIGTERM that arrives while starting, or the instant
+      // after the URL is printed, must still stop Purser cleanly rather than kill it.
+      const running: { server?: RunningServer } = {};
+      let stopping: string | undefined;
       const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = signal;
+        if (!running.server) return; // startup finishes, then sees `stopping` and closes
         process.stdout.write(`\n${signal}: stopping Purser…\n`);
-        server.close().then(
+        running.server.close().then(
           () => process.exit(0),
           (error: unknown) => {
             console.error(error);
@@ -45,5 +44,26 @@ export function serveCommand(): Command {
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
+
+      const server = await startServer({
+        home,
+        port,
+        logger: process.env.PURSER_LOG === '1',
+        // Group commit unless told otherwise (the benchmark compares the two).
+        commit: process.env.PURSER_COMMIT === 'serial' ? 'serial' : 'group',
+      });
+      running.server = server;
+      if (stopping) {
+        const signal = stopping;
+        stopping = undefined;
+        return stop(signal);
+      }
+      process.stdout.write(
+        `Purser is listening on ${server.info.url}\n` +
+          `  data folder: ${home}\n` +
+          `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
+          `  owner CLI:   purser --home ${JSON.stringify(home)} agents list\n` +
+          `  owner window (one-time login link): ${server.loginUrl()}\n`,
+      );
     });
 }

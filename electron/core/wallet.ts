@@ -10,7 +10,8 @@ import { PolicyCache } from './agents/policy-cache';
 import { Waiters } from './approvals/waiters';
 import { systemClock, type Clock } from './clock';
 import { SerialCommitter, type Committer, type TxContext } from './db/committer';
-import { openDatabase, type Db } from './db/database';
+import { openDatabase } from './db/database';
+import { GroupCommitter, type GroupCommitOptions } from './db/group-committer';
 import { WalletEvents } from './events';
 import { FundingRepository } from './funding/funding';
 import { FundingService } from './funding/funding-service';
@@ -35,8 +36,12 @@ export interface WalletOptions {
   clock?: Clock;
   /** better-sqlite3 build for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
-  /** Builds the write path; group commit plugs in here. */
-  committer?: (db: Db, hooks: ConstructorParameters<typeof SerialCommitter>[1]) => Committer;
+  /**
+   * The write path: group commit (the default) or one transaction per job (kept for the
+   * benchmark's comparison and for debugging).
+   */
+  commit?: 'group' | 'serial';
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -64,19 +69,28 @@ export class Wallet {
     const meters = new Meters(db);
     const policies = new PolicyCache(agents);
     // Upkeep at the start of every write transaction: no decision may see a request that
-    // should already have expired. Caches re-read the database after a rollback.
+    // should already have expired.
     const hooks = {
       onBegin: (tx: TxContext) => {
         const now = clock.now();
         this.spend.expireDue(tx, now);
         this.budgets.expireDue(tx, now);
       },
+      // Caches re-read the database after any rollback: nothing rolled back may linger.
       onRollback: () => {
         settings.reload();
         policies.clear();
+        agents.clearCache();
+        this.deps.funding.clearCache();
+        this.deps.ledger.forgetHead();
+        this.deps.merchants.clearCache();
+        this.deps.keys.clearCache();
       },
     };
-    const committer = options.committer?.(db, hooks) ?? new SerialCommitter(db, hooks);
+    const committer: Committer =
+      options.commit === 'serial'
+        ? new SerialCommitter(db, hooks)
+        : new GroupCommitter(db, hooks, options.groupCommit);
     this.deps = {
       db,
       clock,

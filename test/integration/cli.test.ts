@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
@@ -22,6 +22,9 @@ async function serve(home: string): Promise<ServeProcess> {
 }
 
 const json = <T>(text: string) => JSON.parse(text) as T;
+
+// Each test runs the CLI as a dozen real processes; on a loaded machine that takes time.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('purser CLI', () => {
   it('runs the quickstart: serve, create an agent, issue a key, faucet, spend, read back', async () => {

@@ -96,3 +96,12 @@ describe('isId', () => {
     expect(isId('budgetRequest', `req_${body}x`)).toBe(false);
   });
 });
+
+describe('ids sort by creation time', () => {
+  it('an id made later sorts after one made earlier', async () => {
+    const first = newId('spendRequest');
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    const second = newId('spendRequest');
+    expect(second.slice(0, 12) > first.slice(0, 12)).toBe(true);
+  });
+});

@@ -36,8 +36,13 @@ const fromRow = (r: AgentRow): Agent => ({
   updatedAt: Number(r.updated_at),
 });
 
-/** SQL for agents and their versioned policies. */
+/**
+ * SQL for agents and their versioned policies. Agents are read on every request and
+ * written rarely, so reads are cached; every write here updates the cache, and a rollback
+ * clears it (`clearCache`), so it never holds what the database does not.
+ */
 export class AgentRepository {
+  private readonly cache = new Map<string, Agent>();
   private readonly byId: Statement<[string], AgentRow>;
   private readonly all: Statement<[], AgentRow>;
   private readonly insertAgent: Statement;
@@ -64,8 +69,18 @@ export class AgentRepository {
   }
 
   get(id: string): Agent | undefined {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
     const row = this.byId.get(id);
-    return row && fromRow(row);
+    if (!row) return undefined;
+    const agent = fromRow(row);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, agent);
+    return agent;
+  }
+
+  clearCache(): void {
+    this.cache.clear();
   }
 
   list(): Agent[] {
@@ -90,9 +105,11 @@ export class AgentRepository {
   addPolicyVersion(agentId: string, policy: Policy, now: number): void {
     this.insertPolicy.run(agentId, policy.version, now, serializePolicy(policy));
     this.setVersion.run(policy.version, now, agentId);
+    this.cache.delete(agentId);
   }
 
   setStatus(agentId: string, status: AgentStatus, now: number): void {
     this.setStatusStmt.run(status, now, agentId);
+    this.cache.delete(agentId);
   }
 }

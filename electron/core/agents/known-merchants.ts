@@ -2,8 +2,13 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { normalizeMerchant } from '../policy/policy';
 
-/** Merchants each agent has paid before, for the ask-on-new-merchant rule. */
+/**
+ * Merchants each agent has paid before, for the ask-on-new-merchant rule. Pairs already
+ * written are remembered in memory so that a repeat costs no statement; a rollback clears
+ * that memory.
+ */
 export class KnownMerchants {
+  private readonly seen = new Set<string>();
   private readonly has: Statement<[string, string], { one: bigint }>;
   private readonly add: Statement<[string, string, number]>;
 
@@ -17,10 +22,20 @@ export class KnownMerchants {
   }
 
   isNew(agentId: string, merchant: string): boolean {
-    return this.has.get(agentId, normalizeMerchant(merchant)) === undefined;
+    const name = normalizeMerchant(merchant);
+    return !this.seen.has(`${agentId} ${name}`) && this.has.get(agentId, name) === undefined;
   }
 
   remember(agentId: string, merchant: string, now: number): void {
-    this.add.run(agentId, normalizeMerchant(merchant), now);
+    const name = normalizeMerchant(merchant);
+    const key = `${agentId} ${name}`;
+    if (this.seen.has(key)) return;
+    this.add.run(agentId, name, now);
+    if (this.seen.size > 100_000) this.seen.clear();
+    this.seen.add(key);
+  }
+
+  clearCache(): void {
+    this.seen.clear();
   }
 }

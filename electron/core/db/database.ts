@@ -48,6 +48,11 @@ function configure(db: Db): void {
   db.pragma('checkpoint_fullfsync = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Savepoints (one per job in a group commit) keep their undo pages in a sub-journal:
+  // in memory, not in a temporary file on every job. A larger page cache keeps the hot
+  // B-tree pages of a growing ledger resident.
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
   // Amounts are 64-bit integers: read every integer as a bigint so none is rounded.
   db.defaultSafeIntegers(true);
 }

@@ -50,8 +50,13 @@ function fromRow(r: Row): FundingSource {
   };
 }
 
-/** SQL for funding sources. Balances move only through `addToBalance`, inside a write job. */
+/**
+ * SQL for funding sources. Balances move only through `addToBalance`, inside a write job.
+ * Sources are read on every decision, so they are cached; writes here keep the cache in
+ * step, and a rollback clears it.
+ */
 export class FundingRepository {
+  private readonly cache = new Map<string, FundingSource>();
   private readonly byId: Statement<[string], Row>;
   private readonly defaultFor: Statement<[Mode], Row>;
   private readonly all: Statement<[], Row>;
@@ -77,8 +82,17 @@ export class FundingRepository {
   }
 
   get(id: string): FundingSource | undefined {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
     const row = this.byId.get(id);
-    return row && fromRow(row);
+    if (!row) return undefined;
+    const source = fromRow(row);
+    this.cache.set(id, source);
+    return source;
+  }
+
+  clearCache(): void {
+    this.cache.clear();
   }
 
   defaultForMode(mode: Mode): FundingSource | undefined {
@@ -103,9 +117,12 @@ export class FundingRepository {
 
   addToBalance(id: string, delta: Micros): void {
     this.add.run(delta, id);
+    const cached = this.cache.get(id);
+    if (cached) this.cache.set(id, { ...cached, balance: cached.balance + delta });
   }
 
   setLimit(id: string, limit: FundingSource['limit']): void {
+    this.cache.delete(id);
     this.setLimitStmt.run({
       id,
       amount: limit?.amount ?? null,

@@ -66,7 +66,13 @@ export function hashKey(plaintext: string): Buffer {
   return createHash('sha256').update(plaintext, 'utf8').digest();
 }
 
+/**
+ * SQL for spending keys. Every agent request authenticates, so key rows are cached by
+ * hash; issuing and revoking go through here and keep the cache exact (a revoked key is
+ * refused from the next request on), and a rollback clears it.
+ */
 export class KeyRepository {
+  private readonly byHashCache = new Map<string, Row>();
   private readonly byHash: Statement<[Buffer], Row>;
   private readonly byId: Statement<[string], Row>;
   private readonly forAgent: Statement<[string], Row>;
@@ -127,7 +133,25 @@ export class KeyRepository {
   }
 
   revoke(id: string, now: number): boolean {
+    this.byHashCache.clear();
     return this.revokeStmt.run(now, id).changes > 0;
+  }
+
+  clearCache(): void {
+    this.byHashCache.clear();
+  }
+
+  private findByHash(hash: Buffer): Row | undefined {
+    const key = hash.toString('base64');
+    const cached = this.byHashCache.get(key);
+    if (cached) return cached;
+    const row = this.byHash.get(hash);
+    // Only keys that exist are cached: a flood of made-up keys cannot grow the map.
+    if (row) {
+      if (this.byHashCache.size > 10_000) this.byHashCache.clear();
+      this.byHashCache.set(key, row);
+    }
+    return row;
   }
 
   /**
@@ -142,7 +166,7 @@ export class KeyRepository {
       );
     }
     const hash = hashKey(plaintext);
-    const row = this.byHash.get(hash);
+    const row = this.findByHash(hash);
     if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) {
       throw new PurserError('invalid_api_key', 'Unknown spending key.');
     }

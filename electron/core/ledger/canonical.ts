@@ -9,8 +9,9 @@ export interface HashedFields {
   mode: string | null;
   agentId: string | null;
   objectId: string | null;
-  amount: bigint | null;
-  counted: bigint;
+  /** Single amounts are at most 10^15, so a number holds them exactly too. */
+  amount: bigint | number | null;
+  counted: bigint | number;
   status: string | null;
   merchant: string | null;
   rail: string | null;
@@ -33,8 +34,8 @@ export function canonicalForm(f: HashedFields): string {
     f.mode,
     f.agentId,
     f.objectId,
-    f.amount === null ? null : f.amount.toString(),
-    f.counted.toString(),
+    f.amount === null ? null : String(f.amount),
+    String(f.counted),
     f.status,
     f.merchant,
     f.rail,
@@ -43,5 +44,5 @@ export function canonicalForm(f: HashedFields): string {
 }
 
 export function entryHash(prevHash: Buffer, fields: HashedFields): Buffer {
-  return createHash('sha256').update(prevHash).update(canonicalForm(fields)).digest();
+  return createHash('sha256').update(prevHash).update(canonicalForm(fields), 'utf8').digest();
 }

@@ -86,8 +86,6 @@ export function rowFromRaw(r: RawLedgerRow): LedgerRow {
   };
 }
 
-const hashedFields = (row: LedgerRow): HashedFields => row;
-
 /**
  * The append-only, hash-chained ledger. Appends must run inside the caller's write
  * transaction (the head is read from the database each time, so a rolled-back batch can
@@ -98,14 +96,15 @@ export class Ledger {
   private readonly readHead: Statement<[], { seq: bigint; hash: Buffer }>;
   private readonly writeHead: Statement;
   private readonly after: Statement<[number, number], RawLedgerRow>;
+  private readonly afterRaw: Statement<[number, number], unknown[]>;
   private readonly countAll: Statement<[], { n: bigint }>;
+  private head: { seq: number; hash: Buffer } | undefined;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO ledger (seq, ts, type, actor, mode, agent_id, object_id, amount_micros, counted_micros,
          status, merchant, rail, data, prev_hash, hash)
-       VALUES (@seq, @ts, @type, @actor, @mode, @agentId, @objectId, @amount, @counted,
-         @status, @merchant, @rail, @data, @prevHash, @hash)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.readHead = db.prepare('SELECT seq, hash FROM ledger_head WHERE id = 1');
     this.writeHead = db.prepare(
@@ -113,6 +112,15 @@ export class Ledger {
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
     );
     this.after = db.prepare('SELECT * FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?');
+    // Verification reads rows as plain arrays of plain numbers: every amount in a ledger
+    // row is a single amount (at most 10^15), exact as a double, and it is twice as fast.
+    this.afterRaw = db
+      .prepare<[number, number], unknown[]>(
+        `SELECT seq, ts, type, actor, mode, agent_id, object_id, amount_micros, counted_micros, status,
+           merchant, rail, data, prev_hash, hash FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .raw(true)
+      .safeIntegers(false);
     this.countAll = db.prepare('SELECT count(*) AS n FROM ledger');
   }
 
@@ -134,12 +142,43 @@ export class Ledger {
       status: entry.status ?? null,
       merchant: entry.merchant ?? null,
       rail: entry.rail ?? null,
-      data: JSON.stringify(entry.data ?? {}, bigintToString),
+      data: stringifyData(entry.data),
     };
     const hash = entryHash(prevHash, fields);
-    this.insert.run({ ...fields, prevHash, hash });
+    const f = fields;
+    this.insert.run(
+      f.seq,
+      f.ts,
+      f.type,
+      f.actor,
+      f.mode,
+      f.agentId,
+      f.objectId,
+      f.amount,
+      f.counted,
+      f.status,
+      f.merchant,
+      f.rail,
+      f.data,
+      prevHash,
+      hash,
+    );
     this.writeHead.run(fields.seq, hash);
+    this.head = { seq: fields.seq, hash };
     return { ...fields, prevHash, hash } as LedgerRow;
+  }
+
+  /**
+   * The head is read once and then followed in memory. A rollback (of a job or a batch)
+   * must call this, so the next append reads the head the database kept.
+   */
+  forgetHead(): void {
+    this.head = undefined;
+  }
+
+  private loadHead(): { seq: number; hash: Buffer } {
+    const row = this.readHead.get();
+    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
   count(): number {
@@ -199,26 +238,40 @@ export class Ledger {
       firstBad: { seq, problem, message },
     });
     for (;;) {
-      const page = this.after.all(expectedSeq - 1, pageSize).map(rowFromRaw);
-      for (const row of page) {
-        if (row.seq !== expectedSeq) {
+      const page = this.afterRaw.all(expectedSeq - 1, pageSize);
+      for (const r of page) {
+        const seq = r[0] as number;
+        if (seq !== expectedSeq) {
           return bad(
             expectedSeq,
             'missing_entry',
-            `entry ${expectedSeq} is missing (next is ${row.seq})`,
+            `entry ${expectedSeq} is missing (next is ${seq})`,
           );
         }
-        if (!row.prevHash.equals(prevHash)) {
-          return bad(
-            row.seq,
-            'broken_link',
-            `entry ${row.seq} does not follow entry ${row.seq - 1}`,
-          );
+        const rowPrev = r[13] as Buffer;
+        if (!rowPrev.equals(prevHash)) {
+          return bad(seq, 'broken_link', `entry ${seq} does not follow entry ${seq - 1}`);
         }
-        if (!entryHash(prevHash, hashedFields(row)).equals(row.hash)) {
-          return bad(row.seq, 'edited_entry', `entry ${row.seq} was changed after it was written`);
+        const fields: HashedFields = {
+          seq,
+          ts: r[1] as number,
+          type: r[2] as string,
+          actor: r[3] as string,
+          mode: r[4] as string | null,
+          agentId: r[5] as string | null,
+          objectId: r[6] as string | null,
+          amount: r[7] as number | null,
+          counted: r[8] as number,
+          status: r[9] as string | null,
+          merchant: r[10] as string | null,
+          rail: r[11] as string | null,
+          data: r[12] as string,
+        };
+        const hash = r[14] as Buffer;
+        if (!entryHash(prevHash, fields).equals(hash)) {
+          return bad(seq, 'edited_entry', `entry ${seq} was changed after it was written`);
         }
-        prevHash = row.hash;
+        prevHash = hash;
         expectedSeq += 1;
         entries += 1;
       }
@@ -236,6 +289,19 @@ export class Ledger {
       );
     }
     return { ok: true, entries, headSeq, headHash: prevHash.toString('hex') };
+  }
+}
+
+/**
+ * Entry data as JSON. Most data holds no bigint, and JSON.stringify without a replacer is
+ * much faster; the rare bigint makes it throw, and the replacer writes it as a string.
+ */
+function stringifyData(data: Record<string, unknown> | undefined): string {
+  if (data === undefined) return '{}';
+  try {
+    return JSON.stringify(data);
+  } catch {
+    return JSON.stringify(data, bigintToString);
   }
 }
 

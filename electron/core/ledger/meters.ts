@@ -87,7 +87,7 @@ export class Meters {
     );
     this.insertUsage = db.prepare(
       `INSERT INTO usage (ts, agent_id, funding_source_id, mode, micros, origin_id)
-       VALUES (@ts, @agentId, @fundingSourceId, @mode, @micros, @originId)`,
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.usageById = db.prepare(
       'SELECT ts, agent_id, funding_source_id, mode FROM usage WHERE id = ?',
@@ -118,7 +118,14 @@ export class Meters {
 
   /** Counts `usage` at `ts` against every meter of its agent, funding source and mode. */
   record(usage: UsageInput, ts: number): number {
-    const { lastInsertRowid } = this.insertUsage.run({ ...usage, ts });
+    const { lastInsertRowid } = this.insertUsage.run(
+      ts,
+      usage.agentId,
+      usage.fundingSourceId,
+      usage.mode,
+      usage.micros,
+      usage.originId,
+    );
     for (const scope of scopesOf(usage)) {
       this.bump.run({ scope: scopeKey(scope), delta: usage.micros, inc: 1, ts });
     }

@@ -83,8 +83,7 @@ export class SpendRepository {
       `INSERT INTO spend_requests (id, agent_id, key_id, status, decision_reason, decision_rule, amount_micros,
          merchant_name, reason, category, metadata, policy_version, budget_request_id, usage_id, created_at,
          decided_at, expires_at)
-       VALUES (@id, @agentId, @keyId, @status, @decisionReason, @decisionRule, @amount, @merchantName, @reason,
-         @category, @metadata, @policyVersion, @budgetRequestId, @usageId, @createdAt, @decidedAt, @expiresAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byId = db.prepare('SELECT * FROM spend_requests WHERE id = ?');
     // Only a pending request can move; the WHERE clause makes a second resolution a no-op.
@@ -105,11 +104,26 @@ export class SpendRepository {
     );
   }
 
-  insert(record: SpendRecord): void {
-    this.insertStmt.run({
-      ...record,
-      metadata: record.metadata === null ? null : JSON.stringify(record.metadata),
-    });
+  insert(r: SpendRecord): void {
+    this.insertStmt.run(
+      r.id,
+      r.agentId,
+      r.keyId,
+      r.status,
+      r.decisionReason,
+      r.decisionRule,
+      r.amount,
+      r.merchantName,
+      r.reason,
+      r.category,
+      r.metadata === null ? null : JSON.stringify(r.metadata),
+      r.policyVersion,
+      r.budgetRequestId,
+      r.usageId,
+      r.createdAt,
+      r.decidedAt,
+      r.expiresAt,
+    );
   }
 
   get(id: string): SpendRecord | undefined {

@@ -1,0 +1,237 @@
+/**
+ * `npm run bench`: Purser against a bare node:http server, in the same run on the same
+ * machine, so the figures are ratios rather than absolute numbers that depend on the box.
+ *
+ * 1. throughput and latency of a bare server answering a fixed JSON body, and of
+ *    `POST /v1/spend` on `purser serve` (full durability, group commit), at 1, 16 and 64
+ *    connections; Purser's requests/s as a ratio of the bare server's;
+ * 2. the same spend endpoint with one transaction per decision (group commit off), at 64;
+ * 3. an idempotent-replay storm: one key, many connections, exactly one ledger entry;
+ * 4. decision latency with a small ledger and with 1,000,000 entries, and the time to
+ *    verify the million-entry chain.
+ *
+ * Environment: BENCH_SECONDS (per load run, default 10), BENCH_LEDGER (default 1000000).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { historyBench } from './history';
+import { load, startChild, type LoadResult } from './load';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const LEDGER = Number(process.env.BENCH_LEDGER ?? 1_000_000);
+const CONNECTIONS = [1, 16, 64];
+const here = import.meta.dirname;
+const purserBin = join(here, '..', '..', 'electron', 'bin', 'purser.mjs');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function owner(url: string, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+}
+
+/** A `purser serve` with one agent that can spend for the whole run. */
+async function startPurser(home: string, commit: 'group' | 'serial') {
+  const server = await startChild(
+    process.execPath,
+    [purserBin, '--home', home, 'serve', '--port', '0'],
+    { PURSER_COMMIT: commit },
+  );
+  const { readFileSync } = await import('node:fs');
+  const token = readFileSync(join(home, 'owner-token'), 'utf8').trim();
+  const agent = await owner(server.url, token, 'POST', '/admin/v1/agents', {
+    name: 'bench',
+    mode: 'live',
+    budget_cents: 100_000_000_000,
+    rate_limit_per_minute: 1_000_000,
+  });
+  for (let i = 0; i < 5; i += 1)
+    await owner(server.url, token, 'POST', '/admin/v1/funding/deposit', {
+      amount_cents: 100_000_000_000,
+      mode: 'live',
+    });
+  const key = (
+    await owner(server.url, token, 'POST', `/admin/v1/agents/${String(agent.id)}/keys`, {})
+  ).key as string;
+  return { server, token, key };
+}
+
+const spendTarget = (url: string, key: string, extraHeaders: Record<string, string> = {}) => ({
+  url: `${url}/v1/spend`,
+  method: 'POST' as const,
+  headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extraHeaders },
+  body: JSON.stringify({
+    amount_cents: 1,
+    currency: 'usd',
+    merchant_name: 'AWS',
+    reason: 'benchmark',
+  }),
+});
+
+function row(name: string, r: LoadResult, ratio?: number): string {
+  const cells = [
+    name.padEnd(26),
+    String(r.connections).padStart(5),
+    r.requestsPerSecond.toFixed(0).padStart(9),
+    r.p50Ms.toFixed(1).padStart(7),
+    r.p99Ms.toFixed(1).padStart(7),
+    String(r.non2xx + r.errors + r.timeouts).padStart(7),
+    ratio === undefined ? '' : ratio.toFixed(2).padStart(7),
+  ];
+  return cells.join(' ');
+}
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'purser-bench-'));
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    secondsPerRun: SECONDS,
+  };
+  try {
+    log(
+      `Purser benchmark: ${SECONDS} s per run, ${cpus().length} cores, node ${process.version}\n`,
+    );
+
+    const spendBody = JSON.stringify({
+      amount_cents: 1,
+      currency: 'usd',
+      merchant_name: 'AWS',
+      reason: 'benchmark',
+    });
+    const reference = async (script: string) => {
+      const server = await startChild(process.execPath, [join(here, script)]);
+      const runs: LoadResult[] = [];
+      for (const c of CONNECTIONS)
+        runs.push(
+          await load(
+            {
+              url: `${server.url}/`,
+              method: 'POST',
+              body: spendBody,
+              headers: { 'content-type': 'application/json' },
+            },
+            c,
+            SECONDS,
+          ),
+        );
+      await server.stop();
+      return runs;
+    };
+    const bareRuns = await reference('bare-server.mjs');
+    const fastifyRuns = await reference('fastify-server.mjs');
+
+    const group = await startPurser(join(scratch, 'group'), 'group');
+    const purserRuns: LoadResult[] = [];
+    for (const c of CONNECTIONS)
+      purserRuns.push(await load(spendTarget(group.server.url, group.key), c, SECONDS));
+
+    // One key, many connections, the same body: exactly one request may come of it.
+    const storm = await load(
+      spendTarget(group.server.url, group.key, { 'idempotency-key': 'storm-1' }),
+      64,
+      Math.max(3, Math.round(SECONDS / 2)),
+    );
+    const ledger = (
+      await owner(
+        group.server.url,
+        group.token,
+        'GET',
+        '/admin/v1/ledger?type=spend.approved&limit=1000',
+      )
+    ).entries as Array<{ data: { reason?: string }; object_id: string }>;
+    const stormIds = await fetch(`${group.server.url}/v1/spend`, {
+      ...spendTarget(group.server.url, group.key, { 'idempotency-key': 'storm-1' }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    const stormEntries = ledger.filter((e) => e.object_id === stormIds.id).length;
+    await group.server.stop();
+
+    const serial = await startPurser(join(scratch, 'serial'), 'serial');
+    const serialRun = await load(spendTarget(serial.server.url, serial.key), 64, SECONDS);
+    await serial.server.stop();
+
+    log('\nthroughput (POST; Purser: POST /v1/spend, durable)');
+    log(
+      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'ratio'.padStart(7)}`,
+    );
+    bareRuns.forEach((r) => log(row('bare node:http', r)));
+    fastifyRuns.forEach((r, i) =>
+      log(
+        row('fastify, fixed JSON', r, r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1)),
+      ),
+    );
+    purserRuns.forEach((r, i) =>
+      log(
+        row(
+          'purser (group commit)',
+          r,
+          r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1),
+        ),
+      ),
+    );
+    log(
+      row(
+        'purser (commit per request)',
+        serialRun,
+        serialRun.requestsPerSecond / (bareRuns[2]?.requestsPerSecond ?? 1),
+      ),
+    );
+    log(
+      `\nidempotent-replay storm: ${storm.requests} requests on 64 connections with one key → ${stormEntries} ledger entr${stormEntries === 1 ? 'y' : 'ies'}`,
+    );
+
+    log(`\ndecisions against history (in-process, fsync on every commit):`);
+    const history = await historyBench(join(scratch, 'history'), LEDGER, log);
+
+    Object.assign(results, {
+      bare: bareRuns,
+      fastify: fastifyRuns.map((r, i) => ({
+        ...r,
+        ratioToBare: r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1),
+      })),
+      purser: purserRuns.map((r, i) => ({
+        ...r,
+        ratioToBare: r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1),
+      })),
+      purserCommitPerRequest: {
+        ...serialRun,
+        ratioToBare: serialRun.requestsPerSecond / (bareRuns[2]?.requestsPerSecond ?? 1),
+      },
+      replayStorm: {
+        requests: storm.requests,
+        connections: 64,
+        ledgerEntries: stormEntries,
+        non2xx: storm.non2xx,
+      },
+      history,
+    });
+    const target64 = purserRuns[2];
+    const ratio64 = target64
+      ? target64.requestsPerSecond / (bareRuns[2]?.requestsPerSecond ?? 1)
+      : 0;
+    log(
+      `\ntarget at 64 connections: ratio ≥ 0.5 (${ratio64.toFixed(2)}), p99 ≤ 10 ms (${target64?.p99Ms.toFixed(1)} ms)`,
+    );
+
+    const out = join(here, 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nwritten to test/bench/results/latest.json`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
