@@ -58,8 +58,42 @@ describe('GroupCommitter', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('boom'));
     expect(total()).toBe(3);
-    expect(rollbacks()).toBe(1);
+    // It wrote before throwing: the batch was run again with a savepoint per job.
+    expect(committer.stats.replays).toBe(1);
+    expect(rollbacks()).toBeGreaterThanOrEqual(1);
     expect(committer.stats.batches).toBe(1);
+  });
+
+  it('a job that throws before writing anything costs its neighbours nothing: no replay', async () => {
+    const { committer, insert, total } = setup();
+    const outcomes = await Promise.allSettled([
+      committer.run(() => insert.run(1)),
+      committer.run(() => {
+        throw new Error('refused up front');
+      }),
+      committer.run(() => insert.run(2)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(total()).toBe(3);
+    expect(committer.stats.replays).toBe(0);
+  });
+
+  it('a replayed batch answers every job once, with the results of the run that committed', async () => {
+    const { committer, insert, total } = setup();
+    let runs = 0;
+    const results = await Promise.allSettled([
+      committer.run(() => {
+        runs += 1;
+        insert.run(10);
+        return `first, run ${runs}`;
+      }),
+      committer.run(() => {
+        insert.run(1000);
+        throw new Error('late failure');
+      }),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 'first, run 2' });
+    expect(total()).toBe(10);
   });
 
   it('answers only after the commit: by then another connection sees the write', async () => {
