@@ -9,12 +9,21 @@ type JsonSchema = Record<string, unknown>;
  * fast-json-stringify writes that directly, while an `anyOf` makes it validate each value
  * to pick a branch. `propertyNames` says nothing to a serializer and is dropped.
  */
-function simplify(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(simplify);
+function simplify(schema: unknown, definitions: JsonSchema = {}): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => simplify(s, definitions));
   if (!schema || typeof schema !== 'object') return schema;
+  const node = schema as JsonSchema;
+  // Our schemas are not recursive, so a reference can be written out in place.
+  const defs = { ...definitions, ...((node.definitions as JsonSchema | undefined) ?? {}) };
+  const ref =
+    typeof node.$ref === 'string' ? /^#\/definitions\/(.+)$/.exec(node.$ref)?.[1] : undefined;
+  if (ref !== undefined && defs[ref]) {
+    const { $ref: _ref, definitions: _defs, ...siblings } = node;
+    return simplify({ ...siblings, ...(defs[ref] as JsonSchema) }, defs);
+  }
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema as JsonSchema)) {
-    if (key !== 'propertyNames') out[key] = simplify(value);
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== 'propertyNames' && key !== 'definitions') out[key] = simplify(value, defs);
   }
   const anyOf = out.anyOf as JsonSchema[] | undefined;
   if (anyOf?.length === 2) {

@@ -10,7 +10,7 @@ import { PolicyCache } from './agents/policy-cache';
 import { Waiters } from './approvals/waiters';
 import { systemClock, type Clock } from './clock';
 import { SerialCommitter, type Committer, type TxContext } from './db/committer';
-import { openDatabase } from './db/database';
+import { openDatabase, type Db } from './db/database';
 import { GroupCommitter, type GroupCommitOptions } from './db/group-committer';
 import { WalletEvents } from './events';
 import { FundingRepository } from './funding/funding';
@@ -135,6 +135,21 @@ export class Wallet {
       this.funding.ensureDefaults(tx);
     });
   }
+
+  /**
+   * Runs synchronous reads inside one read transaction. In WAL mode every statement
+   * outside a transaction takes and drops a shared-memory lock (two fcntl calls); a read
+   * route makes several statements, and one transaction makes them ten times cheaper.
+   * It also gives the route one consistent snapshot.
+   */
+  read<T>(fn: () => T): T {
+    const { db } = this.deps;
+    if (db.inTransaction) return fn();
+    this.readTx ??= db.transaction((f: () => unknown) => f());
+    return this.readTx.deferred(fn) as T;
+  }
+
+  private readTx: ReturnType<Db['transaction']> | undefined;
 
   /** Expires due requests and forgets old idempotency keys every `intervalMs`. */
   startSweeper(intervalMs = 1000): void {

@@ -10,7 +10,8 @@
  * 4. decision latency with a small ledger and with 1,000,000 entries, and the time to
  *    verify the million-entry chain.
  *
- * Environment: BENCH_SECONDS (per load run, default 10), BENCH_LEDGER (default 1000000).
+ * Environment: BENCH_SECONDS (per load run, default 10), BENCH_ROUNDS (runs averaged per
+ * figure, default 2), BENCH_LEDGER (default 1000000).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { historyBench } from './history';
 import { load, startChild, type LoadResult } from './load';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LEDGER = Number(process.env.BENCH_LEDGER ?? 1_000_000);
 const CONNECTIONS = [1, 16, 64];
 const here = import.meta.dirname;
@@ -77,6 +79,23 @@ const spendTarget = (url: string, key: string, extraHeaders: Record<string, stri
   }),
 });
 
+/** The average of several runs of one configuration. */
+function mean(results: LoadResult[]): LoadResult {
+  const avg = (pick: (r: LoadResult) => number) =>
+    results.reduce((s, r) => s + pick(r), 0) / results.length;
+  const sum = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0);
+  return {
+    connections: results[0]?.connections ?? 0,
+    requestsPerSecond: avg((r) => r.requestsPerSecond),
+    p50Ms: avg((r) => r.p50Ms),
+    p99Ms: avg((r) => r.p99Ms),
+    requests: sum((r) => r.requests),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+  };
+}
+
 function row(name: string, r: LoadResult, ratio?: number): string {
   const cells = [
     name.padEnd(26),
@@ -96,44 +115,55 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
     secondsPerRun: SECONDS,
+    roundsAveraged: ROUNDS,
   };
   try {
     log(
-      `Purser benchmark: ${SECONDS} s per run, ${cpus().length} cores, node ${process.version}\n`,
+      `Purser benchmark: ${SECONDS} s per run, ${ROUNDS} rounds averaged, ${cpus().length} cores, node ${process.version}\n`,
     );
 
+    // All three servers run at once (an idle one costs nothing) and are measured in turn,
+    // ROUNDS times, so that drift in a shared machine's speed hits them alike.
     const spendBody = JSON.stringify({
       amount_cents: 1,
       currency: 'usd',
       merchant_name: 'AWS',
       reason: 'benchmark',
     });
-    const reference = async (script: string) => {
-      const server = await startChild(process.execPath, [join(here, script)]);
-      const runs: LoadResult[] = [];
-      for (const c of CONNECTIONS)
-        runs.push(
-          await load(
-            {
-              url: `${server.url}/`,
-              method: 'POST',
-              body: spendBody,
-              headers: { 'content-type': 'application/json' },
-            },
-            c,
-            SECONDS,
-          ),
-        );
-      await server.stop();
-      return runs;
-    };
-    const bareRuns = await reference('bare-server.mjs');
-    const fastifyRuns = await reference('fastify-server.mjs');
-
+    const plain = (url: string) => ({
+      url: `${url}/`,
+      method: 'POST' as const,
+      body: spendBody,
+      headers: { 'content-type': 'application/json' },
+    });
+    const bare = await startChild(process.execPath, [join(here, 'bare-server.mjs')]);
+    const fastify = await startChild(process.execPath, [join(here, 'fastify-server.mjs')]);
     const group = await startPurser(join(scratch, 'group'), 'group');
-    const purserRuns: LoadResult[] = [];
-    for (const c of CONNECTIONS)
-      purserRuns.push(await load(spendTarget(group.server.url, group.key), c, SECONDS));
+    const runs = {
+      bare: [] as LoadResult[][],
+      fastify: [] as LoadResult[][],
+      purser: [] as LoadResult[][],
+    };
+    for (const c of CONNECTIONS) {
+      const round = {
+        bare: [] as LoadResult[],
+        fastify: [] as LoadResult[],
+        purser: [] as LoadResult[],
+      };
+      for (let r = 0; r < ROUNDS; r += 1) {
+        round.bare.push(await load(plain(bare.url), c, SECONDS));
+        round.fastify.push(await load(plain(fastify.url), c, SECONDS));
+        round.purser.push(await load(spendTarget(group.server.url, group.key), c, SECONDS));
+      }
+      runs.bare.push(round.bare);
+      runs.fastify.push(round.fastify);
+      runs.purser.push(round.purser);
+    }
+    await bare.stop();
+    await fastify.stop();
+    const bareRuns = runs.bare.map(mean);
+    const fastifyRuns = runs.fastify.map(mean);
+    const purserRuns = runs.purser.map(mean);
 
     // One key, many connections, the same body: exactly one request may come of it.
     const storm = await load(

@@ -165,7 +165,10 @@ describe('fuzzing every route', () => {
   it(`answers ${RUNS * ROUTES.length} hostile requests with envelopes only, and writes nothing for refused input`, async () => {
     const t = await startTestServer();
     // A rate limit the fuzz cannot reach, so that bodies rather than 429s are tested.
-    const live = await t.newAgent({ approval_threshold_cents: 500, rate_limit_per_minute: 1_000_000 });
+    const live = await t.newAgent({
+      approval_threshold_cents: 500,
+      rate_limit_per_minute: 1_000_000,
+    });
     const test = await t.newAgent({ mode: 'test', rate_limit_per_minute: 1_000_000 });
     const port = t.server.info.port;
     // Mostly valid keys, so that most requests get past step 1 and test the body.

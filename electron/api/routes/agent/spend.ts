@@ -13,17 +13,18 @@ const errors = { '4XX': errorEnvelope };
 /** `POST /v1/spend`, `GET /v1/spend/:id`, `POST /v1/spend/:id/cancel`, with their Dino aliases. */
 export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): void {
   const approvalUrl = (id: string) => `${baseUrl()}/app/#/approvals/${id}`;
-  const view = (record: Parameters<typeof spendView>[0]) => {
-    const agent = wallet.deps.agents.get(record.agentId);
-    if (!agent) throw new Error(`spend request ${record.id} has no agent`);
-    const budget = wallet.deps.limits.budget(
-      agent,
-      wallet.deps.policies.current(agent),
-      wallet.deps.clock.now(),
-      false,
-    );
-    return spendView(record, budget, approvalUrl);
-  };
+  const view = (record: Parameters<typeof spendView>[0]) =>
+    wallet.read(() => {
+      const agent = wallet.deps.agents.get(record.agentId);
+      if (!agent) throw new Error(`spend request ${record.id} has no agent`);
+      const budget = wallet.deps.limits.budget(
+        agent,
+        wallet.deps.policies.current(agent),
+        wallet.deps.clock.now(),
+        false,
+      );
+      return spendView(record, budget, approvalUrl);
+    });
 
   for (const base of ['/v1/spend', '/v1/spend-requests']) {
     app.post(

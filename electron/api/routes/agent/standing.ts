@@ -3,6 +3,10 @@ import { balanceView } from '../../views';
 
 /** Everything the agent may know about its limits, as they stand now, without writing. */
 export function standing(wallet: Wallet, agentId: string) {
+  return wallet.read(() => standingNow(wallet, agentId));
+}
+
+function standingNow(wallet: Wallet, agentId: string) {
   const { deps } = wallet;
   const now = deps.clock.now();
   const agent = deps.agents.get(agentId);
