@@ -17,10 +17,15 @@ export function idempotencyKeyOf(
   return headerKey ?? bodyKey;
 }
 
-/** Long polls stop when the client hangs up (the reply's socket closing, not the request's). */
-export function abortOnClose(reply: {
-  raw: { once(event: 'close', listener: () => void): unknown };
-}): AbortSignal {
+/**
+ * Long polls stop when the client hangs up (the reply's socket closing, not the request's).
+ * Only a call that will actually wait gets a signal: making one for every read is not free.
+ */
+export function abortOnClose(
+  reply: { raw: { once(event: 'close', listener: () => void): unknown } },
+  waitSeconds: number,
+): AbortSignal | undefined {
+  if (waitSeconds <= 0) return undefined;
   const abort = new AbortController();
   reply.raw.once('close', () => abort.abort());
   return abort.signal;

@@ -100,6 +100,7 @@ export const policyView = z
     status: z.enum(AGENT_STATUSES),
     frozen: z.boolean(),
     policy_version: z.int(),
+    remaining_budget_cents: z.int(),
     budget: balance.omit({ object: true, agent_id: true, mode: true, status: true, frozen: true }),
     max_transaction_cents: z.int().nullable(),
     approval_threshold_cents: z.int().nullable(),
@@ -130,5 +131,6 @@ export const faucetResult = z
     funding_source_id: z.string(),
     amount_cents: z.int(),
     funding_balance_cents: z.int(),
+    remaining_budget_cents: z.int(),
   })
   .meta({ id: 'FaucetResult' });

@@ -41,3 +41,18 @@ export type BudgetRequestView = z.infer<typeof budgetRequestView>;
 export const budgetRequestListQuery = z.strictObject({
   status: z.enum(BUDGET_REQUEST_STATUSES).optional(),
 });
+
+/** What the agent API answers: the request, and (as every answer to an agent) what is left. */
+export const agentBudgetRequestView = budgetRequestView
+  .extend({
+    remaining_budget_cents: z.int().describe("what is left of the agent's periodic budget"),
+  })
+  .meta({ id: 'AgentBudgetRequest' });
+
+export const budgetRequestList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(budgetRequestView),
+    remaining_budget_cents: z.int(),
+  })
+  .meta({ id: 'BudgetRequestList' });

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 
 let serve: ServeProcess;
 let home: string;
@@ -20,17 +21,8 @@ const json = <T>(text: string) => JSON.parse(text) as T;
 // evil.test resolves to 127.0.0.1 in this browser: the rebinding attacker's name.
 test.use({
   launchOptions: {
-    executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--host-resolver-rules=MAP evil.test 127.0.0.1',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.test 127.0.0.1'],
   },
 });
 

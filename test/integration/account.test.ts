@@ -63,6 +63,7 @@ describe('POST /v1/sandbox/faucet', () => {
       object: 'faucet_deposit',
       amount_cents: 2_500,
       funding_balance_cents: 2_500,
+      remaining_budget_cents: 100_000,
     });
     const byDefault = await t.agent(test.key, 'POST', '/v1/sandbox/faucet');
     expect(byDefault.body).toMatchObject({ amount_cents: 10_000, funding_balance_cents: 12_500 });

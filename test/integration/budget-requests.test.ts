@@ -37,6 +37,8 @@ describe('budget requests', () => {
       status: 'pending',
       requested_amount_cents: 20_000,
       approved_amount_cents: null,
+      // Like every answer to an agent, it says what is left of the periodic budget.
+      remaining_budget_cents: 1_000,
     });
 
     const waiting = t.agent<BudgetRequest>(
@@ -190,6 +192,9 @@ describe('budget requests', () => {
       '/v1/budget-requests?status=pending',
     );
     expect(pending.body.data.map((r) => r.id)).toEqual([b.body.id]);
+    expect(
+      (pending.body as unknown as { remaining_budget_cents: number }).remaining_budget_cents,
+    ).toBe(100_000);
     const all = await t.agent<{ data: BudgetRequest[] }>(key, 'GET', '/v1/budget-requests');
     expect(all.body.data).toHaveLength(2);
     const balance = await t.agent<{ active_budget_request: BudgetRequest | null }>(

@@ -50,27 +50,32 @@ export class SerialCommitter implements Committer {
   }
 
   runNow<T>(job: Job<T>): T {
-    const effects: Array<() => void> = [];
-    const tx: TxContext = { afterCommit: (effect) => effects.push(effect) };
-    let result: T;
-    try {
-      result = this.db
-        .transaction(() => {
-          this.hooks.onBegin?.(tx);
-          return job(tx);
-        })
-        .immediate();
-    } catch (error) {
-      this.hooks.onRollback?.();
-      throw error;
-    }
-    runEffects(effects);
-    return result;
+    return runInOwnTransaction(this.db, this.hooks, job);
   }
 
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+/** One job in its own `BEGIN IMMEDIATE` transaction; effects after the commit. */
+export function runInOwnTransaction<T>(db: Db, hooks: CommitterHooks, job: Job<T>): T {
+  const effects: Array<() => void> = [];
+  const tx: TxContext = { afterCommit: (effect) => effects.push(effect) };
+  let result: T;
+  try {
+    result = db
+      .transaction(() => {
+        hooks.onBegin?.(tx);
+        return job(tx);
+      })
+      .immediate();
+  } catch (error) {
+    hooks.onRollback?.();
+    throw error;
+  }
+  runEffects(effects);
+  return result;
 }
 
 /** Effects run after the commit; one that throws must not undo an answered decision. */

@@ -1,10 +1,10 @@
 import { PurserError } from '../errors';
 import {
   runEffects,
+  runInOwnTransaction,
   type Committer,
   type CommitterHooks,
   type Job,
-  type TxContext,
 } from './committer';
 import type { Db } from './database';
 
@@ -106,22 +106,7 @@ export class GroupCommitter implements Committer {
   runNow<T>(job: Job<T>): T {
     // Anything queued goes first, so that arrival order holds.
     while (this.queue.length > 0) this.flush();
-    const effects: Array<() => void> = [];
-    let result: T;
-    try {
-      result = this.db
-        .transaction(() => {
-          const tx: TxContext = { afterCommit: (effect) => effects.push(effect) };
-          this.hooks.onBegin?.(tx);
-          return job(tx);
-        })
-        .immediate();
-    } catch (error) {
-      this.hooks.onRollback?.();
-      throw error;
-    }
-    runEffects(effects);
-    return result;
+    return runInOwnTransaction(this.db, this.hooks, job);
   }
 
   async close(): Promise<void> {

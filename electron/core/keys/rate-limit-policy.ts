@@ -1,6 +1,7 @@
 import { PurserError } from '../errors';
 import type { WalletDeps } from '../wallet-deps';
 import type { KeyAuth } from './keys';
+import { agentOf } from '../agents/agent-of';
 
 /**
  * SPEC §2 step 4: each key may make its agent's `rate_limit_per_minute` requests a minute.
@@ -12,9 +13,7 @@ export function enforceRateLimit(
   auth: KeyAuth,
   now: number,
 ): void {
-  const agent = d.agents.get(auth.agentId);
-  if (!agent) throw new PurserError('invalid_api_key', 'Unknown spending key.');
-  const perMinute = d.policies.current(agent).rateLimitPerMinute;
+  const perMinute = d.policies.current(agentOf(d.agents, auth)).rateLimitPerMinute;
   const retryAfter = d.rateLimiter.take(auth.keyId, perMinute, now);
   if (retryAfter > 0) {
     throw new PurserError(

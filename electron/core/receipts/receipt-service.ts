@@ -1,6 +1,7 @@
 import { centsToMicros, microsFromNumber, type Micros } from '../../../shared/money';
 import type { ReceiptCreateBody } from '../../../shared/schemas/receipts';
 import type { Agent } from '../agents/agents';
+import { agentOf } from '../agents/agent-of';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
 import { invalidTransition, notFound } from '../errors';
@@ -64,7 +65,7 @@ export class ReceiptService {
     now: number,
   ): ReceiptResult {
     const { d } = this;
-    const agent = this.agentOf(auth);
+    const agent = agentOf(this.d.agents, auth);
     const amount =
       body.amount_micros !== undefined
         ? microsFromNumber(body.amount_micros)
@@ -283,11 +284,5 @@ export class ReceiptService {
       receipt,
       budget: d.limits.budget(agent, d.policies.current(agent), d.clock.now(), true),
     };
-  }
-
-  private agentOf(auth: KeyAuth): Agent {
-    const agent = this.d.agents.get(auth.agentId);
-    if (!agent) throw notFound('agent', auth.agentId);
-    return agent;
   }
 }

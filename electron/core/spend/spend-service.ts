@@ -3,8 +3,9 @@ import { centsToMicros } from '../../../shared/money';
 import type { SpendCreateBody } from '../../../shared/schemas/agent-api';
 import type { Actor } from '../../../shared/ledger';
 import type { Agent } from '../agents/agents';
+import { agentOf } from '../agents/agent-of';
 import type { TxContext } from '../db/committer';
-import { notFound, invalidTransition, PurserError } from '../errors';
+import { notFound, invalidTransition } from '../errors';
 import { HOUR_MS } from '../clock';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/keys';
@@ -49,7 +50,7 @@ export class SpendService {
   ): CreateResult {
     const { d } = this;
     const now = d.clock.now();
-    const agent = this.agentOf(auth);
+    const agent = agentOf(this.d.agents, auth);
     const policy = d.policies.current(agent);
 
     // Step 3: the body that counts for idempotency is what the agent asked for, normalised.
@@ -261,7 +262,7 @@ export class SpendService {
         usageId: null,
       };
       d.spends.resolve(id, change);
-      const agent = this.agentOf(auth);
+      const agent = agentOf(this.d.agents, auth);
       d.ledger.append(
         {
           type: 'spend.cancelled',
@@ -321,11 +322,5 @@ export class SpendService {
   /** Rate-limits a read route (step 4 for routes without idempotency). */
   checkRate(auth: KeyAuth): void {
     enforceRateLimit(this.d, auth, this.d.clock.now());
-  }
-
-  agentOf(auth: KeyAuth): Agent {
-    const agent = this.d.agents.get(auth.agentId);
-    if (!agent) throw new PurserError('invalid_api_key', 'Unknown spending key.');
-    return agent;
   }
 }

@@ -57,6 +57,7 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
           status: agent.status,
           frozen,
           policy_version: policy.version,
+          remaining_budget_cents: budget.remaining_budget_cents,
           budget,
           max_transaction_cents:
             policy.maxTransaction === null ? null : microsToCentsFloor(policy.maxTransaction),
@@ -103,6 +104,7 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
         funding_source_id: source.id,
         amount_cents: cents,
         funding_balance_cents: microsToCentsFloor(source.balance),
+        remaining_budget_cents: standing(wallet, auth.agentId).view.remaining_budget_cents,
       };
     },
   );

@@ -1,19 +1,27 @@
 import { z } from 'zod';
 import {
+  agentBudgetRequestView,
   budgetRequestCreateBody,
+  budgetRequestList,
   budgetRequestListQuery,
-  budgetRequestView,
 } from '../../../../shared/schemas/budget-requests';
 import { errorEnvelope, idempotencyKey, waitQuery } from '../../../../shared/schemas/common';
 import { agentAuthOf } from '../../auth';
 import type { RouteContext, ZodApp } from '../../context';
 import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
 import { budgetRequestView as view } from '../../views';
+import { standing } from './standing';
 
 const errors = { '4XX': errorEnvelope };
 
 /** `POST /v1/budget-requests`, `GET /v1/budget-requests` and `GET /v1/budget-requests/:id`. */
 export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void {
+  // Every answer to an agent says what it has left of its budget (SPEC §2).
+  const withRemaining = <T extends object>(agentId: string, body: T) => ({
+    ...body,
+    remaining_budget_cents: standing(wallet, agentId).view.remaining_budget_cents,
+  });
+
   app.post(
     '/v1/budget-requests',
     {
@@ -22,7 +30,7 @@ export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void
         summary: 'Ask the owner for a budget for a purpose; one active request per agent',
         body: budgetRequestCreateBody,
         headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
-        response: { 200: budgetRequestView, ...errors },
+        response: { 200: agentBudgetRequestView, ...errors },
       },
     },
     async (request, reply) => {
@@ -30,7 +38,7 @@ export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void
       const key = idempotencyKeyOf(request, request.body.idempotency_key);
       const { replayed, result } = await wallet.budgets.create(auth, request.body, key);
       if (replayed) reply.header('Idempotent-Replayed', 'true');
-      return view(result);
+      return withRemaining(auth.agentId, view(result));
     },
   );
 
@@ -41,19 +49,17 @@ export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void
       schema: {
         summary: "This agent's budget requests, newest first",
         querystring: budgetRequestListQuery,
-        response: {
-          200: z.object({ object: z.literal('list'), data: z.array(budgetRequestView) }),
-          ...errors,
-        },
+        response: { 200: budgetRequestList, ...errors },
       },
     },
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
-      return {
+      return wallet.read(() => ({
         object: 'list' as const,
         data: wallet.budgets.list(auth, request.query.status).map(view),
-      };
+        remaining_budget_cents: standing(wallet, auth.agentId).view.remaining_budget_cents,
+      }));
     },
   );
 
@@ -65,20 +71,20 @@ export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void
         summary: 'Read a budget request; ?wait=N holds the call until it leaves pending',
         params: z.strictObject({ id: z.string().max(64) }),
         querystring: waitQuery,
-        response: { 200: budgetRequestView, ...errors },
+        response: { 200: agentBudgetRequestView, ...errors },
       },
     },
     async (request, reply) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
-      return view(
-        await wallet.budgets.waitFor(
-          auth,
-          request.params.id,
-          request.query.wait ?? 0,
-          abortOnClose(reply),
-        ),
+      const wait = request.query.wait ?? 0;
+      const record = await wallet.budgets.waitFor(
+        auth,
+        request.params.id,
+        wait,
+        abortOnClose(reply, wait),
       );
+      return withRemaining(auth.agentId, view(record));
     },
   );
 }

@@ -73,7 +73,7 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
           auth,
           request.params.id,
           wait,
-          abortOnClose(reply),
+          abortOnClose(reply, wait),
         );
         return view(record);
       },
