@@ -85,6 +85,8 @@ export class Wallet {
         this.deps.ledger.forgetHead();
         this.deps.merchants.clearCache();
         this.deps.keys.clearCache();
+        this.deps.budgets.clearCache();
+        meters.forgetScopes();
       },
     };
     const committer: Committer =

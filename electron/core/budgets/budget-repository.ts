@@ -73,6 +73,7 @@ export class BudgetRepository {
   private readonly approveStmt: Statement;
   private readonly endStmt: Statement;
   private readonly spendStmt: Statement;
+  private readonly activeCache = new Map<string, BudgetRequestRecord | undefined>();
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -125,6 +126,7 @@ export class BudgetRepository {
     createdAt: number;
     expiresAt: number;
   }): void {
+    this.activeCache.clear();
     this.insertStmt.run({
       ...r,
       metadata: r.metadata === null ? null : JSON.stringify(r.metadata),
@@ -136,10 +138,22 @@ export class BudgetRepository {
     return row && fromRow(row);
   }
 
-  /** The agent's pending or approved request, if any (expired ones are ended by upkeep first). */
+  /**
+   * The agent's pending or approved request, if any (expired ones are ended by upkeep
+   * first). Asked on every decision, so the answer is cached per agent; any write here,
+   * and any rollback, drops the cache.
+   */
   active(agentId: string): BudgetRequestRecord | undefined {
+    if (this.activeCache.has(agentId)) return this.activeCache.get(agentId);
     const row = this.activeFor.get(agentId);
-    return row && fromRow(row);
+    const record = row && fromRow(row);
+    if (this.activeCache.size > 10_000) this.activeCache.clear();
+    this.activeCache.set(agentId, record);
+    return record;
+  }
+
+  clearCache(): void {
+    this.activeCache.clear();
   }
 
   listForAgent(
@@ -168,6 +182,7 @@ export class BudgetRepository {
     comment: string | null,
     now: number,
   ): boolean {
+    this.activeCache.clear();
     return this.approveStmt.run({ id, approved, windowEnd, comment, now }).changes === 1;
   }
 
@@ -177,11 +192,13 @@ export class BudgetRepository {
     now: number,
     comment: string | null = null,
   ): boolean {
+    this.activeCache.clear();
     return this.endStmt.run({ id, status, now, comment }).changes === 1;
   }
 
   /** Adds to (or, negative, gives back to) what has been spent of an approved grant. */
   addSpent(id: string, delta: Micros): void {
+    this.activeCache.clear();
     this.spendStmt.run(delta, id);
   }
 }

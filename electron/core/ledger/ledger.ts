@@ -127,10 +127,10 @@ export class Ledger {
   append(entry: LedgerEntryInput, ts: number): LedgerRow {
     if (!this.db.inTransaction)
       throw new Error('ledger appends must run inside a write transaction');
-    const head = this.readHead.get();
-    const prevHash = head?.hash ?? GENESIS_HASH;
+    const head = this.head ?? this.loadHead();
+    const prevHash = head.hash;
     const fields: HashedFields = {
-      seq: head ? Number(head.seq) + 1 : 1,
+      seq: head.seq + 1,
       ts,
       type: entry.type,
       actor: entry.actor,

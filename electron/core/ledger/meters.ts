@@ -61,6 +61,8 @@ export class Meters {
     { ts: bigint; agent_id: string; funding_source_id: string; mode: Mode }
   >;
   private readonly adjustUsage: Statement;
+  private readonly scopesWithRows: Statement<[], unknown>;
+  private metered: Set<string> | undefined;
   private readonly sumRange: Record<
     MeterScope['kind'],
     Statement<[string, number, number], { s: bigint; c: bigint }>
@@ -80,11 +82,12 @@ export class Meters {
     // A usage at `ts` belongs to a calendar meter whose window holds ts, and to every
     // rolling meter that has not yet slid past it.
     this.bump = db.prepare(
-      `UPDATE meters SET sum_micros = sum_micros + @delta, count = count + @inc
-       WHERE scope = @scope AND (
-         (width IS NULL AND window_start <= @ts AND (window_end IS NULL OR @ts < window_end))
-         OR (width IS NOT NULL AND @ts > as_of - width))`,
+      `UPDATE meters SET sum_micros = sum_micros + ?, count = count + ?
+       WHERE scope = ? AND (
+         (width IS NULL AND window_start <= ? AND (window_end IS NULL OR ? < window_end))
+         OR (width IS NOT NULL AND ? > as_of - width))`,
     );
+    this.scopesWithRows = db.prepare('SELECT DISTINCT scope FROM meters').pluck();
     this.insertUsage = db.prepare(
       `INSERT INTO usage (ts, agent_id, funding_source_id, mode, micros, origin_id)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -127,7 +130,7 @@ export class Meters {
       usage.originId,
     );
     for (const scope of scopesOf(usage)) {
-      this.bump.run({ scope: scopeKey(scope), delta: usage.micros, inc: 1, ts });
+      this.bumpScope(scopeKey(scope), usage.micros, 1, ts);
     }
     return Number(lastInsertRowid);
   }
@@ -139,7 +142,7 @@ export class Meters {
     this.adjustUsage.run(delta, usageId);
     const usage = { agentId: row.agent_id, fundingSourceId: row.funding_source_id, mode: row.mode };
     for (const scope of scopesOf(usage)) {
-      this.bump.run({ scope: scopeKey(scope), delta, inc: 0, ts: Number(row.ts) });
+      this.bumpScope(scopeKey(scope), delta, 0, Number(row.ts));
     }
   }
 
@@ -183,7 +186,22 @@ export class Meters {
     return reading;
   }
 
+  /**
+   * Adds to the meters of one scope. Most scopes have none (no funding limit set, no
+   * global cap): the scopes that do are known, so the others cost no statement.
+   */
+  private bumpScope(scope: string, delta: Micros, inc: number, ts: number): void {
+    this.metered ??= new Set(this.scopesWithRows.all() as string[]);
+    if (this.metered.has(scope)) this.bump.run(delta, inc, scope, ts, ts, ts);
+  }
+
+  /** After a rollback the set of metered scopes is read again from the database. */
+  forgetScopes(): void {
+    this.metered = undefined;
+  }
+
   private save(scope: string, spec: string, reading: MeterReading, now: number): void {
+    this.metered?.add(scope);
     this.put.run({
       scope,
       spec,
