@@ -44,9 +44,7 @@ function openWindow(path = ''): void {
 function pendingCount(): number {
   const deps = server?.wallet.deps;
   if (!deps) return 0;
-  return (
-    deps.spends.list('needs_approval', 1000).length + deps.budgets.list('pending', 1000).length
-  );
+  return deps.spends.countPending() + deps.budgets.countPending();
 }
 
 async function start(): Promise<void> {
@@ -74,6 +72,8 @@ async function start(): Promise<void> {
   };
   const nameOf = (agentId: string) => agents.get(agentId)?.name ?? agentId;
   events.on('spend', (record) => {
+    // Only a request that is or was pending changes the count (most spends never are).
+    if (record.expiresAt === null) return;
     refreshCount();
     if (record.status === 'needs_approval')
       notifyPending(

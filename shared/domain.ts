@@ -1,6 +1,7 @@
 /**
- * The vocabulary both sides share. Each union has a `Record<…>` somewhere that must list
- * every member, so adding a status breaks the build until every place handles it.
+ * The vocabulary both sides share. Where code branches on a status it goes through a
+ * `Record<Status, …>` (FINAL_SPEND_STATUSES, the window's labels), so that adding a
+ * status breaks the build until every such place handles it.
  */
 export const MODES = ['live', 'test'] as const;
 export type Mode = (typeof MODES)[number];
@@ -46,15 +47,6 @@ export const BUDGET_REQUEST_STATUSES = [
   'exhausted',
 ] as const;
 export type BudgetRequestStatus = (typeof BUDGET_REQUEST_STATUSES)[number];
-
-/** Budget requests that count as the agent's one active request. */
-export const ACTIVE_BUDGET_REQUEST: Record<BudgetRequestStatus, boolean> = {
-  pending: true,
-  approved: true,
-  rejected: false,
-  expired: false,
-  exhausted: false,
-};
 
 export const FUNDING_KINDS = ['cash', 'onchain'] as const;
 export type FundingKind = (typeof FUNDING_KINDS)[number];

@@ -28,6 +28,3 @@ export type ErrorDetails = Record<string, unknown>;
 export interface ErrorEnvelope {
   error: { code: ErrorCode; message: string; details: ErrorDetails };
 }
-
-/** Codes a well-behaved client may retry with the same idempotency key. */
-export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'internal_error']);

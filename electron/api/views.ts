@@ -8,7 +8,7 @@ import type { ReceiptView } from '../../shared/schemas/receipts';
 import type { BudgetRequestRecord } from '../core/budgets/budget-repository';
 import type { ReceiptRecord } from '../core/receipts/receipt-repository';
 import type { Period } from '../../shared/domain';
-import { microsToCentsCeil, microsToCentsFloor, type Micros } from '../../shared/money';
+import { microsToCentsCeil, microsToCentsFloor } from '../../shared/money';
 import { toIso } from '../core/clock';
 import type { Agent } from '../core/agents/agents';
 import type { FundingSource } from '../core/funding/funding';
@@ -147,5 +147,3 @@ export function balanceView(
     active_budget_request: activeBudgetRequest && budgetRequestView(activeBudgetRequest),
   };
 }
-
-export const microsText = (m: Micros) => m.toString();

@@ -9,7 +9,7 @@ import { KnownMerchants } from './agents/known-merchants';
 import { PolicyCache } from './agents/policy-cache';
 import { Waiters } from './approvals/waiters';
 import { systemClock, type Clock } from './clock';
-import { SerialCommitter, type Committer, type TxContext } from './db/committer';
+import { runUpkeep, SerialCommitter, type Committer, type TxContext } from './db/committer';
 import { openDatabase, type Db } from './db/database';
 import { GroupCommitter, type GroupCommitOptions } from './db/group-committer';
 import { WalletEvents } from './events';
@@ -120,7 +120,7 @@ export class Wallet {
     this.settings = new SettingsService(this.deps);
     this.budgets = new BudgetService(this.deps);
     this.spend = new SpendService(this.deps, this.budgets);
-    this.approvals = new ApprovalService(this.deps, this.spend);
+    this.approvals = new ApprovalService(this.deps);
     this.receipts = new ReceiptService(this.deps, this.budgets);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
     this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));
@@ -171,7 +171,7 @@ export class Wallet {
     rateLimiter.prune(now);
     // Only open a write transaction when there is something to write.
     if (spends.due(now, 1).length > 0 || this.deps.budgets.dueAt(now, 1).length > 0)
-      await committer.run(() => undefined);
+      await runUpkeep(committer);
     if (now - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = now;
       await committer.run(() => idempotency.purgeOlderThan(now - IDEMPOTENCY_RETENTION_MS));

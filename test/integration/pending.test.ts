@@ -55,6 +55,8 @@ describe('pending spend requests', () => {
     const { key } = await t.newAgent({ approval_threshold_cents: 1_000 });
     const a = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000));
     const b = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(2_000));
+    // The tray's count, read from the partial index.
+    expect(t.server.wallet.deps.spends.countPending()).toBe(2);
     t.clock.advance(24 * 3_600_000 - 1);
     expect((await t.agent<Spend>(key, 'GET', `/v1/spend/${a.body.id}`)).body.status).toBe(
       'needs_approval',
@@ -81,6 +83,7 @@ describe('pending spend requests', () => {
       [a.body.id, b.body.id].sort(),
     );
     expect(expired.body.entries.every((e) => e.actor === 'system')).toBe(true);
+    expect(t.server.wallet.deps.spends.countPending()).toBe(0);
   });
 
   it('the sweeper expires requests nobody reads', async () => {

@@ -4,7 +4,7 @@ import { invalidTransition, notFound, PurserError } from '../errors';
 import { checkHardLimits, type Refusal } from '../policy/decide';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
-import type { SpendService } from '../spend/spend-service';
+import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
 
 /** What approving a pending request would do, shown to the owner before they decide. */
@@ -28,10 +28,7 @@ export type ApproveResult =
  * over it takes an explicit override, which the ledger records.
  */
 export class ApprovalService {
-  constructor(
-    private readonly d: WalletDeps,
-    private readonly spend: SpendService,
-  ) {}
+  constructor(private readonly d: WalletDeps) {}
 
   impact(record: SpendRecord, persist = false): ApprovalImpact {
     const { d } = this;
@@ -102,7 +99,7 @@ export class ApprovalService {
           },
         );
       }
-      const usageId = this.spend.count(agent, id, record.amount, record.merchantName, now);
+      const usageId = countUsage(d, agent, id, record.amount, record.merchantName, now);
       const comment = options.comment ?? null;
       const change = {
         status: 'approved' as const,

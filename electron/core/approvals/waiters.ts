@@ -22,6 +22,21 @@ export class Waiters {
     });
   }
 
+  /**
+   * Holds a long poll: up to `seconds`, but never past `deadline` (when the object expires,
+   * the caller must read it again to see that).
+   */
+  waitForChange(
+    id: string,
+    seconds: number,
+    deadline: number | null,
+    now: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const untilDeadline = deadline === null ? Infinity : deadline - now;
+    return this.wait(id, Math.min(seconds * 1000, Math.max(0, untilDeadline)), signal);
+  }
+
   notify(id: string): void {
     const set = this.waiting.get(id);
     if (!set) return;

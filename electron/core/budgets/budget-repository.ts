@@ -73,6 +73,7 @@ export class BudgetRepository {
   private readonly approveStmt: Statement;
   private readonly endStmt: Statement;
   private readonly spendStmt: Statement;
+  private readonly pendingCount: Statement<[], { n: bigint }>;
   private readonly activeCache = new Map<string, BudgetRequestRecord | undefined>();
 
   constructor(db: Db) {
@@ -109,6 +110,9 @@ export class BudgetRepository {
       `UPDATE budget_requests SET status = @status, ended_at = @now,
          decided_at = coalesce(decided_at, @now), owner_comment = coalesce(@comment, owner_comment)
        WHERE id = @id AND status IN ('pending', 'approved')`,
+    );
+    this.pendingCount = db.prepare(
+      "SELECT count(*) AS n FROM budget_requests WHERE status = 'pending'",
     );
     this.spendStmt = db.prepare(
       'UPDATE budget_requests SET spent_micros = max(0, spent_micros + ?) WHERE id = ?',
@@ -154,6 +158,10 @@ export class BudgetRepository {
 
   clearCache(): void {
     this.activeCache.clear();
+  }
+
+  countPending(): number {
+    return Number(this.pendingCount.get()?.n ?? 0n);
   }
 
   listForAgent(

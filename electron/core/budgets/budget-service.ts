@@ -2,7 +2,7 @@ import type { BudgetRequestStatus } from '../../../shared/domain';
 import { centsToMicros, type Micros } from '../../../shared/money';
 import type { BudgetRequestCreateBody } from '../../../shared/schemas/budget-requests';
 import { HOUR_MS } from '../clock';
-import type { TxContext } from '../db/committer';
+import { runUpkeep, type TxContext } from '../db/committer';
 import { invalidTransition, notFound, PurserError } from '../errors';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/keys';
@@ -160,12 +160,10 @@ export class BudgetService {
     seconds: number,
     signal?: AbortSignal,
   ): Promise<BudgetRequestRecord> {
-    let record = await this.fresh(auth, id);
+    const record = await this.fresh(auth, id);
     if (record.status !== 'pending' || seconds <= 0) return record;
-    const untilExpiry = record.expiresAt - this.d.clock.now();
-    await this.d.waiters.wait(id, Math.min(seconds * 1000, Math.max(0, untilExpiry)), signal);
-    record = await this.fresh(auth, id);
-    return record;
+    await this.d.waiters.waitForChange(id, seconds, record.expiresAt, this.d.clock.now(), signal);
+    return this.fresh(auth, id);
   }
 
   list(auth: KeyAuth, status: BudgetRequestStatus | undefined): BudgetRequestRecord[] {
@@ -179,7 +177,7 @@ export class BudgetService {
       (record.status === 'pending' || record.status === 'approved') &&
       record.expiresAt <= this.d.clock.now()
     ) {
-      await this.d.committer.run(() => undefined);
+      await runUpkeep(this.d.committer);
       return this.get(auth, id);
     }
     return record;

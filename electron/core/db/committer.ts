@@ -78,6 +78,14 @@ export function runInOwnTransaction<T>(db: Db, hooks: CommitterHooks, job: Job<T
   return result;
 }
 
+/**
+ * An empty write. Its transaction's upkeep (expiring what is due) is the point: a read
+ * that finds something past its expiry runs this, then reads again.
+ */
+export function runUpkeep(committer: Committer): Promise<void> {
+  return committer.run(() => undefined);
+}
+
 /** Effects run after the commit; one that throws must not undo an answered decision. */
 export function runEffects(effects: ReadonlyArray<() => void>): void {
   for (const effect of effects) {

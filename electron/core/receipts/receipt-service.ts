@@ -8,6 +8,7 @@ import { invalidTransition, notFound } from '../errors';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/keys';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
+import { adjustUsage, countUsage } from '../spend/usage';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import type { WalletDeps } from '../wallet-deps';
@@ -176,8 +177,7 @@ export class ReceiptService {
     const delta = amount - request.amount;
     const usageId = request.usageId as number;
     if (delta !== 0n) {
-      d.meters.adjust(usageId, delta);
-      d.funding.addToBalance(agent.fundingSourceId, -delta);
+      adjustUsage(d, agent, usageId, delta);
       if (request.budgetRequestId) this.budgets.draw(tx, request.budgetRequestId, delta, now);
     }
     return {
@@ -199,18 +199,7 @@ export class ReceiptService {
     request: SpendRecord | undefined,
   ): Counting {
     const { d } = this;
-    const usageId = d.meters.record(
-      {
-        agentId: agent.id,
-        fundingSourceId: agent.fundingSourceId,
-        mode: agent.mode,
-        micros: amount,
-        originId: id,
-      },
-      now,
-    );
-    d.funding.addToBalance(agent.fundingSourceId, -amount);
-    d.merchants.remember(agent.id, merchant, now);
+    const usageId = countUsage(d, agent, id, amount, merchant, now);
     const grant = this.budgets.activeGrant(agent.id, now);
     if (grant) this.budgets.draw(tx, grant.id, amount, now);
     const flags: ReceiptFlag[] = request ? [`request_${request.status}` as ReceiptFlag] : [];

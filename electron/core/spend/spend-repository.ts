@@ -76,6 +76,7 @@ export class SpendRepository {
   private readonly transitionStmt: Statement;
   private readonly dueStmt: Statement<[number, number], Row>;
   private readonly listAll: Statement<[number], Row>;
+  private readonly pendingCount: Statement<[], { n: bigint }>;
   private readonly listByStatus: Statement<[string, number], Row>;
 
   constructor(db: Db) {
@@ -97,6 +98,9 @@ export class SpendRepository {
     this.dueStmt = db.prepare(
       `SELECT * FROM spend_requests WHERE status = 'needs_approval' AND expires_at <= ?
        ORDER BY expires_at LIMIT ?`,
+    );
+    this.pendingCount = db.prepare(
+      "SELECT count(*) AS n FROM spend_requests WHERE status = 'needs_approval'",
     );
     this.listAll = db.prepare('SELECT * FROM spend_requests ORDER BY created_at DESC LIMIT ?');
     this.listByStatus = db.prepare(
@@ -153,6 +157,11 @@ export class SpendRepository {
   /** Pending requests whose time is up, oldest first. */
   due(now: number, limit: number): SpendRecord[] {
     return this.dueStmt.all(now, limit).map(fromRow);
+  }
+
+  /** How many wait for the owner (the tray's count), from the partial index. */
+  countPending(): number {
+    return Number(this.pendingCount.get()?.n ?? 0n);
   }
 
   /** Newest first, optionally of one status. */

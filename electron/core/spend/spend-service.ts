@@ -4,7 +4,7 @@ import type { SpendCreateBody } from '../../../shared/schemas/agent-api';
 import type { Actor } from '../../../shared/ledger';
 import type { Agent } from '../agents/agents';
 import { agentOf } from '../agents/agent-of';
-import type { TxContext } from '../db/committer';
+import { runUpkeep, type TxContext } from '../db/committer';
 import { notFound, invalidTransition } from '../errors';
 import { HOUR_MS } from '../clock';
 import { newId } from '../ids';
@@ -14,6 +14,7 @@ import type { Policy } from '../policy/policy';
 import type { WalletDeps } from '../wallet-deps';
 import type { BudgetService } from '../budgets/budget-service';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
+import { countUsage } from './usage';
 import { snapshotOf, type BudgetSnapshot } from './limits';
 import type { SpendRecord } from './spend-repository';
 
@@ -105,7 +106,7 @@ export class SpendService {
 
     const approved = decision.outcome === 'approved';
     const id = newId('spendRequest');
-    const usageId = approved ? this.count(agent, id, amount, body.merchant_name, now) : null;
+    const usageId = approved ? countUsage(d, agent, id, amount, body.merchant_name, now) : null;
     if (approved && decision.budgetRequestId)
       this.budgets.draw(tx, decision.budgetRequestId, amount, now);
     const record: SpendRecord = {
@@ -194,24 +195,6 @@ export class SpendService {
     return { decision, budget };
   }
 
-  /** Counts approved money against every limit at once and takes it from the funding source. */
-  count(agent: Agent, originId: string, amount: Micros, merchant: string, now: number): number {
-    const { d } = this;
-    const usageId = d.meters.record(
-      {
-        agentId: agent.id,
-        fundingSourceId: agent.fundingSourceId,
-        mode: agent.mode,
-        micros: amount,
-        originId,
-      },
-      now,
-    );
-    d.funding.addToBalance(agent.fundingSourceId, -amount);
-    d.merchants.remember(agent.id, merchant, now);
-    return usageId;
-  }
-
   /** Reads one of the calling agent's requests; another agent's ids are not found. */
   async get(auth: KeyAuth, id: string): Promise<SpendRecord> {
     let record = this.d.spends.get(id);
@@ -222,7 +205,7 @@ export class SpendService {
       record.expiresAt <= this.d.clock.now()
     ) {
       // Expiry is lazy: the write that notices it records it.
-      await this.d.committer.run(() => undefined);
+      await runUpkeep(this.d.committer);
       record = this.d.spends.get(id) ?? record;
     }
     return record;
@@ -237,8 +220,7 @@ export class SpendService {
   ): Promise<SpendRecord> {
     const record = await this.get(auth, id);
     if (record.status !== 'needs_approval' || seconds <= 0) return record;
-    const untilExpiry = (record.expiresAt ?? Infinity) - this.d.clock.now();
-    await this.d.waiters.wait(id, Math.min(seconds * 1000, Math.max(0, untilExpiry)), signal);
+    await this.d.waiters.waitForChange(id, seconds, record.expiresAt, this.d.clock.now(), signal);
     return this.get(auth, id);
   }
 

@@ -1,7 +1,16 @@
 import { useState } from 'react';
+import type { SpendStatus } from '../../../shared/domain';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { api, usd } from '../api/client';
 import { useApprovals } from '../stores/approvals';
+
+const STATUS_LABEL: Record<SpendStatus, string> = {
+  approved: 'approved',
+  declined: 'declined',
+  needs_approval: 'needs approval',
+  expired: 'expired',
+  cancelled: 'cancelled',
+};
 
 /** What approving does to the budget, in one sentence. */
 function impactText(r: OwnerSpendView): string {
@@ -35,7 +44,7 @@ export function SpendRequestCard({
       <header>
         <strong>{request.agent_name}</strong> asks to spend{' '}
         <strong>{usd(request.amount_cents)}</strong> at <strong>{request.merchant_name}</strong>
-        <span className={`status ${request.status}`}>{request.status.replace('_', ' ')}</span>
+        <span className={`status ${request.status}`}>{STATUS_LABEL[request.status]}</span>
       </header>
       <p className="reason">“{request.reason}”</p>
       <p className={over || blocked ? 'impact warn' : 'impact'}>{impactText(request)}</p>

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { FINAL_SPEND_STATUSES } from '../../../shared/domain';
 import type { OwnerBudgetRequestView, OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { api, messageOf, type OwnerEvent } from '../api/client';
 
@@ -53,7 +54,7 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
     if (event.event === 'spend') {
       const r = event.data;
       set({
-        spend: upsert(get().spend, r, r.status === 'needs_approval'),
+        spend: upsert(get().spend, r, !FINAL_SPEND_STATUSES[r.status]),
         focused: get().focused?.id === r.id ? r : get().focused,
       });
     } else if (event.event === 'budget_request') {
