@@ -88,9 +88,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // A POST with no body at all is an empty object: routes whose fields are all optional
   // (the faucet, issuing a key) need nothing, and the others say which fields are missing.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.method === 'POST' && (request.body === undefined || request.body === null))
       request.body = {};
+    done();
   });
   installErrorHandling(app);
   installLocalhostGuards(app, port);

@@ -62,16 +62,18 @@ export function installOwnerAuth(
   sessions: OwnerSessions,
 ): void {
   const expected = hashKey(ownerSecret);
-  app.addHook('onRequest', async (request) => {
-    if (!request.routeOptions.config.owner) return;
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!request.routeOptions.config.owner) return done();
     const given = bearer(request);
-    if (given !== undefined && timingSafeEqual(hashKey(given), expected)) return;
+    if (given !== undefined && timingSafeEqual(hashKey(given), expected)) return done();
     // The browser window of headless mode: its login cookie (SameSite=Strict, HttpOnly).
     if (given === undefined && sessions.isValid(readCookie(request.headers.cookie, SESSION_COOKIE)))
-      return;
-    throw new PurserError(
-      'invalid_api_key',
-      'Owner routes need the owner token; spending keys are not accepted here.',
+      return done();
+    done(
+      new PurserError(
+        'invalid_api_key',
+        'Owner routes need the owner token; spending keys are not accepted here.',
+      ),
     );
   });
 }

@@ -30,6 +30,8 @@ export interface StartOptions {
   /** better-sqlite3 built for Electron, when the desktop app runs the server. */
   nativeBinding?: string;
   rendererDir?: string;
+  /** Tests only: the WAL fsync, to hold or fail the disk. */
+  fsync?: WalletOptions['fsync'];
 }
 
 export interface RunningServer {
@@ -55,6 +57,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clock: options.clock,
     commit: options.commit,
     nativeBinding: options.nativeBinding,
+    fsync: options.fsync,
   });
   const sessions = new OwnerSessions();
   let app: FastifyInstance;

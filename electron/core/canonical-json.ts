@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON with object keys sorted at every depth: equal values give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -16,6 +16,7 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-export function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+/** SHA-256 of a UTF-8 string or of bytes (the one-shot API: no Hash object per call). */
+export function sha256(data: string | Buffer): Buffer {
+  return hash('sha256', data, 'buffer');
 }

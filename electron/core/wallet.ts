@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock';
 import { runUpkeep, SerialCommitter, type Committer, type TxContext } from './db/committer';
 import { openDatabase, type Db } from './db/database';
 import { GroupCommitter, type GroupCommitOptions } from './db/group-committer';
+import { WalFsync, type FsyncFn } from './db/durability';
 import { WalletEvents } from './events';
 import { FundingRepository } from './funding/funding';
 import { FundingService } from './funding/funding-service';
@@ -42,6 +43,8 @@ export interface WalletOptions {
    */
   commit?: 'group' | 'serial';
   groupCommit?: GroupCommitOptions;
+  /** fsync of the WAL; tests replace it to hold or fail the disk. */
+  fsync?: FsyncFn;
 }
 
 /**
@@ -60,6 +63,7 @@ export class Wallet {
   readonly receipts: ReceiptService;
   private sweeper: NodeJS.Timeout | undefined;
   private lastPurge = 0;
+  private readonly durability: WalFsync;
 
   constructor(options: WalletOptions) {
     const db = openDatabase(options.home, { nativeBinding: options.nativeBinding });
@@ -76,6 +80,7 @@ export class Wallet {
         this.spend.expireDue(tx, now);
         this.budgets.expireDue(tx, now);
       },
+      beforeCommit: () => this.deps.ledger.persistHead(),
       // Caches re-read the database after any rollback: nothing rolled back may linger.
       onRollback: () => {
         settings.reload();
@@ -89,10 +94,14 @@ export class Wallet {
         meters.forgetScopes();
       },
     };
+    // Commits reach the disk through an fsync of the WAL on the thread pool, so the event
+    // loop never waits for the disk; answers still wait for it (durability.ts).
+    const durability = new WalFsync(db, options.fsync);
+    this.durability = durability;
     const committer: Committer =
       options.commit === 'serial'
-        ? new SerialCommitter(db, hooks)
-        : new GroupCommitter(db, hooks, options.groupCommit);
+        ? new SerialCommitter(db, hooks, durability)
+        : new GroupCommitter(db, hooks, { ...options.groupCommit, durability });
     this.deps = {
       db,
       clock,
@@ -181,6 +190,7 @@ export class Wallet {
   async close(): Promise<void> {
     this.stopSweeper();
     await this.deps.committer.close();
+    this.durability.close();
     this.deps.db.close();
   }
 }

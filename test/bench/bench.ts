@@ -93,6 +93,9 @@ function mean(results: LoadResult[]): LoadResult {
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
+    serverCpuUsPerRequest: results.some((r) => r.serverCpuUsPerRequest === null)
+      ? null
+      : avg((r) => r.serverCpuUsPerRequest ?? 0),
   };
 }
 
@@ -104,6 +107,7 @@ function row(name: string, r: LoadResult, ratio?: number): string {
     r.p50Ms.toFixed(1).padStart(7),
     r.p99Ms.toFixed(1).padStart(7),
     String(r.non2xx + r.errors + r.timeouts).padStart(7),
+    (r.serverCpuUsPerRequest === null ? '–' : r.serverCpuUsPerRequest.toFixed(0)).padStart(9),
     ratio === undefined ? '' : ratio.toFixed(2).padStart(7),
   ];
   return cells.join(' ');
@@ -151,9 +155,11 @@ async function main(): Promise<void> {
         purser: [] as LoadResult[],
       };
       for (let r = 0; r < ROUNDS; r += 1) {
-        round.bare.push(await load(plain(bare.url), c, SECONDS));
-        round.fastify.push(await load(plain(fastify.url), c, SECONDS));
-        round.purser.push(await load(spendTarget(group.server.url, group.key), c, SECONDS));
+        round.bare.push(await load(plain(bare.url), c, SECONDS, bare.child.pid));
+        round.fastify.push(await load(plain(fastify.url), c, SECONDS, fastify.child.pid));
+        round.purser.push(
+          await load(spendTarget(group.server.url, group.key), c, SECONDS, group.server.child.pid),
+        );
       }
       runs.bare.push(round.bare);
       runs.fastify.push(round.fastify);
@@ -186,12 +192,17 @@ async function main(): Promise<void> {
     await group.server.stop();
 
     const serial = await startPurser(join(scratch, 'serial'), 'serial');
-    const serialRun = await load(spendTarget(serial.server.url, serial.key), 64, SECONDS);
+    const serialRun = await load(
+      spendTarget(serial.server.url, serial.key),
+      64,
+      SECONDS,
+      serial.server.child.pid,
+    );
     await serial.server.stop();
 
     log('\nthroughput (POST; Purser: POST /v1/spend, durable)');
     log(
-      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'ratio'.padStart(7)}`,
+      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'cpu µs/req'.padStart(9)} ${'ratio'.padStart(7)}`,
     );
     bareRuns.forEach((r) => log(row('bare node:http', r)));
     fastifyRuns.forEach((r, i) =>

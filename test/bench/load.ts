@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface LoadResult {
   connections: number;
@@ -10,6 +11,11 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /**
+   * CPU time the server process used per request (all its threads, user + system), in
+   * µs: steadier than requests/s on a shared machine, whose speed drifts. Linux only.
+   */
+  serverCpuUsPerRequest: number | null;
 }
 
 export interface Target {
@@ -19,12 +25,28 @@ export interface Target {
   body?: string;
 }
 
-/** Drives `target` with autocannon at `connections` connections for `seconds` seconds. */
+/** CPU seconds used so far by process `pid` (utime + stime from /proc), or null. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 per second
+  } catch {
+    return null; // not Linux
+  }
+}
+
+/**
+ * Drives `target` with autocannon at `connections` connections for `seconds` seconds;
+ * with the server's pid, also measures the server's CPU time per request.
+ */
 export async function load(
   target: Target,
   connections: number,
   seconds: number,
+  serverPid?: number,
 ): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(serverPid);
   const result = await autocannon({
     url: target.url,
     method: target.method,
@@ -36,6 +58,8 @@ export async function load(
     // that none does.
     timeout: 10,
   });
+  const cpuAfter = cpuSeconds(serverPid);
+  const served = result.requests.total;
   return {
     connections,
     requestsPerSecond: result.requests.average,
@@ -45,6 +69,10 @@ export async function load(
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    serverCpuUsPerRequest:
+      cpuBefore === null || cpuAfter === null || served === 0
+        ? null
+        : ((cpuAfter - cpuBefore) * 1e6) / served,
   };
 }
 

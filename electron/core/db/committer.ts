@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { sqliteFsync, type Durability } from './durability';
 
 /** What a write job may do besides writing: schedule work for after its commit. */
 export interface TxContext {
@@ -11,6 +12,8 @@ export type Job<T> = (tx: TxContext) => T;
 export interface CommitterHooks {
   /** Runs first inside every write transaction (lazy expiry and other upkeep). */
   onBegin?: (tx: TxContext) => void;
+  /** Runs last inside every write transaction, before COMMIT (state kept once per batch). */
+  beforeCommit?: () => void;
   /** Runs after a rollback, so that in-memory caches re-read the database. */
   onRollback?: () => void;
 }
@@ -18,8 +21,8 @@ export interface CommitterHooks {
 /**
  * The one write path. A job is a synchronous function: it reads, decides and writes with
  * no `await` inside, so nothing can interleave between the check and the write. The
- * promise settles only after the transaction holding the job has been committed with
- * fsync (synchronous=FULL), which is when an answer may be sent.
+ * promise settles only after the transaction holding the job has been committed and is
+ * on disk (see durability.ts), which is when an answer may be sent.
  *
  * This implementation commits each job on its own. Its interface is what group commit
  * needs too: jobs are handed over and answered asynchronously, so several can later share
@@ -38,6 +41,7 @@ export class SerialCommitter implements Committer {
   constructor(
     private readonly db: Db,
     private readonly hooks: CommitterHooks = {},
+    private readonly durability: Durability = sqliteFsync,
   ) {}
 
   run<T>(job: Job<T>): Promise<T> {
@@ -50,7 +54,7 @@ export class SerialCommitter implements Committer {
   }
 
   runNow<T>(job: Job<T>): T {
-    return runInOwnTransaction(this.db, this.hooks, job);
+    return runInOwnTransaction(this.db, this.hooks, job, this.durability);
   }
 
   async close(): Promise<void> {
@@ -59,7 +63,12 @@ export class SerialCommitter implements Committer {
 }
 
 /** One job in its own `BEGIN IMMEDIATE` transaction; effects after the commit. */
-export function runInOwnTransaction<T>(db: Db, hooks: CommitterHooks, job: Job<T>): T {
+export function runInOwnTransaction<T>(
+  db: Db,
+  hooks: CommitterHooks,
+  job: Job<T>,
+  durability: Durability = sqliteFsync,
+): T {
   const effects: Array<() => void> = [];
   const tx: TxContext = { afterCommit: (effect) => effects.push(effect) };
   let result: T;
@@ -67,13 +76,16 @@ export function runInOwnTransaction<T>(db: Db, hooks: CommitterHooks, job: Job<T
     result = db
       .transaction(() => {
         hooks.onBegin?.(tx);
-        return job(tx);
+        const result = job(tx);
+        hooks.beforeCommit?.();
+        return result;
       })
       .immediate();
   } catch (error) {
     hooks.onRollback?.();
     throw error;
   }
+  durability.flushSync();
   runEffects(effects);
   return result;
 }

@@ -7,12 +7,18 @@ import {
   type Job,
 } from './committer';
 import type { Db } from './database';
+import { sqliteFsync, type Durability } from './durability';
 
 export interface GroupCommitOptions {
   /** Most jobs in one transaction: bounds the time any one answer waits for its batch. */
   maxBatch?: number;
-  /** Most jobs waiting; past it new ones are shed with `rate_limited` rather than queued. */
+  /**
+   * Most jobs in hand (queued, or committed and waiting for the disk); past it new ones
+   * are shed with `rate_limited` rather than queued.
+   */
   maxQueue?: number;
+  /** How a commit reaches the disk; SQLite's own synchronous=FULL unless told otherwise. */
+  durability?: Durability;
 }
 
 type Outcome =
@@ -33,19 +39,26 @@ interface Pending {
  * - A job that throws is undone alone and its caller gets the error; its neighbours
  *   commit. (Jobs run without savepoints; if one throws after writing, the batch is
  *   rolled back and run again with a savepoint per job. See runOptimistically.)
- * - Promises settle, and after-commit effects run, only once the COMMIT (with fsync,
- *   synchronous=FULL) has returned: no answer leaves before its decision is on disk.
+ * - Promises settle, and after-commit effects run, only once the batch is on disk
+ *   (`durability.flush()`): no answer leaves before its decision is durable.
+ * - With the WAL fsync off the thread (WalFsync), the disk wait is pipelined: while one
+ *   batch's fsync runs, the next batch is already being decided and committed, and shares
+ *   the following fsync.
  *
- * Batching needs no timer: while one batch commits (synchronously), requests pile up in
- * the sockets; the next turn of the event loop parses them all, and they become the next
- * batch. A quiet server commits each job as soon as it arrives.
+ * Batching needs no timer: while one batch runs, requests pile up in the sockets; the next
+ * turn of the event loop parses them all, and they become the next batch. A quiet server
+ * commits each job as soon as it arrives.
  */
 export class GroupCommitter implements Committer {
   private queue: Pending[] = [];
   private scheduled = false;
   private closed = false;
+  /** Jobs committed whose fsync has not finished yet. */
+  private onTheWayToDisk = 0;
+  private lastDurable: Promise<unknown> = Promise.resolve();
   private readonly maxBatch: number;
   private readonly maxQueue: number;
+  private readonly durability: Durability;
   /** Transaction control, prepared once: it runs several times per batch. */
   private readonly sql: Record<
     'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
@@ -71,6 +84,7 @@ export class GroupCommitter implements Committer {
   ) {
     this.maxBatch = options.maxBatch ?? 256;
     this.maxQueue = options.maxQueue ?? 4096;
+    this.durability = options.durability ?? sqliteFsync;
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -84,7 +98,7 @@ export class GroupCommitter implements Committer {
 
   run<T>(job: Job<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the wallet is closed'));
-    if (this.queue.length >= this.maxQueue) {
+    if (this.queue.length + this.onTheWayToDisk >= this.maxQueue) {
       this.stats.shed += 1;
       return Promise.reject(
         new PurserError(
@@ -106,12 +120,13 @@ export class GroupCommitter implements Committer {
   runNow<T>(job: Job<T>): T {
     // Anything queued goes first, so that arrival order holds.
     while (this.queue.length > 0) this.flush();
-    return runInOwnTransaction(this.db, this.hooks, job);
+    return runInOwnTransaction(this.db, this.hooks, job, this.durability);
   }
 
   async close(): Promise<void> {
     while (this.queue.length > 0) this.flush();
     this.closed = true;
+    await this.lastDurable;
   }
 
   private schedule(): void {
@@ -150,6 +165,7 @@ export class GroupCommitter implements Committer {
       } else {
         outcomes = fast;
       }
+      this.hooks.beforeCommit?.();
       const committing = performance.now();
       this.sql.commit.run();
       this.stats.jobMs += committing - started;
@@ -164,16 +180,17 @@ export class GroupCommitter implements Committer {
     this.stats.batches += 1;
     this.stats.jobs += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    runEffects(upkeep);
-    batch.forEach((pending, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) {
-        runEffects(outcome.effects);
-        pending.resolve(outcome.value);
-      } else {
-        pending.reject(outcome?.error);
-      }
-    });
+    this.onTheWayToDisk += batch.length;
+    this.lastDurable = this.durability.flush().then(
+      () => {
+        this.onTheWayToDisk -= batch.length;
+        settle(batch, outcomes, upkeep);
+      },
+      (error: unknown) => {
+        this.onTheWayToDisk -= batch.length;
+        for (const pending of batch) pending.reject(error);
+      },
+    );
   }
 
   /**
@@ -219,4 +236,18 @@ export class GroupCommitter implements Committer {
       return { ok: false, error };
     }
   }
+}
+
+/** Answers a durable batch: upkeep effects first, then each job's effects and promise. */
+function settle(batch: Pending[], outcomes: Outcome[], upkeep: Array<() => void>): void {
+  runEffects(upkeep);
+  batch.forEach((pending, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.ok) {
+      runEffects(outcome.effects);
+      pending.resolve(outcome.value);
+    } else {
+      pending.reject(outcome?.error);
+    }
+  });
 }

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../canonical-json';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { SCOPES, type Mode, type Scope } from '../../../shared/domain';
@@ -63,7 +64,7 @@ const fromRow = (r: Row): ApiKey => ({
  * to stretch, and verifying stays cheap enough to do on every request.
  */
 export function hashKey(plaintext: string): Buffer {
-  return createHash('sha256').update(plaintext, 'utf8').digest();
+  return sha256(plaintext);
 }
 
 /**

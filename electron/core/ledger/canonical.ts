@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../canonical-json';
 
 /** The columns that an entry's hash covers, in the order they are hashed. */
 export interface HashedFields {
@@ -44,5 +44,5 @@ export function canonicalForm(f: HashedFields): string {
 }
 
 export function entryHash(prevHash: Buffer, fields: HashedFields): Buffer {
-  return createHash('sha256').update(prevHash).update(canonicalForm(fields), 'utf8').digest();
+  return sha256(Buffer.concat([prevHash, Buffer.from(canonicalForm(fields), 'utf8')]));
 }

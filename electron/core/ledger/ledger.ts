@@ -94,6 +94,9 @@ export function rowFromRaw(r: RawLedgerRow): LedgerRow {
 export class Ledger {
   private readonly insert: Statement;
   private readonly readHead: Statement<[], { seq: bigint; hash: Buffer }>;
+  private readonly newestAfter: Statement<[number], { seq: bigint; hash: Buffer }>;
+  /** The head moved in this transaction and `ledger_head` does not say so yet. */
+  private headDirty = false;
   private readonly writeHead: Statement;
   private readonly after: Statement<[number, number], RawLedgerRow>;
   private readonly afterRaw: Statement<[number, number], unknown[]>;
@@ -107,6 +110,9 @@ export class Ledger {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.readHead = db.prepare('SELECT seq, hash FROM ledger_head WHERE id = 1');
+    this.newestAfter = db.prepare(
+      'SELECT seq, hash FROM ledger WHERE seq > ? ORDER BY seq DESC LIMIT 1',
+    );
     this.writeHead = db.prepare(
       `INSERT INTO ledger_head (id, seq, hash) VALUES (1, ?, ?)
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
@@ -163,8 +169,8 @@ export class Ledger {
       prevHash,
       hash,
     );
-    this.writeHead.run(fields.seq, hash);
     this.head = { seq: fields.seq, hash };
+    this.headDirty = true;
     return { ...fields, prevHash, hash } as LedgerRow;
   }
 
@@ -174,11 +180,32 @@ export class Ledger {
    */
   forgetHead(): void {
     this.head = undefined;
+    this.headDirty = false;
   }
 
+  /**
+   * Records the head in `ledger_head`, once per transaction rather than once per entry:
+   * the committer calls it just before COMMIT. The row is what lets verify notice a tail
+   * cut off the chain.
+   */
+  persistHead(): void {
+    if (!this.headDirty || !this.head) return;
+    this.writeHead.run(this.head.seq, this.head.hash);
+    this.headDirty = false;
+  }
+
+  /**
+   * The head as committed, followed past any entry this transaction already appended
+   * (after a job's savepoint is rolled back, its neighbours' entries stay). Never from the
+   * last row alone: a chain cut short must not be silently continued.
+   */
   private loadHead(): { seq: number; hash: Buffer } {
     const row = this.readHead.get();
-    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+    const committed = row
+      ? { seq: Number(row.seq), hash: row.hash }
+      : { seq: 0, hash: GENESIS_HASH };
+    const newer = this.newestAfter.get(committed.seq);
+    return newer ? { seq: Number(newer.seq), hash: newer.hash } : committed;
   }
 
   count(): number {

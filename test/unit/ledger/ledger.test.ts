@@ -21,6 +21,7 @@ function ledgerWith(n: number) {
         1_700_000_000_000 + i,
       );
     }
+    ledger.persistHead(); // what the committer does before every COMMIT
   })();
   return { db, ledger };
 }
@@ -85,6 +86,26 @@ describe('Ledger', () => {
     expect([...ledger.rows(1000)].map((r) => r.seq)).toEqual(
       Array.from({ length: 12_345 }, (_, i) => i + 1),
     );
+  });
+
+  it('after a job is rolled back to its savepoint, the head follows its neighbours, not the stale committed head', () => {
+    const { db, ledger } = ledgerWith(2);
+    const entry = (i: number) =>
+      ledger.append(
+        { type: 'spend.approved', actor: 'owner', objectId: `o${i}` },
+        1_800_000_000_000 + i,
+      );
+    db.transaction(() => {
+      entry(1); // a job that stays
+      db.exec('SAVEPOINT job');
+      entry(2); // a job that is undone
+      db.exec('ROLLBACK TO job');
+      db.exec('RELEASE job');
+      ledger.forgetHead();
+      entry(3);
+      ledger.persistHead();
+    })();
+    expect(ledger.verify()).toMatchObject({ ok: true, entries: 4 });
   });
 
   it('an empty ledger verifies', () => {
