@@ -39,9 +39,11 @@ export function openMemoryDatabase(): Db {
 }
 
 function configure(db: Db): void {
-  // WAL lets readers run beside the writer; synchronous=FULL makes every commit fsync the
-  // WAL, so an answered decision survives power loss (SPEC §8). fullfsync matters on macOS,
-  // where plain fsync does not flush the drive's cache.
+  // WAL lets readers run beside the writer. synchronous=FULL (every commit fsyncs the WAL)
+  // is the safe default for anything that opens the file, migrations included; the wallet
+  // then takes the per-commit fsync off the event loop with WalFsync (durability.ts), which
+  // sets NORMAL. fullfsync matters on macOS, where plain fsync does not flush the drive's
+  // cache (SQLite still syncs at checkpoints).
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('fullfsync = ON');

@@ -54,12 +54,11 @@ export type FsyncFn = (fd: number, callback: (error: NodeJS.ErrnoException | nul
 export class WalFsync implements Durability {
   /** The WAL's descriptor (a test checks it still names the live file). */
   readonly fd: number;
-  private requested = 0;
-  private synced = 0;
   private running = false;
   private failure: Error | undefined;
-  private waiters: Array<{ generation: number; resolve(): void; reject(e: Error): void }> = [];
-  /** fsyncs issued, for the benchmark: far fewer than commits under load. */
+  /** Flushes asked for since the running fsync started: the next fsync is theirs. */
+  private waiting: Array<{ resolve(): void; reject(e: Error): void }> = [];
+  /** fsyncs issued (tests check that commits share them). */
   readonly stats = { fsyncs: 0 };
 
   constructor(
@@ -75,11 +74,7 @@ export class WalFsync implements Durability {
 
   flush(): Promise<void> {
     if (this.failure) return Promise.reject(storageFailure());
-    this.requested += 1;
-    const generation = this.requested;
-    const done = new Promise<void>((resolve, reject) => {
-      this.waiters.push({ generation, resolve, reject });
-    });
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.pump();
     return done;
   }
@@ -93,23 +88,25 @@ export class WalFsync implements Durability {
     closeSync(this.fd);
   }
 
-  /** One fsync at a time; it covers every flush asked for before it started. */
+  /**
+   * One fsync at a time. It answers exactly the flushes asked for before it started; those
+   * asked for while it runs wait for the next one, which starts as soon as it ends.
+   */
   private pump(): void {
-    if (this.running || this.synced === this.requested) return;
+    if (this.running || this.waiting.length === 0) return;
     this.running = true;
-    const covers = this.requested;
+    const covered = this.waiting.splice(0);
     this.stats.fsyncs += 1;
     this.fsyncFn(this.fd, (error) => {
       this.running = false;
       if (error) {
         console.error('purser: fsync of the write-ahead log failed; restart Purser', error);
         this.failure = error;
-        for (const waiter of this.waiters.splice(0)) waiter.reject(storageFailure());
+        for (const waiter of [...covered, ...this.waiting.splice(0)])
+          waiter.reject(storageFailure());
         return;
       }
-      this.synced = covers;
-      while (this.waiters.length > 0 && (this.waiters[0]?.generation ?? Infinity) <= covers)
-        this.waiters.shift()?.resolve();
+      for (const waiter of covered) waiter.resolve();
       this.pump();
     });
   }

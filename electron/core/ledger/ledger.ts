@@ -88,8 +88,9 @@ export function rowFromRaw(r: RawLedgerRow): LedgerRow {
 
 /**
  * The append-only, hash-chained ledger. Appends must run inside the caller's write
- * transaction (the head is read from the database each time, so a rolled-back batch can
- * never leave a stale head in memory).
+ * transaction. The head is followed in memory and written to `ledger_head` once per
+ * transaction (`persistHead`, before COMMIT); after any rollback `forgetHead` makes the
+ * next append read it again.
  */
 export class Ledger {
   private readonly insert: Statement;

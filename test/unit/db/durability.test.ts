@@ -42,7 +42,7 @@ function setup(fsync?: FsyncFn) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('WalFsync', () => {
-  it('leaves per-commit syncing to Purser (synchronous=NORMAL) and holds the live WAL', () => {
+  it('leaves per-commit syncing to Purser (synchronous=NORMAL)', () => {
     const { db } = setup();
     expect(Number(db.pragma('synchronous', { simple: true }))).toBe(1);
   });
