@@ -1,5 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  RouteOptions,
+} from 'fastify';
 import type { Scope } from '../../shared/domain';
 import { PurserError } from '../core/errors';
 import { hashKey, requireScope, type KeyAuth } from '../core/keys/keys';
@@ -32,9 +38,7 @@ export function bearer(request: FastifyRequest): string | undefined {
  */
 export function installAgentAuth(app: FastifyInstance, wallet: Wallet): void {
   app.decorateRequest('agentAuth', null);
-  app.addHook('onRequest', (request, _reply, done) => {
-    const scope = request.routeOptions.config.scope;
-    if (!scope) return done();
+  onRoutesWith(app, 'scope', (scope) => (request, _reply, done) => {
     try {
       const auth = wallet.deps.keys.authenticate(bearer(request), wallet.deps.clock.now());
       requireScope(auth, scope);
@@ -62,8 +66,7 @@ export function installOwnerAuth(
   sessions: OwnerSessions,
 ): void {
   const expected = hashKey(ownerSecret);
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (!request.routeOptions.config.owner) return done();
+  onRoutesWith(app, 'owner', () => (request, _reply, done) => {
     const given = bearer(request);
     if (given !== undefined && timingSafeEqual(hashKey(given), expected)) return done();
     // The browser window of headless mode: its login cookie (SameSite=Strict, HttpOnly).
@@ -75,5 +78,24 @@ export function installOwnerAuth(
         'Owner routes need the owner token; spending keys are not accepted here.',
       ),
     );
+  });
+}
+
+/**
+ * Adds an onRequest hook to each route whose config sets `key`, as the route is declared
+ * (these run after the global localhost guards). Routes without it pay nothing, and the
+ * check needs no per-request look at the route's config.
+ */
+function onRoutesWith<K extends 'scope' | 'owner'>(
+  app: FastifyInstance,
+  key: K,
+  hookFor: (value: NonNullable<FastifyContextConfig[K]>) => onRequestHookHandler,
+): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const value = (route.config as FastifyContextConfig | undefined)?.[key];
+    if (value === undefined || value === false) return;
+    const existing = route.onRequest;
+    const hook = hookFor(value);
+    route.onRequest = existing === undefined ? [hook] : [...[existing].flat(), hook];
   });
 }

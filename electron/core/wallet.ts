@@ -179,8 +179,7 @@ export class Wallet {
     const now = clock.now();
     rateLimiter.prune(now);
     // Only open a write transaction when there is something to write.
-    if (spends.due(now, 1).length > 0 || this.deps.budgets.dueAt(now, 1).length > 0)
-      await runUpkeep(committer);
+    if (spends.anyDue(now) || this.deps.budgets.anyDue(now)) await runUpkeep(committer);
     if (now - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = now;
       await committer.run(() => idempotency.purgeOlderThan(now - IDEMPOTENCY_RETENTION_MS));

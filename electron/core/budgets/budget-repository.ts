@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { EXPIRY_BATCH } from '../db/committer';
 import type { Db } from '../db/database';
 import type { BudgetRequestStatus } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
@@ -69,7 +70,8 @@ export class BudgetRepository {
   private readonly forAgentStatus: Statement<[string, string, number], Row>;
   private readonly all: Statement<[number], Row>;
   private readonly allStatus: Statement<[string, number], Row>;
-  private readonly due: Statement<[number, number], Row>;
+  private readonly due: Statement<[number], Row>;
+  private readonly anyDueStmt: Statement<[number], unknown>;
   private readonly approveStmt: Statement;
   private readonly endStmt: Statement;
   private readonly spendStmt: Statement;
@@ -96,9 +98,15 @@ export class BudgetRepository {
     this.allStatus = db.prepare(
       'SELECT * FROM budget_requests WHERE status = ? ORDER BY created_at DESC, id LIMIT ?',
     );
+    // Run at the start of every write transaction: the limit is a literal, as in
+    // SpendRepository, because a bound one made this query several times slower.
     this.due = db.prepare(
       `SELECT * FROM budget_requests WHERE status IN ('pending', 'approved') AND expires_at <= ?
-       ORDER BY expires_at LIMIT ?`,
+       ORDER BY expires_at LIMIT ${EXPIRY_BATCH}`,
+    );
+    this.anyDueStmt = db.prepare(
+      `SELECT 1 FROM budget_requests WHERE status IN ('pending', 'approved') AND expires_at <= ?
+       LIMIT 1`,
     );
     this.approveStmt = db.prepare(
       `UPDATE budget_requests SET status = 'approved', approved_micros = @approved, owner_comment = @comment,
@@ -179,8 +187,13 @@ export class BudgetRepository {
     return (status ? this.allStatus.all(status, limit) : this.all.all(limit)).map(fromRow);
   }
 
-  dueAt(now: number, limit: number): BudgetRequestRecord[] {
-    return this.due.all(now, limit).map(fromRow);
+  /** Pending requests and grants whose time is up, at most EXPIRY_BATCH at a time. */
+  dueAt(now: number): BudgetRequestRecord[] {
+    return this.due.all(now).map(fromRow);
+  }
+
+  anyDue(now: number): boolean {
+    return this.anyDueStmt.get(now) !== undefined;
   }
 
   approve(

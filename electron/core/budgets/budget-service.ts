@@ -137,7 +137,7 @@ export class BudgetService {
   /** Ends pending requests nobody answered and approved ones whose window closed. */
   expireDue(tx: TxContext, now: number): void {
     const { d } = this;
-    for (const record of d.budgets.dueAt(now, 500)) {
+    for (const record of d.budgets.dueAt(now)) {
       if (!d.budgets.end(record.id, 'expired', now)) continue;
       const expired = this.require(record.id);
       this.ledger(expired, 'budget_request.expired', 'system', now, null, {

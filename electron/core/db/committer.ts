@@ -91,6 +91,12 @@ export function runInOwnTransaction<T>(
 }
 
 /**
+ * Most expiries one write transaction records (the upkeep in onBegin); any beyond it are
+ * recorded by the next one, so a backlog never makes one batch of decisions wait long.
+ */
+export const EXPIRY_BATCH = 500;
+
+/**
  * An empty write. Its transaction's upkeep (expiring what is due) is the point: a read
  * that finds something past its expiry runs this, then reads again.
  */

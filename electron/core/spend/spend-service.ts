@@ -271,7 +271,7 @@ export class SpendService {
   expireDue(tx: TxContext, now: number): number {
     const { d } = this;
     let n = 0;
-    for (const record of d.spends.due(now, 500)) {
+    for (const record of d.spends.due(now)) {
       const change = {
         status: 'expired' as const,
         decisionReason: 'No decision by the owner before the request expired',
