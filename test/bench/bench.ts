@@ -93,11 +93,19 @@ function mean(results: LoadResult[]): LoadResult {
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
-    serverCpuUsPerRequest: results.some((r) => r.serverCpuUsPerRequest === null)
-      ? null
-      : avg((r) => r.serverCpuUsPerRequest ?? 0),
+    serverCpuUsPerRequest: avgOrNull(results, (r) => r.serverCpuUsPerRequest),
+    serverMainThreadUsPerRequest: avgOrNull(results, (r) => r.serverMainThreadUsPerRequest),
+    loadgenCpuUsPerRequest: avg((r) => r.loadgenCpuUsPerRequest),
   };
 }
+
+function avgOrNull(results: LoadResult[], pick: (r: LoadResult) => number | null): number | null {
+  const values = results.map(pick);
+  if (values.some((v) => v === null)) return null;
+  return (values as number[]).reduce((s, v) => s + v, 0) / values.length;
+}
+
+const micros = (us: number | null) => (us === null ? '–' : us.toFixed(0));
 
 function row(name: string, r: LoadResult, ratio?: number): string {
   const cells = [
@@ -107,10 +115,36 @@ function row(name: string, r: LoadResult, ratio?: number): string {
     r.p50Ms.toFixed(1).padStart(7),
     r.p99Ms.toFixed(1).padStart(7),
     String(r.non2xx + r.errors + r.timeouts).padStart(7),
-    (r.serverCpuUsPerRequest === null ? '–' : r.serverCpuUsPerRequest.toFixed(0)).padStart(9),
+    micros(r.serverCpuUsPerRequest).padStart(9),
+    micros(r.serverMainThreadUsPerRequest).padStart(9),
+    micros(r.loadgenCpuUsPerRequest).padStart(9),
     ratio === undefined ? '' : ratio.toFixed(2).padStart(7),
   ];
   return cells.join(' ');
+}
+
+/**
+ * What the 64-connection target leaves a server on this machine: the load generator runs
+ * on the same cores, and an event loop is one thread. Figures are µs of CPU per request.
+ */
+function cpuBudget(
+  bare: LoadResult | undefined,
+  fastify: LoadResult | undefined,
+  purser: LoadResult | undefined,
+) {
+  if (!bare || !purser) return undefined;
+  const targetRequestsPerSecond = bare.requestsPerSecond / 2;
+  const cores = cpus().length;
+  return {
+    cores,
+    targetRequestsPerSecond,
+    loadgenUs: purser.loadgenCpuUsPerRequest,
+    mainThreadBudgetUs: 1e6 / targetRequestsPerSecond,
+    totalBudgetUs: (cores * 1e6) / targetRequestsPerSecond - purser.loadgenCpuUsPerRequest,
+    purserMainThreadUs: purser.serverMainThreadUsPerRequest,
+    purserTotalUs: purser.serverCpuUsPerRequest,
+    fastifyUs: fastify?.serverCpuUsPerRequest ?? null,
+  };
 }
 
 async function main(): Promise<void> {
@@ -202,7 +236,7 @@ async function main(): Promise<void> {
 
     log('\nthroughput (POST; Purser: POST /v1/spend, durable)');
     log(
-      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'cpu µs/req'.padStart(9)} ${'ratio'.padStart(7)}`,
+      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'cpu µs/req'.padStart(9)} ${'main µs'.padStart(9)} ${'load µs'.padStart(9)} ${'ratio'.padStart(7)}`,
     );
     bareRuns.forEach((r) => log(row('bare node:http', r)));
     fastifyRuns.forEach((r, i) =>
@@ -262,6 +296,16 @@ async function main(): Promise<void> {
     log(
       `\ntarget at 64 connections: ratio ≥ 0.5 (${ratio64.toFixed(2)}), p99 ≤ 10 ms (${target64?.p99Ms.toFixed(1)} ms)`,
     );
+    const budget = cpuBudget(bareRuns[2], fastifyRuns[2], target64);
+    if (budget) {
+      results.cpuBudget = budget;
+      log(
+        `CPU budget for that target here (${budget.cores} cores): 0.5× bare is ${budget.targetRequestsPerSecond.toFixed(0)} req/s, which allows ` +
+          `${budget.mainThreadBudgetUs.toFixed(0)} µs per request on one event loop and ${budget.totalBudgetUs.toFixed(0)} µs in all threads ` +
+          `(the cores less the load generator's ${budget.loadgenUs.toFixed(0)} µs). Purser used ${micros(budget.purserMainThreadUs)} µs on its ` +
+          `event loop and ${micros(budget.purserTotalUs)} µs in all; Fastify answering a fixed body used ${micros(budget.fastifyUs)} µs.`,
+      );
+    }
 
     const out = join(here, 'results');
     mkdirSync(out, { recursive: true });

@@ -16,6 +16,13 @@ export interface LoadResult {
    * µs: steadier than requests/s on a shared machine, whose speed drifts. Linux only.
    */
   serverCpuUsPerRequest: number | null;
+  /** The same for the server's main thread alone: the event loop, which one core bounds. */
+  serverMainThreadUsPerRequest: number | null;
+  /**
+   * CPU time the load generator (autocannon, in this process) used per request: on a
+   * small machine it shares the cores with the server, and this is its part of them.
+   */
+  loadgenCpuUsPerRequest: number;
 }
 
 export interface Target {
@@ -25,11 +32,15 @@ export interface Target {
   body?: string;
 }
 
-/** CPU seconds used so far by process `pid` (utime + stime from /proc), or null. */
-function cpuSeconds(pid: number | undefined): number | null {
+/**
+ * CPU seconds used so far (utime + stime from /proc) by process `pid`, or with `thread`
+ * by its main thread alone; null where there is no /proc.
+ */
+function cpuSeconds(pid: number | undefined, thread = false): number | null {
   if (pid === undefined) return null;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const path = thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+    const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 per second
   } catch {
     return null; // not Linux
@@ -47,6 +58,8 @@ export async function load(
   serverPid?: number,
 ): Promise<LoadResult> {
   const cpuBefore = cpuSeconds(serverPid);
+  const mainBefore = cpuSeconds(serverPid, true);
+  const loadgenBefore = process.cpuUsage();
   const result = await autocannon({
     url: target.url,
     method: target.method,
@@ -58,8 +71,12 @@ export async function load(
     // that none does.
     timeout: 10,
   });
+  const loadgen = process.cpuUsage(loadgenBefore);
   const cpuAfter = cpuSeconds(serverPid);
+  const mainAfter = cpuSeconds(serverPid, true);
   const served = result.requests.total;
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null || served === 0 ? null : ((after - before) * 1e6) / served;
   return {
     connections,
     requestsPerSecond: result.requests.average,
@@ -69,10 +86,9 @@ export async function load(
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    serverCpuUsPerRequest:
-      cpuBefore === null || cpuAfter === null || served === 0
-        ? null
-        : ((cpuAfter - cpuBefore) * 1e6) / served,
+    serverCpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
+    serverMainThreadUsPerRequest: perRequest(mainBefore, mainAfter),
+    loadgenCpuUsPerRequest: served === 0 ? 0 : (loadgen.user + loadgen.system) / served,
   };
 }
 

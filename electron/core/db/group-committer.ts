@@ -43,7 +43,7 @@ interface Pending {
  *   (`durability.flush()`): no answer leaves before its decision is durable.
  * - With the WAL fsync off the thread (WalFsync), the disk wait is pipelined: while one
  *   batch's fsync runs, the next batch is already being decided and committed, and shares
- *   the following fsync.
+ *   the following fsync. A lone job with nothing else in hand is fsynced on the spot.
  *
  * Batching needs no timer: while one batch runs, requests pile up in the sockets; the next
  * turn of the event loop parses them all, and they become the next batch. A quiet server
@@ -180,6 +180,19 @@ export class GroupCommitter implements Committer {
     this.stats.batches += 1;
     this.stats.jobs += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    const alone = batch.length === 1 && this.queue.length === 0 && this.onTheWayToDisk === 0;
+    if (alone && this.durability.syncWhenAlone) {
+      // A lone commit on a quiet server: nothing to decide while the disk works, so wait
+      // for it here (see Durability). Busier batches keep the pipeline.
+      try {
+        this.durability.flushSync();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      settle(batch, outcomes, upkeep);
+      return;
+    }
     this.onTheWayToDisk += batch.length;
     this.lastDurable = this.durability.flush().then(
       () => {

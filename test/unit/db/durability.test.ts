@@ -1,7 +1,7 @@
-import { fstatSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../electron/core/db/database';
-import { WalFsync, type FsyncFn } from '../../../electron/core/db/durability';
+import { WalFsync, type Durability, type FsyncFn } from '../../../electron/core/db/durability';
 import { GroupCommitter } from '../../../electron/core/db/group-committer';
 import { PurserError } from '../../../electron/core/errors';
 import { cleanupTmpDirs, tmpHome } from '../../helpers/tmp';
@@ -109,6 +109,68 @@ describe('WalFsync', () => {
     const live = statSync(`${db.name}-wal`);
     const held = fstatSync(durability.fd);
     expect([held.dev, held.ino]).toEqual([live.dev, live.ino]);
+  });
+});
+
+describe('a lone commit', () => {
+  it('is fsynced on the calling thread when nothing else is in hand; a busier batch keeps the pipeline', async () => {
+    const { committer, insert, durability } = setup();
+    await committer.run(() => insert.run(1));
+    expect(durability.stats).toEqual({ fsyncs: 0, syncFsyncs: 1 });
+    await Promise.all([committer.run(() => insert.run(2)), committer.run(() => insert.run(3))]);
+    expect(durability.stats).toEqual({ fsyncs: 1, syncFsyncs: 1 });
+  });
+
+  it('is answered, and its effects run, only after the synchronous fsync returns', async () => {
+    const db: Db = openDatabase(tmpHome('lone'));
+    opened.push(db);
+    db.exec('CREATE TABLE t (n INTEGER NOT NULL) STRICT');
+    const events: string[] = [];
+    let fail = false;
+    const count = () =>
+      Number((db.prepare('SELECT count(*) AS c FROM t').get() as { c: bigint }).c);
+    const durability: Durability = {
+      syncWhenAlone: true,
+      flush: () => Promise.reject(new Error('a lone commit must not take the pool')),
+      flushSync: () => {
+        events.push(`fsync sees ${count()} committed`);
+        if (fail) throw new PurserError('internal_error', 'disk gone');
+      },
+      close: () => undefined,
+    };
+    const committer = new GroupCommitter(db, {}, { durability });
+    const insert = db.prepare('INSERT INTO t (n) VALUES (?)');
+    const job = (n: number) =>
+      committer.run((tx) => {
+        insert.run(n);
+        tx.afterCommit(() => events.push(`effect ${n}`));
+        return n;
+      });
+    await job(1).then((n) => events.push(`answer ${n}`));
+    expect(events).toEqual(['fsync sees 1 committed', 'effect 1', 'answer 1']);
+
+    fail = true;
+    events.length = 0;
+    await expect(job(2)).rejects.toMatchObject({ code: 'internal_error' });
+    expect(events).toEqual(['fsync sees 2 committed']);
+  });
+
+  it('a synchronous fsync that fails is as final as one on the pool', async () => {
+    const db: Db = openDatabase(tmpHome('lone-fail'));
+    opened.push(db);
+    const durability = new WalFsync(db);
+    closeSync(durability.fd); // the next fsync fails with EBADF: a disk error, as far as we can tell
+    const errors = console.error;
+    console.error = () => undefined;
+    try {
+      expect(() => durability.flushSync()).toThrow(/restart Purser/);
+      // Refused as already failed: no fsync is even tried again.
+      await expect(durability.flush()).rejects.toMatchObject({ code: 'internal_error' });
+      expect(() => durability.flushSync()).toThrow(/restart Purser/);
+      expect(durability.stats).toEqual({ fsyncs: 0, syncFsyncs: 1 });
+    } finally {
+      console.error = errors;
+    }
   });
 });
 
