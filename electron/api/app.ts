@@ -7,7 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Wallet } from '../core/wallet';
-import { installAgentAuth, installOwnerAuth } from './auth';
+import { installAgentAuth, installOwnerAuth, requireDeclaredAccess } from './auth';
 import type { RouteContext } from './context';
 import { installErrorHandling, sendError } from './errors';
 import { serializerCompiler } from './serializer';
@@ -94,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
   installErrorHandling(app);
+  requireDeclaredAccess(app);
   installLocalhostGuards(app, port);
   installAgentAuth(app, options.wallet);
   const sessions = options.sessions ?? new OwnerSessions();
@@ -126,7 +127,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   budgetRequestRoutes(app, context);
   receiptRoutes(app, context);
 
-  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   await installUi(app, options.rendererDir ?? defaultRendererDir(), context);
 
   await app.ready();

@@ -18,10 +18,12 @@ declare module 'fastify' {
     agentAuth: KeyAuth | null;
   }
   interface FastifyContextConfig {
-    /** The scope an agent route needs; routes without one are public (the OpenAPI document). */
+    /** The scope an agent route needs. */
     scope?: Scope;
     /** Owner routes: only the owner's secret opens them. */
     owner?: boolean;
+    /** Open to any local caller (the OpenAPI document). Must be said out loud. */
+    public?: boolean;
   }
 }
 
@@ -78,6 +80,26 @@ export function installOwnerAuth(
         'Owner routes need the owner token; spending keys are not accepted here.',
       ),
     );
+  });
+}
+
+/**
+ * Every route under /v1/ and /admin/ must say who may call it (`scope`, `owner` or
+ * `public` in its config), or the app refuses to start. Authentication is attached to
+ * routes as they are declared, so a route that forgot to say would otherwise be open to
+ * anyone; this makes that mistake fail closed. Install it before any route.
+ */
+export function requireDeclaredAccess(app: FastifyInstance): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url;
+    if (!url.startsWith('/v1/') && !url.startsWith('/admin/')) return;
+    const config = (route.config ?? {}) as FastifyContextConfig;
+    if (config.scope === undefined && config.owner !== true && config.public !== true) {
+      const methods = [route.method].flat().join(',');
+      throw new Error(
+        `${methods} ${url} does not declare who may call it (scope, owner or public)`,
+      );
+    }
   });
 }
 

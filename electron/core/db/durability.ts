@@ -57,7 +57,7 @@ export type FsyncFn = (fd: number, callback: (error: NodeJS.ErrnoException | nul
  * A lone commit (nothing queued, nothing else waiting for the disk) is fsynced on the
  * calling thread instead (`syncWhenAlone`): there is no work to overlap with, and on the
  * machines we measured the two thread wake-ups of the pool cost more than they saved
- * (about a fifth of the CPU of a request at one connection).
+ * (a sixth to a third of the CPU of a request at one connection).
  *
  * An fsync that fails leaves the page cache in an unknown state (a retry may "succeed"
  * without writing anything), so the first failure is final: every later flush is refused

@@ -1,0 +1,65 @@
+/**
+ * Authentication is attached to each route as it is declared, so the guard that every API
+ * route declares who may call it is what keeps a forgotten route from being open. Then,
+ * over real HTTP, every route of the running server refuses a caller without credentials.
+ */
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { requireDeclaredAccess } from '../../electron/api/auth';
+import { startTestServer } from '../helpers/server';
+import { cleanupTmpDirs } from '../helpers/tmp';
+
+afterEach(() => cleanupTmpDirs());
+
+/** Method and full path of every route, from Fastify's own route tree. */
+function routesOf(tree: string): Array<{ method: string; path: string }> {
+  const routes: Array<{ method: string; path: string }> = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^(.*?)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = [...(match[1] ?? '')].length / 4;
+    stack.length = depth;
+    stack.push(match[2] ?? '');
+    for (const method of (match[3] ?? '').split(', ').filter(Boolean))
+      routes.push({ method, path: stack.join('') });
+  }
+  return routes;
+}
+
+describe('who may call each route', () => {
+  it('a route under /v1/ or /admin/ that does not say who may call it stops the app from starting', async () => {
+    const app = Fastify();
+    requireDeclaredAccess(app);
+    expect(() => app.get('/v1/forgotten', async () => 'open')).toThrow(
+      /GET \/v1\/forgotten does not declare who may call it/,
+    );
+    expect(() => app.post('/admin/v1/forgotten', async () => 'open')).toThrow(/does not declare/);
+    app.get('/v1/said', { config: { scope: 'spend.read' } }, async () => 1);
+    app.get('/admin/v1/said', { config: { owner: true } }, async () => 1);
+    app.get('/v1/open', { config: { public: true } }, async () => 1);
+    app.get('/elsewhere', async () => 1);
+    await app.close();
+  });
+
+  it('every /v1 and /admin route of the running server refuses a call without credentials', async () => {
+    const t = await startTestServer();
+    const routes = routesOf(t.server.app.printRoutes({ commonPrefix: false })).filter(
+      (r) => /^\/(v1|admin)\//.test(r.path) && r.path !== '/v1/openapi.json' && r.method !== 'HEAD',
+    );
+    // The tree was read: all the agent and owner routes are there.
+    expect(routes.length).toBeGreaterThan(40);
+    expect(routes).toContainEqual({ method: 'POST', path: '/v1/spend' });
+    expect(routes).toContainEqual({ method: 'POST', path: '/admin/v1/agents/:id/revoke' });
+    for (const { method, path } of routes) {
+      const url = path.replace(/:[a-z]+/g, 'req_x');
+      const answer = await t.raw(url, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
+      expect({ method, path, status: answer.status }).toEqual({ method, path, status: 401 });
+      expect((answer.body as { error: { code: string } }).error.code).toBe('invalid_api_key');
+    }
+  });
+});
