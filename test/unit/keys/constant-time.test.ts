@@ -3,6 +3,7 @@
  * through crypto.timingSafeEqual, never `===` on the secret or its hash.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { insertAgentRows } from '../../helpers/rows';
 
 const calls: Array<[Buffer, Buffer]> = [];
 vi.mock('node:crypto', async (importOriginal) => {
@@ -26,12 +27,7 @@ describe('constant-time secret comparison', () => {
 
   it('authenticating a spending key compares its hash with timingSafeEqual', () => {
     const db = openMemoryDatabase();
-    db.exec(
-      "INSERT INTO funding_sources (id, kind, mode, name, created_at) VALUES ('fs', 'cash', 'live', 'c', 1)",
-    );
-    db.exec(
-      "INSERT INTO agents (id, name, mode, status, funding_source_id, policy_version, created_at, updated_at) VALUES ('agt', 'a', 'live', 'active', 'fs', 1, 1, 1)",
-    );
+    insertAgentRows(db);
     const keys = new KeyRepository(db);
     const { plaintext } = db.transaction(() =>
       keys.issue(

@@ -6,15 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from '../../../electron/core/db/database';
 import { KeyRepository } from '../../../electron/core/keys/keys';
+import { insertAgentRows } from '../../helpers/rows';
 
 function setup() {
   const db = openMemoryDatabase();
-  db.exec(
-    "INSERT INTO funding_sources (id, kind, mode, name, created_at) VALUES ('fs', 'cash', 'live', 'c', 1)",
-  );
-  db.exec(
-    "INSERT INTO agents (id, name, mode, status, funding_source_id, policy_version, created_at, updated_at) VALUES ('agt', 'a', 'live', 'active', 'fs', 1, 1, 1)",
-  );
+  insertAgentRows(db);
   const keys = new KeyRepository(db);
   const issue = (expiresAt: number | null) =>
     db.transaction(() =>
