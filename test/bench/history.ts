@@ -87,13 +87,17 @@ export async function historyBench(
         Array.from({ length: 500 }, () => wallet.spend.create(auth, body, undefined)),
       );
     }
-    const small = {
-      ledgerEntries: wallet.deps.ledger.count(),
-      ...(await sample(wallet, auth, 500)),
+    const measure = async (label: string): Promise<LatencySample> => {
+      const result = {
+        ledgerEntries: wallet.deps.ledger.count(),
+        ...(await sample(wallet, auth, 500)),
+      };
+      log(
+        `  ${label} ledger (${result.ledgerEntries} entries): p50 ${result.sequentialP50Ms.toFixed(2)} ms, p99 ${result.sequentialP99Ms.toFixed(2)} ms, batched ${result.batchedPerDecisionUs.toFixed(1)} µs/decision`,
+      );
+      return result;
     };
-    log(
-      `  small ledger (${small.ledgerEntries} entries): p50 ${small.sequentialP50Ms.toFixed(2)} ms, p99 ${small.sequentialP99Ms.toFixed(2)} ms, batched ${small.batchedPerDecisionUs.toFixed(1)} µs/decision`,
-    );
+    const small = await measure('small');
 
     const populateStart = performance.now();
     const chunk = 4000;
@@ -106,13 +110,7 @@ export async function historyBench(
       if (count % 100_000 < chunk) log(`  … ${count} entries`);
     }
     const populateSeconds = (performance.now() - populateStart) / 1000;
-    const large = {
-      ledgerEntries: wallet.deps.ledger.count(),
-      ...(await sample(wallet, auth, 500)),
-    };
-    log(
-      `  large ledger (${large.ledgerEntries} entries): p50 ${large.sequentialP50Ms.toFixed(2)} ms, p99 ${large.sequentialP99Ms.toFixed(2)} ms, batched ${large.batchedPerDecisionUs.toFixed(1)} µs/decision`,
-    );
+    const large = await measure('large');
 
     const verifyStart = performance.now();
     const verified = wallet.deps.ledger.verify();

@@ -174,7 +174,7 @@ export class GroupCommitter implements Committer {
       // The transaction itself failed (disk full, I/O error): nothing in it is durable.
       if (this.db.inTransaction) this.sql.rollback.run();
       this.hooks.onRollback?.();
-      for (const pending of batch) pending.reject(error);
+      rejectAll(batch, error);
       return;
     }
     this.stats.batches += 1;
@@ -187,7 +187,7 @@ export class GroupCommitter implements Committer {
       try {
         this.durability.flushSync();
       } catch (error) {
-        for (const pending of batch) pending.reject(error);
+        rejectAll(batch, error);
         return;
       }
       settle(batch, outcomes, upkeep);
@@ -201,7 +201,7 @@ export class GroupCommitter implements Committer {
       },
       (error: unknown) => {
         this.onTheWayToDisk -= batch.length;
-        for (const pending of batch) pending.reject(error);
+        rejectAll(batch, error);
       },
     );
   }
@@ -249,6 +249,11 @@ export class GroupCommitter implements Committer {
       return { ok: false, error };
     }
   }
+}
+
+/** A batch that did not reach the disk: everyone in it gets the same error. */
+function rejectAll(batch: Pending[], error: unknown): void {
+  for (const pending of batch) pending.reject(error);
 }
 
 /** Answers a durable batch: upkeep effects first, then each job's effects and promise. */

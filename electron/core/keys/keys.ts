@@ -179,10 +179,10 @@ export class KeyRepository {
     }
     const hash = hashKey(plaintext);
     const found = this.findByHash(hash);
-    const row = found?.row;
-    if (!found || !row || row.hash.length !== hash.length || !timingSafeEqual(row.hash, hash)) {
+    if (!found || found.row.hash.length !== hash.length || !timingSafeEqual(found.row.hash, hash)) {
       throw new PurserError('invalid_api_key', 'Unknown spending key.');
     }
+    const { row } = found;
     if (row.revoked_at !== null) {
       throw new PurserError(
         'revoked_api_key',
