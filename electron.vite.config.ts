@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
@@ -7,6 +9,19 @@ import react from '@vitejs/plugin-react';
 // (better-sqlite3 above all, a native module) stay outside the bundle and are loaded from
 // node_modules at run time.
 const root = dirname(fileURLToPath(import.meta.url));
+
+// Electron is an optional dependency: where its binary cannot be downloaded, npm leaves it
+// out and Purser runs headless. electron-vite reads Electron's version to pick the Node
+// target of the main bundle, so tell it the version package.json asks for.
+if (!process.env.ELECTRON_MAJOR_VER) {
+  try {
+    createRequire(import.meta.url).resolve('electron/package.json');
+  } catch {
+    const wanted = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
+      .optionalDependencies.electron as string;
+    process.env.ELECTRON_MAJOR_VER = /\d+/.exec(wanted)?.[0] ?? '';
+  }
+}
 
 export default defineConfig({
   main: {

@@ -3,10 +3,11 @@
  * the tray count and notifications current. Everything else lives in the core, which runs
  * the same under `purser serve`.
  */
-import { app, type BrowserWindow } from 'electron';
+import { app, ipcMain, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { startServer, DEFAULT_PORT, type RunningServer } from './api/server';
 import { randomBase62 } from './core/ids';
+import { visible } from '../shared/text/visible';
 import { electronSqliteBinding } from './desktop/native-sqlite';
 import { notifyAlert, notifyPending } from './desktop/notifications';
 import { PendingTray } from './desktop/tray';
@@ -27,10 +28,10 @@ function openWindow(path = ''): void {
     window.focus();
     return;
   }
-  // The window logs in like a browser: a one-time link sets an HttpOnly cookie for its
-  // session, so the page itself never holds the owner secret.
+  // The window logs in like a browser: a one-time link whose code the page swaps for a
+  // session token it keeps, so the page never holds the owner secret (docs/trust-model.md).
   window = createSecureWindow({
-    url: server.loginUrl(),
+    url: server.loginUrl('desktop window'),
     preload: join(import.meta.dirname, '../preload/preload.mjs'),
     title: 'Purser',
   });
@@ -70,7 +71,8 @@ async function start(): Promise<void> {
     tray?.setCount(count);
     window?.webContents.send('purser:pending-count', count);
   };
-  const nameOf = (agentId: string) => agents.get(agentId)?.name ?? agentId;
+  // Notifications show agent text as text: controls and bidi overrides made visible.
+  const nameOf = (agentId: string) => visible(agents.get(agentId)?.name ?? agentId);
   events.on('spend', (record) => {
     // Only a request that is or was pending changes the count (most spends never are).
     if (record.expiresAt === null) return;
@@ -79,7 +81,7 @@ async function start(): Promise<void> {
       notifyPending(
         `${nameOf(record.agentId)} asks to spend`,
         record.amount,
-        `${record.merchantName}: ${record.reason}`,
+        `${visible(record.merchantName)}: ${visible(record.reason)}`,
         () => openWindow(`#/approvals/${record.id}`),
       );
   });
@@ -89,12 +91,17 @@ async function start(): Promise<void> {
       notifyPending(
         `${nameOf(record.agentId)} asks for a budget`,
         record.requested,
-        record.purpose,
+        visible(record.purpose),
         () => openWindow('#/approvals'),
       );
   });
-  events.on('alert', (alert) => notifyAlert(alert.message, () => openWindow('#/approvals')));
+  events.on('alert', (alert) => notifyAlert(visible(alert.message), () => openWindow('#/approvals')));
   tray.setCount(pendingCount());
+  // The window's session ended (idle, revoked): it asks for a new link, for itself only.
+  ipcMain.on('purser:log-in-again', (event) => {
+    if (window && event.sender === window.webContents)
+      void window.loadURL(running.loginUrl('desktop window'));
+  });
   openWindow();
 }
 

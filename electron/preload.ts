@@ -9,6 +9,7 @@ const bridge = {
     ipcRenderer.on('purser:pending-count', handler);
     return () => ipcRenderer.removeListener('purser:pending-count', handler);
   },
+  logInAgain: () => ipcRenderer.send('purser:log-in-again'),
 } satisfies DesktopBridge;
 
 contextBridge.exposeInMainWorld('purser', bridge);

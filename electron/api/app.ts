@@ -12,6 +12,8 @@ import type { RouteContext } from './context';
 import { installErrorHandling, sendError } from './errors';
 import { serializerCompiler } from './serializer';
 import { installLocalhostGuards } from './security';
+import { clientErrorHandler } from './client-errors';
+import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { OwnerSessions } from './owner-sessions';
 import { defaultRendererDir, installUi } from './ui';
 import { accountRoutes } from './routes/agent/account';
@@ -21,8 +23,10 @@ import { ownerFundingRoutes } from './routes/owner/funding';
 import { ownerLedgerRoutes } from './routes/owner/ledger';
 import { ownerApprovalRoutes } from './routes/owner/approvals';
 import { ownerEventRoutes } from './routes/owner/events';
+import { ownerReceiptRoutes } from './routes/owner/receipts';
 import { budgetRequestRoutes } from './routes/agent/budget-requests';
 import { receiptRoutes } from './routes/agent/receipts';
+import { ownerSessionRoutes } from './routes/owner/sessions';
 
 export interface AppOptions {
   wallet: Wallet;
@@ -50,6 +54,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Errors of Node's HTTP parser (431, bad framing) get the envelope too.
+    clientErrorHandler,
+    // A request without Host reaches the localhost guard, which refuses it in the envelope,
+    // instead of Node's bare 400 with an empty body.
+    http: { requireHostHeader: false },
     forceCloseConnections: true,
     // Clients are local; a stalled one should not hold a socket for long.
     connectionTimeout: 120_000,
@@ -67,12 +76,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // JSON only: a form post or a text/plain "simple request" from a web page is refused.
   // An empty JSON body means "no body" (curl -X POST with the header and nothing else);
   // prototype-poisoning keys are an error, as in Fastify's own parser.
+  // Bodies are strict UTF-8 and every string in them well-formed Unicode without NUL
+  // (text-guard.ts): what is answered, stored, hashed and read back is one string.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['text/plain', 'application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = decodeUtf8(body as Buffer);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
     if (text.trim() === '') return done(null, {});
-    return parseJson(request, text, done);
+    return parseJson(request, text, (error, parsed) => {
+      if (error) return done(error, undefined);
+      try {
+        assertWellFormedText(parsed);
+      } catch (bad) {
+        return done(bad as Error, undefined);
+      }
+      done(null, parsed);
+    });
   });
 
   let listening: number | undefined;
@@ -124,13 +148,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ownerLedgerRoutes(app, context);
   ownerApprovalRoutes(app, context);
   ownerEventRoutes(app, context);
+  ownerReceiptRoutes(app, context);
   budgetRequestRoutes(app, context);
   receiptRoutes(app, context);
+  ownerSessionRoutes(app, context);
 
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  await installUi(app, options.rendererDir ?? defaultRendererDir(), context);
+  await installUi(app, options.rendererDir ?? defaultRendererDir());
 
   await app.ready();
   return app;

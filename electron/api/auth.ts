@@ -10,12 +10,14 @@ import type { Scope } from '../../shared/domain';
 import { PurserError } from '../core/errors';
 import { hashKey, requireScope, type KeyAuth } from '../core/keys/keys';
 import type { Wallet } from '../core/wallet';
-import { readCookie, SESSION_COOKIE, type OwnerSessions } from './owner-sessions';
+import type { OwnerSession, OwnerSessions } from './owner-sessions';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set on agent routes once the spending key has been checked. */
     agentAuth: KeyAuth | null;
+    /** Set on owner routes opened by a window session (null: the owner token). */
+    ownerSession: OwnerSession | null;
   }
   interface FastifyContextConfig {
     /** The scope an agent route needs. */
@@ -58,9 +60,10 @@ export function agentAuthOf(request: FastifyRequest): KeyAuth {
 }
 
 /**
- * Owner routes accept only the owner's secret, compared in constant time. A spending key
- * never opens them, whatever its scopes: an agent cannot approve its own request or raise
- * its own limit.
+ * Owner routes accept only the owner's secret, compared in constant time, or a live window
+ * session token, both as `Authorization: Bearer`. Never a cookie (docs/trust-model.md),
+ * and never a spending key, whatever its scopes: an agent cannot approve its own request
+ * or raise its own limit.
  */
 export function installOwnerAuth(
   app: FastifyInstance,
@@ -68,16 +71,23 @@ export function installOwnerAuth(
   sessions: OwnerSessions,
 ): void {
   const expected = hashKey(ownerSecret);
+  app.decorateRequest('ownerSession', null);
   onRoutesWith(app, 'owner', () => (request, _reply, done) => {
     const given = bearer(request);
-    if (given !== undefined && timingSafeEqual(hashKey(given), expected)) return done();
-    // The browser window of headless mode: its login cookie (SameSite=Strict, HttpOnly).
-    if (given === undefined && sessions.isValid(readCookie(request.headers.cookie, SESSION_COOKIE)))
-      return done();
+    if (given !== undefined) {
+      if (timingSafeEqual(hashKey(given), expected)) return done();
+      const session = sessions.use(given);
+      if (session) {
+        request.ownerSession = session;
+        return done();
+      }
+    }
     done(
       new PurserError(
         'invalid_api_key',
-        'Owner routes need the owner token; spending keys are not accepted here.',
+        given?.startsWith('pos_')
+          ? 'This owner session has ended (idle too long, revoked, or Purser restarted). Run `purser login` for a new link.'
+          : 'Owner routes need the owner token or a window session; spending keys are not accepted here.',
       ),
     );
   });

@@ -1,13 +1,29 @@
 import type { FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN } from '../../shared/schemas/common';
 import { PurserError } from '../core/errors';
 
-/** The idempotency key of a creating call: the `Idempotency-Key` header or the body field, not two different ones. */
+/**
+ * The idempotency key of a creating call: the `Idempotency-Key` header or the body field,
+ * not two different ones. The header obeys the body field's rules: an empty header is an
+ * error, not "no key" (a client that meant to send one would otherwise create a second
+ * request on every retry).
+ */
 export function idempotencyKeyOf(
   request: FastifyRequest,
   bodyKey: string | undefined,
 ): string | undefined {
   const header = request.headers['idempotency-key'];
   const headerKey = Array.isArray(header) ? header[0] : header;
+  if (
+    headerKey !== undefined &&
+    (headerKey.length > IDEMPOTENCY_KEY_MAX || !IDEMPOTENCY_KEY_PATTERN.test(headerKey))
+  ) {
+    throw new PurserError(
+      'invalid_request',
+      `The Idempotency-Key header must be 1–${IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces.`,
+      { field: 'Idempotency-Key' },
+    );
+  }
   if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
     throw new PurserError(
       'invalid_request',

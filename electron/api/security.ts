@@ -21,7 +21,11 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
   app.addHook('onRequest', (request, _reply, done) => {
     const expectedPort = port();
     const host = request.headers.host;
-    if (!host || !isAllowedHost(host, expectedPort)) {
+    if (host === undefined || host === '') {
+      // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own refusal would have no body.
+      return done(new PurserError('invalid_request', 'A Host header is required.', {}, 400));
+    }
+    if (!isAllowedHost(host, expectedPort)) {
       return done(
         new PurserError(
           'invalid_request',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../core/clock';
+import { systemClock, type Clock } from '../core/clock';
 import { randomBase62 } from '../core/ids';
 import { OWNER_TOKEN_FILE, SERVER_FILE, ensurePrivateDir, writePrivateFile } from '../core/paths';
 import { Wallet, type WalletOptions } from '../core/wallet';
@@ -16,6 +16,11 @@ export interface ServerInfo {
   url: string;
   port: number;
   pid: number;
+  /**
+   * `headless` (`purser serve`: the owner token is in the data folder, 0600, for the CLI)
+   * or `desktop` (no owner token on disk at all). See docs/trust-model.md.
+   */
+  mode?: 'headless' | 'desktop';
 }
 
 export interface StartOptions {
@@ -25,7 +30,11 @@ export interface StartOptions {
   clock?: Clock;
   logger?: boolean;
   commit?: WalletOptions['commit'];
-  /** Headless mode keeps the owner token on disk for the CLI; the desktop app passes its own. */
+  /**
+   * The desktop app passes its own owner secret, which lives only in its memory; then any
+   * owner token a headless run left on disk is deleted. Without it (headless) the token is
+   * kept in the data folder, 0600, for the CLI.
+   */
   ownerToken?: string;
   /** better-sqlite3 built for Electron, when the desktop app runs the server. */
   nativeBinding?: string;
@@ -39,8 +48,9 @@ export interface RunningServer {
   wallet: Wallet;
   info: ServerInfo;
   ownerToken: string;
+  sessions: OwnerSessions;
   /** A fresh one-time link that logs a browser into the owner window. */
-  loginUrl(): string;
+  loginUrl(label?: string): string;
   close(): Promise<void>;
 }
 
@@ -51,6 +61,8 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   ensurePrivateDir(options.home);
   refuseSecondInstance(options.home);
+  const mode = options.ownerToken === undefined ? 'headless' : 'desktop';
+  if (mode === 'desktop') rmSync(join(options.home, OWNER_TOKEN_FILE), { force: true });
   const ownerToken = options.ownerToken ?? loadOrCreateOwnerToken(options.home);
   const wallet = new Wallet({
     home: options.home,
@@ -59,7 +71,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     nativeBinding: options.nativeBinding,
     fsync: options.fsync,
   });
-  const sessions = new OwnerSessions();
+  const sessions = new OwnerSessions(() => (options.clock ?? systemClock).now());
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -77,7 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = app.server.address();
   const port =
     address && typeof address === 'object' ? address.port : (options.port ?? DEFAULT_PORT);
-  const info: ServerInfo = { url: `http://${LOOPBACK}:${port}`, port, pid: process.pid };
+  const info: ServerInfo = { url: `http://${LOOPBACK}:${port}`, port, pid: process.pid, mode };
   const serverFile = join(options.home, SERVER_FILE);
   writePrivateFile(serverFile, `${JSON.stringify(info, null, 2)}\n`);
   wallet.startSweeper();
@@ -89,7 +101,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await wallet.close();
       if (readServerInfo(options.home)?.pid === process.pid) rmSync(serverFile, { force: true });
     })());
-  return { app, wallet, info, ownerToken, loginUrl: () => loginUrl(info.url, sessions), close };
+  return {
+    app,
+    wallet,
+    info,
+    ownerToken,
+    sessions,
+    loginUrl: (label) => loginUrl(info.url, sessions, label),
+    close,
+  };
 }
 
 export function readServerInfo(home: string): ServerInfo | undefined {

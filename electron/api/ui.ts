@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
-import type { RouteContext } from './context';
-import { SESSION_COOKIE, type OwnerSessions } from './owner-sessions';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { OwnerSessions } from './owner-sessions';
 
 /** A strict policy for the owner window: only our own scripts, only our own API. */
 const CSP = [
@@ -18,74 +17,65 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
+/** The cookie older versions logged in with; cleared wherever a browser still sends it. */
+const LEGACY_COOKIE = 'purser_session';
+
 /**
  * Serves the built React window at /app/ (the desktop app loads it from here too, so the
  * window and the API share one origin and no CORS is ever needed). Every response says
- * it must not be framed or sniffed.
+ * it must not be framed or sniffed. The window may be built after the server started
+ * (`npm run build` in another terminal): whether it exists is looked up per request.
  */
 export async function installUi(
   app: FastifyInstance,
   rendererDir: string | undefined,
-  context: RouteContext,
 ): Promise<void> {
-  installLogin(app, context);
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'no-referrer');
-    if (request.url.startsWith('/app')) reply.header('Content-Security-Policy', CSP);
+    if (request.url.startsWith('/app')) {
+      reply.header('Content-Security-Policy', CSP);
+      // A session cookie from an older Purser would still be sent to every local port.
+      if (request.headers.cookie?.includes(`${LEGACY_COOKIE}=`))
+        reply.header('Set-Cookie', `${LEGACY_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`);
+    }
     done(null, payload);
   });
-  if (rendererDir && existsSync(join(rendererDir, 'index.html'))) {
-    await app.register(fastifyStatic, {
+  const indexFile = rendererDir ? join(rendererDir, 'index.html') : undefined;
+  const notBuilt = (reply: FastifyReply) =>
+    reply
+      .type('text/plain; charset=utf-8')
+      .code(503)
+      .send(
+        'The Purser window is not built in this checkout yet. Run `npm run build` (npm start does it for you), then reload this page.\n',
+      );
+  app.get('/app', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
+  if (!rendererDir || !indexFile) {
+    app.get('/app/*', { schema: { hide: true } }, async (_request, reply) => notBuilt(reply));
+    return;
+  }
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', (_request, reply, done) => {
+      if (existsSync(indexFile)) return done();
+      notBuilt(reply);
+    });
+    await scope.register(fastifyStatic, {
       root: rendererDir,
       prefix: '/app/',
       index: 'index.html',
       decorateReply: false,
     });
-    app.get('/app', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
-    return;
-  }
-  app.get('/app/*', { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type('text/plain; charset=utf-8')
-      .code(503)
-      .send('The Purser window is not built in this checkout. Run `npm run build`, then reload.\n'),
-  );
+  });
 }
 
 /**
- * `GET /app/login?code=…` swaps a one-time code for the session cookie;
- * `POST /admin/v1/login-links` (owner token) mints a new link for `purser login`.
+ * A one-time login link. The code rides in the fragment, which browsers never send to
+ * any server (nor in a Referer); the page swaps it for a session token
+ * (`POST /admin/v1/sessions`) and removes it from the address bar.
  */
-function installLogin(app: FastifyInstance, { sessions, baseUrl }: RouteContext): void {
-  app.get('/app/login', { schema: { hide: true } }, async (request, reply) => {
-    const code = (request.query as Record<string, unknown>).code;
-    const session =
-      typeof code === 'string' && code.length < 100 ? sessions.redeem(code) : undefined;
-    if (!session) {
-      return reply
-        .code(403)
-        .type('text/plain; charset=utf-8')
-        .send(
-          'This login link was already used or has expired. Run `purser login` for a new one.\n',
-        );
-    }
-    reply.header('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
-    reply.header('Cache-Control', 'no-store');
-    return reply.redirect('/app/', 303);
-  });
-  app.post(
-    '/admin/v1/login-links',
-    { config: { owner: true }, schema: { hide: true } },
-    async () => ({
-      url: loginUrl(baseUrl(), sessions),
-    }),
-  );
-}
-
-export function loginUrl(base: string, sessions: OwnerSessions): string {
-  return `${base}/app/login?code=${sessions.createCode()}`;
+export function loginUrl(base: string, sessions: OwnerSessions, label?: string): string {
+  return `${base}/app/#code=${sessions.createCode(label)}`;
 }
 
 /** Where the built renderer lives in a checkout: out/renderer at the repository root. */

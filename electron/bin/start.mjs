@@ -2,7 +2,7 @@
 // `npm start`: run the desktop app if Electron's binary is installed and can open a
 // window here; otherwise say so plainly and run the same wallet headless (`purser serve`).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,12 +27,42 @@ function canOpenWindow() {
   );
 }
 
+/** The newest modification time under `dir` (source folders are small). */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
+/** Builds the app (window included) unless out/ is newer than every source it comes from. */
+function buildIfStale() {
+  const built = join(root, 'out', 'renderer', 'index.html');
+  const sources = ['renderer', 'shared', 'electron'].map((d) => newest(join(root, d)));
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return true;
+  process.stdout.write('Purser: building the app and its window (electron-vite build)…\n');
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return build.status === 0;
+}
+
 function headless(reason) {
   process.stdout.write(
     `Purser: ${reason}\n` +
       'Starting Purser headless instead (`purser serve`): the same wallet and API; the owner\n' +
       'window opens in your browser from the login link printed below.\n\n',
   );
+  if (!buildIfStale()) {
+    process.stdout.write(
+      'Purser: the window could not be built (see above); the API runs, and the window\n' +
+        'appears once `npm run build` succeeds (no restart needed).\n\n',
+    );
+  }
   const child = spawn(
     process.execPath,
     [join(root, 'electron/bin/purser.mjs'), 'serve', ...process.argv.slice(2)],
@@ -78,7 +108,7 @@ function ensureElectronSqlite() {
 const binary = electronBinary();
 if (!binary) {
   headless(
-    "Electron's binary is not installed (it is skipped when ELECTRON_SKIP_BINARY_DOWNLOAD=1 or the download is blocked).",
+    "Electron's binary is not installed here (it is an optional dependency: npm leaves it out when its download is blocked or ELECTRON_SKIP_BINARY_DOWNLOAD=1 is set).",
   );
 } else if (!canOpenWindow()) {
   headless(
@@ -89,15 +119,7 @@ if (!binary) {
     'better-sqlite3 could not be built for Electron (node-gyp needs Electron headers from electronjs.org).',
   );
 } else {
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  if (!buildIfStale()) process.exit(1);
   const child = spawn(binary, [root], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -21,12 +21,19 @@ export interface OwnerClient {
 
 /**
  * Finds the running server through the data folder (server.json and the owner token) and
- * talks to its owner API.
+ * talks to its owner API. Only headless mode (`purser serve`) keeps an owner token there;
+ * the desktop app keeps its secret in memory, so the CLI's owner commands do not open it
+ * (docs/trust-model.md).
  */
 export function ownerClient(home: string | undefined): OwnerClient {
   const dir = home ?? defaultHome();
   const info = readServerInfo(dir);
   const token = readOwnerToken(dir);
+  if (info?.mode === 'desktop') {
+    throw new CliError(
+      `The Purser desktop app is running for ${dir}, and it keeps no owner token on disk, so owner commands from the CLI cannot reach it. Use the window (the tray icon opens it), or quit the app and run \`purser serve\` to govern from the terminal.`,
+    );
+  }
   if (!info || !token) {
     throw new CliError(
       `Purser is not running for ${dir}. Start it with \`purser serve\` (or pass --home).`,

@@ -62,8 +62,22 @@ export function serveCommand(): Command {
         `Purser is listening on ${server.info.url}\n` +
           `  data folder: ${home}\n` +
           `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
-          `  owner CLI:   purser --home ${JSON.stringify(home)} agents list\n` +
+          `  owner CLI:   ${cliCommand()} --home ${shellQuote(home)} agents list\n` +
           `  owner window (one-time login link): ${server.loginUrl()}\n`,
       );
     });
+}
+
+/**
+ * How to run this very CLI from any folder: `purser` is on PATH only after `npm link` or a
+ * global install, so print the command that works either way.
+ */
+function cliCommand(): string {
+  const script = process.argv[1];
+  return script ? `node ${shellQuote(script)}` : 'npx purser';
+}
+
+/** Quotes for POSIX shells when needed, so the printed command can be pasted as is. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

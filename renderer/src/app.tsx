@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { LogOutButton, SessionGate } from './components/session-gate';
 import { AgentsPage } from './pages/agents-page';
 import { ApprovalsPage } from './pages/approvals-page';
 
@@ -19,6 +20,14 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   return (
+    <SessionGate>
+      <Pages route={route} />
+    </SessionGate>
+  );
+}
+
+function Pages({ route }: { route: Route }) {
+  return (
     <main>
       <header className="top">
         <h1>Purser</h1>
@@ -30,6 +39,7 @@ export function App() {
             Agents
           </a>
         </nav>
+        <LogOutButton />
       </header>
       {route.page === 'approvals' ? <ApprovalsPage focusId={route.id} /> : <AgentsPage />}
     </main>

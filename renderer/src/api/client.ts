@@ -1,9 +1,11 @@
+import { createParser } from 'eventsource-parser';
 import type { ErrorEnvelope } from '../../../shared/errors';
 import type {
   AgentView,
   OwnerBudgetRequestView,
   OwnerSpendView,
 } from '../../../shared/schemas/owner-api';
+import { useSession } from '../stores/session';
 
 export class OwnerApiError extends Error {
   constructor(
@@ -13,7 +15,7 @@ export class OwnerApiError extends Error {
     super(envelope?.error.message ?? `HTTP ${status}`);
   }
 
-  /** The window has no session: it was opened without the login link. */
+  /** The window has no live session (never logged in, or it ended). */
   get notLoggedIn(): boolean {
     return this.status === 401;
   }
@@ -28,20 +30,29 @@ export type OwnerEvent =
     }
   | { event: 'receipt'; data: { id: string; agent_name: string } };
 
+const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = ['spend', 'budget_request', 'alert', 'receipt'];
+const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000];
+
 /**
- * The window's one client of the owner API. The window is served by Purser itself, so
- * every call is same-origin and carries the HttpOnly session cookie from the login link
- * (the desktop app opens that link for its own window); the page never holds a secret.
+ * The window's one client of the owner API. Every call is same-origin and carries the
+ * session token as `Authorization: Bearer` (never a cookie: docs/trust-model.md). A 401
+ * means the session has ended, and the session store says so on screen.
  */
 export class OwnerApi {
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const token = useSession.getState().token();
+    return token ? { authorization: `Bearer ${token}`, ...extra } : extra;
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
+      credentials: 'omit',
     });
     const payload = (await response.json().catch(() => undefined)) as unknown;
+    if (response.status === 401) useSession.getState().ended();
     if (!response.ok)
       throw new OwnerApiError(response.status, payload as ErrorEnvelope | undefined);
     return payload as T;
@@ -97,19 +108,56 @@ export class OwnerApi {
     );
   }
 
-  /** Server-sent events: new pending requests and every decision, as they commit. */
+  /**
+   * Server-sent events: new pending requests and every decision, as they commit. Read with
+   * fetch rather than EventSource, which cannot send the session header. Reconnects after
+   * a drop; stops for good when the session has ended.
+   */
   events(onEvent: (e: OwnerEvent) => void): () => void {
-    const source = new EventSource('/admin/v1/events');
-    const names: Array<OwnerEvent['event']> = ['spend', 'budget_request', 'alert', 'receipt'];
-    for (const name of names) {
-      source.addEventListener(name, (message) =>
-        onEvent({
-          event: name,
-          data: JSON.parse((message as MessageEvent<string>).data),
-        } as OwnerEvent),
-      );
-    }
-    return () => source.close();
+    const controller = new AbortController();
+    const run = async () => {
+      for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
+        try {
+          const response = await fetch('/admin/v1/events', {
+            headers: this.headers({ accept: 'text/event-stream' }),
+            credentials: 'omit',
+            signal: controller.signal,
+          });
+          if (response.status === 401) return useSession.getState().ended();
+          if (response.ok && response.body) {
+            attempt = 0;
+            await readEvents(response.body, onEvent);
+          }
+        } catch {
+          if (controller.signal.aborted) return;
+        }
+        // A dropped stream may mean Purser restarted; the next call tells (401 = ended).
+        const delay = RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)];
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    };
+    void run();
+    return () => controller.abort();
+  }
+}
+
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (e: OwnerEvent) => void,
+): Promise<void> {
+  const parser = createParser({
+    onEvent(message) {
+      const name = message.event as OwnerEvent['event'] | undefined;
+      if (name === undefined || !EVENT_NAMES.includes(name)) return;
+      onEvent({ event: name, data: JSON.parse(message.data) } as OwnerEvent);
+    },
+  });
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    parser.feed(decoder.decode(value, { stream: true }));
   }
 }
 
@@ -119,8 +167,9 @@ export const usd = (cents: number) =>
   `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function messageOf(error: unknown): string {
-  if (error instanceof OwnerApiError && error.notLoggedIn) {
-    return 'This window is not logged in. Open the login link that `purser serve` printed, or run `purser login` for a new one.';
-  }
+  if (error instanceof OwnerApiError && error.notLoggedIn) return NOT_LOGGED_IN;
   return error instanceof Error ? error.message : String(error);
 }
+
+export const NOT_LOGGED_IN =
+  'This window is not logged in. Open the login link that `purser serve` printed, or run `purser login` for a new one.';

@@ -13,9 +13,10 @@ const HEARTBEAT_MS = 15_000;
  * `GET /admin/v1/events`: a server-sent event stream for the owner's window. It announces
  * every spend request created or decided (so new pending ones pop up at once), every
  * budget request change, every receipt and every alert. Events are sent after the commit
- * that made them.
+ * that made them. A stream opened by a window session ends when that session does
+ * (revoked, logged out, or idle past its timeout), so an ended session hears nothing more.
  */
-export function ownerEventRoutes(app: ZodApp, { wallet }: RouteContext): void {
+export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext): void {
   const { deps } = wallet;
   const name = (agentId: string) => deps.agents.get(agentId)?.name ?? agentId;
 
@@ -59,11 +60,20 @@ export function ownerEventRoutes(app: ZodApp, { wallet }: RouteContext): void {
       deps.events.on('budget_request', onBudget);
       deps.events.on('receipt', onReceipt);
       deps.events.on('alert', onAlert);
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const sessionId = request.ownerSession?.id;
+      const onEnded = (id: string) => {
+        if (id === sessionId) raw.end();
+      };
+      if (sessionId) sessions.on('ended', onEnded);
+      const heartbeat = setInterval(() => {
+        if (sessionId && !sessions.isLive(sessionId)) return; // isLive emits `ended`
+        raw.write(': keep-alive\n\n');
+      }, HEARTBEAT_MS);
       heartbeat.unref();
       raw.write(': connected\n\n');
       request.raw.socket.once('close', () => {
         clearInterval(heartbeat);
+        sessions.off('ended', onEnded);
         deps.events.off('spend', onSpend);
         deps.events.off('budget_request', onBudget);
         deps.events.off('receipt', onReceipt);
