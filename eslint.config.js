@@ -2,18 +2,55 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 
 // Boundaries enforced by tooling: the core and shared code may not import Electron, React
 // or the DOM, so the wallet runs the same in the desktop app, `purser serve` and tests.
 const shellFree = {
   patterns: [
     {
-      group: ['electron', 'electron/*'],
+      // The package only: a gitignore-style group 'electron' would also match the folder in
+      // a relative path such as '../electron/core/x'.
+      regex: '^electron(/|$)',
       message: 'The core runs without Electron: put Electron code in electron/desktop/.',
     },
     {
       group: ['react', 'react-dom', 'react-dom/*', 'zustand'],
       message: 'The core and shared code have no UI.',
+    },
+  ],
+};
+
+// The core is the wallet itself: the shells (the HTTP API, the desktop app, the CLI) depend on
+// it, never the other way round. Relative paths from any depth: `../api/x`, `../../cli`,
+// `../../../electron/desktop/y`; `../cli` also names the entry point electron/cli.ts.
+const coreImports = {
+  patterns: [
+    ...shellFree.patterns,
+    {
+      regex: '^(\\.\\./)+(electron/)?(api|desktop|cli)(/|$)',
+      message:
+        'The core may not import the shells: electron/api, electron/desktop and electron/cli import the core.',
+    },
+  ],
+};
+
+// shared/ is what both the renderer and the main process import: plain TypeScript and zod,
+// nothing from electron/ (relative or not), no Node built-ins, no Electron.
+const sharedImports = {
+  paths: builtinModules.map((name) => ({
+    name,
+    message: 'shared/ also runs in the renderer: no Node built-ins.',
+  })),
+  patterns: [
+    ...shellFree.patterns,
+    {
+      regex: '^(\\.\\./)+electron(/|$)',
+      message: 'shared/ may not import from electron/: move what both sides need into shared/.',
+    },
+    {
+      regex: '^node:',
+      message: 'shared/ also runs in the renderer: no Node built-ins.',
     },
   ],
 };
@@ -48,9 +85,16 @@ export default tseslint.config(
   {
     files: ['electron/core/**/*.ts', 'shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', shellFree],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreImports] },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', sharedImports] },
   },
   {
     files: [

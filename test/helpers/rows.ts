@@ -1,4 +1,4 @@
-import type { Db } from '../../electron/core/db/database';
+import type { Db } from '../../electron/core/db/types';
 
 /**
  * The least a key needs to exist: a live funding source `fs` and an agent `agt` on it,

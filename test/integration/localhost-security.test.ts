@@ -1,4 +1,4 @@
-/** SPEC §8 security over a real socket: loopback bind, Host allow-list, Origin refusal, no CORS. */
+/** docs/trust-model.md, real socket: loopback bind, Host allow-list, Origin refusal, no CORS. */
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
@@ -94,6 +94,57 @@ describe('localhost hardening', () => {
     });
     expect(same.status).toBe(200);
     expect(corsHeaders(same.headers)).toEqual([]);
+  });
+
+  it('refuses a Host that only starts with a loopback name, even with our port', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const port = t.server.info.port;
+    const auth = { authorization: `Bearer ${key}` };
+    for (const host of [
+      `127.0.0.1.nip.io:${port}`,
+      `localhost.evil.example:${port}`,
+      `[::1].evil.example:${port}`,
+      `127.0.0.1:${port}0`,
+      `localhost:${port}.evil.example`,
+    ]) {
+      const r = await rawRequest(port, { ...auth, host });
+      expect(r.status, host).toBe(403);
+      expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+  });
+
+  it('refuses an Origin that only starts with ours', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const port = t.server.info.port;
+    const base = { host: `127.0.0.1:${port}`, authorization: `Bearer ${key}` };
+    for (const origin of [
+      `http://127.0.0.1:${port}0`,
+      `http://localhost:${port}.evil.example`,
+      `http://127.0.0.1:${port}@evil.example`,
+    ]) {
+      const r = await rawRequest(port, { ...base, origin });
+      expect(r.status, origin).toBe(403);
+      expect(corsHeaders(r.headers)).toEqual([]);
+    }
+    expect((await rawRequest(port, { ...base, origin: `http://localhost:${port}` })).status).toBe(
+      200,
+    );
+  });
+
+  it('refuses Sec-Fetch-Site: same-site with no Origin (another port or subdomain of the site)', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const port = t.server.info.port;
+    const base = { host: `127.0.0.1:${port}`, authorization: `Bearer ${key}` };
+    const r = await rawRequest(port, { ...base, 'sec-fetch-site': 'same-site' });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'invalid_request' } });
+    expect(corsHeaders(r.headers)).toEqual([]);
+    for (const site of ['same-origin', 'none']) {
+      expect((await rawRequest(port, { ...base, 'sec-fetch-site': site })).status, site).toBe(200);
+    }
   });
 
   it('answers a CORS preflight with a refusal and no Access-Control headers', async () => {

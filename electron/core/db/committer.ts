@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { Db } from './types';
 import { sqliteFsync, type Durability } from './durability';
 
 /** What a write job may do besides writing: schedule work for after its commit. */

@@ -3,8 +3,7 @@ import { closeSync, existsSync, openSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { DB_FILE, ensurePrivateDir } from '../paths';
 import { migrate } from './migrate';
-
-export type Db = Database.Database;
+import type { Db } from './types';
 
 export interface OpenOptions {
   /** Path to a better-sqlite3 build for another ABI (Electron's); tests use the default. */

@@ -1,11 +1,11 @@
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PurserError } from '../errors';
-import type { Db } from './database';
+import type { Db } from './types';
 
 /**
  * When a committed transaction is on stable storage. The committer asks for it after every
- * COMMIT and answers nobody before it holds (SPEC §8: a decision is fsynced before its
+ * COMMIT and answers nobody before it holds (docs/decision-order.md: fsync before the
  * answer).
  */
 export interface Durability {

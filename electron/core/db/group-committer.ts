@@ -6,7 +6,7 @@ import {
   type CommitterHooks,
   type Job,
 } from './committer';
-import type { Db } from './database';
+import type { Db } from './types';
 import { sqliteFsync, type Durability } from './durability';
 
 export interface GroupCommitOptions {

@@ -1,12 +1,5 @@
-import type { Db } from './database';
 import { MIGRATIONS } from './migrations';
-
-export interface Migration {
-  version: number;
-  name: string;
-  /** SQL, or a function for migrations that move data. Runs inside the migration's transaction. */
-  up: string | ((db: Db) => void);
-}
+import type { Db, Migration } from './types';
 
 /**
  * Applies, in order and each in its own transaction, every migration above the database's

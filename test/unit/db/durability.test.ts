@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../electron/core/db/database';
+import { openDatabase } from '../../../electron/core/db/database';
+import type { Db } from '../../../electron/core/db/types';
 import { WalFsync, type Durability, type FsyncFn } from '../../../electron/core/db/durability';
 import { GroupCommitter } from '../../../electron/core/db/group-committer';
 import { PurserError } from '../../../electron/core/errors';

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, type Migration } from '../../../electron/core/db/migrate';
+import { migrate } from '../../../electron/core/db/migrate';
+import type { Migration } from '../../../electron/core/db/types';
 import { MIGRATIONS } from '../../../electron/core/db/migrations';
 
 describe('migrations', () => {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../types';
 
 /**
  * The foundation schema. Amounts are INTEGER micro-dollars; times are INTEGER milliseconds

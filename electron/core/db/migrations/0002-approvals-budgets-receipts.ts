@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../types';
 
 /**
  * Human approvals, budget requests (the Conto flow) and receipts (payments made

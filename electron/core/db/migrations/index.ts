@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../types';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-approvals-budgets-receipts';
 

@@ -1,0 +1,156 @@
+/** Receipts that settle a spend drawn on a budget request, and every limit a receipt can report. */
+import { describe, expect, it } from 'vitest';
+import { spendBody, startTestServer, type TestServer } from '../helpers/server';
+
+type Receipt = {
+  id: string;
+  counted_micros: number;
+  over_budget: boolean;
+  over_limits: string[];
+  flags: string[];
+  budget_request_id: string | null;
+};
+type Spend = {
+  id: string;
+  status: string;
+  decision_rule: string;
+  budget_request_id: string | null;
+};
+type BudgetRequest = { id: string; status: string; spent_cents: number; remaining_cents: number };
+
+const receipt = (extra: Record<string, unknown>) => ({
+  rail: 'x402',
+  host: 'api.example.com',
+  ...extra,
+});
+
+/** An approved budget request of `cents` for the agent holding `key`. */
+async function grant(t: TestServer, key: string, cents: number): Promise<string> {
+  const br = await t.agent<{ id: string }>(key, 'POST', '/v1/budget-requests', {
+    amount_cents: cents,
+    purpose: 'Crawl 10k pages for the literature review',
+  });
+  const approved = await t.owner<BudgetRequest>(
+    'POST',
+    `/admin/v1/budget-requests/${br.body.id}/approve`,
+    {},
+  );
+  expect(approved.body.status).toBe('approved');
+  return br.body.id;
+}
+
+describe('receipts settling a spend that drew on a budget request', () => {
+  it('a receipt for less gives the difference back to the budget request', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ budget_cents: 100_000 });
+    const grantId = await grant(t, key, 10_000);
+    const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_000));
+    expect(spend.body).toMatchObject({
+      status: 'approved',
+      decision_rule: 'budget_request',
+      budget_request_id: grantId,
+    });
+    const read = () =>
+      t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${grantId}`).then((r) => r.body);
+    expect(await read()).toMatchObject({ spent_cents: 4_000, remaining_cents: 6_000 });
+
+    const less = await t.agent<Receipt>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 3_000, spend_request_id: spend.body.id }),
+    );
+    expect(less.status).toBe(200);
+    expect(less.body).toMatchObject({
+      counted_micros: -10_000_000,
+      flags: [],
+      budget_request_id: grantId,
+      over_limits: [],
+    });
+    expect(await read()).toMatchObject({
+      status: 'approved',
+      spent_cents: 3_000,
+      remaining_cents: 7_000,
+    });
+  });
+
+  it('a receipt for more charges the extra to the budget request', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ budget_cents: 100_000 });
+    const grantId = await grant(t, key, 10_000);
+    const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_000));
+    expect(spend.body.budget_request_id).toBe(grantId);
+
+    const more = await t.agent<Receipt>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 5_500, spend_request_id: spend.body.id }),
+    );
+    expect(more.body).toMatchObject({
+      counted_micros: 15_000_000,
+      flags: ['exceeds_request'],
+      budget_request_id: grantId,
+      over_limits: [],
+    });
+    const read = await t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${grantId}`);
+    expect(read.body).toMatchObject({
+      status: 'approved',
+      spent_cents: 5_500,
+      remaining_cents: 4_500,
+    });
+  });
+});
+
+describe('receipt over_limits names each limit it goes past', () => {
+  it('budget_request: more than the approved grant', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ budget_cents: 100_000 });
+    const grantId = await grant(t, key, 5_000);
+    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 6_000 }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      budget_request_id: grantId,
+      over_budget: true,
+      over_limits: ['budget_request'],
+    });
+  });
+
+  it('funding_limit: past the funding source period limit', async () => {
+    const t = await startTestServer();
+    const { agent, key } = await t.newAgent({ budget_cents: 100_000 }, 50_000);
+    await t.owner('PUT', `/admin/v1/funding-sources/${agent.funding_source_id}/limit`, {
+      limit_cents: 2_000,
+      period: 'daily',
+    });
+    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 2_001 }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ over_budget: true, over_limits: ['funding_limit'] });
+  });
+
+  it('funding_balance: more than the funding source holds', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ mode: 'test', budget_cents: 100_000 }, 5_000);
+    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 5_001 }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ over_budget: true, over_limits: ['funding_balance'] });
+  });
+
+  it('global_cap: past the cap over all agents of the mode', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ budget_cents: 100_000 }, 50_000);
+    await t.owner('PATCH', '/admin/v1/settings', {
+      global_cap: { amount_cents: 3_000, period: 'weekly' },
+    });
+    const within = await t.agent<Receipt>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 3_000 }),
+    );
+    expect(within.body).toMatchObject({ over_budget: false, over_limits: [] });
+    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_micros: 1 }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ over_budget: true, over_limits: ['global_cap'] });
+  });
+});
