@@ -1,5 +1,5 @@
 /**
- * The error catalog of the agent API (SPEC §4). Every error leaves the server as
+ * The error catalog of the agent API (docs/errors.md). Every error leaves the server as
  * `{"error": {"code", "message", "details"}}`; the HTTP status is a function of the code,
  * except `invalid_request`, which is 400 for bad input, 409 for a state transition that
  * cannot happen and 413 for a body over the size limit.

@@ -46,7 +46,7 @@ function describeIssue(issue: Issue, part: string | undefined): { field: string;
 }
 
 /**
- * Every error leaves in the SPEC §4 envelope. Errors the wallet meant to raise keep their
+ * Every error leaves in the envelope of docs/errors.md. Errors the wallet meant to raise keep their
  * code; Fastify's own 4xx (bad JSON, wrong content type, body too large) become
  * `invalid_request`; anything else is a bug, logged here and shown as `internal_error`
  * with no internals.

@@ -10,7 +10,7 @@ export class PurserError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetails = {},
-    /** Overrides the catalog's status where the SPEC allows another (409 / 413). */
+    /** Overrides the catalog's status where docs/errors.md gives another (403 / 409 / 413). */
     readonly status?: number,
   ) {
     // An expected outcome, not a bug: it needs no stack trace, and capturing one costs

@@ -6,7 +6,7 @@ import type { PolicyCache } from './agents/policy-cache';
 import type { Waiters } from './approvals/waiters';
 import type { Clock } from './clock';
 import type { Committer } from './db/committer';
-import type { Db } from './db/database';
+import type { Db } from './db/types';
 import type { WalletEvents } from './events';
 import type { FundingRepository } from './funding/funding';
 import type { KeyRepository } from './keys/keys';

@@ -1,4 +1,4 @@
-/** Budget requests (SPEC §2 step 12, the Conto flow) over real HTTP. */
+/** Budget requests (docs/decision-order.md, step 12, the Conto flow) over real HTTP. */
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
 

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 concurrency: many clients at once, over real HTTP, against one agent's budget,
+ * Concurrency (docs/decision-order.md): many clients at once, over HTTP, on one agent's budget,
  * a shared funding-source limit and the global cap. However the requests interleave
  * (and group commit puts dozens in one transaction), approved spend never exceeds any
  * limit by a micro-dollar, and it equals what the ledger counted.

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 durability: `purser serve` runs as a child, concurrent clients spend, and the
+ * Durability (docs/decision-order.md): `purser serve` runs as a child, many clients spend, and the
  * process is killed with SIGKILL at random moments, again and again. After each kill the
  * database is opened cold and checked: every decision a client received is on disk with
  * the status it was told, no limit was overspent by a micro-dollar, SQLite's integrity
@@ -178,7 +178,7 @@ function noSecretsAtRest(home: string, keys: string[]): void {
   }
 }
 
-/** Opens the database cold, as after a power cut, and checks everything the SPEC promises. */
+/** Opens the database cold, as after a power cut; checks what docs/decision-order.md promises. */
 function checkOnDisk(
   home: string,
   answers: Answer[],

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 over real HTTP: no decision is answered before its WAL fsync has completed, and
+ * docs/decision-order.md over HTTP: no decision is answered before its WAL fsync is done, and
  * a disk that fails an fsync stops the wallet cleanly (500 in the envelope, no crash).
  */
 import { fsync } from 'node:fs';

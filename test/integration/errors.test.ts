@@ -1,4 +1,4 @@
-/** SPEC §4: every error code with its status, and malformed input that never becomes a 500. */
+/** docs/errors.md: every error code with its status, and malformed input never becoming a 500. */
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer, type HttpResult } from '../helpers/server';
 
@@ -13,7 +13,7 @@ function expectEnvelope(r: HttpResult, status: number, code: string): void {
   expect(r.headers.get('content-type')).toMatch(/^application\/json/);
 }
 
-describe('keys (SPEC §2 step 1)', () => {
+describe('keys (docs/decision-order.md, step 1)', () => {
   it('401 invalid_api_key for missing, malformed and unknown keys', async () => {
     const t = await startTestServer();
     expectEnvelope(await t.raw('/v1/balance'), 401, 'invalid_api_key');
@@ -125,7 +125,7 @@ describe('objects out of scope', () => {
   });
 });
 
-describe('rate limit (SPEC §2 step 4)', () => {
+describe('rate limit (docs/decision-order.md, step 4)', () => {
   it('429 rate_limited with Retry-After, per key, refilled by time', async () => {
     const t = await startTestServer();
     const { agent, key } = await t.newAgent({ rate_limit_per_minute: 3 });
@@ -141,7 +141,7 @@ describe('rate limit (SPEC §2 step 4)', () => {
   });
 });
 
-describe('malformed input (SPEC §4: never a 500)', () => {
+describe('malformed input (docs/errors.md: never a 500)', () => {
   const bad: Array<[string, unknown]> = [
     ['not JSON', '{"amount_cents": 100,'],
     ['an array', '[]'],

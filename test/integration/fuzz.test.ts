@@ -1,7 +1,7 @@
 /**
- * Hostile input (SPEC §4): fast-check throws arbitrary JSON bodies, headers, query
+ * Hostile input (docs/errors.md): fast-check throws arbitrary JSON bodies, headers, query
  * strings, ids, huge and deeply nested bodies, wrong types, negative, fractional and huge
- * amounts and unicode at every route. Every answer must be a success or a SPEC §4
+ * amounts and unicode at every route. Every answer must be a success or an error
  * envelope, never a 500 or a hang; the server must stay up; and input that is refused
  * must write nothing.
  *

@@ -1,4 +1,4 @@
-/** SPEC §2 step 3: replays return the original, conflicts are 409, keys are per agent. */
+/** docs/decision-order.md, step 3: replays give the original, conflicts 409, keys per agent. */
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
 

@@ -1,5 +1,5 @@
 /**
- * SPEC §2 over real HTTP: every step of the decision order, each shown deciding, and
+ * docs/decision-order.md over real HTTP: every step of the decision order, each shown deciding, and
  * each shown to lose to the step before it.
  */
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ type Spend = {
   expires_at?: string;
 };
 
-describe('the decision order (SPEC §2 steps 5–15)', () => {
+describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
   it('approves a spend inside every limit, and says what is left', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 50_000, period: 'monthly' });

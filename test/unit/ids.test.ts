@@ -44,7 +44,7 @@ describe('newId', () => {
     expect(isId(kind, id)).toBe(true);
   });
 
-  it('uses the prefixes of the SPEC', () => {
+  it('uses the documented prefixes', () => {
     expect(newId('agent').startsWith('agt_')).toBe(true);
     expect(newId('key').startsWith('key_')).toBe(true);
     expect(newId('spendRequest').startsWith('req_')).toBe(true);

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { EXPIRY_BATCH } from '../db/committer';
-import type { Db } from '../db/database';
+import type { Db } from '../db/types';
 import type { BudgetRequestStatus } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
 

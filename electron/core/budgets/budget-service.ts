@@ -13,7 +13,7 @@ import type { BudgetRequestRecord } from './budget-repository';
 export const DEFAULT_GRANT_HOURS = 24;
 
 /**
- * Budget requests (SPEC §2, the Conto flow): an agent asks for an amount for a purpose;
+ * Budget requests (docs/decision-order.md): an agent asks for an amount for a purpose;
  * the owner approves (perhaps a different amount, for a window of hours) or rejects; while
  * approved, the agent's spends draw on it (step 12) until it is exhausted or its window
  * closes. One active (pending or approved) request per agent.

@@ -110,7 +110,7 @@ export class FundingService {
     });
   }
 
-  /** SPEC §3: test keys only; adds test money to the calling agent's funding source. */
+  /** Test keys only (docs/errors.md); adds test money to the calling agent's funding source. */
   faucet(auth: KeyAuth, amount: Micros): Promise<FundingSource> {
     if (auth.mode !== 'test') {
       return Promise.reject(

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../canonical-json';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
+import type { Db } from '../db/types';
 import { SCOPES, type Mode, type Scope } from '../../../shared/domain';
 import { PurserError } from '../errors';
 import { newId, randomBase62 } from '../ids';
@@ -167,7 +167,7 @@ export class KeyRepository {
   }
 
   /**
-   * Checks a bearer secret (SPEC §2 step 1). The lookup is by hash, so the index never sees
+   * Checks a bearer secret (docs/decision-order.md, step 1), by hash, so the index never sees
    * the secret; the stored hash is then compared in constant time.
    */
   authenticate(plaintext: string | undefined, now: number): KeyAuth {

@@ -4,7 +4,7 @@ import type { KeyAuth } from './keys';
 import { agentOf } from '../agents/agent-of';
 
 /**
- * SPEC §2 step 4: each key may make its agent's `rate_limit_per_minute` requests a minute.
+ * Step 4 (docs/decision-order.md): a key may make `rate_limit_per_minute` requests a minute.
  * Creating routes call this after their idempotency lookup (a replay is not a new
  * request); read routes call it first thing.
  */

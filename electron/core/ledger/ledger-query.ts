@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
+import type { Db } from '../db/types';
 import type { LedgerRow } from './ledger';
 import { rowFromRaw, type RawLedgerRow } from './ledger';
 

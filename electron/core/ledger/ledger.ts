@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
+import type { Db } from '../db/types';
 import type { Micros } from '../../../shared/money';
 import type { Mode } from '../../../shared/domain';
 import type { Actor, LedgerType } from '../../../shared/ledger';

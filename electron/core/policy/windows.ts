@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { Period, WindowKind } from '../../../shared/domain';
 import { DAY_MS, HOUR_MS } from '../clock';
 
-/** Velocity uses a rolling hour; budgets use the periods of the SPEC. */
+/** Velocity uses a rolling hour; budgets use their periods (docs/decision-order.md, Windows). */
 export type MeterPeriod = Period | 'hour';
 
 export interface WindowSpec {

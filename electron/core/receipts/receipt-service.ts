@@ -28,7 +28,7 @@ interface Counting {
 }
 
 /**
- * Receipts (SPEC §2): money that already left through another rail. It is always recorded
+ * Receipts (docs/decision-order.md): money already gone by another rail. It is always recorded
  * and always counted, whatever the limits say; if it puts the agent over one, the answer
  * says so, the owner is alerted, and the agent is paused when its policy asks for that.
  */

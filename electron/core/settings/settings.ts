@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
+import type { Db } from '../db/types';
 import type { Period, WindowKind } from '../../../shared/domain';
 import { microsFromString, type Micros } from '../../../shared/money';
 import { isValidTimeZone } from '../policy/windows';

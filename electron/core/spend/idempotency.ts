@@ -1,10 +1,10 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
+import type { Db } from '../db/types';
 import { PurserError } from '../errors';
 import { canonicalJson, sha256 } from '../canonical-json';
 import { DAY_MS } from '../clock';
 
-/** How long a key is remembered. The SPEC asks for at least 24 hours; we keep a week. */
+/** How long a key is remembered: a week, well past the 24 hours clients may rely on. */
 export const IDEMPOTENCY_RETENTION_MS = 7 * DAY_MS;
 
 interface Row {
@@ -14,7 +14,7 @@ interface Row {
 }
 
 /**
- * Idempotency keys, scoped to the agent (SPEC §2 step 3). Looked up and stored inside the
+ * Idempotency keys, per agent (docs/decision-order.md, step 3). Looked up and stored in the
  * same transaction as the decision, so a retry racing its original sees it.
  */
 export class IdempotencyStore {

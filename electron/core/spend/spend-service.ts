@@ -25,7 +25,7 @@ export type CreateResult =
 const keyActor = (auth: KeyAuth): Actor => `key:${auth.keyId}`;
 
 /**
- * Runs a spend request through SPEC §2 steps 3–15 in one write job: idempotency, rate
+ * Steps 3–15 of docs/decision-order.md in one write job: idempotency, rate
  * limit, the policy decision, and every write that follows from it (request row, usage,
  * funding balance, ledger entry, idempotency record) commit together or not at all.
  */

@@ -130,6 +130,78 @@ describe('decide: step 6, merchant and category', () => {
   });
 });
 
+describe('decide: step 6 on merchant keys and look-alikes (docs/merchant-identity.md)', () => {
+  const CYRILLIC_AWS = '\u0430ws';
+  const denied = policy({ deny_merchants: ['aws', 'api.openai.com'] });
+  const allowed = policy({ allow_merchants: ['aws'] });
+  it('declines a look-alike of a denied name, even when the allow-list has *', () => {
+    const d = decide(input({ policy: denied, merchant: CYRILLIC_AWS }));
+    expect(outcome(d)).toBe('declined/merchant_lookalike_denied');
+    expect(d.reason).toBe(
+      `Merchant "${CYRILLIC_AWS}" looks like "aws" on the deny-list but is not the same name`,
+    );
+    const both = policy({ deny_merchants: ['aws'], allow_merchants: ['*'] });
+    expect(decide(input({ policy: both, merchant: CYRILLIC_AWS })).rule).toBe(
+      'merchant_lookalike_denied',
+    );
+  });
+  it('asks the owner about a look-alike of an allowed name, approves the name itself', () => {
+    const d = decide(input({ policy: allowed, merchant: CYRILLIC_AWS }));
+    expect(d).toEqual({
+      outcome: 'needs_approval',
+      rule: 'merchant_lookalike',
+      reason: `Merchant "${CYRILLIC_AWS}" looks like "aws" on the allow-list but is not the same name`,
+    });
+    expect(outcome(decide(input({ policy: allowed, merchant: 'AWS ' })))).toBe(
+      'approved/within_policy',
+    );
+    expect(decide(input({ policy: allowed, merchant: 'gcp' })).rule).toBe('merchant_not_allowed');
+  });
+  it('the look-alike ask still loses to categories and to every later decline or refusal', () => {
+    const p = policy({ allow_merchants: ['aws'], allowed_categories: ['llm'] });
+    const m = { merchant: CYRILLIC_AWS };
+    expect(decide(input({ ...m, policy: p, category: 'travel' })).rule).toBe(
+      'category_not_allowed',
+    );
+    const lim = policy({ allow_merchants: ['aws'], max_transaction_cents: 1 });
+    expect(decide(input({ ...m, policy: lim })).rule).toBe('max_transaction');
+    expect(decide(input({ ...m, policy: allowed, fundingBalance: 0n })).rule).toBe(
+      'insufficient_balance',
+    );
+    expect(decide(input({ ...m, policy: allowed, budgetSpent: usd(100) })).rule).toBe(
+      'over_budget',
+    );
+    const br = { id: 'breq_1', remaining: 0n };
+    expect(decide(input({ ...m, policy: allowed, budgetRequest: br })).rule).toBe(
+      'budget_request_exhausted',
+    );
+  });
+  it('the look-alike ask wins over every approval and keeps another reason to ask', () => {
+    const m = { merchant: CYRILLIC_AWS, policy: allowed };
+    const br = decide(input({ ...m, budgetRequest: { id: 'breq_1', remaining: usd(50) } }));
+    expect(outcome(br)).toBe('needs_approval/merchant_lookalike');
+    expect('budgetRequestId' in br).toBe(false);
+    const p = policy({ allow_merchants: ['aws'], approval_threshold_cents: 1 });
+    const both = decide(input({ merchant: CYRILLIC_AWS, policy: p }));
+    expect(outcome(both)).toBe('needs_approval/merchant_lookalike');
+    expect(both.reason).toContain('looks like "aws"');
+    expect(both.reason).toContain('approval threshold');
+  });
+  it('matches globs on the host of a URL, and their look-alikes', () => {
+    const p = policy({ allow_merchants: ['*.openai.com'] });
+    expect(decide(input({ policy: p, merchant: 'https://API.OpenAI.com/x' })).outcome).toBe(
+      'approved',
+    );
+    expect(decide(input({ policy: p, merchant: 'api.\u03bfpenai.com' })).rule).toBe(
+      'merchant_lookalike',
+    );
+  });
+  it('compares categories on normalised text', () => {
+    const p = policy({ allowed_categories: ['Compute'] });
+    expect(decide(input({ policy: p, category: 'ｃｏｍｐｕｔｅ\u200b' })).outcome).toBe('approved');
+  });
+});
+
 describe('decide: step 7, max transaction', () => {
   const p = policy({ max_transaction_cents: 25_00 });
   it('allows an amount equal to the max transaction size', () => {

@@ -16,7 +16,7 @@ const errors = { '4XX': errorEnvelope };
 
 /** `POST /v1/budget-requests`, `GET /v1/budget-requests` and `GET /v1/budget-requests/:id`. */
 export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  // Every answer to an agent says what it has left of its budget (SPEC §2).
+  // Every answer to an agent says what it has left of its budget (docs/decision-order.md).
   const withRemaining = <T extends object>(agentId: string, body: T) => ({
     ...body,
     remaining_budget_cents: standing(wallet, agentId).view.remaining_budget_cents,
