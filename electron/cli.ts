@@ -5,7 +5,10 @@ import { freezeCommands, fundingCommand, settingsCommand } from './cli/funding-c
 import { keysCommand } from './cli/keys-command';
 import { ledgerCommand, loginCommand } from './cli/ledger-command';
 import { CliError } from './cli/owner-client';
+import { receiptsCommand } from './cli/receipts-command';
 import { serveCommand } from './cli/serve';
+import { visible } from '../shared/text/visible';
+import { sessionsCommand } from './cli/sessions-command';
 
 /** The `purser` command: the headless server and the owner's commands. */
 export function buildProgram(): Command {
@@ -23,7 +26,9 @@ export function buildProgram(): Command {
   program.addCommand(fundingCommand());
   program.addCommand(settingsCommand());
   program.addCommand(ledgerCommand());
+  program.addCommand(receiptsCommand());
   program.addCommand(loginCommand());
+  program.addCommand(sessionsCommand());
   for (const command of approvalCommands()) program.addCommand(command);
   program.addCommand(budgetRequestsCommand());
   for (const command of freezeCommands()) program.addCommand(command);
@@ -35,11 +40,14 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof CliError) {
-      process.stderr.write(`purser: ${error.message}\n`);
+      // Server messages quote agents' text (names, merchants): shown, never obeyed.
+      process.stderr.write(`purser: ${visible(error.message)}\n`);
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`purser: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `purser: ${visible(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -95,7 +95,9 @@ async function start(): Promise<void> {
         () => openWindow('#/approvals'),
       );
   });
-  events.on('alert', (alert) => notifyAlert(visible(alert.message), () => openWindow('#/approvals')));
+  events.on('alert', (alert) =>
+    notifyAlert(visible(alert.message), () => openWindow('#/approvals')),
+  );
   tray.setCount(pendingCount());
   // The window's session ended (idle, revoked): it asks for a new link, for itself only.
   ipcMain.on('purser:log-in-again', (event) => {

@@ -37,7 +37,7 @@ export function bearer(request: FastifyRequest): string | undefined {
 }
 
 /**
- * SPEC §2 step 1, before the body is even parsed: an unknown or revoked key learns nothing
+ * Step 1 of docs/decision-order.md, before the body is parsed: a bad or revoked key learns nothing
  * about whether its body would have been valid.
  */
 export function installAgentAuth(app: FastifyInstance, wallet: Wallet): void {

@@ -14,6 +14,7 @@ import type { Agent } from '../core/agents/agents';
 import type { FundingSource } from '../core/funding/funding';
 import type { ApiKey } from '../core/keys/keys';
 import type { LedgerRow } from '../core/ledger/ledger';
+import { merchantKey } from '../core/policy/merchant-key';
 import { policyToInput, type Policy } from '../core/policy/policy';
 import type { BudgetSnapshot } from '../core/spend/limits';
 import type { SpendRecord } from '../core/spend/spend-repository';
@@ -138,6 +139,8 @@ export function ownerSpendView(
     amount_cents: microsToCentsCeil(r.amount),
     amount_micros: r.amount.toString(),
     merchant_name: r.merchantName,
+    // Beside the raw name, so the owner sees what the lists matched (docs/merchant-identity.md).
+    merchant_key: merchantKey(r.merchantName),
     reason: r.reason,
     category: r.category,
     created_at: toIso(r.createdAt),

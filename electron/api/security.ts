@@ -4,7 +4,7 @@ import { PurserError } from '../core/errors';
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /**
- * Localhost hardening (SPEC §8). The server binds loopback only, but a web page in the
+ * Localhost hardening (docs/trust-model.md). The server binds loopback only, but a web page in the
  * owner's browser can still reach it; these checks make sure such a page gets nothing:
  *
  * - `Host` must be a loopback name with our port, so a DNS-rebinding page (whose Host is

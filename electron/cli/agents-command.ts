@@ -1,10 +1,14 @@
 import { Command, Option } from 'commander';
 import { ownerClient, CliError } from './owner-client';
-import { collect, emit, usd, wholeNumber } from './output';
+import { collect, emit, fieldLines, usd, visible, wholeNumber } from './output';
 import { globals } from './globals';
 import type { AgentView } from '../../shared/schemas/owner-api';
 
-/** Policy flags shared by `agents create` and `agents policy`. */
+/**
+ * Policy flags shared by `agents create` and `agents policy`. Each yes/no setting has a
+ * --no- form, declared after the positive one: commander then leaves the value undefined
+ * when neither is named, so an edit keeps the current setting.
+ */
 function policyOptions(cmd: Command): Command {
   return cmd
     .option('--budget-cents <n>', 'budget for each period, in cents', wholeNumber('--budget-cents'))
@@ -35,12 +39,18 @@ function policyOptions(cmd: Command): Command {
     .option('--deny-merchant <m>', 'never these merchants (repeat; host globs allowed)', collect)
     .option('--category <c>', 'allow only these categories (repeat)', collect)
     .option('--ask-on-new-merchant', 'ask before the first spend at a merchant')
+    .option('--no-ask-on-new-merchant', 'stop asking before the first spend at a merchant')
     .addOption(
       new Option('--over-budget <b>', 'decline or ask when over budget').choices([
         'decline',
         'ask',
       ]),
     )
+    .option(
+      '--pause-on-over-budget',
+      'pause the agent when a reported payment puts it over a limit',
+    )
+    .option('--no-pause-on-over-budget', 'keep the agent running when a payment goes over')
     .option(
       '--velocity-per-hour <n>',
       'most approved spends in any hour',
@@ -67,12 +77,13 @@ function policyBody(o: Record<string, unknown>): Record<string, unknown> {
     over_budget: o.overBudget,
     velocity_per_hour: o.velocityPerHour,
     rate_limit_per_minute: o.rateLimitPerMinute,
+    pause_on_over_budget: o.pauseOnOverBudget,
   };
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
 
 const agentLine = (a: AgentView) =>
-  `${a.id}  ${a.name}  ${a.mode}  ${a.status}  ${usd(a.budget.spent_cents)} of ${usd(a.budget.budget_cents)} ${a.budget.period}`;
+  `${a.id}  ${visible(a.name)}  ${a.mode}  ${a.status}  ${usd(a.budget.spent_cents)} of ${usd(a.budget.budget_cents)} ${a.budget.period}`;
 
 export function agentsCommand(): Command {
   const agents = new Command('agents').description('create and manage agents (owner)');
@@ -118,7 +129,7 @@ export function agentsCommand(): Command {
         'GET',
         `/admin/v1/agents/${encodeURIComponent(id)}`,
       );
-      emit(!!g.json, agent, () => `${agentLine(agent)}\n${JSON.stringify(agent.policy, null, 2)}`);
+      emit(!!g.json, agent, () => `${agentLine(agent)}\n${fieldLines(agent.policy)}`);
     });
 
   policyOptions(

@@ -1,25 +1,39 @@
 import { Command } from 'commander';
 import type { OwnerBudgetRequestView, OwnerSpendView } from '../../shared/schemas/owner-api';
 import { globals } from './globals';
-import { ownerClient } from './owner-client';
-import { emit, usd, wholeNumber } from './output';
+import { CliError, ownerClient } from './owner-client';
+import { emit, quoted, usd, visible, wholeNumber } from './output';
 
 const spendLine = (r: OwnerSpendView) => {
   const impact = r.impact
     ? r.impact.hard_limit
-      ? `  (cannot be approved: ${r.impact.hard_limit.code})`
+      ? `  (cannot be approved: ${visible(r.impact.hard_limit.code)})`
       : r.impact.exceeds_budget
         ? `  (over the ${r.impact.period} budget by ${usd(r.impact.over_by_cents)}: needs --override-budget)`
         : `  (leaves ${usd(r.impact.budget_cents - r.impact.spent_after_cents)} of ${usd(r.impact.budget_cents)} ${r.impact.period})`
     : '';
-  return `${r.id}  ${r.agent_name}  ${usd(r.amount_cents)}  ${r.merchant_name}  "${r.reason}"  ${r.status}${impact}`;
+  // The merchant is quoted like the reason, so its spaces cannot fake extra columns, and
+  // shown with the key it was matched as when that is more than its lower case
+  // (docs/merchant-identity.md).
+  const key =
+    r.merchant_key !== r.merchant_name.trim().toLowerCase()
+      ? ` (matched as ${quoted(r.merchant_key)})`
+      : '';
+  return `${r.id}  ${visible(r.agent_name)}  ${usd(r.amount_cents)}  ${quoted(r.merchant_name)}${key}  ${quoted(r.reason)}  ${r.status}${impact}`;
 };
 
+/** A decided request, with the decision in words (the owner's comment is part of it). */
+const decidedLine = (r: OwnerSpendView) => `${spendLine(r)}  ${visible(r.decision_reason)}`;
+
 const budgetLine = (r: OwnerBudgetRequestView) =>
-  `${r.id}  ${r.agent_name}  ${usd(r.requested_amount_cents)}  "${r.purpose}"  ${r.status}` +
+  `${r.id}  ${visible(r.agent_name)}  ${usd(r.requested_amount_cents)}  ${quoted(r.purpose)}  ${r.status}` +
   (r.approved_amount_cents === null
     ? ''
     : `  ${usd(r.spent_cents)} of ${usd(r.approved_amount_cents)} spent`);
+
+/** A decided budget request, with what the owner wrote on it. */
+const decidedBudgetLine = (r: OwnerBudgetRequestView) =>
+  `${budgetLine(r)}${r.status === 'approved' ? ` until ${r.expires_at}` : ''}${r.comment === null ? '' : `  ${quoted(r.comment)}`}`;
 
 /** `purser approvals list`, `purser approve`, `purser decline`. */
 export function approvalCommands(): Command[] {
@@ -52,15 +66,27 @@ export function approvalCommands(): Command[] {
     )
     .action(async (id: string, o: { comment?: string; overrideBudget?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const r = await ownerClient(g.home).request<OwnerSpendView>(
-        'POST',
-        `/admin/v1/spend-requests/${encodeURIComponent(id)}/approve`,
-        {
-          comment: o.comment,
-          override_budget: o.overrideBudget,
-        },
-      );
-      emit(!!g.json, r, () => `${spendLine(r)}  ${r.decision_reason}`);
+      const r = await ownerClient(g.home)
+        .request<OwnerSpendView>(
+          'POST',
+          `/admin/v1/spend-requests/${encodeURIComponent(id)}/approve`,
+          {
+            comment: o.comment,
+            override_budget: o.overrideBudget,
+          },
+        )
+        .catch((error: unknown) => {
+          // The refusal's text is shared with the window, which has a button for the
+          // override; here the way to it is a flag, so say which.
+          if (error instanceof CliError && error.envelope?.error.details.override_required)
+            throw new CliError(
+              `${error.message} Here that is: purser approve ${id} --override-budget`,
+              error.exitCode,
+              error.envelope,
+            );
+          throw error;
+        });
+      emit(!!g.json, r, () => decidedLine(r));
     });
 
   const decline = new Command('decline')
@@ -74,7 +100,7 @@ export function approvalCommands(): Command[] {
         `/admin/v1/spend-requests/${encodeURIComponent(id)}/decline`,
         { comment: o.comment },
       );
-      emit(!!g.json, r, () => spendLine(r));
+      emit(!!g.json, r, () => decidedLine(r));
     });
   return [approvals, approve, decline];
 }
@@ -123,7 +149,7 @@ export function budgetRequestsCommand(): Command {
             comment: o.comment,
           },
         );
-        emit(!!g.json, r, () => `${budgetLine(r)} until ${r.expires_at}`);
+        emit(!!g.json, r, () => decidedBudgetLine(r));
       },
     );
   budgets
@@ -136,7 +162,7 @@ export function budgetRequestsCommand(): Command {
         `/admin/v1/budget-requests/${encodeURIComponent(id)}/reject`,
         { reason: o.reason },
       );
-      emit(!!g.json, r, () => budgetLine(r));
+      emit(!!g.json, r, () => decidedBudgetLine(r));
     });
   return budgets;
 }

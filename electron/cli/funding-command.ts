@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { ownerClient } from './owner-client';
-import { emit, usd, wholeNumber } from './output';
+import { emit, fieldLines, usd, wholeNumber } from './output';
 import { globals } from './globals';
+import type { z } from 'zod';
+import type { settingsView } from '../../shared/schemas/owner-api';
 
 export function fundingCommand(): Command {
   const funding = new Command('funding').description('funding sources (owner)');
@@ -87,8 +89,11 @@ export function fundingCommand(): Command {
 }
 
 export function freezeCommands(): Command[] {
-  return (['freeze', 'unfreeze'] as const).map((name) =>
-    new Command(name)
+  return (['freeze', 'unfreeze'] as const).map((name) => {
+    const command = new Command(name);
+    // The window's button says "panic"; the same word works here.
+    if (name === 'freeze') command.alias('panic');
+    return command
       .description(
         name === 'freeze' ? 'panic button: decline every spend of every agent' : 'lift the freeze',
       )
@@ -101,16 +106,29 @@ export function freezeCommands(): Command[] {
         emit(!!g.json, settings, () =>
           settings.frozen ? 'frozen: every spend is declined' : 'unfrozen',
         );
-      }),
-  );
+      });
+  });
 }
+
+type SettingsView = z.infer<typeof settingsView>;
+
+/** The settings as lines a person reads; the fields and their names are those of --json. */
+const settingsText = (s: SettingsView) =>
+  fieldLines({
+    time_zone: s.time_zone,
+    frozen: s.frozen ? 'yes: every spend is declined' : 'no',
+    pending_expiry_hours: s.pending_expiry_hours,
+    global_cap: s.global_cap
+      ? `${usd(s.global_cap.amount_cents)} ${s.global_cap.period} (${s.global_cap.window})`
+      : 'none',
+  });
 
 export function settingsCommand(): Command {
   const settings = new Command('settings').description('workspace settings (owner)');
   settings.command('show').action(async (_o, cmd: Command) => {
     const g = globals(cmd);
-    const s = await ownerClient(g.home).request<unknown>('GET', '/admin/v1/settings');
-    emit(!!g.json, s, () => JSON.stringify(s, null, 2));
+    const s = await ownerClient(g.home).request<SettingsView>('GET', '/admin/v1/settings');
+    emit(!!g.json, s, () => settingsText(s));
   });
   settings
     .command('set')
@@ -146,8 +164,12 @@ export function settingsCommand(): Command {
                   period: o.globalCapPeriod,
                 };
         }
-        const s = await ownerClient(g.home).request<unknown>('PATCH', '/admin/v1/settings', body);
-        emit(!!g.json, s, () => JSON.stringify(s, null, 2));
+        const s = await ownerClient(g.home).request<SettingsView>(
+          'PATCH',
+          '/admin/v1/settings',
+          body,
+        );
+        emit(!!g.json, s, () => settingsText(s));
       },
     );
   return settings;

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ownerClient, CliError } from './owner-client';
-import { emit } from './output';
+import { emit, visible } from './output';
 import { globals } from './globals';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -23,7 +23,7 @@ export function ledgerCommand(): Command {
       emit(!!g.json, r, () =>
         r.ok
           ? `ok: ${r.entries} entries, head ${r.head_hash}`
-          : `BROKEN at entry ${r.first_bad?.seq}: ${r.first_bad?.message}`,
+          : `BROKEN at entry ${r.first_bad?.seq}: ${visible(r.first_bad?.message ?? '')}`,
       );
       if (!r.ok) process.exitCode = 1;
     });
@@ -43,7 +43,9 @@ export function ledgerCommand(): Command {
       if (!response.ok)
         throw new CliError(`export failed: HTTP ${response.status} ${await response.text()}`);
       if (!response.body) return;
-      // Streamed: an export of a million entries never sits in memory whole.
+      // Streamed: an export of a million entries never sits in memory whole. The bytes are
+      // the server's, not made visible: the export is data for a spreadsheet or a program,
+      // and escaping an agent's text in it would change that data.
       const source = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
       if (o.out) await pipeline(source, createWriteStream(o.out, { mode: 0o600 }));
       else await pipeline(source, process.stdout, { end: false });

@@ -19,10 +19,10 @@ export const amountMicros = z
   .min(1, { error: 'must be at least 1 micro-dollar' })
   .max(MAX_AMOUNT_MICROS_NUMBER, { error: 'must be at most 10^15 micro-dollars ($1,000,000,000)' });
 
-/** `usd`, with `usdc` accepted as the same thing (case-insensitive). */
-export const currency = z.enum(['usd', 'usdc', 'USD', 'USDC'], {
-  error: 'must be "usd" (or "usdc")',
-});
+/** `usd`, with `usdc` accepted as the same thing, in any letter case (`Usd`, `uSDC`). */
+export const currency = z
+  .string({ error: 'must be "usd" (or "usdc")' })
+  .regex(/^(usd|usdc)$/i, { error: 'must be "usd" (or "usdc")' });
 
 export const METADATA_MAX_BYTES = 4096;
 export const METADATA_MAX_DEPTH = 16;
@@ -63,11 +63,15 @@ export const metadata = z
     }
   });
 
+export const IDEMPOTENCY_KEY_MAX = 255;
+/** Printable ASCII without spaces: what the `Idempotency-Key` header may carry too. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
+
 export const idempotencyKey = z
   .string({ error: 'must be a string' })
   .min(1, { error: 'must not be empty' })
-  .max(255, { error: 'must be at most 255 characters' })
-  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
+  .max(IDEMPOTENCY_KEY_MAX, { error: `must be at most ${IDEMPOTENCY_KEY_MAX} characters` })
+  .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'must be printable ASCII without spaces' });
 
 export const nonEmptyText = (max: number) =>
   z

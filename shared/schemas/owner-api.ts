@@ -183,7 +183,10 @@ export const ownerSpendView = z.object({
   decision_rule: z.string(),
   amount_cents: z.int(),
   amount_micros: z.string(),
+  /** As the agent sent it. */
   merchant_name: z.string(),
+  /** The normalised key the allow/deny lists compared (docs/merchant-identity.md). */
+  merchant_key: z.string(),
   reason: z.string(),
   category: z.string().nullable(),
   created_at: z.string(),

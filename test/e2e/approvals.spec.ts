@@ -62,16 +62,20 @@ test('a window without the login link opens nothing, and a used link does not wo
   await expect(page.getByRole('alert')).toContainText('not logged in');
   const printed = /one-time login link\): (\S+)/.exec(serve.output())?.[1] ?? '';
   await page.goto(printed);
-  await expect(page).toHaveURL(`${serve.url}/app/`);
-  const again = await fetch(printed, { redirect: 'manual' });
-  expect(again.status).toBe(403);
+  // The code leaves the address bar at once; the page is logged in.
+  await expect(page).toHaveURL(`${serve.url}/app/#/approvals`);
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  const second = await page.context().newPage();
+  await second.goto(printed);
+  await expect(second.getByRole('alert')).toContainText('already used or has expired');
+  await expect(second.getByRole('alert')).toContainText('purser login');
 });
 
 test('approval_url opens the request; approving it in the page reaches the waiting agent', async ({
   page,
 }) => {
   await page.goto(await loginUrl());
-  await expect(page).toHaveURL(`${serve.url}/app/`);
+  await expect(page).toHaveURL(`${serve.url}/app/#/approvals`);
 
   const pending = await agentCall<{ id: string; status: string; approval_url: string }>(
     'POST',

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 against a real browser: a web page on another origin, in the same Chromium the
+ * docs/trust-model.md in a real browser: a web page on another origin, in the same Chromium the
  * owner uses, tries everything a page can do to reach the local API (fetch with and
  * without credentials, a stolen key in a header, form posts, text/plain bodies, beacons)
  * and a DNS-rebinding name that resolves to 127.0.0.1. Every attempt is refused, no
@@ -69,13 +69,14 @@ async function ledgerCount(): Promise<number> {
 }
 
 test('a page on another origin can neither read from nor write to the API', async ({ page }) => {
-  // The owner is logged in to the window in this very browser: a cross-site request that
-  // carried the session cookie would be a working CSRF.
+  // The owner is logged in to the window in this very browser. Its session is a token the
+  // page holds, never a cookie, so a cross-site request has no credential to ride on.
   const login = json<{ url: string }>(
     (await runCli(['--home', home, 'login', '--json'])).stdout,
   ).url;
   await page.goto(login);
-  expect((await page.context().cookies()).map((c) => c.name)).toContain('purser_session');
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  expect(await page.context().cookies()).toEqual([]);
   const before = await ledgerCount();
   await page.goto(`http://evil.test:${evilPort}/`);
   const api = serve.url;
@@ -149,7 +150,7 @@ test('a page on another origin can neither read from nor write to the API', asyn
       form.target = 'sink';
       document.body.appendChild(form);
       form.submit();
-      // And an ordinary urlencoded form at the owner's panic button, riding the cookie.
+      // And an ordinary urlencoded form at the owner's panic button.
       const freeze = document.createElement('form');
       freeze.method = 'POST';
       freeze.action = `${api}/admin/v1/freeze`;

@@ -31,7 +31,7 @@ describe('purser CLI', () => {
     const home = tmpHome();
     const s = await serve(home);
     expect(s.output()).toMatch(
-      /owner window \(one-time login link\): http:\/\/127\.0\.0\.1:\d+\/app\/login\?code=/,
+      /owner window \(one-time login link\): http:\/\/127\.0\.0\.1:\d+\/app\/#code=/,
     );
     const h = ['--home', home];
 
@@ -290,6 +290,80 @@ describe('purser CLI', () => {
     ]);
     expect(rejectedTooLate.code).toBe(1);
     expect((await runCli([...h, 'approvals', 'list'])).stdout).toBe('nothing waits for you\n');
+  });
+
+  it("shows an agent's control and bidi characters as escapes, so the real amount shows", async () => {
+    const home = tmpHome();
+    const s = await serve(home);
+    const h = ['--home', home];
+    // The owner typed the name, but a name pasted from elsewhere can carry an ESC too.
+    const agent = json<{ id: string }>(
+      (
+        await runCli([
+          ...h,
+          'agents',
+          'create',
+          '--name',
+          'bot\x1b[8m',
+          '--budget-cents',
+          '100000',
+          '--approval-threshold-cents',
+          '100',
+          '--json',
+        ])
+      ).stdout,
+    );
+    await runCli([...h, 'funding', 'deposit', '--cents', '100000']);
+    const { key } = json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
+    // Nine backspaces take the cursor back over "$400.00  " and "$4.00" is drawn in its place.
+    const merchant = `${'\b'.repeat(9)}$4.00    aws`;
+    const reason = 'GPU time\x1b]0;pwned\x07 \u202eevil\u2066\u200b\r\ndone"  approved';
+    const spend = await fetch(`${s.url}/v1/spend`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        amount_cents: 40_000,
+        currency: 'usd',
+        merchant_name: merchant,
+        reason,
+      }),
+    });
+    const pending = (await spend.json()) as { id: string; status: string };
+    expect(pending.status).toBe('needs_approval');
+
+    const hidden = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+    const listed = await runCli([...h, 'approvals', 'list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.endsWith('\n')).toBe(true);
+    expect(listed.stdout.slice(0, -1)).not.toMatch(hidden);
+    expect(listed.stdout).toBe(
+      `${pending.id}  bot\\x1b[8m  $400.00  ${'\\x08'.repeat(9)}$4.00    aws  ` +
+        '"GPU time\\x1b]0;pwned\\x07 \\u{202e}evil\\u{2066}\\u{200b}\\r\\ndone\\"  approved"  needs_approval' +
+        '  (leaves $600.00 of $1000.00 monthly)\n',
+    );
+    expect((await runCli([...h, 'agents', 'list'])).stdout.slice(0, -1)).not.toMatch(hidden);
+
+    // --json is for programs: the exact strings, as JSON.stringify escapes them.
+    const raw = await runCli([...h, 'approvals', 'list', '--json']);
+    expect(
+      json<{ spend_requests: Array<{ merchant_name: string; reason: string }> }>(raw.stdout)
+        .spend_requests[0],
+    ).toMatchObject({ merchant_name: merchant, reason });
+
+    // Error messages quote the agent's name: they are made visible too.
+    await runCli([...h, 'agents', 'pause', agent.id]);
+    const refused = await runCli([...h, 'approve', pending.id]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'purser: invalid_request: bot\\x1b[8m is paused; resume it before approving its requests.\n',
+    );
+    await runCli([...h, 'agents', 'resume', agent.id]);
+
+    const declined = await runCli([...h, 'decline', pending.id, '--comment', 'no\u202e']);
+    expect(declined.code, declined.stderr).toBe(0);
+    expect(declined.stdout.slice(0, -1)).not.toMatch(hidden);
+    expect(declined.stdout).toContain('$400.00');
+    expect(declined.stdout).toContain('Declined by the owner: no\\u{202e}');
   });
 
   it('reports errors in one line with a non-zero exit code', async () => {

@@ -44,8 +44,12 @@ describe('who may call each route', () => {
 
   it('every /v1 and /admin route of the running server refuses a call without credentials', async () => {
     const t = await startTestServer();
+    // The two public routes: the OpenAPI document, and the login exchange (its caller has
+    // only a one-time code; a made-up one is refused with 401 below).
+    const isPublic = (r: { method: string; path: string }) =>
+      r.path === '/v1/openapi.json' || (r.method === 'POST' && r.path === '/admin/v1/sessions');
     const routes = routesOf(t.server.app.printRoutes({ commonPrefix: false })).filter(
-      (r) => /^\/(v1|admin)\//.test(r.path) && r.path !== '/v1/openapi.json' && r.method !== 'HEAD',
+      (r) => /^\/(v1|admin)\//.test(r.path) && !isPublic(r) && r.method !== 'HEAD',
     );
     // The tree was read: all the agent and owner routes are there.
     expect(routes.length).toBeGreaterThan(40);
@@ -61,5 +65,11 @@ describe('who may call each route', () => {
       expect({ method, path, status: answer.status }).toEqual({ method, path, status: 401 });
       expect((answer.body as { error: { code: string } }).error.code).toBe('invalid_api_key');
     }
+    const exchange = await t.raw('/admin/v1/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'A'.repeat(32) }),
+    });
+    expect(exchange.status).toBe(401);
   });
 });

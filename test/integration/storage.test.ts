@@ -26,7 +26,12 @@ describe('the data folder', () => {
       string,
       unknown
     >;
-    expect(info).toEqual({ url: t.url, port: t.server.info.port, pid: process.pid });
+    expect(info).toEqual({
+      url: t.url,
+      port: t.server.info.port,
+      pid: process.pid,
+      mode: 'headless',
+    });
     await t.server.close();
     expect(existsSync(join(t.home, 'server.json'))).toBe(false);
   });

@@ -1,11 +1,13 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
-import { normalizeMerchant } from '../policy/policy';
+import type { Db } from '../db/types';
+import { merchantKey } from '../policy/merchant-key';
 
 /**
- * Merchants each agent has paid before, for the ask-on-new-merchant rule. Pairs already
- * written are remembered in memory so that a repeat costs no statement; a rollback clears
- * that memory.
+ * Merchants each agent has paid before, for the ask-on-new-merchant rule, by normalised
+ * merchant key (docs/merchant-identity.md): `AWS`, `aws\u200b` and `ａｗｓ` are one merchant,
+ * while a look-alike such as Cyrillic `аws` has a key of its own, so it is new and asks.
+ * Pairs already written are remembered in memory so that a repeat costs no statement; a
+ * rollback clears that memory.
  */
 export class KnownMerchants {
   private readonly seen = new Set<string>();
@@ -22,12 +24,12 @@ export class KnownMerchants {
   }
 
   isNew(agentId: string, merchant: string): boolean {
-    const name = normalizeMerchant(merchant);
+    const name = merchantKey(merchant);
     return !this.seen.has(`${agentId} ${name}`) && this.has.get(agentId, name) === undefined;
   }
 
   remember(agentId: string, merchant: string, now: number): void {
-    const name = normalizeMerchant(merchant);
+    const name = merchantKey(merchant);
     const key = `${agentId} ${name}`;
     if (this.seen.has(key)) return;
     this.add.run(agentId, name, now);

@@ -1,5 +1,5 @@
 /**
- * The decision of SPEC §2, steps 5–15, as a pure function: everything it needs is in its
+ * Steps 5–15 of docs/decision-order.md as a pure function: everything it needs is in its
  * input (the request, the policy, what has been spent, the clock's windows), so it can be
  * tested exhaustively and run inside the write transaction without touching anything.
  * Steps 1–4 (key, body, idempotency, rate limit) happen before it, in the API and the
@@ -14,8 +14,9 @@ import {
   type Micros,
 } from '../../../shared/money';
 import { toIso } from '../clock';
-import { firstMatch } from './merchants';
-import { normalizeMerchant, type Policy } from './policy';
+import { MerchantName, normalizeText } from './merchant-key';
+import { lookalikeIn, matchIn } from './merchants';
+import type { Policy } from './policy';
 import type { TimeWindow } from './windows';
 
 export interface LimitState {
@@ -49,7 +50,9 @@ export type Rule =
   | 'agent_revoked'
   | 'wallet_frozen'
   | 'merchant_denied'
+  | 'merchant_lookalike_denied'
   | 'merchant_not_allowed'
+  | 'merchant_lookalike'
   | 'category_not_allowed'
   | 'max_transaction'
   | 'velocity'
@@ -86,9 +89,17 @@ export type Decision = Verdict | Refusal;
 const declined = (rule: Rule, reason: string): Verdict => ({ outcome: 'declined', rule, reason });
 
 export function decide(input: DecisionInput): Decision {
+  const standing = checkStanding(input);
+  if (standing) return standing;
+  const merchant = checkMerchant(input);
+  if (merchant?.outcome === 'declined') return merchant;
+  const rest = decideRest(input);
+  return merchant === null ? rest : askInstead(merchant, rest);
+}
+
+/** Steps 7–15, once the agent's standing and the merchant have passed. */
+function decideRest(input: DecisionInput): Decision {
   return (
-    checkStanding(input) ??
-    checkMerchant(input) ??
     checkSize(input) ??
     checkVelocity(input) ??
     checkHardLimits(input) ??
@@ -111,24 +122,48 @@ function checkStanding({ agentStatus, frozen }: DecisionInput): Verdict | null {
   return null;
 }
 
-/** Step 6. */
+/**
+ * Step 6, on the merchant's normalised key (docs/merchant-identity.md). A look-alike of a
+ * denied name is declined; a look-alike of an allowed name is not declined here but
+ * returned as a `needs_approval` verdict that `askInstead` applies after steps 7–15, so
+ * it still loses to every decline and hard limit like any other request that asks.
+ */
 function checkMerchant({ merchant, category, policy }: DecisionInput): Verdict | null {
-  const denied = firstMatch(policy.denyMerchants, merchant);
+  const name = new MerchantName(merchant);
+  const denied = matchIn(policy.denyList, name);
   if (denied !== undefined) {
     return declined(
       'merchant_denied',
-      `Merchant "${merchant}" is on this agent's deny-list (${denied})`,
+      `Merchant "${merchant}" is on this agent's deny-list (${denied.listed})`,
     );
   }
-  if (
-    policy.allowMerchants.length > 0 &&
-    firstMatch(policy.allowMerchants, merchant) === undefined
-  ) {
+  const deniedLookalike = lookalikeIn(policy.denyList, name);
+  if (deniedLookalike !== undefined) {
     return declined(
-      'merchant_not_allowed',
-      `Merchant "${merchant}" is not on this agent's allow-list`,
+      'merchant_lookalike_denied',
+      `Merchant "${merchant}" looks like "${deniedLookalike.listed}" on the deny-list but is not the same name`,
     );
   }
+  let ask: Verdict | null = null;
+  if (policy.allowList.entries.length > 0 && matchIn(policy.allowList, name) === undefined) {
+    const allowedLookalike = lookalikeIn(policy.allowList, name);
+    if (allowedLookalike === undefined) {
+      return declined(
+        'merchant_not_allowed',
+        `Merchant "${merchant}" is not on this agent's allow-list`,
+      );
+    }
+    ask = {
+      outcome: 'needs_approval',
+      rule: 'merchant_lookalike',
+      reason: `Merchant "${merchant}" looks like "${allowedLookalike.listed}" on the allow-list but is not the same name`,
+    };
+  }
+  return checkCategory(category, policy) ?? ask;
+}
+
+/** Step 6, categories: compared on their normalised text (docs/merchant-identity.md). */
+function checkCategory(category: string | null, policy: Policy): Verdict | null {
   if (policy.allowedCategories.length > 0) {
     if (category === null) {
       return declined(
@@ -136,7 +171,7 @@ function checkMerchant({ merchant, category, policy }: DecisionInput): Verdict |
         'This agent may only spend in listed categories; the request names none',
       );
     }
-    if (!policy.allowedCategories.includes(normalizeMerchant(category))) {
+    if (!policy.categoryKeys.has(normalizeText(category))) {
       return declined(
         'category_not_allowed',
         `Category "${category}" is not allowed for this agent`,
@@ -144,6 +179,18 @@ function checkMerchant({ merchant, category, policy }: DecisionInput): Verdict |
     }
   }
   return null;
+}
+
+/**
+ * A look-alike of an allowed merchant asks the owner, whatever steps 7–15 say, unless they
+ * decline or refuse: it is never approved silently, not even against a budget request
+ * (an owner's approval then counts like any other, without drawing on it). Another reason
+ * to ask is kept in the message, so the owner sees both.
+ */
+function askInstead(ask: Verdict, rest: Decision): Decision {
+  if (rest.outcome === 'declined' || rest.outcome === 'refused') return rest;
+  if (rest.outcome === 'needs_approval') return { ...ask, reason: `${ask.reason}; ${rest.reason}` };
+  return ask;
 }
 
 /** Step 7. */

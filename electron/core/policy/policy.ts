@@ -1,6 +1,8 @@
 import type { OverBudgetBehaviour, Period, WindowKind } from '../../../shared/domain';
 import { centsToMicros, microsToCentsFloor, type Micros } from '../../../shared/money';
 import type { PolicyInput } from '../../../shared/schemas/policy';
+import { merchantKey, normalizeText } from './merchant-key';
+import { compileMerchantList, type MerchantList } from './merchants';
 
 /** One version of an agent's limits, in micros. Immutable once written. */
 export interface Policy {
@@ -13,6 +15,14 @@ export interface Policy {
   allowMerchants: readonly string[];
   denyMerchants: readonly string[];
   allowedCategories: readonly string[];
+  /**
+   * Derived from the three lists above whenever a policy is built or parsed, and never
+   * stored: keys and skeletons are computed once per policy version, not per decision
+   * (docs/merchant-identity.md).
+   */
+  allowList: MerchantList;
+  denyList: MerchantList;
+  categoryKeys: ReadonlySet<string>;
   askOnNewMerchant: boolean;
   overBudget: OverBudgetBehaviour;
   velocityPerHour: number | null;
@@ -24,23 +34,35 @@ const nullableMicros = (cents: number | null) => (cents === null ? null : centsT
 const nullableCents = (micros: Micros | null) =>
   micros === null ? null : microsToCentsFloor(micros);
 
-export function policyFromInput(input: PolicyInput, version: number): Policy {
+/** The fields derived from the stored lists; see `Policy.allowList`. */
+type Derived = 'allowList' | 'denyList' | 'categoryKeys';
+
+function withDerived(p: Omit<Policy, Derived>): Policy {
   return {
+    ...p,
+    allowList: compileMerchantList(p.allowMerchants),
+    denyList: compileMerchantList(p.denyMerchants),
+    categoryKeys: new Set(p.allowedCategories.map(normalizeText)),
+  };
+}
+
+export function policyFromInput(input: PolicyInput, version: number): Policy {
+  return withDerived({
     version,
     budget: centsToMicros(input.budget_cents),
     period: input.period,
     window: input.window,
     maxTransaction: nullableMicros(input.max_transaction_cents),
     approvalThreshold: nullableMicros(input.approval_threshold_cents),
-    allowMerchants: input.allow_merchants.map(normalizeMerchant),
-    denyMerchants: input.deny_merchants.map(normalizeMerchant),
-    allowedCategories: input.allowed_categories.map(normalizeMerchant),
+    allowMerchants: input.allow_merchants.map(listEntry),
+    denyMerchants: input.deny_merchants.map(listEntry),
+    allowedCategories: input.allowed_categories.map(listEntry),
     askOnNewMerchant: input.ask_on_new_merchant,
     overBudget: input.over_budget,
     velocityPerHour: input.velocity_per_hour,
     rateLimitPerMinute: input.rate_limit_per_minute,
     pauseOnOverBudget: input.pause_on_over_budget,
-  };
+  });
 }
 
 export function policyToInput(p: Policy): PolicyInput {
@@ -61,16 +83,25 @@ export function policyToInput(p: Policy): PolicyInput {
   };
 }
 
-/** Merchant names and categories compare case-insensitively, ignoring outer spaces. */
+/**
+ * How a list entry is stored and shown: as the owner wrote it, trimmed and lower-cased (as
+ * every stored policy already is). Matching never uses this form directly but its merchant
+ * key, derived when the policy is loaded (docs/merchant-identity.md).
+ */
+function listEntry(entry: string): string {
+  return entry.trim().toLowerCase();
+}
+
+/** The normalised merchant key; see docs/merchant-identity.md. */
 export function normalizeMerchant(name: string): string {
-  return name.trim().toLowerCase();
+  return merchantKey(name);
 }
 
 const MICROS_FIELDS = ['budget', 'maxTransaction', 'approvalThreshold'] as const;
 
 /** Stored form: the policy as JSON with micros as decimal strings (exact, future-proof). */
 export function serializePolicy(p: Policy): string {
-  const { version: _version, ...rest } = p;
+  const { version: _version, allowList: _a, denyList: _d, categoryKeys: _c, ...rest } = p;
   return JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
@@ -80,5 +111,6 @@ export function parsePolicy(text: string, version: number): Policy {
     const value = raw[field];
     raw[field] = typeof value === 'string' ? BigInt(value) : null;
   }
-  return { ...(raw as unknown as Omit<Policy, 'version'>), version };
+  const { allowList: _a, denyList: _d, categoryKeys: _c, ...stored } = raw;
+  return withDerived({ ...(stored as unknown as Omit<Policy, 'version' | Derived>), version });
 }

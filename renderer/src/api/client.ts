@@ -30,7 +30,12 @@ export type OwnerEvent =
     }
   | { event: 'receipt'; data: { id: string; agent_name: string } };
 
-const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = ['spend', 'budget_request', 'alert', 'receipt'];
+const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = [
+  'spend',
+  'budget_request',
+  'alert',
+  'receipt',
+];
 const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000];
 
 /**

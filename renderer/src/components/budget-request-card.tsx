@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { visible } from '../../../shared/text/visible';
 import type { OwnerBudgetRequestView } from '../../../shared/schemas/owner-api';
 import { api, usd } from '../api/client';
 import { useApprovals } from '../stores/approvals';
@@ -17,12 +18,12 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
       aria-label={`Budget request ${request.id}`}
     >
       <header>
-        <strong>{request.agent_name}</strong> asks for a budget of{' '}
+        <strong>{visible(request.agent_name)}</strong> asks for a budget of{' '}
         <strong>{usd(request.requested_amount_cents)}</strong>
         <span className="status pending">budget request</span>
       </header>
       <p className="reason">
-        “{request.purpose}”{request.category && ` · ${request.category}`}
+        “{visible(request.purpose)}”{request.category && ` · ${visible(request.category)}`}
       </p>
       <div className="actions">
         <label>

@@ -1,9 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { NOT_LOGGED_IN } from '../api/client';
-import { useSession, type SessionStatus } from '../stores/session';
+import { codeFromHash, useSession, type SessionStatus } from '../stores/session';
 
 const HOW_TO_LOG_IN =
-  'For a new login link run `purser login` in a terminal (headless mode), or choose Open Purser from the tray icon (desktop app).';
+  'For a new login link, run `purser login` in a terminal where Purser runs headless (`purser serve`).';
+const HOW_TO_LOG_IN_DESKTOP = 'Choose “Log in again” for a new session of this window.';
 
 function ended(why: Extract<SessionStatus, { state: 'ended' }>['why']): string {
   switch (why) {
@@ -25,6 +26,12 @@ export function SessionGate({ children }: { children: ReactNode }) {
   const start = useSession((s) => s.start);
   useEffect(() => {
     void start();
+    // A login link opened in a tab that already shows the window changes only the hash.
+    const onHash = () => {
+      if (codeFromHash(window.location.hash) !== null) void start();
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, [start]);
 
   if (status.state === 'active') return <>{children}</>;
@@ -36,14 +43,14 @@ export function SessionGate({ children }: { children: ReactNode }) {
         <h1>Purser</h1>
       </header>
       <section className="session-ended" role="alert">
-      <h2>{status.state === 'none' ? 'Not logged in' : 'Session ended'}</h2>
-      <p>{status.state === 'none' ? NOT_LOGGED_IN : ended(status.why)}</p>
-      <p>{HOW_TO_LOG_IN}</p>
-      {desktop && (
-        <button type="button" onClick={() => desktop.logInAgain()}>
-          Log in again
-        </button>
-      )}
+        <h2>{status.state === 'none' ? 'Not logged in' : 'Session ended'}</h2>
+        <p>{status.state === 'none' ? NOT_LOGGED_IN : ended(status.why)}</p>
+        <p>{desktop ? HOW_TO_LOG_IN_DESKTOP : HOW_TO_LOG_IN}</p>
+        {desktop && (
+          <button type="button" onClick={() => desktop.logInAgain()}>
+            Log in again
+          </button>
+        )}
       </section>
     </main>
   );

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { visible } from '../../../shared/text/visible';
 import type { SpendStatus } from '../../../shared/domain';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { api, usd } from '../api/client';
@@ -15,8 +16,8 @@ const STATUS_LABEL: Record<SpendStatus, string> = {
 /** What approving does to the budget, in one sentence. */
 function impactText(r: OwnerSpendView): string {
   const i = r.impact;
-  if (!i) return r.decision_reason;
-  if (i.hard_limit) return `Cannot be approved now: ${i.hard_limit.reason}`;
+  if (!i) return visible(r.decision_reason);
+  if (i.hard_limit) return `Cannot be approved now: ${visible(i.hard_limit.reason)}`;
   if (i.exceeds_budget)
     return `Approving goes over the ${i.period} budget by ${usd(i.over_by_cents)} (${usd(i.spent_after_cents)} of ${usd(i.budget_cents)}).`;
   return `Approving leaves ${usd(i.budget_cents - i.spent_after_cents)} of the ${usd(i.budget_cents)} ${i.period} budget.`;
@@ -42,13 +43,23 @@ export function SpendRequestCard({
       aria-label={`Spend request ${request.id}`}
     >
       <header>
-        <strong>{request.agent_name}</strong> asks to spend{' '}
-        <strong>{usd(request.amount_cents)}</strong> at <strong>{request.merchant_name}</strong>
+        <strong>{visible(request.agent_name)}</strong> asks to spend{' '}
+        <strong>{usd(request.amount_cents)}</strong> at{' '}
+        <strong>{visible(request.merchant_name)}</strong>
+        {/* The key it was matched as, when that is more than its lower case. */}
+        {request.merchant_key !== request.merchant_name.trim().toLowerCase() && (
+          <span className="merchant-key">
+            {' '}
+            (matched as <code>{visible(request.merchant_key)}</code>)
+          </span>
+        )}
         <span className={`status ${request.status}`}>{STATUS_LABEL[request.status]}</span>
       </header>
-      <p className="reason">“{request.reason}”</p>
+      <p className="reason">“{visible(request.reason)}”</p>
       <p className={over || blocked ? 'impact warn' : 'impact'}>{impactText(request)}</p>
-      {request.owner_comment && <p className="comment">Your note: {request.owner_comment}</p>}
+      {request.owner_comment && (
+        <p className="comment">Your note: {visible(request.owner_comment)}</p>
+      )}
       {pending && (
         <div className="actions">
           <input

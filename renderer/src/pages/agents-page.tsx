@@ -1,3 +1,4 @@
+import { visible } from '../../../shared/text/visible';
 import { useEffect } from 'react';
 import { BudgetMeter } from '../components/budget-meter';
 import { useAgents } from '../stores/agents';
@@ -25,7 +26,7 @@ export function AgentsPage() {
         {agents.map((agent) => (
           <tr key={agent.id}>
             <td>
-              {agent.name} <code>{agent.id}</code>
+              {visible(agent.name)} <code>{agent.id}</code>
             </td>
             <td>{agent.mode}</td>
             <td>{agent.status}</td>

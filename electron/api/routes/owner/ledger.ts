@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/schemas/owner-api';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { csvHeader, csvLine } from '../../../core/ledger/export';
+import type { LedgerRow } from '../../../core/ledger/ledger';
 import { LedgerQuery, type LedgerFilter } from '../../../core/ledger/ledger-query';
 import type { RouteContext, ZodApp } from '../../context';
 import { ledgerEntryView } from '../../owner-views';
@@ -25,6 +26,17 @@ function toFilter(q: z.infer<typeof ledgerQuery>): LedgerFilter {
     to: q.to === undefined ? undefined : Date.parse(q.to),
     beforeSeq: q.before_seq,
   };
+}
+
+/**
+ * An entry as the JSON export writes it. The CSV calls the time `time`, the name a
+ * spreadsheet's header row wants, and the JSON export uses the same name so that a script
+ * reads either file alike; `ts`, the owner API's name for it, stays beside it so that code
+ * written against the ledger pages reads an export unchanged.
+ */
+function exportEntry(row: LedgerRow) {
+  const { seq, ...entry } = ledgerEntryView(row);
+  return { seq, time: entry.ts, ...entry };
 }
 
 /** The ledger for the owner: pages, export, chain verification. */
@@ -87,7 +99,7 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
             yield '[';
             let first = true;
             for (const row of rows) {
-              yield `${first ? '' : ','}\n${JSON.stringify(ledgerEntryView(row))}`;
+              yield `${first ? '' : ','}\n${JSON.stringify(exportEntry(row))}`;
               first = false;
             }
             yield '\n]\n';

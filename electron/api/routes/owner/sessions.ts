@@ -39,7 +39,11 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
     '/admin/v1/sessions',
     {
       config: { public: true },
-      schema: { hide: true, body: sessionLoginBody, response: { 200: sessionGrantView, ...errors } },
+      schema: {
+        hide: true,
+        body: sessionLoginBody,
+        response: { 200: sessionGrantView, ...errors },
+      },
     },
     async (request) => {
       const grant = sessions.redeem(request.body.code);
@@ -120,9 +124,7 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
     }),
   );
 
-  app.post(
-    '/admin/v1/login-links',
-    { config: owner, schema: { hide: true } },
-    async () => ({ url: loginUrl(baseUrl(), sessions) }),
-  );
+  app.post('/admin/v1/login-links', { config: owner, schema: { hide: true } }, async () => ({
+    url: loginUrl(baseUrl(), sessions),
+  }));
 }

@@ -1,0 +1,77 @@
+/**
+ * Agent text in the owner's window is shown as text (docs/trust-model.md): backspaces,
+ * terminal escapes and bidi overrides are drawn as visible escapes, and a look-alike
+ * merchant is shown beside the key it was matched as.
+ */
+import { expect, test } from '@playwright/test';
+import { runCli, startServe, type ServeProcess } from '../helpers/cli';
+import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+
+let serve: ServeProcess;
+let home: string;
+let key: string;
+const json = <T>(text: string) => JSON.parse(text) as T;
+
+test.beforeAll(async () => {
+  home = tmpHome('text');
+  serve = await startServe(home);
+  const agent = json<{ id: string }>(
+    (
+      await runCli([
+        '--home',
+        home,
+        'agents',
+        'create',
+        '--name',
+        'bot',
+        '--budget-cents',
+        '100000',
+        '--approval-threshold-cents',
+        '100',
+        '--json',
+      ])
+    ).stdout,
+  );
+  await runCli(['--home', home, 'funding', 'deposit', '--cents', '100000']);
+  key = json<{ key: string }>(
+    (await runCli(['--home', home, 'keys', 'issue', agent.id])).stdout,
+  ).key;
+});
+
+test.afterAll(async () => {
+  await serve.stop();
+  cleanupTmpDirs();
+});
+
+test('controls, escapes and overrides are drawn visibly; the merchant key is shown', async ({
+  page,
+}) => {
+  const merchant = `${'\b'.repeat(9)}$4.00    \u0430ws\u202e`;
+  const reason = 'ok\x1b]0;pwned\x07 \u2066hidden\u2069';
+  const res = await fetch(`${serve.url}/v1/spend`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      amount_cents: 40_000,
+      currency: 'usd',
+      merchant_name: merchant,
+      reason,
+    }),
+  });
+  const pending = (await res.json()) as { id: string; status: string };
+  expect(pending.status).toBe('needs_approval');
+
+  const login = json<{ url: string }>(
+    (await runCli(['--home', home, 'login', '--json'])).stdout,
+  ).url;
+  await page.goto(login);
+  const card = page.locator(`[data-request-id="${pending.id}"]`);
+  await expect(card).toContainText('asks to spend $400.00 at \\x08');
+  await expect(card).toContainText('\\u{202e}');
+  await expect(card).toContainText('\\x1b]0;pwned\\x07');
+  await expect(card).toContainText('matched as');
+  const shown = (await card.textContent()) ?? '';
+  // eslint-disable-next-line no-control-regex -- looking for exactly those characters
+  expect(shown).not.toMatch(/[\u0000-\u0008\u001b\u007f\u202a-\u202e\u2066-\u2069]/);
+  await page.screenshot({ path: 'test-results/hostile-text-window.png' });
+});
