@@ -5,7 +5,7 @@
  * and NUL are refused as invalid_request and write nothing; anything accepted is read back
  * exactly as it was answered, and the ledger's hash chain verifies after all of it.
  *
- * PURSER_PROPERTY_RUNS sets the number of runs (npm test: 40; test:long: 400).
+ * PURSER_PROPERTY_RUNS sets the number of runs of each property (default 40).
  */
 import fc from 'fast-check';
 import { connect } from 'node:net';
