@@ -239,7 +239,7 @@ describe('purser CLI', () => {
     const b = await spend(7_000);
     const listed = await runCli([...h, 'approvals', 'list']);
     expect(listed.stdout).toContain(
-      `${a.id}  bot  $60.00  OpenAI  "eval"  needs_approval  (leaves $40.00 of $100.00 monthly)`,
+      `${a.id}  bot  $60.00  "OpenAI"  "eval"  needs_approval  (leaves $40.00 of $100.00 monthly)`,
     );
     const approved = await runCli([...h, 'approve', a.id, '--comment', 'fine', '--json']);
     expect(json<{ status: string; owner_comment: string }>(approved.stdout)).toMatchObject({
@@ -337,7 +337,7 @@ describe('purser CLI', () => {
     expect(listed.stdout.endsWith('\n')).toBe(true);
     expect(listed.stdout.slice(0, -1)).not.toMatch(hidden);
     expect(listed.stdout).toBe(
-      `${pending.id}  bot\\x1b[8m  $400.00  ${'\\x08'.repeat(9)}$4.00    aws  ` +
+      `${pending.id}  bot\\x1b[8m  $400.00  "${'\\x08'.repeat(9)}$4.00    aws" (matched as "$4.00 aws")  ` +
         '"GPU time\\x1b]0;pwned\\x07 \\u{202e}evil\\u{2066}\\u{200b}\\r\\ndone\\"  approved"  needs_approval' +
         '  (leaves $600.00 of $1000.00 monthly)\n',
     );
