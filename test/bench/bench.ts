@@ -2,9 +2,13 @@
  * `npm run bench`: Purser against a bare node:http server, in the same run on the same
  * machine, so the figures are ratios rather than absolute numbers that depend on the box.
  *
- * 1. throughput and latency of a bare server answering a fixed JSON body, and of
- *    `POST /v1/spend` on `purser serve` (full durability, group commit), at 1, 16 and 64
- *    connections; Purser's requests/s as a ratio of the bare server's;
+ * 1. throughput, latency and server CPU per request of a bare server and of Fastify
+ *    answering a fixed JSON body, and of `POST /v1/spend` on `purser serve` (full
+ *    durability, group commit) at 1, 16 and 64 connections: without an idempotency key,
+ *    with a fresh random UUID key on every spend (what clients are told to send), and
+ *    with such keys where one request in ten retries a recent key (a replay). The figure
+ *    that matters is the server's CPU per durable decision as a multiple of Fastify's CPU
+ *    per request in the same run (`cpu ×fastify`);
  * 2. the same spend endpoint with one transaction per decision (group commit off), at 64;
  * 3. an idempotent-replay storm: one key, many connections, exactly one ledger entry;
  * 4. decision latency with a small ledger and with 1,000,000 entries, and the time to
@@ -67,9 +71,15 @@ async function startPurser(home: string, commit: 'group' | 'serial') {
   return { server, token, key };
 }
 
-const spendTarget = (url: string, key: string, extraHeaders: Record<string, string> = {}) => ({
+const spendTarget = (
+  url: string,
+  key: string,
+  extraHeaders: Record<string, string> = {},
+  idempotency?: 'uuid' | 'uuid+replays',
+) => ({
   url: `${url}/v1/spend`,
   method: 'POST' as const,
+  idempotency,
   headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extraHeaders },
   body: JSON.stringify({
     amount_cents: 1,
@@ -107,7 +117,7 @@ function avgOrNull(results: LoadResult[], pick: (r: LoadResult) => number | null
 
 const micros = (us: number | null) => (us === null ? '–' : us.toFixed(0));
 
-function row(name: string, r: LoadResult, ratio?: number): string {
+function row(name: string, r: LoadResult, ratio?: number, cpuRatio?: number): string {
   const cells = [
     name.padEnd(26),
     String(r.connections).padStart(5),
@@ -118,7 +128,8 @@ function row(name: string, r: LoadResult, ratio?: number): string {
     micros(r.serverCpuUsPerRequest).padStart(9),
     micros(r.serverMainThreadUsPerRequest).padStart(9),
     micros(r.loadgenCpuUsPerRequest).padStart(9),
-    ratio === undefined ? '' : ratio.toFixed(2).padStart(7),
+    ratio === undefined ? ''.padStart(7) : ratio.toFixed(2).padStart(7),
+    cpuRatio === undefined ? '' : cpuRatio.toFixed(1).padStart(9),
   ];
   return cells.join(' ');
 }
@@ -177,33 +188,41 @@ async function main(): Promise<void> {
     const bare = await startChild(process.execPath, [join(here, 'bare-server.mjs')]);
     const fastify = await startChild(process.execPath, [join(here, 'fastify-server.mjs')]);
     const group = await startPurser(join(scratch, 'group'), 'group');
-    const runs = {
-      bare: [] as LoadResult[][],
-      fastify: [] as LoadResult[][],
-      purser: [] as LoadResult[][],
+    const pid = group.server.child.pid;
+    const configs = {
+      bare: (c: number) => load(plain(bare.url), c, SECONDS, bare.child.pid),
+      fastify: (c: number) => load(plain(fastify.url), c, SECONDS, fastify.child.pid),
+      purser: (c: number) => load(spendTarget(group.server.url, group.key), c, SECONDS, pid),
+      purserUuid: (c: number) =>
+        load(spendTarget(group.server.url, group.key, {}, 'uuid'), c, SECONDS, pid),
+      purserReplays: (c: number) =>
+        load(spendTarget(group.server.url, group.key, {}, 'uuid+replays'), c, SECONDS, pid),
     };
+    type Config = keyof typeof configs;
+    const names = Object.keys(configs) as Config[];
+    const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<
+      Config,
+      LoadResult[]
+    >;
     for (const c of CONNECTIONS) {
-      const round = {
-        bare: [] as LoadResult[],
-        fastify: [] as LoadResult[],
-        purser: [] as LoadResult[],
-      };
-      for (let r = 0; r < ROUNDS; r += 1) {
-        round.bare.push(await load(plain(bare.url), c, SECONDS, bare.child.pid));
-        round.fastify.push(await load(plain(fastify.url), c, SECONDS, fastify.child.pid));
-        round.purser.push(
-          await load(spendTarget(group.server.url, group.key), c, SECONDS, group.server.child.pid),
-        );
-      }
-      runs.bare.push(round.bare);
-      runs.fastify.push(round.fastify);
-      runs.purser.push(round.purser);
+      const round = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<
+        Config,
+        LoadResult[]
+      >;
+      for (let r = 0; r < ROUNDS; r += 1)
+        for (const name of names) round[name].push(await configs[name](c));
+      for (const name of names) runs[name].push(mean(round[name]));
     }
     await bare.stop();
     await fastify.stop();
-    const bareRuns = runs.bare.map(mean);
-    const fastifyRuns = runs.fastify.map(mean);
-    const purserRuns = runs.purser.map(mean);
+    const bareRuns = runs.bare;
+    const fastifyRuns = runs.fastify;
+    const purserRuns = runs.purser;
+    /** Server CPU per request as a multiple of Fastify's, at the same connection count. */
+    const cpuRatio = (r: LoadResult, i: number) => {
+      const f = fastifyRuns[i]?.serverCpuUsPerRequest;
+      return r.serverCpuUsPerRequest === null || !f ? undefined : r.serverCpuUsPerRequest / f;
+    };
 
     // One key, many connections, the same body: exactly one request may come of it.
     const storm = await load(
@@ -236,7 +255,7 @@ async function main(): Promise<void> {
 
     log('\nthroughput (POST; Purser: POST /v1/spend, durable)');
     log(
-      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'cpu µs/req'.padStart(9)} ${'main µs'.padStart(9)} ${'load µs'.padStart(9)} ${'ratio'.padStart(7)}`,
+      `${'server'.padEnd(26)} ${'conns'.padStart(5)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(7)} ${'cpu µs/req'.padStart(9)} ${'main µs'.padStart(9)} ${'load µs'.padStart(9)} ${'ratio'.padStart(7)} ${'cpu ×fast'.padStart(9)}`,
     );
     bareRuns.forEach((r) => log(row('bare node:http', r)));
     fastifyRuns.forEach((r, i) =>
@@ -244,15 +263,20 @@ async function main(): Promise<void> {
         row('fastify, fixed JSON', r, r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1)),
       ),
     );
-    purserRuns.forEach((r, i) =>
-      log(
-        row(
-          'purser (group commit)',
-          r,
-          r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1),
+    const purserRow = (label: string, list: LoadResult[]) =>
+      list.forEach((r, i) =>
+        log(
+          row(
+            label,
+            r,
+            r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1),
+            cpuRatio(r, i),
+          ),
         ),
-      ),
-    );
+      );
+    purserRow('purser, no key', purserRuns);
+    purserRow('purser, UUID keys', runs.purserUuid);
+    purserRow('purser, UUID + 10% replays', runs.purserReplays);
     log(
       row(
         'purser (commit per request)',
@@ -276,6 +300,15 @@ async function main(): Promise<void> {
       purser: purserRuns.map((r, i) => ({
         ...r,
         ratioToBare: r.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? 1),
+        cpuToFastify: cpuRatio(r, i) ?? null,
+      })),
+      purserUuidKeys: runs.purserUuid.map((r, i) => ({
+        ...r,
+        cpuToFastify: cpuRatio(r, i) ?? null,
+      })),
+      purserUuidKeysWithReplays: runs.purserReplays.map((r, i) => ({
+        ...r,
+        cpuToFastify: cpuRatio(r, i) ?? null,
       })),
       purserCommitPerRequest: {
         ...serialRun,
@@ -296,6 +329,24 @@ async function main(): Promise<void> {
     log(
       `\ntarget at 64 connections: ratio ≥ 0.5 (${ratio64.toFixed(2)}), p99 ≤ 10 ms (${target64?.p99Ms.toFixed(1)} ms)`,
     );
+    // The target of a durable decision's cost: with UUID keys at 16 connections, CPU per
+    // decision ≤ 3.0× Fastify's per request, p99 ≤ 10 ms, nothing but 2xx; at 1 connection
+    // p50 ≤ 1 ms.
+    const uuid16 = runs.purserUuid[1];
+    const uuid1 = runs.purserUuid[0];
+    if (uuid16 && uuid1) {
+      const r16 = cpuRatio(uuid16, 1);
+      results.decisionCostTarget = {
+        cpuToFastifyAt16: r16 ?? null,
+        p99MsAt16: uuid16.p99Ms,
+        badAt16: uuid16.non2xx + uuid16.errors + uuid16.timeouts,
+        p50MsAt1: uuid1.p50Ms,
+      };
+      log(
+        `target with UUID keys: at 16 connections CPU ≤ 3.0× Fastify (${r16?.toFixed(1) ?? '–'}×), p99 ≤ 10 ms (${uuid16.p99Ms.toFixed(1)} ms), ` +
+          `no non-2xx (${uuid16.non2xx + uuid16.errors + uuid16.timeouts}); at 1 connection p50 ≤ 1 ms (${uuid1.p50Ms.toFixed(1)} ms)`,
+      );
+    }
     const budget = cpuBudget(bareRuns[2], fastifyRuns[2], target64);
     if (budget) {
       results.cpuBudget = budget;

@@ -1,5 +1,6 @@
-import autocannon from 'autocannon';
+import autocannon, { type Request } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export interface LoadResult {
@@ -30,6 +31,37 @@ export interface Target {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Idempotency keys as real clients send them: `uuid`, a fresh random UUID per request
+   * (what the docs tell every client to do); `uuid+replays`, the same with one request in
+   * ten a retry of a recent key (the same body, so a replay).
+   */
+  idempotency?: 'uuid' | 'uuid+replays';
+}
+
+/** One autocannon request template that stamps an Idempotency-Key on every request. */
+function keyedRequests(target: Target): Request[] {
+  const recent: string[] = [];
+  let n = 0;
+  return [
+    {
+      method: target.method,
+      headers: target.headers,
+      body: target.body,
+      setupRequest(request: Request) {
+        n += 1;
+        let key: string;
+        if (target.idempotency === 'uuid+replays' && n % 10 === 0 && recent.length > 0) {
+          key = recent[n % recent.length] ?? randomUUID();
+        } else {
+          key = randomUUID();
+          recent[n % 64] = key;
+        }
+        request.headers = { ...target.headers, 'idempotency-key': key };
+        return request;
+      },
+    },
+  ];
 }
 
 /**
@@ -65,6 +97,7 @@ export async function load(
     method: target.method,
     headers: target.headers,
     body: target.body,
+    ...(target.idempotency ? { requests: keyedRequests(target) } : {}),
     connections,
     duration: seconds,
     // A request that takes this long counts as timed out: the backpressure promise is

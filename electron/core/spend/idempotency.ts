@@ -3,6 +3,7 @@ import type { Db } from '../db/types';
 import { PurserError } from '../errors';
 import { canonicalJson, sha256 } from '../canonical-json';
 import { DAY_MS } from '../clock';
+import { idempotencyLookup } from './idempotency-lookup';
 
 /** How long a key is remembered: a week, well past the 24 hours clients may rely on. */
 export const IDEMPOTENCY_RETENTION_MS = 7 * DAY_MS;
@@ -18,19 +19,20 @@ interface Row {
  * same transaction as the decision, so a retry racing its original sees it.
  */
 export class IdempotencyStore {
-  private readonly find: Statement<[string, string], Row>;
+  private readonly find: Statement<[bigint, string, string], Row>;
   private readonly insert: Statement;
   private readonly purge: Statement<[number]>;
 
   constructor(db: Db) {
+    // Found through the hash index, then matched exactly (migration 0003 says why).
     this.find = db.prepare(
-      'SELECT route, body_hash, object_id FROM idempotency_keys WHERE agent_id = ? AND key = ?',
+      'SELECT route, body_hash, object_id FROM idempotency WHERE lookup = ? AND agent_id = ? AND key = ?',
     );
     this.insert = db.prepare(
-      `INSERT INTO idempotency_keys (agent_id, key, route, body_hash, object_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO idempotency (lookup, agent_id, key, route, body_hash, object_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.purge = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?');
+    this.purge = db.prepare('DELETE FROM idempotency WHERE created_at < ?');
   }
 
   /**
@@ -44,7 +46,7 @@ export class IdempotencyStore {
     body: unknown,
   ): { objectId: string; bodyHash: Buffer } | { objectId: undefined; bodyHash: Buffer } {
     const bodyHash = sha256(canonicalJson(body));
-    const row = this.find.get(agentId, key);
+    const row = this.find.get(this.hashOf(agentId, key), agentId, key);
     if (!row) return { objectId: undefined, bodyHash };
     if (row.route !== route || !row.body_hash.equals(bodyHash)) {
       throw new PurserError(
@@ -64,7 +66,17 @@ export class IdempotencyStore {
     objectId: string,
     now: number,
   ): void {
-    this.insert.run(agentId, key, route, bodyHash, objectId, now);
+    this.insert.run(this.hashOf(agentId, key), agentId, key, route, bodyHash, objectId, now);
+  }
+
+  /** A fresh key is looked up, then remembered: one hash serves both. */
+  private last: { agentId: string; key: string; hash: bigint } | undefined;
+  private hashOf(agentId: string, key: string): bigint {
+    const last = this.last;
+    if (last?.agentId === agentId && last.key === key) return last.hash;
+    const hash = idempotencyLookup(agentId, key);
+    this.last = { agentId, key, hash };
+    return hash;
   }
 
   /**
