@@ -49,14 +49,23 @@ function newest(dir) {
 function buildIfStale() {
   const built = join(root, 'out', 'renderer', 'index.html');
   const sources = ['renderer', 'shared', 'electron'].map((d) => newest(join(root, d)));
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return true;
-  process.stdout.write('Purser: building the app and its window (electron-vite build)…\n');
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  const client = join(root, 'out', 'client', 'client', 'purser-client.js');
+  if (existsSync(built) && existsSync(client) && statSync(built).mtimeMs >= Math.max(...sources))
+    return true;
+  process.stdout.write('Purser: building the app, its window and the agent client…\n');
+  const run = (args) =>
+    spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+      .status === 0;
+  // The same two steps as `npm run build`: the app and its window, then the agent client
+  // (`purser/client`).
+  return (
+    run([join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']) &&
+    run([
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(root, 'shared', 'client', 'tsconfig.build.json'),
+    ])
   );
-  return build.status === 0;
 }
 
 function headless(reason) {

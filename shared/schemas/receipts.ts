@@ -1,6 +1,7 @@
 /** Agent API contract for receipts (`POST /v1/receipts`): payments made elsewhere. */
 import { z } from 'zod';
 import { RAILS } from '../domain';
+import { balance } from './agent-api';
 import { amountCents, amountMicros, idempotencyKey, metadata, nonEmptyText } from './common';
 
 export const receiptCreateBody = z
@@ -80,3 +81,9 @@ export const receiptView = z
   })
   .meta({ id: 'Receipt' });
 export type ReceiptView = z.infer<typeof receiptView>;
+
+/** What `POST /v1/receipts` answers: the receipt, what is left, and the balance after it. */
+export const receiptResult = receiptView
+  .extend({ remaining_budget_cents: z.int(), budget: balance })
+  .meta({ id: 'ReceiptResult' });
+export type ReceiptResultView = z.infer<typeof receiptResult>;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { balance } from '../../../../shared/schemas/agent-api';
 import { errorEnvelope, idempotencyKey } from '../../../../shared/schemas/common';
-import { receiptCreateBody, receiptView } from '../../../../shared/schemas/receipts';
+import { receiptCreateBody, receiptResult } from '../../../../shared/schemas/receipts';
 import { agentAuthOf } from '../../auth';
 import type { RouteContext, ZodApp } from '../../context';
 import { idempotencyKeyOf } from '../../idempotency';
@@ -9,10 +8,6 @@ import { receiptView as view, remainingFields } from '../../views';
 import { standing } from './standing';
 
 const errors = { '4XX': errorEnvelope };
-
-const receiptResult = receiptView
-  .extend({ remaining_budget_cents: z.int(), budget: balance })
-  .meta({ id: 'ReceiptResult' });
 
 /** `POST /v1/receipts`: report a payment made elsewhere; it always counts. */
 export function receiptRoutes(app: ZodApp, { wallet }: RouteContext): void {

@@ -1,0 +1,287 @@
+/**
+ * The TypeScript client of Purser's agent API (`/v1`), for agents: typed from the same
+ * schemas the server validates with, and safe to retry.
+ *
+ * Retry rules (docs/errors.md, "Retrying"): 429 (honouring `Retry-After`), 500, 502, 503,
+ * timeouts and network errors are retried with exponential backoff and full jitter,
+ * always with the same idempotency key, so a retry can never spend twice. 400, 401, 402,
+ * 403, 404 and 409 are answers, never retried. A creating call without an idempotency key
+ * gets one generated, once per logical call.
+ *
+ * No dependencies beyond what Node ≥ 20 and browsers have (fetch, AbortController,
+ * crypto.randomUUID); types only from the schemas, so zod is not loaded at run time.
+ */
+import type { z } from 'zod';
+import type { ErrorCode, ErrorDetails, ErrorEnvelope } from '../errors';
+import type {
+  BalanceView,
+  PolicyView,
+  SpendCreateBody,
+  SpendRequestView,
+} from '../schemas/agent-api';
+import type {
+  BudgetRequestCreateBody,
+  BudgetRequestView,
+  agentBudgetRequestView,
+  budgetRequestList,
+} from '../schemas/budget-requests';
+import type { ReceiptCreateBody, ReceiptResultView, ReceiptView } from '../schemas/receipts';
+
+export type { BalanceView, PolicyView, SpendRequestView, BudgetRequestView, ReceiptView };
+
+export const DEFAULT_URL = 'http://127.0.0.1:8402';
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503]);
+
+export interface PurserClientOptions {
+  /** The agent's spending key, `psk_live_…` or `psk_test_…`. */
+  key: string;
+  /** Where Purser listens; default http://127.0.0.1:8402. */
+  url?: string;
+  /** Retries after the first attempt (default 4). */
+  retries?: number;
+  /** First backoff ceiling in ms (default 250); doubles each retry, capped at 10 s. */
+  backoffMs?: number;
+  /** Per-attempt timeout in ms (default 30 s; long polls add their wait to it). */
+  timeoutMs?: number;
+  /** For tests: another fetch, and a clock to sleep on. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  newIdempotencyKey?: () => string;
+}
+
+/** An answer of the API that is an error: its code, message and details, and the status. */
+export class PurserApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network_error' | 'timeout',
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'PurserApiError';
+  }
+
+  /** Whether the client would retry this (after its retries ran out, it is thrown). */
+  get retryable(): boolean {
+    return this.status === 0 || RETRYABLE_STATUS.has(this.status);
+  }
+}
+
+export type SpendInput = Omit<SpendCreateBody, 'idempotency_key' | 'currency'> & {
+  currency?: SpendCreateBody['currency'];
+  idempotency_key?: string;
+};
+export type BudgetInput = Omit<BudgetRequestCreateBody, 'idempotency_key'> & {
+  idempotency_key?: string;
+};
+export type ReceiptInput = Omit<ReceiptCreateBody, 'idempotency_key'> & {
+  idempotency_key?: string;
+};
+export type ReceiptResult = ReceiptResultView;
+export type BudgetRequestResult = z.infer<typeof agentBudgetRequestView>;
+export type BudgetRequestList = z.infer<typeof budgetRequestList>;
+
+interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: Record<string, unknown>;
+  /** Long polls: how long the server may hold the call. */
+  waitSeconds?: number;
+}
+
+/** Final states of a spend request: waiting for one of them is over. */
+const SETTLED = new Set(['approved', 'declined', 'expired', 'cancelled']);
+
+export class PurserClient {
+  readonly url: string;
+  private readonly key: string;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly newKey: () => string;
+
+  constructor(options: PurserClientOptions) {
+    if (!options.key) throw new Error('PurserClient needs a spending key (psk_…)');
+    this.key = options.key;
+    this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
+    this.retries = options.retries ?? 4;
+    this.backoffMs = options.backoffMs ?? 250;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.newKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
+  }
+
+  /** Ask to spend. The answer is the decision: approved, declined or needs_approval. */
+  spend(input: SpendInput): Promise<SpendRequestView> {
+    return this.create<SpendRequestView>('/v1/spend', { currency: 'usd', ...input });
+  }
+
+  /** Read a spend request; with `wait` (≤ 60 s) the server holds the call while it is pending. */
+  getSpend(id: string, options: { wait?: number } = {}): Promise<SpendRequestView> {
+    return this.call({
+      method: 'GET',
+      path: `/v1/spend/${encodeURIComponent(id)}${waitQuery(options.wait)}`,
+      waitSeconds: options.wait,
+    });
+  }
+
+  /** Withdraw a pending request of this agent. */
+  cancelSpend(id: string): Promise<SpendRequestView> {
+    return this.call({ method: 'POST', path: `/v1/spend/${encodeURIComponent(id)}/cancel` });
+  }
+
+  /**
+   * Waits until a spend request leaves `needs_approval` (approved, declined, expired or
+   * cancelled) or `timeoutMs` passes, over the server's long poll; returns its state then.
+   */
+  async waitForDecision(
+    id: string,
+    options: { timeoutMs?: number } = {},
+  ): Promise<SpendRequestView> {
+    const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+    for (;;) {
+      const left = Math.ceil((deadline - Date.now()) / 1000);
+      const request = await this.getSpend(id, { wait: Math.max(0, Math.min(60, left)) });
+      if (SETTLED.has(request.status) || left <= 0) return request;
+    }
+  }
+
+  balance(): Promise<BalanceView> {
+    return this.call({ method: 'GET', path: '/v1/balance' });
+  }
+
+  policy(): Promise<PolicyView> {
+    return this.call({ method: 'GET', path: '/v1/policy' });
+  }
+
+  /** Ask the owner for a budget for a purpose. */
+  requestBudget(input: BudgetInput): Promise<BudgetRequestResult> {
+    return this.create<BudgetRequestResult>('/v1/budget-requests', input);
+  }
+
+  listBudgetRequests(
+    options: { status?: BudgetRequestView['status'] } = {},
+  ): Promise<BudgetRequestList> {
+    const query = options.status ? `?status=${encodeURIComponent(options.status)}` : '';
+    return this.call({ method: 'GET', path: `/v1/budget-requests${query}` });
+  }
+
+  getBudgetRequest(id: string, options: { wait?: number } = {}): Promise<BudgetRequestResult> {
+    return this.call({
+      method: 'GET',
+      path: `/v1/budget-requests/${encodeURIComponent(id)}${waitQuery(options.wait)}`,
+      waitSeconds: options.wait,
+    });
+  }
+
+  /** Report a payment made elsewhere (x402 from the agent's own wallet, a card, …). */
+  recordReceipt(input: ReceiptInput): Promise<ReceiptResult> {
+    return this.create<ReceiptResult>('/v1/receipts', input);
+  }
+
+  /** Test keys only: add test money to the agent's test funding source. */
+  faucet(input: { amount_cents?: number } = {}): Promise<Record<string, unknown>> {
+    return this.call({ method: 'POST', path: '/v1/sandbox/faucet', body: input });
+  }
+
+  /** A creating call: one idempotency key for the logical call, kept across retries. */
+  private create<T>(path: string, input: { idempotency_key?: string }): Promise<T> {
+    const body = { ...input, idempotency_key: input.idempotency_key ?? this.newKey() };
+    return this.call({ method: 'POST', path, body });
+  }
+
+  private async call<T>(call: Call): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.attempt<T>(call);
+      } catch (error) {
+        const failure = asApiError(error);
+        if (!failure.retryable || attempt >= this.retries) throw failure;
+        await this.sleep(this.delay(attempt, failure));
+      }
+    }
+  }
+
+  /** Full jitter: a random wait up to the doubling ceiling; at least what Retry-After asks. */
+  private delay(attempt: number, failure: PurserApiError): number {
+    const ceiling = Math.min(10_000, this.backoffMs * 2 ** attempt);
+    const jittered = Math.floor(this.random() * ceiling);
+    const retryAfter = failure.details.retry_after_seconds;
+    return typeof retryAfter === 'number' ? Math.max(jittered, retryAfter * 1000) : jittered;
+  }
+
+  private async attempt<T>(call: Call): Promise<T> {
+    const controller = new AbortController();
+    const limit = this.timeoutMs + (call.waitSeconds ?? 0) * 1000;
+    const timer = setTimeout(() => controller.abort(), limit);
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.url}${call.path}`, {
+        method: call.method,
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      throw controller.signal.aborted
+        ? new PurserApiError(0, 'timeout', `Purser did not answer within ${limit} ms`)
+        : new PurserApiError(
+            0,
+            'network_error',
+            `Cannot reach Purser at ${this.url}: ${String(error)}`,
+          );
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new PurserApiError(0, 'network_error', `The answer was cut off: ${String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    const payload = parse(text);
+    if (response.ok) return payload as T;
+    const envelope = payload as Partial<ErrorEnvelope> | undefined;
+    const details = { ...(envelope?.error?.details ?? {}) };
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) details.retry_after_seconds = retryAfter;
+    throw new PurserApiError(
+      response.status,
+      envelope?.error?.code ?? (response.status >= 500 ? 'internal_error' : 'invalid_request'),
+      envelope?.error?.message ?? `HTTP ${response.status}`,
+      details,
+    );
+  }
+}
+
+function waitQuery(wait: number | undefined): string {
+  return wait === undefined || wait <= 0 ? '' : `?wait=${Math.min(60, Math.floor(wait))}`;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function asApiError(error: unknown): PurserApiError {
+  return error instanceof PurserApiError
+    ? error
+    : new PurserApiError(
+        0,
+        'network_error',
+        error instanceof Error ? error.message : String(error),
+      );
+}
