@@ -154,3 +154,39 @@ describe('receipt over_limits names each limit it goes past', () => {
     expect(r.body).toMatchObject({ over_budget: true, over_limits: ['global_cap'] });
   });
 });
+
+describe('a receipt for a request that was still pending', () => {
+  it('counts the money once: approving the request afterwards counts nothing more', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ budget_cents: 100_000, approval_threshold_cents: 5_000 });
+    const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000));
+    expect(pending.body.status).toBe('needs_approval');
+
+    // The agent paid anyway and says so: the money is gone, so it counts, flagged.
+    const paid = await t.agent<Receipt>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 6_000, spend_request_id: pending.body.id }),
+    );
+    expect(paid.status).toBe(200);
+    expect(paid.body.flags).toContain('request_needs_approval');
+    const spent = async () =>
+      (await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance')).body.spent_cents;
+    expect(await spent()).toBe(6_000);
+
+    const approved = await t.owner<{ status: string; decision_rule: string }>(
+      'POST',
+      `/admin/v1/spend-requests/${pending.body.id}/approve`,
+      {},
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({
+      status: 'approved',
+      decision_rule: 'owner_approved_paid',
+    });
+    expect(await spent()).toBe(6_000); // not 12,000
+    const verify = await t.owner<{ ok: boolean }>('POST', '/admin/v1/ledger/verify');
+    expect(verify.body.ok).toBe(true);
+  });
+});

@@ -6,6 +6,8 @@ import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
+import type { ReceiptRecord } from '../receipts/receipt-repository';
+import type { TxContext } from '../db/committer';
 
 /** What approving a pending request would do, shown to the owner before they decide. */
 export interface ApprovalImpact {
@@ -64,6 +66,11 @@ export class ApprovalService {
       const record = this.pending(id);
       const agent = this.agent(record);
       this.requireStanding(agent);
+      // The agent already paid and reported it with a receipt naming this request: that
+      // receipt counted the money in full. Approving acknowledges it and counts nothing
+      // again; limits cannot refuse money that is already gone (docs/decision-order.md).
+      const paid = d.receipts.settling(id);
+      if (paid) return this.acknowledgePaid(tx, record, agent, paid, options.comment ?? null, now);
       const impact = this.impact(record, true);
       if (impact.refusal) {
         // Nothing is approved, but the attempt is on the ledger like any refused spend.
@@ -135,6 +142,46 @@ export class ApprovalService {
       tx.afterCommit(() => d.events.emit('spend', updated));
       return { kind: 'approved', record: updated, impact };
     });
+  }
+
+  /** Approval of a request a receipt already paid for: recorded, counted nothing more. */
+  private acknowledgePaid(
+    tx: TxContext,
+    record: SpendRecord,
+    agent: Agent,
+    paid: ReceiptRecord,
+    comment: string | null,
+    now: number,
+  ): ApproveResult {
+    const { d } = this;
+    const change = {
+      status: 'approved' as const,
+      decisionReason: `Approved by the owner after the agent had paid (receipt ${paid.id})${comment ? `: ${comment}` : ''}`,
+      decisionRule: 'owner_approved_paid',
+      decidedAt: now,
+      usageId: paid.usageId,
+      ownerComment: comment,
+    };
+    d.spends.resolve(record.id, change);
+    d.ledger.append(
+      {
+        type: 'spend.approved',
+        actor: 'owner',
+        mode: agent.mode,
+        agentId: agent.id,
+        objectId: record.id,
+        amount: record.amount,
+        counted: 0n,
+        status: 'approved',
+        merchant: record.merchantName,
+        data: { comment, receipt_id: paid.id, usage_id: paid.usageId, already_paid: true },
+      },
+      now,
+    );
+    const updated = { ...record, ...change };
+    tx.afterCommit(() => d.events.emit('spend', updated));
+    // What approving does now: nothing more is counted, so the impact is of zero.
+    return { kind: 'approved', record: updated, impact: this.impact({ ...updated, amount: 0n }) };
   }
 
   decline(id: string, comment: string | null): Promise<SpendRecord> {
