@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { agentCommands } from './cli/agent-commands';
 import { agentsCommand } from './cli/agents-command';
 import { approvalCommands, budgetRequestsCommand } from './cli/approvals-command';
 import { freezeCommands, fundingCommand, settingsCommand } from './cli/funding-command';
 import { keysCommand } from './cli/keys-command';
 import { ledgerCommand, loginCommand } from './cli/ledger-command';
+import { mcpCommand } from './cli/mcp-command';
 import { CliError } from './cli/owner-client';
 import { receiptsCommand } from './cli/receipts-command';
 import { serveCommand } from './cli/serve';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   for (const command of approvalCommands()) program.addCommand(command);
   program.addCommand(budgetRequestsCommand());
   for (const command of freezeCommands()) program.addCommand(command);
+  program.addCommand(mcpCommand());
+  for (const c of agentCommands()) program.addCommand(c);
   return program;
 }
 

@@ -4,7 +4,19 @@
  * with only PURSER_KEY and PURSER_URL set, as the README says.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PURSER_BIN } from '../helpers/cli';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer } from '../helpers/server';
@@ -44,11 +56,20 @@ function run(
 const scratch = mkdtempSync(join(root, 'test', '.quickstart-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** `purser` on PATH, as after `npm link` (scripts do not see the README's alias). */
+const bin = join(scratch, 'bin');
+mkdirSync(bin);
+writeFileSync(join(bin, 'purser'), `#!/bin/sh\nexec "${process.execPath}" "${PURSER_BIN}" "$@"\n`);
+chmodSync(join(bin, 'purser'), 0o755);
+const withPurser = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+
 describe('README quickstarts', () => {
   const blocks = quickstarts(readme);
 
   it('has the quickstarts it promises', () => {
-    expect([...blocks.keys()]).toEqual(expect.arrayContaining(['curl', 'typescript']));
+    expect([...blocks.keys()]).toEqual(
+      expect.arrayContaining(['curl', 'typescript', 'shell', 'mcp']),
+    );
   });
 
   it('curl: asks to spend and is answered with the decision', async () => {
@@ -98,5 +119,67 @@ describe('README quickstarts', () => {
     expect(decided.code, decided.stderr).toBe(0);
     expect(decided.stdout).toContain('Waiting for the owner: http://127.0.0.1:');
     expect(decided.stdout).toContain('approved Approved by the owner');
+  });
+
+  it('shell: the agent CLI spends and the script reads the outcome from the exit code', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const ran = await run('bash', ['-c', blocks.get('shell')?.code ?? 'false'], {
+      ...withPurser,
+      PURSER_KEY: key,
+      PURSER_URL: t.url,
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('approved: go ahead');
+
+    const broke = await t.newAgent({ name: 'broke', budget_cents: 100 });
+    const declined = await run('bash', ['-c', blocks.get('shell')?.code ?? 'false'], {
+      ...withPurser,
+      PURSER_KEY: broke.key,
+      PURSER_URL: t.url,
+    });
+    expect(declined.stdout).toContain('declined: do not buy');
+  });
+
+  it('MCP: the install commands write configs whose server an MCP client can use', async () => {
+    const t = await startTestServer();
+    const { agent } = await t.newAgent({ name: 'mcp-agent' });
+    const home = join(scratch, 'home');
+    mkdirSync(home, { recursive: true });
+    const ran = await run('bash', ['-c', blocks.get('mcp')?.code ?? 'false'], {
+      ...withPurser,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      PURSER_HOME: t.home,
+      AGENT_ID: agent.id,
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    const files = [
+      join(home, '.claude.json'),
+      join(home, '.config', 'Claude', 'claude_desktop_config.json'),
+      join(home, '.cursor', 'mcp.json'),
+    ];
+    for (const file of files) {
+      const config = JSON.parse(readFileSync(file, 'utf8')) as {
+        mcpServers: { purser: { command: string; args: string[]; env: Record<string, string> } };
+      };
+      const entry = config.mcpServers.purser;
+      const client = new Client({ name: 'readme-test', version: '1.0.0' });
+      await client.connect(
+        new StdioClientTransport({ command: entry.command, args: entry.args, env: entry.env }),
+      );
+      try {
+        const tools = (await client.listTools()).tools.map((tool) => tool.name);
+        expect(tools).toContain('request_spend');
+        const result = (await client.callTool({
+          name: 'request_spend',
+          arguments: { amount_cents: 100, merchant_name: 'AWS', reason: `from ${file}` },
+        })) as CallToolResult;
+        expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+        expect(result.structuredContent).toMatchObject({ status: 'approved' });
+      } finally {
+        await client.close();
+      }
+    }
   });
 });

@@ -1,0 +1,100 @@
+/**
+ * The input shapes of the MCP tools: the `/v1` field names and JSON types, with what Purser
+ * accepts written in each description for the model.
+ *
+ * Why not the shared body schemas themselves (shared/schemas/agent-api.ts and siblings):
+ * the SDK validates arguments before a tool runs and answers a failure with its own text,
+ * which carries none of Purser's error codes. So these shapes check only the JSON types,
+ * and Purser checks every value (range, currency, length, metadata size) as it does for any
+ * agent, answering `invalid_request` with the offending fields (docs/errors.md). One
+ * validator, one set of messages. The `satisfies` checks in server.ts keep these shapes
+ * assignable to the client's input types, so a renamed or retyped field fails to compile.
+ */
+import { z } from 'zod';
+import { RAILS } from '../../shared/domain';
+
+export const IDEMPOTENCY_HELP =
+  'Optional. One key per purchase: when you retry the same purchase (after a timeout, an ' +
+  'error or a restart), send the same idempotency_key again and you get the same request ' +
+  'back, never a second charge. Never mint a new key for a purchase you already asked ' +
+  'about. Without one, a key is made for you and returned in the result: keep it for retries.';
+
+const cents = (what: string) =>
+  z.number().describe(`${what}, in whole US cents (1250 = $12.50); at least 1.`);
+const text = (what: string, max: number) =>
+  z.string().describe(`${what}; not empty, at most ${max} characters.`);
+const optional = {
+  category: z
+    .string()
+    .optional()
+    .describe(
+      'Optional category, as the owner names them (see get_policy); at most 64 characters.',
+    ),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Optional JSON object for your own bookkeeping (order ids, ...); at most 4 KiB.'),
+  idempotency_key: z.string().optional().describe(IDEMPOTENCY_HELP),
+};
+
+export const spendShape = {
+  amount_cents: cents('What you want to spend'),
+  currency: z.string().optional().describe('"usd", the default ("usdc" counts as usd).'),
+  merchant_name: text('Who gets paid, as the merchant names itself (e.g. "OpenAI")', 200),
+  reason: text('Why you need it, in a sentence the owner will read when deciding', 1000),
+  ...optional,
+};
+
+export const waitShape = (what: string) => ({
+  id: z.string().describe(`The ${what} id, as returned when you asked.`),
+  wait: z
+    .int()
+    .min(0)
+    .max(60)
+    .optional()
+    .describe(
+      `Seconds (0-60) to wait for a pending ${what} to be decided; the call returns as soon ` +
+        'as it is. Call again while it is still pending.',
+    ),
+});
+
+export const budgetShape = {
+  amount_cents: cents('The budget you ask for'),
+  purpose: text('What the budget is for, in a sentence the owner will read when deciding', 1000),
+  ...optional,
+};
+
+export const receiptShape = {
+  amount_cents: z
+    .number()
+    .optional()
+    .describe('What you paid, in whole US cents. Give this or amount_micros, not both.'),
+  amount_micros: z
+    .number()
+    .optional()
+    .describe('What you paid, in micro-dollars (USDC base units: 1000000 = $1).'),
+  merchant_name: z
+    .string()
+    .optional()
+    .describe('Who you paid (at most 200 characters). Give this, host, or both.'),
+  host: z.string().optional().describe('The host you paid, like api.example.com.'),
+  rail: z.enum(RAILS).describe('How you paid.'),
+  spend_request_id: z
+    .string()
+    .optional()
+    .describe('The approved spend request this payment settles, if any.'),
+  tx_hash: z.string().optional().describe('On-chain payments: the transaction hash.'),
+  network: z.string().optional().describe('On-chain payments: the network, like base.'),
+  occurred_at: z
+    .string()
+    .optional()
+    .describe('When you paid, ISO 8601 with an offset; default: now.'),
+  metadata: optional.metadata,
+  idempotency_key: z
+    .string()
+    .optional()
+    .describe(
+      'Optional. One key per payment: if you report the same payment again, send the same ' +
+        'key, so it is counted once. Without one, a key is made and returned.',
+    ),
+};

@@ -1,0 +1,276 @@
+/**
+ * What the MCP tools answer: the `/v1` object as `structuredContent` (what a program reads),
+ * a few lines of text saying the same for models that read text only, and for an API error
+ * a tool error naming its code with what to do next (docs/errors.md, "What a client should
+ * do"). Text from elsewhere (merchant names, the owner's comments) goes through `visible`,
+ * as everywhere Purser shows it (shared/text/visible.ts).
+ */
+import { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { PurserApiError } from '../../shared/client/purser-client';
+import type {
+  BalanceView,
+  BudgetRequestResult,
+  PolicyView,
+  ReceiptResult,
+  SpendRequestView,
+} from '../../shared/client/purser-client';
+import { balance, policyView, spendRequest } from '../../shared/schemas/agent-api';
+import { agentBudgetRequestView } from '../../shared/schemas/budget-requests';
+import { receiptResult } from '../../shared/schemas/receipts';
+import { visible } from '../../shared/text/visible';
+
+const usd = (cents: number | null | undefined) =>
+  cents === null || cents === undefined ? 'none' : `$${(cents / 100).toFixed(2)}`;
+
+const extras = {
+  idempotency_key: z.string().optional().describe('send it again to retry this same request'),
+  next_step: z.string().describe('what to do now'),
+};
+
+// Loose objects: the fields a model should look at, typed from the shared views; the rest
+// of the view rides along, so a field the server adds later does not break a client that
+// validates structuredContent against these.
+export const spendOutput = z.looseObject({
+  ...spendRequest.pick({
+    id: true,
+    status: true,
+    decision_reason: true,
+    decision_rule: true,
+    amount_cents: true,
+    merchant_name: true,
+    remaining_budget_cents: true,
+    budget_period: true,
+    approval_url: true,
+    expires_at: true,
+  }).shape,
+  ...extras,
+});
+
+export const budgetOutput = z.looseObject({
+  ...agentBudgetRequestView.pick({
+    id: true,
+    status: true,
+    requested_amount_cents: true,
+    approved_amount_cents: true,
+    remaining_cents: true,
+    expires_at: true,
+    remaining_budget_cents: true,
+  }).shape,
+  ...extras,
+});
+
+export const receiptOutput = z.looseObject({
+  ...receiptResult.pick({
+    id: true,
+    amount_cents: true,
+    merchant_name: true,
+    spend_request_id: true,
+    over_budget: true,
+    over_limits: true,
+    flags: true,
+    remaining_budget_cents: true,
+  }).shape,
+  idempotency_key: extras.idempotency_key,
+});
+
+export const balanceOutput = z.looseObject(
+  balance.pick({
+    budget_period: true,
+    budget_cents: true,
+    spent_cents: true,
+    remaining_budget_cents: true,
+    over_budget: true,
+    funding_balance_cents: true,
+    frozen: true,
+  }).shape,
+);
+
+export const policyOutput = z.looseObject(
+  policyView.pick({
+    remaining_budget_cents: true,
+    max_transaction_cents: true,
+    approval_threshold_cents: true,
+    allow_merchants: true,
+    deny_merchants: true,
+    allowed_categories: true,
+    frozen: true,
+  }).shape,
+);
+
+const answer = (lines: string[], structured: Record<string, unknown>): CallToolResult => ({
+  content: [{ type: 'text', text: lines.join('\n') }],
+  structuredContent: structured,
+});
+
+const NEVER_APPROVE = 'Do not try to approve it yourself, and do not pay before it is approved.';
+
+function spendNextStep(view: SpendRequestView): string {
+  switch (view.status) {
+    case 'approved':
+      return (
+        'Approved: you may pay now. If you pay outside Purser, report it with record_receipt ' +
+        `(spend_request_id "${view.id}").`
+      );
+    case 'needs_approval':
+      return (
+        `Tell the human to approve it in Purser${view.approval_url ? ` at ${view.approval_url}` : ''}` +
+        `${view.expires_at ? ` before ${view.expires_at}` : ''}, then call get_spend_request ` +
+        `with id "${view.id}" and wait 60, again while it is pending. ${NEVER_APPROVE}`
+      );
+    case 'declined':
+      return 'Declined: do not pay, and do not ask again for the same thing; tell the human if you need it.';
+    default:
+      return `The request is ${view.status}: do not pay on it. Ask again only if you still need it.`;
+  }
+}
+
+export function spendAnswer(view: SpendRequestView, idempotencyKey?: string): CallToolResult {
+  const next = spendNextStep(view);
+  return answer(
+    [
+      `${view.status}: ${usd(view.amount_cents)} to ${visible(view.merchant_name)} (spend request ${view.id}).`,
+      `Why: ${visible(view.decision_reason)} [${view.decision_rule}]`,
+      `Left of the ${view.budget_period} budget: ${usd(view.remaining_budget_cents)}.`,
+      ...(idempotencyKey ? [`idempotency_key: ${idempotencyKey} (reuse it to retry this).`] : []),
+      next,
+    ],
+    { ...view, ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}), next_step: next },
+  );
+}
+
+function budgetNextStep(view: BudgetRequestResult): string {
+  switch (view.status) {
+    case 'pending':
+      return (
+        `Tell the human to approve budget request ${view.id} in Purser, then call ` +
+        `get_budget_request with id "${view.id}" and wait 60, again while it is pending. ` +
+        'Do not try to approve it yourself.'
+      );
+    case 'approved':
+      return `Approved: spends with request_spend now draw on it until ${view.expires_at}.`;
+    default:
+      return `The budget request is ${view.status}: it gives you nothing more to spend.`;
+  }
+}
+
+export function budgetAnswer(view: BudgetRequestResult, idempotencyKey?: string): CallToolResult {
+  const next = budgetNextStep(view);
+  const approved =
+    view.approved_amount_cents === null
+      ? ''
+      : `, approved ${usd(view.approved_amount_cents)}, ${usd(view.remaining_cents)} left of it`;
+  return answer(
+    [
+      `${view.status}: budget request ${view.id} for ${usd(view.requested_amount_cents)}${approved}.`,
+      ...(view.comment ? [`Owner's comment: ${visible(view.comment)}`] : []),
+      `Left of your periodic budget: ${usd(view.remaining_budget_cents)}.`,
+      ...(idempotencyKey ? [`idempotency_key: ${idempotencyKey} (reuse it to retry this).`] : []),
+      next,
+    ],
+    { ...view, ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}), next_step: next },
+  );
+}
+
+export function receiptAnswer(view: ReceiptResult, idempotencyKey: string): CallToolResult {
+  return answer(
+    [
+      `Recorded receipt ${view.id}: ${usd(view.amount_cents)} to ${visible(view.merchant_name)} over ${view.rail}` +
+        `${view.spend_request_id ? `, settling ${view.spend_request_id}` : ''}.`,
+      ...(view.over_limits.length ? [`Over: ${view.over_limits.join(', ')}.`] : []),
+      ...(view.flags.length ? [`Flagged: ${view.flags.join(', ')}.`] : []),
+      `Left of the ${view.budget.budget_period} budget: ${usd(view.remaining_budget_cents)}.`,
+      `idempotency_key: ${idempotencyKey} (reuse it if you report this payment again).`,
+    ],
+    { ...view, idempotency_key: idempotencyKey },
+  );
+}
+
+export function balanceAnswer(view: BalanceView): CallToolResult {
+  return answer(
+    [
+      `${usd(view.remaining_budget_cents)} left of the ${view.budget_period} budget ` +
+        `(${usd(view.spent_cents)} of ${usd(view.budget_cents)} spent` +
+        `${view.window_end ? `, window ends ${view.window_end}` : ''}).`,
+      `Funding source holds ${usd(view.funding_balance_cents)}.`,
+      ...(view.frozen
+        ? ['The wallet is frozen: every spend is declined until the owner unfreezes it.']
+        : []),
+      ...(view.status === 'active' ? [] : [`The agent is ${view.status}.`]),
+      ...(view.active_budget_request
+        ? [
+            `Budget request ${view.active_budget_request.id} is ${view.active_budget_request.status}.`,
+          ]
+        : []),
+    ],
+    { ...view },
+  );
+}
+
+const list = (items: string[]) => (items.length ? items.map(visible).join(', ') : 'any');
+
+export function policyAnswer(view: PolicyView): CallToolResult {
+  return answer(
+    [
+      `${usd(view.remaining_budget_cents)} left of the ${view.budget.budget_period} budget of ${usd(view.budget.budget_cents)}.`,
+      `Largest single spend: ${usd(view.max_transaction_cents)}; the owner approves anything over ${usd(view.approval_threshold_cents)}.`,
+      `Merchants allowed: ${list(view.allow_merchants)}; denied: ${view.deny_merchants.map(visible).join(', ') || 'none'}.`,
+      `Categories: ${list(view.allowed_categories)}. New merchants ${view.ask_on_new_merchant ? 'need approval' : 'are fine'}; over budget: ${view.over_budget}.`,
+      ...(view.frozen ? ['The wallet is frozen.'] : []),
+    ],
+    { ...view },
+  );
+}
+
+/** What the model should do about an error, by code (docs/errors.md, the catalog). */
+function advice(error: PurserApiError): string {
+  const d = error.details;
+  switch (error.code) {
+    case 'invalid_request':
+      return error.status === 409
+        ? 'The object is no longer in a state that allows this; read it again.'
+        : 'Fix the fields named above and call again; nothing was recorded.';
+    case 'idempotency_key_conflict':
+      return (
+        `This idempotency_key was already used for a different request (${String(d.original_id ?? 'another object')}). ` +
+        'If you are retrying that same purchase, send exactly the same fields as the first time. ' +
+        'If this is a new purchase, it needs its own new key.'
+      );
+    case 'budget_request_exists':
+      return `You already have a ${String(d.status ?? 'open')} budget request ${String(d.id ?? '')}: follow it with get_budget_request instead of asking again.`;
+    case 'funding_source_budget_exceeded':
+    case 'plan_spend_volume_exceeded':
+      return (
+        `A hard limit is reached (${d.period ? `${String(d.period)} ` : ''}limit ${usd(d.limit as number)}, ` +
+        `${usd(d.remaining as number)} remaining). Do not retry: only the human can raise it. ` +
+        'Tell them; once they have, retry with the same idempotency_key.'
+      );
+    case 'insufficient_wallet_balance':
+      return 'Do not retry: the human has to add money to the funding source first; then retry with the same idempotency_key.';
+    case 'policy_declined':
+      return 'The policy refuses this. Do not retry.';
+    case 'rate_limited':
+      return `Too many requests: wait ${String(d.retry_after_seconds ?? 'a few')} seconds, then retry with the same idempotency_key.`;
+    case 'invalid_api_key':
+    case 'revoked_api_key':
+    case 'insufficient_scope':
+      return "This MCP server's spending key (PURSER_KEY) cannot do this. Do not retry; tell the human.";
+    case 'not_found':
+      return 'No such id among your requests: check the id.';
+    default:
+      return 'Purser could not answer. Retrying the same call with the same idempotency_key is safe.';
+  }
+}
+
+/**
+ * An API error as a tool error: the model reads it and acts; the protocol stays up. The
+ * idempotency key of a creating call is repeated, since a retry (after a 402 is resolved, a
+ * 500, a timeout) must reuse it and the model may not have chosen it.
+ */
+export function errorAnswer(error: unknown, idempotencyKey?: string): CallToolResult {
+  if (!(error instanceof PurserApiError)) throw error;
+  const status = error.status ? ` (HTTP ${error.status})` : '';
+  const key = idempotencyKey ? [`idempotency_key: ${idempotencyKey}`] : [];
+  const lines = [`Error ${error.code}${status}: ${visible(error.message)}`, advice(error), ...key];
+  return { content: [{ type: 'text', text: lines.join('\n') }], isError: true };
+}

@@ -1,0 +1,290 @@
+/**
+ * `purser mcp`: Purser's agent API (`/v1`) as MCP tools, for an agent whose host speaks MCP.
+ * Every tool is one call of the typed agent client (shared/client/purser-client.ts) with the
+ * agent's own spending key, so it can do exactly what that key can and no more: no tool
+ * approves, edits a policy, issues a key or reaches an owner route (docs/trust-model.md,
+ * "Who is who"). Purser decides; these tools only ask and report.
+ */
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type {
+  CallToolResult,
+  ServerNotification,
+  ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type {
+  BudgetInput,
+  PurserClient,
+  ReceiptInput,
+  SpendInput,
+  SpendRequestView,
+} from '../../shared/client/purser-client';
+import { visible } from '../../shared/text/visible';
+import { budgetShape, receiptShape, spendShape, waitShape } from './inputs';
+import {
+  balanceAnswer,
+  balanceOutput,
+  budgetAnswer,
+  budgetOutput,
+  errorAnswer,
+  policyAnswer,
+  policyOutput,
+  receiptAnswer,
+  receiptOutput,
+  spendAnswer,
+  spendOutput,
+} from './results';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface McpServerOptions {
+  /** Where diagnostics go; stdout is the protocol, so the default is stderr. */
+  log?: (line: string) => void;
+  newIdempotencyKey?: () => string;
+}
+
+const VERSION = '0.1.0';
+
+const NEEDS_APPROVAL_HELP =
+  'When the answer is needs_approval, a human has to approve it in Purser: tell them to, ' +
+  'giving the approval_url, then wait with get_spend_request (id, wait 60) until it is ' +
+  'decided. Never try to approve it yourself, and never pay before it is approved.';
+
+export function createPurserMcpServer(
+  client: PurserClient,
+  options: McpServerOptions = {},
+): McpServer {
+  const log = options.log ?? ((line: string) => process.stderr.write(`purser mcp: ${line}\n`));
+  const newKey = options.newIdempotencyKey ?? randomUUID;
+  const server = new McpServer(
+    { name: 'purser', title: 'Purser', version: VERSION },
+    {
+      instructions:
+        'Purser is the wallet that governs what you spend. Ask with request_spend before ' +
+        'paying for anything, and pay only when it answers approved. ' +
+        NEEDS_APPROVAL_HELP,
+    },
+  );
+
+  /** One client call as a tool result; an API error becomes a tool error the model reads. */
+  async function run<T>(
+    tool: string,
+    call: () => Promise<T>,
+    shape: (value: T) => CallToolResult,
+    idempotencyKey?: string,
+  ): Promise<CallToolResult> {
+    try {
+      return shape(await call());
+    } catch (error) {
+      log(`${tool}: ${error instanceof Error ? error.message : String(error)}`);
+      return errorAnswer(error, idempotencyKey);
+    }
+  }
+
+  server.registerTool(
+    'request_spend',
+    {
+      title: 'Ask to spend',
+      description:
+        'Ask Purser for permission to spend money, before paying for anything. The answer ' +
+        'is the decision: approved (you may pay), declined (do not pay) or needs_approval. ' +
+        `${NEEDS_APPROVAL_HELP} When retrying the same purchase, send the same ` +
+        'idempotency_key again, never a new one: the result tells you the key to reuse.',
+      inputSchema: spendShape,
+      outputSchema: spendOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    (input) => {
+      const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
+      return run(
+        'request_spend',
+        () => client.spend(body satisfies SpendInput),
+        (view) => {
+          promptForApproval(view);
+          return spendAnswer(view, body.idempotency_key);
+        },
+        body.idempotency_key,
+      );
+    },
+  );
+
+  server.registerTool(
+    'get_spend_request',
+    {
+      title: 'Read a spend request',
+      description:
+        'Read a spend request you made, by id. With wait (up to 60 s) the call waits while ' +
+        'it is needs_approval and returns as soon as the human decides; call it again while ' +
+        'it is still pending. It only reads: approving is for the human, in Purser.',
+      inputSchema: waitShape('spend request'),
+      outputSchema: spendOutput,
+      annotations: { readOnlyHint: true },
+    },
+    ({ id, wait }, extra) =>
+      run(
+        'get_spend_request',
+        () => whileWaiting(extra, wait, () => client.getSpend(id, { wait })),
+        (view) => spendAnswer(view),
+      ),
+  );
+
+  server.registerTool(
+    'get_balance',
+    {
+      title: 'Budget left',
+      description:
+        'What is left of your budget in the current period, what you spent, what your ' +
+        'funding source holds, and whether the wallet is frozen. Read-only.',
+      outputSchema: balanceOutput,
+      annotations: { readOnlyHint: true },
+    },
+    () => run('get_balance', () => client.balance(), balanceAnswer),
+  );
+
+  server.registerTool(
+    'get_policy',
+    {
+      title: 'Spending rules',
+      description:
+        'The rules Purser applies to your spends: budget, largest single spend, the amount ' +
+        'above which a human must approve, allowed and denied merchants and categories. ' +
+        'Read-only; only the human can change them.',
+      outputSchema: policyOutput,
+      annotations: { readOnlyHint: true },
+    },
+    () => run('get_policy', () => client.policy(), policyAnswer),
+  );
+
+  server.registerTool(
+    'request_budget',
+    {
+      title: 'Ask for a budget',
+      description:
+        'Ask the human for a budget for one purpose (a sum your request_spend calls then draw ' +
+        'on), when your periodic budget is not enough. It stays pending until the human ' +
+        'approves it in Purser: tell them to, then wait with get_budget_request (id, wait ' +
+        '60). Never try to approve it yourself. When retrying, send the same idempotency_key.',
+      inputSchema: budgetShape,
+      outputSchema: budgetOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    (input) => {
+      const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
+      return run(
+        'request_budget',
+        () => client.requestBudget(body satisfies BudgetInput),
+        (view) => budgetAnswer(view, body.idempotency_key),
+        body.idempotency_key,
+      );
+    },
+  );
+
+  server.registerTool(
+    'get_budget_request',
+    {
+      title: 'Read a budget request',
+      description:
+        'Read a budget request you made, by id. With wait (up to 60 s) the call waits while ' +
+        'it is pending and returns as soon as the human decides. It only reads.',
+      inputSchema: waitShape('budget request'),
+      outputSchema: budgetOutput,
+      annotations: { readOnlyHint: true },
+    },
+    ({ id, wait }, extra) =>
+      run(
+        'get_budget_request',
+        () => whileWaiting(extra, wait, () => client.getBudgetRequest(id, { wait })),
+        (view) => budgetAnswer(view),
+      ),
+  );
+
+  server.registerTool(
+    'record_receipt',
+    {
+      title: 'Report a payment',
+      description:
+        'Report a payment you made outside Purser (x402 from your own wallet, a card, on ' +
+        'chain), so that it counts against your budget. Name the approved spend_request_id ' +
+        'it settles, if any. Report each payment once; if you report it again (a retry), ' +
+        'send the same idempotency_key.',
+      inputSchema: receiptShape,
+      outputSchema: receiptOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    (input) => {
+      const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
+      return run(
+        'record_receipt',
+        // The shape checks JSON types only (see inputs.ts); Purser refuses a receipt
+        // without exactly one amount or without a payee as invalid_request.
+        () => client.recordReceipt(body as ReceiptInput),
+        (view) => receiptAnswer(view, body.idempotency_key),
+        body.idempotency_key,
+      );
+    },
+  );
+
+  /**
+   * Long polls: progress notifications every 15 s when the client asked for them (a
+   * progressToken), so a client that resets its timeout on progress does not give up on a
+   * 60-second wait.
+   */
+  async function whileWaiting<T>(
+    extra: Extra,
+    wait: number | undefined,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const token = extra._meta?.progressToken;
+    if (token === undefined || !wait) return call();
+    let progress = 0;
+    const timer = setInterval(() => {
+      progress += 1;
+      extra
+        .sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken: token, progress, message: 'still waiting for the human' },
+        })
+        .catch(() => undefined);
+    }, 15_000);
+    try {
+      return await call();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /**
+   * Elicitation: when the client can show the human a prompt, a new pending request points
+   * them to its approval page. Whatever the prompt answers is never taken as approval: a
+   * client may answer by itself, and only the owner approves, in Purser
+   * (docs/trust-model.md). The tool result does not wait for it and stays needs_approval.
+   */
+  const prompted = new Set<string>();
+  function promptForApproval(view: SpendRequestView): void {
+    const capability = server.server.getClientCapabilities()?.elicitation;
+    const url = view.approval_url;
+    if (view.status !== 'needs_approval' || !url || !capability || prompted.has(view.id)) return;
+    prompted.add(view.id);
+    const message =
+      `Your agent asks to spend $${(view.amount_cents / 100).toFixed(2)} at ` +
+      `${visible(view.merchant_name)}. Approve or decline it in Purser` +
+      `${capability.url ? '' : `: ${url}`}. Answering this prompt approves nothing.`;
+    // Not tied to the tool call, which answers at once: the human may take minutes.
+    const options = { timeout: 10 * 60_000 };
+    const asked = capability.url
+      ? server.server.elicitInput({ mode: 'url', message, url, elicitationId: view.id }, options)
+      : capability.form
+        ? server.server.elicitInput(
+            { mode: 'form', message, requestedSchema: { type: 'object', properties: {} } },
+            options,
+          )
+        : undefined;
+    asked?.then(
+      (answer) => log(`approval prompt for ${view.id}: ${answer.action} (not an approval)`),
+      (error: unknown) => log(`approval prompt for ${view.id} failed: ${String(error)}`),
+    );
+  }
+
+  return server;
+}
