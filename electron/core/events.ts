@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { BudgetRequestRecord } from './budgets/budget-repository';
 import type { ReceiptRecord } from './receipts/receipt-repository';
 import type { SpendRecord } from './spend/spend-repository';
+import type { Settings } from './settings/settings';
 
 /** Something the owner should hear about at once (a desktop notification). */
 export interface Alert {
@@ -20,6 +21,8 @@ export interface WalletEventMap {
   /** A payment made elsewhere was reported. */
   receipt: [ReceiptRecord];
   alert: [Alert];
+  /** The workspace settings changed (the global freeze among them). */
+  settings: [Settings];
 }
 
 export class WalletEvents extends EventEmitter<WalletEventMap> {

@@ -1,15 +1,32 @@
 import { useEffect, useState } from 'react';
 import { LogOutButton, SessionGate } from './components/session-gate';
 import { AgentsPage } from './pages/agents-page';
+import { api } from './api/client';
+import { PanicButton, WalletBanners } from './components/panic-button';
+import { useApprovals } from './stores/approvals';
+import { useWallet } from './stores/wallet';
+import { visible } from '../../shared/text/visible';
 import { ApprovalsPage } from './pages/approvals-page';
 
-type Route = { page: 'approvals'; id: string | null } | { page: 'agents' };
+type Route =
+  | { page: 'approvals'; id: string | null }
+  | { page: 'agents' }
+  | { page: 'not_found'; path: string };
 
 /** Hash routes, so that an approval_url (`/app/#/approvals/req_…`) opens its request. */
-function parse(hash: string): Route {
-  const [, page, id] = hash.replace(/^#/, '').split('/');
-  if (page === 'agents') return { page: 'agents' };
-  return { page: 'approvals', id: id && /^req_[0-9A-Za-z]{20}$/.test(id) ? id : null };
+export function parse(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  const [, page, id, ...rest] = path.split('/');
+  // A login link's `#code=…` is swapped for a session and removed by the session store
+  // (replaceState fires no hashchange): its page is Approvals, and the code is never shown.
+  if (path === '' || path === '/' || path.startsWith('code='))
+    return { page: 'approvals', id: null };
+  if (page === 'agents' && id === undefined) return { page: 'agents' };
+  if (page === 'approvals' && rest.length === 0) {
+    if (id === undefined || id === '') return { page: 'approvals', id: null };
+    if (/^req_[0-9A-Za-z]{20}$/.test(id)) return { page: 'approvals', id };
+  }
+  return { page: 'not_found', path };
 }
 
 export function App() {
@@ -26,7 +43,22 @@ export function App() {
   );
 }
 
+/** One event stream for the whole window: each store takes what concerns it. */
+function useLiveEvents() {
+  useEffect(() => {
+    void useWallet.getState().load();
+    return api.events(
+      (event) => {
+        useApprovals.getState().apply(event);
+        useWallet.getState().apply(event);
+      },
+      (state) => useWallet.getState().setConnection(state),
+    );
+  }, []);
+}
+
 function Pages({ route }: { route: Route }) {
+  useLiveEvents();
   return (
     <main>
       <header className="top">
@@ -39,9 +71,21 @@ function Pages({ route }: { route: Route }) {
             Agents
           </a>
         </nav>
+        <PanicButton />
         <LogOutButton />
       </header>
-      {route.page === 'approvals' ? <ApprovalsPage focusId={route.id} /> : <AgentsPage />}
+      <WalletBanners />
+      {route.page === 'approvals' && <ApprovalsPage focusId={route.id} />}
+      {route.page === 'agents' && <AgentsPage />}
+      {route.page === 'not_found' && (
+        <section role="alert">
+          <h2>Not found</h2>
+          <p>
+            There is no page <code>{visible(route.path)}</code> in Purser.{' '}
+            <a href="#/approvals">Go to Approvals</a>.
+          </p>
+        </section>
+      )}
     </main>
   );
 }

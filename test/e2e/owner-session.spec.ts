@@ -46,8 +46,14 @@ const loginUrl = async () =>
   json<{ url: string }>((await runCli(['--home', home, 'login', '--json'])).stdout).url;
 
 test('another local port receives nothing that opens the owner API', async ({ page }) => {
-  await page.goto(await loginUrl());
+  const link = await loginUrl();
+  await page.goto(link);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  // The login code is gone from the address bar and never shown on the page.
+  await expect(page.getByRole('heading', { name: 'Approvals' })).toBeVisible();
+  const code = /#code=(\w+)/.exec(link)?.[1] ?? '';
+  expect(page.url()).not.toContain(code);
+  expect(await page.content()).not.toContain(code);
   await page.reload(); // sessionStorage keeps the session across a reload
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   await page.screenshot({ path: 'test-results/owner-window-logged-in.png' });

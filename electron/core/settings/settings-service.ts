@@ -12,7 +12,7 @@ export class SettingsService {
   }
 
   update(patch: Partial<Omit<Settings, 'frozen'>>): Promise<Settings> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
         throw new PurserError(
@@ -40,13 +40,14 @@ export class SettingsService {
         },
         d.clock.now(),
       );
+      tx.afterCommit(() => d.events.emit('settings', next));
       return next;
     });
   }
 
   /** The panic button: every agent's spend is declined until unfrozen. */
   setFrozen(frozen: boolean): Promise<Settings> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       if (d.settings.get().frozen === frozen) return d.settings.get();
       const next = d.settings.update({ frozen });
@@ -54,6 +55,8 @@ export class SettingsService {
         { type: frozen ? 'wallet.frozen' : 'wallet.unfrozen', actor: 'owner' },
         d.clock.now(),
       );
+      // Every window (and the tray) hears of the freeze at once.
+      tx.afterCommit(() => d.events.emit('settings', next));
       return next;
     });
   }

@@ -4,7 +4,11 @@ import type {
   AgentView,
   OwnerBudgetRequestView,
   OwnerSpendView,
+  settingsView,
 } from '../../../shared/schemas/owner-api';
+import type { z } from 'zod';
+
+export type SettingsView = z.infer<typeof settingsView>;
 import { useSession } from '../stores/session';
 
 export class OwnerApiError extends Error {
@@ -28,13 +32,18 @@ export type OwnerEvent =
       event: 'alert';
       data: { kind: string; agent_name: string; message: string; object_id: string };
     }
-  | { event: 'receipt'; data: { id: string; agent_name: string } };
+  | { event: 'receipt'; data: { id: string; agent_name: string } }
+  | { event: 'settings'; data: SettingsView };
+
+/** The live stream's state, for the window to say when Purser is out of reach. */
+export type Connection = 'connecting' | 'live' | 'lost';
 
 const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = [
   'spend',
   'budget_request',
   'alert',
   'receipt',
+  'settings',
 ];
 const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000];
 
@@ -97,6 +106,19 @@ export class OwnerApi {
     );
   }
 
+  settings() {
+    return this.request<SettingsView>('GET', '/admin/v1/settings');
+  }
+
+  /** The panic button: every agent's spending is declined until unfrozen. */
+  freeze() {
+    return this.request<SettingsView>('POST', '/admin/v1/freeze');
+  }
+
+  unfreeze() {
+    return this.request<SettingsView>('POST', '/admin/v1/unfreeze');
+  }
+
   approveBudget(id: string, body: { amount_cents?: number; hours?: number; comment?: string }) {
     return this.request<OwnerBudgetRequestView>(
       'POST',
@@ -118,7 +140,10 @@ export class OwnerApi {
    * fetch rather than EventSource, which cannot send the session header. Reconnects after
    * a drop; stops for good when the session has ended.
    */
-  events(onEvent: (e: OwnerEvent) => void): () => void {
+  events(
+    onEvent: (e: OwnerEvent) => void,
+    onConnection: (state: Connection) => void = () => undefined,
+  ): () => void {
     const controller = new AbortController();
     const run = async () => {
       for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
@@ -131,11 +156,13 @@ export class OwnerApi {
           if (response.status === 401) return useSession.getState().ended();
           if (response.ok && response.body) {
             attempt = 0;
+            onConnection('live');
             await readEvents(response.body, onEvent);
           }
         } catch {
           if (controller.signal.aborted) return;
         }
+        onConnection('lost');
         // A dropped stream may mean Purser restarted; the next call tells (401 = ended).
         const delay = RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)];
         await new Promise((resolve) => setTimeout(resolve, delay));

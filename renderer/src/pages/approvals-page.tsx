@@ -1,17 +1,16 @@
 import { useEffect } from 'react';
-import { api } from '../api/client';
 import { BudgetRequestCard } from '../components/budget-request-card';
 import { SpendRequestCard } from '../components/spend-request-card';
 import { useApprovals } from '../stores/approvals';
 
 /** Pending spend and budget requests, newest first; `focusId` is the one an approval_url named. */
 export function ApprovalsPage({ focusId }: { focusId: string | null }) {
-  const { spend, budget, focused, error, load, focus, apply } = useApprovals();
+  const { spend, budget, focused, error, actionError, load, focus, dismiss } = useApprovals();
 
+  // Live updates come from the one event stream the app holds (app.tsx).
   useEffect(() => {
     void load();
-    return api.events(apply);
-  }, [load, apply]);
+  }, [load]);
 
   useEffect(() => {
     void focus(focusId);
@@ -22,6 +21,14 @@ export function ApprovalsPage({ focusId }: { focusId: string | null }) {
     <section>
       <h2>Approvals</h2>
       {error && <p role="alert">{error}</p>}
+      {actionError && (
+        <p className="banner error" role="alert">
+          {actionError}{' '}
+          <button type="button" onClick={dismiss}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {focused && !focusedIsPending && <SpendRequestCard request={focused} focused />}
       {spend.length === 0 && budget.length === 0 && !error && (
         <p className="empty">Nothing waits for you.</p>

@@ -9,11 +9,14 @@ interface ApprovalsState {
   /** A request opened by its approval_url, pending or not. */
   focused: OwnerSpendView | null;
   error: string | null;
+  /** Why the server refused an action: shown until dismissed (a reload must not hide it). */
+  actionError: string | null;
   busy: string | null;
   load(): Promise<void>;
   focus(id: string | null): Promise<void>;
   apply(event: OwnerEvent): void;
   act(id: string, action: () => Promise<unknown>): Promise<void>;
+  dismiss(): void;
 }
 
 const newestFirst = <T extends { created_at: string }>(list: T[]) =>
@@ -33,6 +36,7 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
   budget: [],
   focused: null,
   error: null,
+  actionError: null,
   busy: null,
   async load() {
     try {
@@ -62,11 +66,11 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
     }
   },
   async act(id, action) {
-    set({ busy: id, error: null });
+    set({ busy: id, actionError: null });
     try {
       await action();
     } catch (error) {
-      set({ error: messageOf(error) });
+      set({ actionError: messageOf(error) });
     } finally {
       set({ busy: null });
       await get().load();
@@ -74,4 +78,5 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
       if (focused) await get().focus(focused.id);
     }
   },
+  dismiss: () => set({ actionError: null }),
 }));

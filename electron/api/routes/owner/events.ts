@@ -4,8 +4,9 @@ import type { BudgetRequestRecord } from '../../../core/budgets/budget-repositor
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import type { RouteContext, ZodApp } from '../../context';
-import { ownerBudgetRequestView, ownerSpendView } from '../../owner-views';
+import { ownerBudgetRequestView, ownerSpendView, settingsView } from '../../owner-views';
 import { receiptView } from '../../views';
+import type { Settings } from '../../../core/settings/settings';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -60,6 +61,8 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
       deps.events.on('budget_request', onBudget);
       deps.events.on('receipt', onReceipt);
       deps.events.on('alert', onAlert);
+      const onSettings = (settings: Settings) => send('settings', settingsView(settings));
+      deps.events.on('settings', onSettings);
       const sessionId = request.ownerSession?.id;
       const onEnded = (id: string) => {
         if (id === sessionId) raw.end();
@@ -78,6 +81,7 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
         deps.events.off('budget_request', onBudget);
         deps.events.off('receipt', onReceipt);
         deps.events.off('alert', onAlert);
+        deps.events.off('settings', onSettings);
       });
     },
   );
