@@ -5,7 +5,7 @@
  * route, and a banner when Purser goes away.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
+import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
 let serve: ServeProcess;
@@ -16,27 +16,12 @@ const json = <T>(text: string) => JSON.parse(text) as T;
 test.beforeAll(async () => {
   home = tmpHome('controls');
   serve = await startServe(home);
-  const agent = json<{ id: string }>(
-    (
-      await runCli([
-        '--home',
-        home,
-        'agents',
-        'create',
-        '--name',
-        'bot',
-        '--budget-cents',
-        '100000',
-        '--approval-threshold-cents',
-        '1000',
-        '--json',
-      ])
-    ).stdout,
-  );
-  await runCli(['--home', home, 'funding', 'deposit', '--cents', '100000']);
-  key = json<{ key: string }>(
-    (await runCli(['--home', home, 'keys', 'issue', agent.id])).stdout,
-  ).key;
+  ({ key } = await agentWithKey(home, 'bot', [
+    '--budget-cents',
+    '100000',
+    '--approval-threshold-cents',
+    '1000',
+  ]));
 });
 
 test.afterAll(async () => {

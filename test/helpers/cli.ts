@@ -70,3 +70,22 @@ export function startServe(home: string, extraArgs: string[] = []): Promise<Serv
     child.once('exit', (code) => reject(new Error(`purser serve exited (${code}):\n${out}`)));
   });
 }
+
+/**
+ * Through the CLI, as an owner would: creates an agent with `flags` (policy flags of
+ * `agents create`), funds the live source, and issues one key.
+ */
+export async function agentWithKey(
+  home: string,
+  name: string,
+  flags: string[] = [],
+  fundCents = 100_000,
+): Promise<{ id: string; key: string }> {
+  const h = ['--home', home];
+  const created = await runCli([...h, 'agents', 'create', '--name', name, ...flags, '--json']);
+  if (created.code !== 0) throw new Error(`agents create failed: ${created.stderr}`);
+  const { id } = JSON.parse(created.stdout) as { id: string };
+  await runCli([...h, 'funding', 'deposit', '--cents', String(fundCents)]);
+  const issued = await runCli([...h, 'keys', 'issue', id]);
+  return { id, key: (JSON.parse(issued.stdout) as { key: string }).key };
+}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { BudgetRequestCard } from '../components/budget-request-card';
+import { DismissableError } from '../components/dismissable-error';
 import { SpendRequestCard } from '../components/spend-request-card';
 import { useApprovals } from '../stores/approvals';
 
@@ -21,14 +22,7 @@ export function ApprovalsPage({ focusId }: { focusId: string | null }) {
     <section>
       <h2>Approvals</h2>
       {error && <p role="alert">{error}</p>}
-      {actionError && (
-        <p className="banner error" role="alert">
-          {actionError}{' '}
-          <button type="button" onClick={dismiss}>
-            Dismiss
-          </button>
-        </p>
-      )}
+      {actionError && <DismissableError message={actionError} onDismiss={dismiss} />}
       {focused && !focusedIsPending && <SpendRequestCard request={focused} focused />}
       {spend.length === 0 && budget.length === 0 && !error && (
         <p className="empty">Nothing waits for you.</p>
