@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { LogOutButton, SessionGate } from './components/session-gate';
 import { AgentsPage } from './pages/agents-page';
+import { SettingsPage } from './pages/settings-page';
 import { api } from './api/client';
 import { PanicButton } from './components/panic-button';
 import { WalletBanners } from './components/wallet-banners';
@@ -12,6 +13,7 @@ import { ApprovalsPage } from './pages/approvals-page';
 type Route =
   | { page: 'approvals'; id: string | null }
   | { page: 'agents' }
+  | { page: 'settings' }
   | { page: 'not_found'; path: string };
 
 /** Hash routes, so that an approval_url (`/app/#/approvals/req_…`) opens its request. */
@@ -23,6 +25,7 @@ export function parse(hash: string): Route {
   if (path === '' || path === '/' || path.startsWith('code='))
     return { page: 'approvals', id: null };
   if (page === 'agents' && id === undefined) return { page: 'agents' };
+  if (page === 'settings' && id === undefined) return { page: 'settings' };
   if (page === 'approvals' && rest.length === 0) {
     if (id === undefined || id === '') return { page: 'approvals', id: null };
     if (/^req_[0-9A-Za-z]{20}$/.test(id)) return { page: 'approvals', id };
@@ -71,6 +74,9 @@ function Pages({ route }: { route: Route }) {
           <a href="#/agents" aria-current={route.page === 'agents' ? 'page' : undefined}>
             Agents
           </a>
+          <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
+            Settings
+          </a>
         </nav>
         <PanicButton />
         <LogOutButton />
@@ -78,6 +84,7 @@ function Pages({ route }: { route: Route }) {
       <WalletBanners />
       {route.page === 'approvals' && <ApprovalsPage focusId={route.id} />}
       {route.page === 'agents' && <AgentsPage />}
+      {route.page === 'settings' && <SettingsPage />}
       {route.page === 'not_found' && (
         <section role="alert">
           <h2>Not found</h2>

@@ -141,3 +141,26 @@ test('log out ends the session on the server, not just in the page', async ({ pa
   expect(res.status).toBe(401);
   expect(await page.evaluate(() => sessionStorage.getItem('purser.session'))).toBeNull();
 });
+
+test('Settings lists the owner sessions; revoking another window ends it there', async ({
+  page,
+  context,
+}) => {
+  await page.goto(await loginUrl());
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  const other = await context.newPage();
+  await other.goto(await loginUrl());
+  await expect(other.getByRole('button', { name: 'Log out' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const table = page.getByRole('table', { name: 'Owner sessions' });
+  await expect(table.getByText('this window')).toHaveCount(1);
+  // Earlier tests ended their sessions: the other window is the one other row.
+  const revoke = table.getByRole('button', { name: 'Revoke' });
+  await expect(revoke).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/owner-window-settings.png' });
+  await revoke.click();
+  await expect(revoke).toHaveCount(0);
+  await expect(other.getByRole('alert')).toContainText('Session ended', { timeout: 15_000 });
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+});
