@@ -1,12 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN } from '../../shared/schemas/common';
 import { PurserError } from '../core/errors';
 
 /**
  * The idempotency key of a creating call: the `Idempotency-Key` header or the body field,
- * not two different ones. The header obeys the body field's rules: an empty header is an
- * error, not "no key" (a client that meant to send one would otherwise create a second
- * request on every retry).
+ * not two different ones. The header is validated by each route's header schema with the
+ * body field's rules (an empty header is an error, not "no key").
  */
 export function idempotencyKeyOf(
   request: FastifyRequest,
@@ -14,16 +12,6 @@ export function idempotencyKeyOf(
 ): string | undefined {
   const header = request.headers['idempotency-key'];
   const headerKey = Array.isArray(header) ? header[0] : header;
-  if (
-    headerKey !== undefined &&
-    (headerKey.length > IDEMPOTENCY_KEY_MAX || !IDEMPOTENCY_KEY_PATTERN.test(headerKey))
-  ) {
-    throw new PurserError(
-      'invalid_request',
-      `The Idempotency-Key header must be 1–${IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces.`,
-      { field: 'Idempotency-Key' },
-    );
-  }
   if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
     throw new PurserError(
       'invalid_request',

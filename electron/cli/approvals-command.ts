@@ -1,3 +1,4 @@
+import { showMatchedKey } from '../../shared/merchant';
 import { Command } from 'commander';
 import type { OwnerBudgetRequestView, OwnerSpendView } from '../../shared/schemas/owner-api';
 import { globals } from './globals';
@@ -13,12 +14,10 @@ const spendLine = (r: OwnerSpendView) => {
         : `  (leaves ${usd(r.impact.budget_cents - r.impact.spent_after_cents)} of ${usd(r.impact.budget_cents)} ${r.impact.period})`
     : '';
   // The merchant is quoted like the reason, so its spaces cannot fake extra columns, and
-  // shown with the key it was matched as when that is more than its lower case
-  // (docs/merchant-identity.md).
-  const key =
-    r.merchant_key !== r.merchant_name.trim().toLowerCase()
-      ? ` (matched as ${quoted(r.merchant_key)})`
-      : '';
+  // shown with the key it was matched as when that says something (shared/merchant.ts).
+  const key = showMatchedKey(r.merchant_name, r.merchant_key)
+    ? ` (matched as ${quoted(r.merchant_key)})`
+    : '';
   return `${r.id}  ${visible(r.agent_name)}  ${usd(r.amount_cents)}  ${quoted(r.merchant_name)}${key}  ${quoted(r.reason)}  ${r.status}${impact}`;
 };
 

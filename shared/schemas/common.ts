@@ -63,15 +63,12 @@ export const metadata = z
     }
   });
 
-export const IDEMPOTENCY_KEY_MAX = 255;
-/** Printable ASCII without spaces: what the `Idempotency-Key` header may carry too. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
-
+/** The body field and, through each route's header schema, the `Idempotency-Key` header. */
 export const idempotencyKey = z
   .string({ error: 'must be a string' })
   .min(1, { error: 'must not be empty' })
-  .max(IDEMPOTENCY_KEY_MAX, { error: `must be at most ${IDEMPOTENCY_KEY_MAX} characters` })
-  .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'must be printable ASCII without spaces' });
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' });
 
 export const nonEmptyText = (max: number) =>
   z

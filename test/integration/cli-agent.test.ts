@@ -4,7 +4,13 @@
  * PURSER_URL: every exit code a script branches on, end to end.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli, startServe, type CliResult, type ServeProcess } from '../helpers/cli';
+import {
+  agentWithKey,
+  runCli,
+  startServe,
+  type CliResult,
+  type ServeProcess,
+} from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
 const serving: ServeProcess[] = [];
@@ -25,22 +31,14 @@ async function setup(extra: string[] = []) {
   serving.push(s);
   const h = ['--home', home];
   const owner = (args: string[]) => runCli([...h, ...args]);
-  const created = await owner([
-    'agents',
-    'create',
-    '--name',
-    'bot',
+  const { id, key } = await agentWithKey(home, 'bot', [
     '--budget-cents',
     '10000',
     '--approval-threshold-cents',
     '5000',
     ...extra,
-    '--json',
   ]);
-  expect(created.code, created.stderr).toBe(0);
-  const agent = json<{ id: string }>(created.stdout);
-  await owner(['funding', 'deposit', '--cents', '100000']);
-  const { key } = json<{ key: string }>((await owner(['keys', 'issue', agent.id])).stdout);
+  const agent = { id };
   const env = { PURSER_KEY: key, PURSER_URL: s.url };
   const agentCli = (args: string[]) => runCli(args, env);
   return { s, owner, agent, key, env, agentCli };

@@ -4,7 +4,7 @@
  * the decline comment, and one name for the ledger's time in both exports.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
+import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
 const serving: ServeProcess[] = [];
@@ -23,21 +23,8 @@ async function setup(policy: string[] = []) {
   const s = await startServe(home);
   serving.push(s);
   const h = ['--home', home];
-  const created = await runCli([
-    ...h,
-    'agents',
-    'create',
-    '--name',
-    'bot',
-    '--budget-cents',
-    '10000',
-    ...policy,
-    '--json',
-  ]);
-  expect(created.code, created.stderr).toBe(0);
-  const agent = json<{ id: string }>(created.stdout);
-  await runCli([...h, 'funding', 'deposit', '--cents', '100000']);
-  const { key } = json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
+  const { id, key } = await agentWithKey(home, 'bot', ['--budget-cents', '10000', ...policy]);
+  const agent = { id };
   const post = async (path: string, body: unknown) =>
     (await (
       await fetch(`${s.url}${path}`, {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { showMatchedKey } from '../../../shared/merchant';
 import { visible } from '../../../shared/text/visible';
 import type { SpendStatus } from '../../../shared/domain';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
@@ -46,8 +47,7 @@ export function SpendRequestCard({
         <strong>{visible(request.agent_name)}</strong> asks to spend{' '}
         <strong>{usd(request.amount_cents)}</strong> at{' '}
         <strong>{visible(request.merchant_name)}</strong>
-        {/* The key it was matched as, when that is more than its lower case. */}
-        {request.merchant_key !== request.merchant_name.trim().toLowerCase() && (
+        {showMatchedKey(request.merchant_name, request.merchant_key) && (
           <span className="merchant-key">
             {' '}
             (matched as <code>{visible(request.merchant_key)}</code>)
