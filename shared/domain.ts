@@ -61,5 +61,22 @@ export const ID_PREFIXES = {
   budgetRequest: 'breq',
   receipt: 'rcpt',
   fundingSource: 'fs',
+  x402Payment: 'x402',
+  chainAccount: 'acct',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
+
+/** Where an x402 payment stands (docs/chain.md): reserved before signing, settled on chain or released. */
+export const X402_STATUSES = [
+  'awaiting_approval',
+  'reserved',
+  'signed',
+  'settled',
+  'released',
+  'declined',
+] as const;
+export type X402Status = (typeof X402_STATUSES)[number];
+
+/** Chains Purser knows how to talk to; each needs its RPC URL and USDC from the chain config. */
+export const CHAIN_IDS = ['local', 'base-sepolia', 'base'] as const;
+export type ChainName = (typeof CHAIN_IDS)[number];

@@ -23,6 +23,16 @@ export const LEDGER_TYPES = [
   'budget_request.expired',
   'budget_request.exhausted',
   'receipt.recorded',
+  'chain.configured',
+  'chain.account_added',
+  'chain.funded',
+  'chain.transfer',
+  'chain.transfer_unmatched',
+  'x402.signed',
+  'x402.settled',
+  'x402.released',
+  'allowance.set',
+  'allowance.revoked',
 ] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 

@@ -26,6 +26,8 @@ import { ownerEventRoutes } from './routes/owner/events';
 import { ownerReceiptRoutes } from './routes/owner/receipts';
 import { budgetRequestRoutes } from './routes/agent/budget-requests';
 import { receiptRoutes } from './routes/agent/receipts';
+import { x402Routes } from './routes/agent/x402';
+import { ownerChainRoutes } from './routes/owner/chain';
 import { ownerSessionRoutes } from './routes/owner/sessions';
 
 export interface AppOptions {
@@ -151,6 +153,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ownerReceiptRoutes(app, context);
   budgetRequestRoutes(app, context);
   receiptRoutes(app, context);
+  x402Routes(app, context);
+  ownerChainRoutes(app, context);
   ownerSessionRoutes(app, context);
 
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

@@ -17,6 +17,7 @@ import type { LedgerRow } from '../core/ledger/ledger';
 import { merchantKey } from '../core/policy/merchant-key';
 import { policyToInput, type Policy } from '../core/policy/policy';
 import type { BudgetSnapshot } from '../core/spend/limits';
+import type { X402Payment } from '../core/chain/x402-payments';
 import type { SpendRecord } from '../core/spend/spend-repository';
 import type { Settings } from '../core/settings/settings';
 
@@ -124,10 +125,30 @@ export function impactView(i: ApprovalImpact) {
   };
 }
 
+/** An x402 payment as the owner's prompt shows it: host, payee, network, asset, dollars. */
+export function ownerX402View(
+  p: X402Payment,
+  paidBefore: boolean,
+): NonNullable<OwnerSpendView['x402']> {
+  return {
+    payment_id: p.id,
+    status: p.status,
+    resource_url: p.resourceUrl,
+    host: new URL(p.resourceUrl).hostname,
+    pay_to: p.payTo,
+    paid_before: paidBefore,
+    network: p.network,
+    asset: p.asset,
+    amount_units: p.units.toString(),
+    amount_cents: microsToCentsCeil(p.micros),
+  };
+}
+
 export function ownerSpendView(
   r: SpendRecord,
   agentName: string,
   impact: ApprovalImpact | null = null,
+  x402: OwnerSpendView['x402'] = null,
 ): OwnerSpendView {
   return {
     id: r.id,
@@ -150,6 +171,7 @@ export function ownerSpendView(
     owner_comment: r.ownerComment,
     budget_request_id: r.budgetRequestId,
     impact: impact && impactView(impact),
+    x402,
   };
 }
 

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../core/clock';
 import { randomBase62 } from '../core/ids';
 import { OWNER_TOKEN_FILE, SERVER_FILE, ensurePrivateDir, writePrivateFile } from '../core/paths';
 import { Wallet, type WalletOptions } from '../core/wallet';
+import type { Sealer } from '../core/chain/sealer';
 import { buildApp } from './app';
 import { OwnerSessions } from './owner-sessions';
 import { loginUrl } from './ui';
@@ -39,6 +40,10 @@ export interface StartOptions {
   /** better-sqlite3 built for Electron, when the desktop app runs the server. */
   nativeBinding?: string;
   rendererDir?: string;
+  /** Opens the sealed chain keys: a passphrase sealer headless, safe storage on the desktop. */
+  sealer?: Sealer;
+  /** How often the chain is followed into the ledger (docs/chain.md); default 3 s. */
+  chainPollMs?: number;
   /** Tests only: the WAL fsync, to hold or fail the disk. */
   fsync?: WalletOptions['fsync'];
 }
@@ -74,6 +79,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const sessions = new OwnerSessions(() => (options.clock ?? systemClock).now());
   let app: FastifyInstance;
   try {
+    // A wrong passphrase stops the start here, before anything relies on the keys.
+    if (options.sealer) await wallet.chain.unlock(options.sealer);
     app = await buildApp({
       wallet,
       ownerToken,
@@ -93,6 +100,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const serverFile = join(options.home, SERVER_FILE);
   writePrivateFile(serverFile, `${JSON.stringify(info, null, 2)}\n`);
   wallet.startSweeper();
+  wallet.chain.startWatching(options.chainPollMs ?? 3000);
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { defaultHome } from '../core/paths';
 import { DEFAULT_PORT, startServer, type RunningServer } from '../api/server';
 import { wholeNumber } from './output';
+import { readFileSync } from 'node:fs';
+import { PassphraseSealer } from '../core/chain/sealer';
 
 /**
  * `purser serve`: the headless wallet. Same core and API as the desktop app, in a
@@ -16,56 +18,73 @@ export function serveCommand(): Command {
       `port (0 picks a free one; env PURSER_PORT; default ${DEFAULT_PORT})`,
       wholeNumber('--port'),
     )
-    .action(async (o: { port?: number }, cmd: Command) => {
-      const { home: homeOpt } = cmd.optsWithGlobals<{ home?: string }>();
-      const home = homeOpt ?? defaultHome();
-      const envPort = process.env.PURSER_PORT;
-      const port =
-        o.port ??
-        (envPort !== undefined && envPort !== ''
-          ? wholeNumber('PURSER_PORT')(envPort)
-          : DEFAULT_PORT);
-      // Signal handlers come first: a SIGTERM that arrives while starting, or the instant
-      // after the URL is printed, must still stop Purser cleanly rather than kill it.
-      const running: { server?: RunningServer } = {};
-      let stopping: string | undefined;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = signal;
-        if (!running.server) return; // startup finishes, then sees `stopping` and closes
-        process.stdout.write(`\n${signal}: stopping Purser…\n`);
-        running.server.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            console.error(error);
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+    .option(
+      '--passphrase-file <path>',
+      'file holding the passphrase that seals on-chain keys (or env PURSER_PASSPHRASE)',
+    )
+    .option(
+      '--chain-poll-ms <n>',
+      'how often the chain is read (default 3000)',
+      wholeNumber('--chain-poll-ms'),
+    )
+    .action(
+      async (o: { port?: number; passphraseFile?: string; chainPollMs?: number }, cmd: Command) => {
+        const { home: homeOpt } = cmd.optsWithGlobals<{ home?: string }>();
+        const home = homeOpt ?? defaultHome();
+        const envPort = process.env.PURSER_PORT;
+        const port =
+          o.port ??
+          (envPort !== undefined && envPort !== ''
+            ? wholeNumber('PURSER_PORT')(envPort)
+            : DEFAULT_PORT);
+        // Signal handlers come first: a SIGTERM that arrives while starting, or the instant
+        // after the URL is printed, must still stop Purser cleanly rather than kill it.
+        const running: { server?: RunningServer } = {};
+        let stopping: string | undefined;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = signal;
+          if (!running.server) return; // startup finishes, then sees `stopping` and closes
+          process.stdout.write(`\n${signal}: stopping Purser…\n`);
+          running.server.close().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error(error);
+              process.exit(1);
+            },
+          );
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
 
-      const server = await startServer({
-        home,
-        port,
-        logger: process.env.PURSER_LOG === '1',
-        // Group commit unless told otherwise (the benchmark compares the two).
-        commit: process.env.PURSER_COMMIT === 'serial' ? 'serial' : 'group',
-      });
-      running.server = server;
-      if (stopping) {
-        const signal = stopping;
-        stopping = undefined;
-        return stop(signal);
-      }
-      process.stdout.write(
-        `Purser is listening on ${server.info.url}\n` +
-          `  data folder: ${home}\n` +
-          `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
-          `  owner CLI:   ${cliCommand()} --home ${shellQuote(home)} agents list\n` +
-          `  owner window (one-time login link): ${server.loginUrl()}\n`,
-      );
-    });
+        const passphrase = o.passphraseFile
+          ? readFileSync(o.passphraseFile, 'utf8').replace(/\r?\n$/, '')
+          : process.env.PURSER_PASSPHRASE;
+        const server = await startServer({
+          sealer: passphrase ? new PassphraseSealer(passphrase) : undefined,
+          chainPollMs: o.chainPollMs,
+          home,
+          port,
+          logger: process.env.PURSER_LOG === '1',
+          // Group commit unless told otherwise (the benchmark compares the two).
+          commit: process.env.PURSER_COMMIT === 'serial' ? 'serial' : 'group',
+        });
+        running.server = server;
+        if (stopping) {
+          const signal = stopping;
+          stopping = undefined;
+          return stop(signal);
+        }
+        process.stdout.write(
+          `Purser is listening on ${server.info.url}\n` +
+            `  data folder: ${home}\n` +
+            `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
+            `  owner CLI:   ${cliCommand()} --home ${shellQuote(home)} agents list\n` +
+            `  chain keys:  ${server.wallet.chain.unlocked ? 'unlocked (sealed with your passphrase)' : 'locked: set PURSER_PASSPHRASE to create wallets and sign on chain'}\n` +
+            `  owner window (one-time login link): ${server.loginUrl()}\n`,
+        );
+      },
+    );
 }
 
 /**

@@ -28,3 +28,6 @@ export const notFound = (what: string, id: string) =>
 
 export const invalidTransition = (message: string, details: ErrorDetails = {}) =>
   new PurserError('invalid_request', message, details, 409);
+
+export const invalidRequest = (message: string, details: ErrorDetails = {}) =>
+  new PurserError('invalid_request', message, details);

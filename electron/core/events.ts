@@ -6,10 +6,25 @@ import type { Settings } from './settings/settings';
 
 /** Something the owner should hear about at once (a desktop notification). */
 export interface Alert {
-  kind: 'over_budget' | 'agent_paused' | 'receipt_flagged';
+  kind: 'over_budget' | 'agent_paused' | 'receipt_flagged' | 'unmatched_transfer';
   agentId: string;
   message: string;
   objectId: string;
+}
+
+/** Something that happened on chain: a payment settled or released, an allowance set or revoked. */
+export interface ChainEvent {
+  kind:
+    | 'payment_settled'
+    | 'payment_released'
+    | 'allowance_set'
+    | 'allowance_revoked'
+    | 'allowance_revoke_failed'
+    | 'sync_failed';
+  agentId: string | null;
+  objectId?: string;
+  txHash?: string;
+  message: string;
 }
 
 /** What the wallet announces after a commit: waiters, the owner's event stream, the tray. */
@@ -23,6 +38,7 @@ export interface WalletEventMap {
   alert: [Alert];
   /** The workspace settings changed (the global freeze among them). */
   settings: [Settings];
+  chain: [ChainEvent];
 }
 
 export class WalletEvents extends EventEmitter<WalletEventMap> {

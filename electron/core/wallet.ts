@@ -29,6 +29,7 @@ import { LimitReader } from './spend/limits';
 import { SpendRepository } from './spend/spend-repository';
 import { SpendService } from './spend/spend-service';
 import type { WalletDeps } from './wallet-deps';
+import { ChainService } from './chain/chain-service';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -62,6 +63,8 @@ export class Wallet {
   readonly budgets: BudgetService;
   readonly approvals: ApprovalService;
   readonly receipts: ReceiptService;
+  /** On-chain enforcement: accounts, x402 signing, allowances, reconciliation. */
+  readonly chain: ChainService;
   private sweeper: NodeJS.Timeout | undefined;
   private lastPurge = 0;
   private readonly durability: WalFsync;
@@ -132,6 +135,7 @@ export class Wallet {
     this.spend = new SpendService(this.deps, this.budgets);
     this.approvals = new ApprovalService(this.deps);
     this.receipts = new ReceiptService(this.deps, this.budgets);
+    this.chain = new ChainService(this.deps, this.spend, this.budgets);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
     this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));
     this.bootstrap();
@@ -189,6 +193,7 @@ export class Wallet {
 
   async close(): Promise<void> {
     this.stopSweeper();
+    await this.chain.stopWatching();
     await this.deps.committer.close();
     this.durability.close();
     this.deps.db.close();

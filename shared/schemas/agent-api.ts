@@ -87,6 +87,20 @@ export const balance = z
     funding_source: fundingView,
     frozen: z.boolean(),
     active_budget_request: budgetRequestView.nullable(),
+    /** GET /v1/balance only: the agent's Purser-held wallet and its USDC on each chain. */
+    onchain_wallet: z
+      .object({
+        address: z.string(),
+        balances: z.array(
+          z.object({
+            chain: z.string(),
+            usdc_units: z.string().nullable(),
+            usdc_cents: z.int().nullable(),
+          }),
+        ),
+      })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'Balance' });
 export type BalanceView = z.infer<typeof balance>;

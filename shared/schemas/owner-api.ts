@@ -197,6 +197,22 @@ export const ownerSpendView = z.object({
   budget_request_id: z.string().nullable(),
   /** For pending requests: what approving would do. */
   impact: approvalImpactView.nullable(),
+  /** For an x402 payment: what would be signed, and to whom (docs/chain.md). */
+  x402: z
+    .object({
+      payment_id: z.string(),
+      status: z.string(),
+      resource_url: z.string(),
+      host: z.string(),
+      pay_to: z.string(),
+      /** Whether this agent's wallet has paid this payee before. */
+      paid_before: z.boolean(),
+      network: z.string(),
+      asset: z.string(),
+      amount_units: z.string(),
+      amount_cents: z.int(),
+    })
+    .nullable(),
 });
 export type OwnerSpendView = z.infer<typeof ownerSpendView>;
 

@@ -2,6 +2,7 @@ import type { Micros } from '../../../shared/money';
 import { centsToMicros } from '../../../shared/money';
 import type { SpendCreateBody } from '../../../shared/schemas/agent-api';
 import type { Actor } from '../../../shared/ledger';
+import type { Rail } from '../../../shared/domain';
 import type { Agent } from '../agents/agents';
 import { agentOf } from '../agents/agent-of';
 import { runUpkeep, type TxContext } from '../db/committer';
@@ -23,6 +24,21 @@ export type CreateResult =
   | { kind: 'refused'; refusal: Refusal; budget: BudgetSnapshot };
 
 const keyActor = (auth: KeyAuth): Actor => `key:${auth.keyId}`;
+
+/** What is decided: a spend request's fields, already in micros. */
+export interface SpendInput {
+  amount: Micros;
+  merchant: string;
+  reason: string;
+  category: string | null;
+  metadata: Record<string, unknown> | null;
+  now: number;
+  rail?: Rail;
+  /** Extra fields for the ledger entry (an x402 payment's network, asset and payee). */
+  ledgerData?: Record<string, unknown>;
+  /** Stores the idempotency key with the new request's id, in the same write. */
+  remember?: (id: string) => void;
+}
 
 /**
  * Steps 3–15 of docs/decision-order.md in one write job: idempotency, rate
@@ -71,13 +87,40 @@ export class SpendService {
     // Step 4.
     enforceRateLimit(d, auth, now);
 
-    const amount = centsToMicros(body.amount_cents);
+    return this.decideAndRecord(tx, auth, agent, policy, {
+      amount: centsToMicros(body.amount_cents),
+      merchant: body.merchant_name,
+      reason: body.reason,
+      category: body.category ?? null,
+      metadata: body.metadata ?? null,
+      now,
+      remember:
+        idemKey !== undefined && bodyHash
+          ? (id) => d.idempotency.remember(agent.id, idemKey, 'spend', bodyHash, id, now)
+          : undefined,
+    });
+  }
+
+  /**
+   * Steps 5–15: the decision and every write that follows from it, inside the caller's
+   * write job. The x402 route comes through here too (electron/core/chain/x402-service.ts),
+   * so a payment is judged exactly as a spend request is.
+   */
+  decideAndRecord(
+    tx: TxContext,
+    auth: KeyAuth,
+    agent: Agent,
+    policy: Policy,
+    input: SpendInput,
+  ): CreateResult {
+    const { d } = this;
+    const { amount, merchant, now } = input;
     const { decision, budget: before } = this.decideFor(
       agent,
       policy,
       amount,
-      body.merchant_name,
-      body.category ?? null,
+      merchant,
+      input.category,
       now,
     );
 
@@ -90,13 +133,14 @@ export class SpendService {
           agentId: agent.id,
           amount,
           status: decision.code,
-          merchant: body.merchant_name,
+          merchant,
           data: {
-            reason: body.reason,
+            reason: input.reason,
             decision_reason: decision.reason,
             rule: decision.rule,
             details: decision.details,
             policy_version: policy.version,
+            ...input.ledgerData,
           },
         },
         now,
@@ -106,7 +150,7 @@ export class SpendService {
 
     const approved = decision.outcome === 'approved';
     const id = newId('spendRequest');
-    const usageId = approved ? countUsage(d, agent, id, amount, body.merchant_name, now) : null;
+    const usageId = approved ? countUsage(d, agent, id, amount, merchant, now) : null;
     if (approved && decision.budgetRequestId)
       this.budgets.draw(tx, decision.budgetRequestId, amount, now);
     const record: SpendRecord = {
@@ -117,10 +161,10 @@ export class SpendService {
       decisionReason: decision.reason,
       decisionRule: decision.rule,
       amount,
-      merchantName: body.merchant_name,
-      reason: body.reason,
-      category: body.category ?? null,
-      metadata: body.metadata ?? null,
+      merchantName: merchant,
+      reason: input.reason,
+      category: input.category,
+      metadata: input.metadata,
       policyVersion: policy.version,
       budgetRequestId: decision.budgetRequestId ?? null,
       usageId,
@@ -133,8 +177,7 @@ export class SpendService {
       ownerComment: null,
     };
     d.spends.insert(record);
-    if (idemKey !== undefined && bodyHash)
-      d.idempotency.remember(agent.id, idemKey, 'spend', bodyHash, id, now);
+    input.remember?.(id);
     d.ledger.append(
       {
         type: `spend.${decision.outcome}`,
@@ -145,15 +188,17 @@ export class SpendService {
         amount,
         counted: approved ? amount : 0n,
         status: decision.outcome,
-        merchant: body.merchant_name,
+        merchant,
+        rail: input.rail ?? null,
         data: {
-          reason: body.reason,
-          category: body.category ?? null,
+          reason: input.reason,
+          category: input.category,
           decision_reason: decision.reason,
           rule: decision.rule,
           policy_version: policy.version,
           budget_request_id: record.budgetRequestId,
           usage_id: usageId,
+          ...input.ledgerData,
         },
       },
       now,

@@ -30,7 +30,21 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
-      return standing(wallet, auth.agentId).view;
+      const view = standing(wallet, auth.agentId).view;
+      const account = wallet.chain.walletOf(auth.agentId);
+      if (!account) return { ...view, onchain_wallet: null };
+      const balances = await wallet.chain.balanceOf(account.address);
+      return {
+        ...view,
+        onchain_wallet: {
+          address: account.address,
+          balances: balances.map((b) => ({
+            chain: b.chain,
+            usdc_units: b.units === null ? null : b.units.toString(),
+            usdc_cents: b.micros === null ? null : microsToCentsFloor(b.micros),
+          })),
+        },
+      };
     },
   );
 

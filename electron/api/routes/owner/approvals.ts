@@ -12,8 +12,9 @@ import {
 import { PurserError } from '../../../core/errors';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
+import { ownerSpendOf } from '../../owner-spend';
 import type { RouteContext, ZodApp } from '../../context';
-import { ownerBudgetRequestView, ownerSpendView } from '../../owner-views';
+import { ownerBudgetRequestView } from '../../owner-views';
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
@@ -23,12 +24,7 @@ const idParams = z.strictObject({ id: z.string().max(64) });
 export function ownerApprovalRoutes(app: ZodApp, { wallet }: RouteContext): void {
   const { deps } = wallet;
   const name = (agentId: string) => deps.agents.get(agentId)?.name ?? agentId;
-  const spendView = (r: SpendRecord) =>
-    ownerSpendView(
-      r,
-      name(r.agentId),
-      r.status === 'needs_approval' ? wallet.approvals.impact(r) : null,
-    );
+  const spendView = (r: SpendRecord) => ownerSpendOf(wallet, r);
   const budgetView = (r: BudgetRequestRecord) => ownerBudgetRequestView(r, name(r.agentId));
 
   app.get(

@@ -3,8 +3,9 @@ import type { Alert } from '../../../core/events';
 import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
+import { ownerSpendOf } from '../../owner-spend';
 import type { RouteContext, ZodApp } from '../../context';
-import { ownerBudgetRequestView, ownerSpendView, settingsView } from '../../owner-views';
+import { ownerBudgetRequestView, settingsView } from '../../owner-views';
 import { receiptView } from '../../views';
 import type { Settings } from '../../../core/settings/settings';
 
@@ -36,15 +37,7 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
       });
       const send = (event: string, data: unknown) =>
         raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const onSpend = (r: SpendRecord) =>
-        send(
-          'spend',
-          ownerSpendView(
-            r,
-            name(r.agentId),
-            r.status === 'needs_approval' ? wallet.approvals.impact(r) : null,
-          ),
-        );
+      const onSpend = (r: SpendRecord) => send('spend', ownerSpendOf(wallet, r));
       const onBudget = (r: BudgetRequestRecord) =>
         send('budget_request', ownerBudgetRequestView(r, name(r.agentId)));
       const onReceipt = (r: ReceiptRecord) =>

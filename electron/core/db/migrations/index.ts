@@ -2,6 +2,12 @@ import type { Migration } from '../types';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-approvals-budgets-receipts';
 import { migration0003 } from './0003-idempotency-by-hash';
+import { migration0004 } from './0004-chain';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+];

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { errorEnvelope, idempotencyKey } from '../../../../shared/schemas/common';
+import {
+  x402PayBody,
+  x402PaymentView,
+  type X402PaymentView,
+} from '../../../../shared/schemas/x402';
+import { toIso } from '../../../core/clock';
+import { PurserError } from '../../../core/errors';
+import type { X402Payment } from '../../../core/chain/x402-payments';
+import type { SpendRecord } from '../../../core/spend/spend-repository';
+import { agentAuthOf } from '../../auth';
+import type { RouteContext, ZodApp } from '../../context';
+import { idempotencyKeyOf } from '../../idempotency';
+
+const errors = { '4XX': errorEnvelope };
+const idParams = z.strictObject({ id: z.string().max(64) });
+
+export function x402View(p: X402Payment, spend: SpendRecord): X402PaymentView {
+  return {
+    object: 'x402_payment',
+    id: p.id,
+    status: p.status,
+    spend_request_id: p.spendRequestId,
+    decision: spend.status,
+    decision_reason: spend.decisionReason,
+    resource_url: p.resourceUrl,
+    host: new URL(p.resourceUrl).hostname,
+    network: p.network,
+    asset: p.asset,
+    pay_to: p.payTo,
+    payer: p.payer,
+    amount_units: p.units.toString(),
+    amount_micros: Number(p.micros),
+    payment_header_name: p.x402Version === 1 ? 'X-PAYMENT' : 'PAYMENT-SIGNATURE',
+    // Only a live authorization is handed out; a released one could never settle anyway.
+    payment_signature: p.status === 'signed' || p.status === 'settled' ? p.header : null,
+    nonce: p.nonce,
+    valid_before: p.validBefore === null ? null : toIso(p.validBefore * 1000),
+    tx_hash: p.txHash,
+    created_at: toIso(p.createdAt),
+  };
+}
+
+/**
+ * `POST /v1/x402/pay` for agents whose wallet Purser holds (docs/chain.md), and reading a
+ * payment back. 200 with the signature when approved; 202 while the owner decides (wait on
+ * the spend request, then call again with the same key); 402 `policy_declined` otherwise.
+ */
+export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
+  app.post(
+    '/v1/x402/pay',
+    {
+      config: { scope: 'spend.write' },
+      schema: {
+        summary: 'Have Purser judge and sign an x402 payment from the agent’s Purser-held wallet',
+        body: x402PayBody,
+        headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
+        response: { 200: x402PaymentView, 202: x402PaymentView, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const auth = agentAuthOf(request);
+      const key = idempotencyKeyOf(request, request.body.idempotency_key);
+      const body = request.body;
+      const outcome = await wallet.chain.x402.pay(
+        auth,
+        {
+          resourceUrl: body.resource_url,
+          paymentRequired: body.payment_required,
+          requirement: body.requirement,
+          reason: body.reason,
+          category: body.category,
+        },
+        key,
+      );
+      if (outcome.kind === 'declined') {
+        const { refusal } = outcome;
+        throw new PurserError('policy_declined', refusal.reason, {
+          ...refusal.details,
+          decline_code: refusal.code,
+          rule: refusal.rule,
+        });
+      }
+      const { payment, spend } = outcome;
+      if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
+      if (payment.status === 'declined') {
+        throw new PurserError(
+          'policy_declined',
+          `The owner did not approve: ${spend.decisionReason}`,
+          {
+            payment_id: payment.id,
+            spend_request_id: spend.id,
+            decision: spend.status,
+          },
+        );
+      }
+      if (payment.status === 'awaiting_approval') reply.code(202);
+      return x402View(payment, spend);
+    },
+  );
+
+  app.get(
+    '/v1/x402/payments/:id',
+    {
+      config: { scope: 'spend.read' },
+      schema: {
+        summary: 'Read an x402 payment: reserved, signed, settled on chain or released',
+        params: idParams,
+        response: { 200: x402PaymentView, ...errors },
+      },
+    },
+    async (request) => {
+      const auth = agentAuthOf(request);
+      wallet.spend.checkRate(auth);
+      const payment = wallet.chain.x402.get(auth, request.params.id);
+      const spend = wallet.deps.spends.get(payment.spendRequestId) as SpendRecord;
+      return x402View(payment, spend);
+    },
+  );
+}

@@ -1,0 +1,125 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/types';
+import type { ChainName } from '../../../shared/domain';
+
+export type Address = `0x${string}`;
+
+/** One chain Purser talks to, with the USDC it pays in. Nothing here is guessed at run time. */
+export interface ChainConfig {
+  id: ChainName;
+  chainId: number;
+  rpcUrl: string;
+  usdc: { address: Address; decimals: number; name: string; version: string };
+  syncedBlock: number | null;
+}
+
+/** CAIP-2 network id, as x402 v2 names networks. */
+export const networkOf = (chain: Pick<ChainConfig, 'chainId'>): `eip155:${number}` =>
+  `eip155:${chain.chainId}`;
+
+/**
+ * Published USDC deployments (Circle's FiatToken; the EIP-712 domain is what its
+ * DOMAIN_SEPARATOR was built from). The local chain has none: its token is whatever the
+ * owner deployed, so every field must be given.
+ */
+export const CHAIN_PRESETS: Record<
+  Exclude<ChainName, 'local'>,
+  Omit<ChainConfig, 'id' | 'rpcUrl' | 'syncedBlock'>
+> = {
+  base: {
+    chainId: 8453,
+    usdc: {
+      address: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913',
+      decimals: 6,
+      name: 'USD Coin',
+      version: '2',
+    },
+  },
+  'base-sepolia': {
+    chainId: 84532,
+    usdc: {
+      address: '0x036CbD53842c5426634e7929541eC2318f3dCF7e',
+      decimals: 6,
+      name: 'USDC',
+      version: '2',
+    },
+  },
+};
+
+interface Row {
+  id: ChainName;
+  chain_id: bigint;
+  rpc_url: string;
+  usdc_address: Address;
+  usdc_decimals: bigint;
+  usdc_name: string;
+  usdc_version: string;
+  synced_block: bigint | null;
+}
+
+const fromRow = (r: Row): ChainConfig => ({
+  id: r.id,
+  chainId: Number(r.chain_id),
+  rpcUrl: r.rpc_url,
+  usdc: {
+    address: r.usdc_address,
+    decimals: Number(r.usdc_decimals),
+    name: r.usdc_name,
+    version: r.usdc_version,
+  },
+  syncedBlock: r.synced_block === null ? null : Number(r.synced_block),
+});
+
+/** SQL for the chain config and each chain's sync point. */
+export class ChainStore {
+  private readonly all: Statement<[], Row>;
+  private readonly one: Statement<[string], Row>;
+  private readonly upsertStmt: Statement;
+  private readonly syncStmt: Statement;
+
+  constructor(db: Db) {
+    this.all = db.prepare<[], Row>('SELECT * FROM chains ORDER BY id');
+    this.one = db.prepare<[string], Row>('SELECT * FROM chains WHERE id = ?');
+    this.upsertStmt = db.prepare(
+      `INSERT INTO chains (id, chain_id, rpc_url, usdc_address, usdc_decimals, usdc_name, usdc_version, synced_block, updated_at)
+       VALUES (@id, @chainId, @rpcUrl, @address, @decimals, @name, @version, @syncedBlock, @now)
+       ON CONFLICT (id) DO UPDATE SET chain_id = excluded.chain_id, rpc_url = excluded.rpc_url,
+         usdc_address = excluded.usdc_address, usdc_decimals = excluded.usdc_decimals,
+         usdc_name = excluded.usdc_name, usdc_version = excluded.usdc_version,
+         synced_block = COALESCE(chains.synced_block, excluded.synced_block), updated_at = excluded.updated_at`,
+    );
+    this.syncStmt = db.prepare('UPDATE chains SET synced_block = ? WHERE id = ?');
+  }
+
+  list(): ChainConfig[] {
+    return this.all.all().map(fromRow);
+  }
+
+  get(id: string): ChainConfig | undefined {
+    const row = this.one.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The configured chain with this CAIP-2 network id, if any. */
+  byNetwork(network: string): ChainConfig | undefined {
+    return this.list().find((c) => networkOf(c) === network);
+  }
+
+  upsert(config: ChainConfig, now: number): void {
+    this.upsertStmt.run({
+      id: config.id,
+      chainId: config.chainId,
+      rpcUrl: config.rpcUrl,
+      address: config.usdc.address,
+      decimals: config.usdc.decimals,
+      name: config.usdc.name,
+      version: config.usdc.version,
+      syncedBlock: config.syncedBlock,
+      now,
+    });
+  }
+
+  setSynced(id: string, block: number): void {
+    this.syncStmt.run(block, id);
+  }
+}

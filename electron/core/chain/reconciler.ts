@@ -1,0 +1,380 @@
+import { getAddress, parseAbiItem } from 'viem';
+import type { Agent } from '../agents/agents';
+import type { BudgetService } from '../budgets/budget-service';
+import type { TxContext } from '../db/committer';
+import { adjustUsage, countUsage } from '../spend/usage';
+import type { WalletDeps } from '../wallet-deps';
+import type { ChainParts } from './chain-parts';
+import type { Address, ChainConfig } from './chain-config';
+import { usdcAbi } from './rpc';
+import type { Transfer } from './transfers';
+import { SIGN_WITHIN_MS } from './x402-service';
+import { unitsToMicros } from './x402-requirements';
+import type { X402Payment } from './x402-payments';
+
+const TRANSFER = parseAbiItem(
+  'event Transfer(address indexed from, address indexed to, uint256 value)',
+);
+const AUTHORIZATION_USED = parseAbiItem(
+  'event AuthorizationUsed(address indexed authorizer, bytes32 indexed nonce)',
+);
+/** Blocks per getLogs call: public RPCs cap the range (Base's at 2,000 or 10,000). */
+const LOG_RANGE = 2000;
+
+export interface SyncReport {
+  chain: string;
+  toBlock: number;
+  transfers: number;
+  settled: number;
+  released: number;
+  unmatched: number;
+}
+
+/**
+ * Follows the chain into the ledger (docs/chain.md): every Transfer out of the owner's
+ * account or an agent wallet becomes a ledger entry, from the last synced block on (so a
+ * restart backfills). A transfer that settles an x402 authorization (matched by its
+ * EIP-3009 nonce) or an approved request is matched; any other is counted, flagged, and
+ * its agent paused. Reservations that can no longer be used are released.
+ */
+export class Reconciler {
+  constructor(
+    private readonly d: WalletDeps,
+    private readonly c: ChainParts,
+    private readonly budgets: BudgetService,
+  ) {}
+
+  async sync(chain: ChainConfig): Promise<SyncReport> {
+    const client = this.c.rpc.public(chain);
+    const latest = Number(await client.getBlockNumber());
+    const report: SyncReport = {
+      chain: chain.id,
+      toBlock: latest,
+      transfers: 0,
+      settled: 0,
+      released: 0,
+      unmatched: 0,
+    };
+    let from = (this.c.chains.get(chain.id)?.syncedBlock ?? latest) + 1;
+    const accounts = this.c.accounts.list();
+    const watched = accounts.map((a) => a.address);
+    const wallets = accounts.filter((a) => a.role === 'agent').map((a) => a.address);
+    while (from <= latest) {
+      const to = Math.min(from + LOG_RANGE - 1, latest);
+      const range = { fromBlock: BigInt(from), toBlock: BigInt(to) };
+      // An empty `args` list would match every address: ask only when there is one.
+      const transferLogs = watched.length
+        ? await client.getLogs({
+            address: chain.usdc.address,
+            event: TRANSFER,
+            args: { from: watched },
+            ...range,
+          })
+        : [];
+      const authLogs = wallets.length
+        ? await client.getLogs({
+            address: chain.usdc.address,
+            event: AUTHORIZATION_USED,
+            args: { authorizer: wallets },
+            ...range,
+          })
+        : [];
+      const senders = new Map<string, Address>();
+      for (const hash of new Set(transferLogs.map((l) => l.transactionHash))) {
+        senders.set(hash, getAddress((await client.getTransaction({ hash })).from));
+      }
+      const transfers: Transfer[] = transferLogs.map((l) => ({
+        chain: chain.id,
+        txHash: l.transactionHash,
+        logIndex: l.logIndex,
+        block: Number(l.blockNumber),
+        from: getAddress(l.args.from as Address),
+        to: getAddress(l.args.to as Address),
+        sender: senders.get(l.transactionHash) as Address,
+        units: l.args.value as bigint,
+        agentId: null,
+        matched: null,
+      }));
+      const noncesByTx = new Map<string, string[]>();
+      for (const l of authLogs) {
+        const list = noncesByTx.get(l.transactionHash) ?? [];
+        list.push(String(l.args.nonce).toLowerCase());
+        noncesByTx.set(l.transactionHash, list);
+      }
+      await this.d.committer.run((tx) => {
+        for (const t of transfers) {
+          const outcome = this.apply(tx, chain, t, noncesByTx.get(t.txHash) ?? []);
+          if (outcome === undefined) continue;
+          report.transfers += 1;
+          if (outcome === 'settled') report.settled += 1;
+          if (outcome === 'unmatched') report.unmatched += 1;
+        }
+        this.c.chains.setSynced(chain.id, to);
+      });
+      from = to + 1;
+    }
+    report.released = await this.releaseLapsed(chain);
+    return report;
+  }
+
+  /** One Transfer into the ledger; undefined if it was reconciled before. */
+  private apply(
+    tx: TxContext,
+    chain: ChainConfig,
+    t: Transfer,
+    nonces: string[],
+  ): 'settled' | 'matched' | 'owner' | 'unmatched' | undefined {
+    const { c, d } = this;
+    const now = d.clock.now();
+    const micros = unitsToMicros(t.units, chain.usdc.decimals);
+    const source = c.accounts.byAddress(t.from);
+    const owner = c.accounts.owner();
+    const data = {
+      tx_hash: t.txHash,
+      log_index: t.logIndex,
+      block: t.block,
+      chain: chain.id,
+      from: t.from,
+      to: t.to,
+      sender: t.sender,
+      units: t.units.toString(),
+    };
+
+    if (source?.role === 'agent' && source.agentId) {
+      const agent = d.agents.get(source.agentId) as Agent;
+      const payment = nonces
+        .map((n) => c.payments.byNonceOf(n))
+        .find(
+          (p): p is X402Payment =>
+            p !== undefined && p.payer === t.from && p.payTo === t.to && p.units === t.units,
+        );
+      if (!payment) return this.unmatched(tx, agent, t, micros, data);
+      if (!c.transfers.insert({ ...t, agentId: agent.id, matched: payment.id })) return undefined;
+      const wasReleased = payment.status === 'released';
+      c.payments.settle(payment.id, t.txHash, now);
+      // Released too early (the chain's clock ran behind ours): it counts again.
+      const counted = wasReleased ? this.recount(tx, agent, payment, payment.micros, now) : 0n;
+      d.ledger.append(
+        {
+          type: 'x402.settled',
+          actor: 'system',
+          mode: agent.mode,
+          agentId: agent.id,
+          objectId: payment.id,
+          amount: payment.micros,
+          counted,
+          status: 'settled',
+          merchant: new URL(payment.resourceUrl).hostname,
+          rail: 'x402',
+          data: { ...data, spend_request_id: payment.spendRequestId, nonce: payment.nonce },
+        },
+        now,
+      );
+      tx.afterCommit(() =>
+        d.events.emit('chain', {
+          kind: 'payment_settled',
+          agentId: agent.id,
+          objectId: payment.id,
+          txHash: t.txHash,
+          message: `${agent.name}'s x402 payment ${payment.id} settled on ${chain.id}`,
+        }),
+      );
+      return 'settled';
+    }
+
+    if (owner && source?.id === owner.id) {
+      if (t.sender === owner.address) {
+        // The owner's own transfer: funding an agent wallet, or anything else they do.
+        const wallet = c.accounts.byAddress(t.to);
+        if (!c.transfers.insert({ ...t, agentId: wallet?.agentId ?? null, matched: 'owner' }))
+          return undefined;
+        d.ledger.append(
+          {
+            type: wallet?.agentId ? 'chain.funded' : 'chain.transfer',
+            actor: 'owner',
+            agentId: wallet?.agentId ?? null,
+            amount: micros,
+            status: 'confirmed',
+            merchant: t.to,
+            rail: 'onchain',
+            data,
+          },
+          now,
+        );
+        return 'owner';
+      }
+      const allowance = c.allowances.bySpender(t.sender);
+      const agent = allowance ? d.agents.get(allowance.agentId) : undefined;
+      if (!agent) return this.unmatched(tx, undefined, t, micros, data);
+      const requestId = c.transfers.openApprovedSpend(agent.id, micros);
+      if (!requestId) return this.unmatched(tx, agent, t, micros, data);
+      if (!c.transfers.insert({ ...t, agentId: agent.id, matched: requestId })) return undefined;
+      d.ledger.append(
+        {
+          type: 'chain.transfer',
+          actor: 'system',
+          mode: agent.mode,
+          agentId: agent.id,
+          objectId: requestId,
+          amount: micros,
+          status: 'matched',
+          merchant: t.to,
+          rail: 'onchain',
+          data: { ...data, spend_request_id: requestId },
+        },
+        now,
+      );
+      return 'matched';
+    }
+    return undefined;
+  }
+
+  /**
+   * Money left on chain that no approved request accounts for: it counts (it is gone),
+   * the owner hears of it, and the agent is paused until the owner looks.
+   */
+  private unmatched(
+    tx: TxContext,
+    agent: Agent | undefined,
+    t: Transfer,
+    micros: bigint,
+    data: Record<string, unknown>,
+  ): 'unmatched' | undefined {
+    const { d, c } = this;
+    const now = d.clock.now();
+    if (!c.transfers.insert({ ...t, agentId: agent?.id ?? null, matched: null })) return undefined;
+    const origin = `${t.txHash}:${t.logIndex}`;
+    const usageId = agent ? countUsage(d, agent, origin, micros, t.to, now) : null;
+    d.ledger.append(
+      {
+        type: 'chain.transfer_unmatched',
+        actor: 'system',
+        mode: agent?.mode ?? null,
+        agentId: agent?.id ?? null,
+        amount: micros,
+        counted: agent ? micros : 0n,
+        status: 'flagged',
+        merchant: t.to,
+        rail: 'onchain',
+        data: { ...data, usage_id: usageId },
+      },
+      now,
+    );
+    const who = agent ? agent.name : `an unknown sender (${t.sender})`;
+    const message = `An on-chain transfer by ${who} matches no approved request: ${t.txHash}`;
+    tx.afterCommit(() =>
+      d.events.emit('alert', {
+        kind: 'unmatched_transfer',
+        agentId: agent?.id ?? '',
+        objectId: t.txHash,
+        message,
+      }),
+    );
+    if (agent && agent.status === 'active') {
+      d.agents.setStatus(agent.id, 'paused', now);
+      d.ledger.append(
+        {
+          type: 'agent.status_changed',
+          actor: 'system',
+          mode: agent.mode,
+          agentId: agent.id,
+          objectId: agent.id,
+          status: 'paused',
+          data: {
+            from: agent.status,
+            to: 'paused',
+            because: 'unmatched_onchain_transfer',
+            tx_hash: t.txHash,
+          },
+        },
+        now,
+      );
+      tx.afterCommit(() =>
+        d.events.emit('alert', {
+          kind: 'agent_paused',
+          agentId: agent.id,
+          objectId: agent.id,
+          message: `${agent.name} was paused: an on-chain transfer matched no approved request`,
+        }),
+      );
+    }
+    return 'unmatched';
+  }
+
+  /**
+   * Releases what can no longer be paid: a signed authorization past its validBefore on
+   * chain and unused there, or an approved reservation no one came back to sign.
+   */
+  private async releaseLapsed(chain: ChainConfig): Promise<number> {
+    const { c, d } = this;
+    const open = c.payments.open().filter((p) => p.chain === chain.id);
+    if (open.length === 0) return 0;
+    const client = c.rpc.public(chain);
+    const block = await client.getBlock({ blockTag: 'latest' });
+    const chainNow = Number(block.timestamp);
+    const lapsed: X402Payment[] = [];
+    for (const p of open) {
+      if (p.status === 'signed' && p.validBefore !== null && p.validBefore < chainNow) {
+        const used = await client.readContract({
+          address: chain.usdc.address,
+          abi: usdcAbi,
+          functionName: 'authorizationState',
+          args: [p.payer, p.nonce as `0x${string}`],
+        });
+        if (!used) lapsed.push(p);
+      } else if (p.status === 'reserved' && p.updatedAt + SIGN_WITHIN_MS < d.clock.now()) {
+        lapsed.push(p);
+      }
+    }
+    if (lapsed.length === 0) return 0;
+    return d.committer.run((tx) => {
+      let n = 0;
+      const now = d.clock.now();
+      for (const p of lapsed) {
+        if (!c.payments.move(p.id, p.status, 'released', now)) continue;
+        const agent = d.agents.get(p.agentId) as Agent;
+        const counted = this.recount(tx, agent, p, -p.micros, now);
+        d.ledger.append(
+          {
+            type: 'x402.released',
+            actor: 'system',
+            mode: agent.mode,
+            agentId: agent.id,
+            objectId: p.id,
+            amount: p.micros,
+            counted,
+            status: 'released',
+            merchant: new URL(p.resourceUrl).hostname,
+            rail: 'x402',
+            data: {
+              spend_request_id: p.spendRequestId,
+              nonce: p.nonce,
+              valid_before: p.validBefore,
+              was: p.status,
+            },
+          },
+          now,
+        );
+        tx.afterCommit(() =>
+          d.events.emit('chain', {
+            kind: 'payment_released',
+            agentId: agent.id,
+            objectId: p.id,
+            message: `${agent.name}'s x402 reservation ${p.id} was released: it can no longer be paid`,
+          }),
+        );
+        n += 1;
+      }
+      return n;
+    });
+  }
+
+  /** Moves a payment's counted amount by `delta` (its request's usage, and any grant). */
+  private recount(tx: TxContext, agent: Agent, p: X402Payment, delta: bigint, now: number): bigint {
+    const request = this.d.spends.get(p.spendRequestId);
+    if (!request || request.usageId === null) return 0n;
+    adjustUsage(this.d, agent, request.usageId, delta);
+    if (request.budgetRequestId) this.budgets.draw(tx, request.budgetRequestId, delta, now);
+    return delta;
+  }
+}

@@ -1,0 +1,72 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  erc20Abi,
+  http,
+  type Account,
+  type Chain,
+  type PublicClient,
+} from 'viem';
+import type { ChainConfig } from './chain-config';
+
+/** The token ABI Purser uses: ERC-20 plus EIP-3009's authorization state and event. */
+export const usdcAbi = [
+  ...erc20Abi,
+  {
+    type: 'function',
+    name: 'authorizationState',
+    stateMutability: 'view',
+    inputs: [
+      { name: 'authorizer', type: 'address' },
+      { name: 'nonce', type: 'bytes32' },
+    ],
+    outputs: [{ type: 'bool' }],
+  },
+  {
+    type: 'event',
+    name: 'AuthorizationUsed',
+    inputs: [
+      { name: 'authorizer', type: 'address', indexed: true },
+      { name: 'nonce', type: 'bytes32', indexed: true },
+    ],
+  },
+] as const;
+
+export function viemChain(config: ChainConfig): Chain {
+  return defineChain({
+    id: config.chainId,
+    name: config.id,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [config.rpcUrl] } },
+  });
+}
+
+/** One viem client per chain and RPC URL, made on first use. */
+export class RpcPool {
+  private readonly clients = new Map<string, PublicClient>();
+
+  public(config: ChainConfig): PublicClient {
+    const id = `${config.chainId}|${config.rpcUrl}`;
+    let client = this.clients.get(id);
+    if (!client) {
+      client = createPublicClient({
+        chain: viemChain(config),
+        // viem caches the block number for its polling interval; the reconciler needs it now.
+        cacheTime: 0,
+        // Short timeouts and few retries: a dead RPC must not hold a request for long.
+        transport: http(config.rpcUrl, { timeout: 10_000, retryCount: 1 }),
+      });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  wallet(config: ChainConfig, account: Account) {
+    return createWalletClient({
+      account,
+      chain: viemChain(config),
+      transport: http(config.rpcUrl, { timeout: 10_000, retryCount: 0 }),
+    });
+  }
+}

@@ -1,0 +1,349 @@
+import { decodePaymentRequiredHeader } from '@x402/core/http';
+import { parsePaymentRequired } from '@x402/core/schemas';
+import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
+import { deepEqual } from '@x402/core/utils';
+import { agentOf } from '../agents/agent-of';
+import type { TxContext } from '../db/committer';
+import { invalidRequest, invalidTransition, notFound } from '../errors';
+import { newId } from '../ids';
+import type { KeyAuth } from '../keys/keys';
+import { enforceRateLimit } from '../keys/rate-limit-policy';
+import { matchIn } from '../policy/merchants';
+import { MerchantName } from '../policy/merchant-key';
+import type { Refusal } from '../policy/decide';
+import type { SpendService } from '../spend/spend-service';
+import type { SpendRecord } from '../spend/spend-repository';
+import type { WalletDeps } from '../wallet-deps';
+import type { ChainParts } from './chain-parts';
+import { openAccount } from './accounts';
+import { screenRequirements, type Judged } from './x402-requirements';
+import { signReserved } from './x402-signer';
+import type { X402Payment } from './x402-payments';
+
+export interface PayInput {
+  resourceUrl: string;
+  /** The PAYMENT-REQUIRED header value, or the 402 body (v1, or v2 as JSON). */
+  paymentRequired: string | Record<string, unknown>;
+  /** The requirement the agent chose; by default the first one Purser can sign. */
+  requirement?: Record<string, unknown>;
+  reason?: string;
+  category?: string;
+}
+
+export type PayOutcome =
+  | {
+      kind: 'declined';
+      refusal:
+        | Refusal
+        | {
+            code: 'policy_declined';
+            reason: string;
+            rule: string;
+            details: Record<string, unknown>;
+          };
+    }
+  | { kind: 'payment'; payment: X402Payment; spend: SpendRecord; replayed: boolean };
+
+/** Where a new payment starts, by the decision on its spend request. */
+const PAYMENT_STATUS_OF: Record<SpendRecord['status'], X402Payment['status']> = {
+  approved: 'reserved',
+  needs_approval: 'awaiting_approval',
+  declined: 'declined',
+  expired: 'declined',
+  cancelled: 'declined',
+};
+
+/** An unsigned, approved reservation is released if no one comes back to sign it in this time. */
+export const SIGN_WITHIN_MS = 15 * 60_000;
+
+/**
+ * `POST /v1/x402/pay` (docs/chain.md): the policy judges exactly the requirement that will
+ * be signed; the reservation is written (and counted) before anything is signed; the
+ * signature is stored with the idempotency key before it leaves, so a retry gets the
+ * same one and an authorization can only ever be used once on chain.
+ */
+export class X402Service {
+  private readonly signing = new Map<string, Promise<X402Payment>>();
+
+  constructor(
+    private readonly d: WalletDeps,
+    private readonly c: ChainParts,
+    private readonly spend: SpendService,
+  ) {}
+
+  async pay(auth: KeyAuth, input: PayInput, idemKey: string | undefined): Promise<PayOutcome> {
+    if (idemKey === undefined) {
+      throw invalidRequest(
+        'An x402 payment needs an idempotency key (the Idempotency-Key header): a retry with the same key returns the same signature.',
+        { field: 'idempotency_key' },
+      );
+    }
+    const paymentRequired = decode(input.paymentRequired);
+    const url = parseResourceUrl(input.resourceUrl, paymentRequired);
+    const outcome = await this.d.committer.run((tx) =>
+      this.reserve(tx, auth, input, paymentRequired, url, idemKey),
+    );
+    if (outcome.kind === 'declined' || outcome.payment.status !== 'reserved') return outcome;
+    const payment = await this.signOnce(outcome.payment);
+    return { ...outcome, payment };
+  }
+
+  /** One agent's payment, for reading back. */
+  get(auth: KeyAuth, id: string): X402Payment {
+    const payment = this.c.payments.get(id);
+    if (!payment || payment.agentId !== auth.agentId) throw notFound('x402 payment', id);
+    return payment;
+  }
+
+  private reserve(
+    tx: TxContext,
+    auth: KeyAuth,
+    input: PayInput,
+    paymentRequired: PaymentRequired,
+    url: URL,
+    idemKey: string,
+  ): PayOutcome {
+    const { d, c } = this;
+    const now = d.clock.now();
+    const agent = agentOf(d.agents, auth);
+    const policy = d.policies.current(agent);
+    const normalized = {
+      resource_url: url.href,
+      payment_required: paymentRequired,
+      requirement: input.requirement ?? null,
+      reason: input.reason ?? null,
+      category: input.category ?? null,
+    };
+    const hit = d.idempotency.lookup(agent.id, idemKey, 'x402', normalized);
+    if (hit.objectId !== undefined) return this.replay(tx, hit.objectId, now);
+    enforceRateLimit(d, auth, now);
+
+    const wallet = c.accounts.ofAgent(agent.id);
+    if (!wallet) {
+      throw invalidTransition(
+        `${agent.name} has no Purser-held wallet; the owner creates one with \`purser chain wallet ${agent.id}\`.`,
+        { agent_id: agent.id },
+      );
+    }
+    const screened = screenRequirements(
+      paymentRequired,
+      c.chains.list(),
+      (payTo) => matchIn(policy.denyList, new MerchantName(payTo)) !== undefined,
+    );
+    const chosen = choose(screened.usable, input.requirement, paymentRequired.accepts);
+    const merchant = url.hostname;
+    if (!chosen) {
+      const reasons = screened.refused.map((r) => r.reason);
+      const reason = input.requirement
+        ? `The chosen requirement cannot be paid: ${screened.refused.find((r) => deepEqual(paymentRequired.accepts[r.index], input.requirement))?.reason ?? 'it is not one of the 402 answer’s requirements'}.`
+        : `No requirement of this 402 answer can be paid: ${reasons.join('; ') || 'it offers none'}.`;
+      const refusal = {
+        code: 'policy_declined' as const,
+        reason,
+        rule: 'x402_requirement',
+        details: { refused: screened.refused },
+      };
+      d.ledger.append(
+        {
+          type: 'spend.refused',
+          actor: `key:${auth.keyId}`,
+          mode: agent.mode,
+          agentId: agent.id,
+          status: 'policy_declined',
+          merchant,
+          rail: 'x402',
+          data: {
+            reason: input.reason ?? null,
+            decision_reason: reason,
+            rule: refusal.rule,
+            resource_url: url.href,
+            refused: screened.refused,
+          },
+        },
+        now,
+      );
+      return { kind: 'declined', refusal };
+    }
+
+    const id = newId('x402Payment');
+    const x402 = {
+      payment_id: id,
+      resource_url: url.href,
+      network: chosen.network,
+      asset: chosen.chain.usdc.address,
+      pay_to: chosen.payTo,
+      amount_units: chosen.units.toString(),
+      decimals: chosen.chain.usdc.decimals,
+    };
+    const result = this.spend.decideAndRecord(tx, auth, agent, policy, {
+      amount: chosen.micros,
+      merchant,
+      reason: input.reason ?? `x402 payment for ${url.href}`,
+      category: input.category ?? null,
+      metadata: { x402 },
+      rail: 'x402',
+      ledgerData: { x402 },
+      now,
+      remember: () => d.idempotency.remember(agent.id, idemKey, 'x402', hit.bodyHash, id, now),
+    });
+    if (result.kind === 'refused') return { kind: 'declined', refusal: result.refusal };
+    const record = result.record;
+    c.payments.insert({
+      id,
+      agentId: agent.id,
+      spendRequestId: record.id,
+      chain: chosen.chain.id,
+      network: chosen.network,
+      asset: chosen.chain.usdc.address,
+      payTo: chosen.payTo,
+      payer: wallet.address,
+      units: chosen.units,
+      micros: chosen.micros,
+      resourceUrl: url.href,
+      x402Version: paymentRequired.x402Version,
+      paymentRequired,
+      requirement: chosen.requirement,
+      status: PAYMENT_STATUS_OF[record.status],
+      createdAt: now,
+    });
+    return {
+      kind: 'payment',
+      payment: c.payments.get(id) as X402Payment,
+      spend: record,
+      replayed: false,
+    };
+  }
+
+  /** A retry: the same payment, moved on if the owner has decided since. */
+  private replay(tx: TxContext, id: string, now: number): PayOutcome {
+    const { c, d } = this;
+    let payment = c.payments.get(id);
+    if (!payment) throw new Error(`idempotency key points at missing ${id}`);
+    const spend = d.spends.get(payment.spendRequestId);
+    if (!spend) throw new Error(`x402 payment ${id} has no spend request`);
+    if (payment.status === 'awaiting_approval' && spend.status !== 'needs_approval') {
+      const to = spend.status === 'approved' ? 'reserved' : 'declined';
+      c.payments.move(id, 'awaiting_approval', to, now);
+      payment = c.payments.get(id) as X402Payment;
+    }
+    void tx;
+    return { kind: 'payment', payment, spend, replayed: true };
+  }
+
+  /**
+   * Signs a reservation once, however many retries race: concurrent callers share one
+   * signing, and the stored signature wins over any other (the UPDATE is guarded).
+   */
+  private signOnce(payment: X402Payment): Promise<X402Payment> {
+    let running = this.signing.get(payment.id);
+    if (!running) {
+      running = this.sign(payment).finally(() => this.signing.delete(payment.id));
+      this.signing.set(payment.id, running);
+    }
+    return running;
+  }
+
+  private async sign(payment: X402Payment): Promise<X402Payment> {
+    const { c, d } = this;
+    const chain = c.chains.get(payment.chain);
+    if (!chain) throw invalidTransition(`Chain ${payment.chain} is no longer configured.`);
+    const account = await openAccount(c.accounts, c.sealer(), payment.payer);
+    const signed = await signReserved(account, payment, chain);
+    return d.committer.run(() => {
+      const now = d.clock.now();
+      if (c.payments.sign(payment.id, signed.nonce, signed.validBefore, signed.header, now)) {
+        d.ledger.append(
+          {
+            type: 'x402.signed',
+            actor: 'system',
+            agentId: payment.agentId,
+            objectId: payment.id,
+            amount: payment.micros,
+            status: 'signed',
+            merchant: new URL(payment.resourceUrl).hostname,
+            rail: 'x402',
+            data: {
+              spend_request_id: payment.spendRequestId,
+              nonce: signed.nonce,
+              valid_before: signed.validBefore,
+              pay_to: payment.payTo,
+              network: payment.network,
+            },
+          },
+          now,
+        );
+      }
+      return c.payments.get(payment.id) as X402Payment;
+    });
+  }
+}
+
+function decode(value: string | Record<string, unknown>): PaymentRequired {
+  let candidate: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      candidate = decodePaymentRequiredHeader(value.trim());
+    } catch {
+      throw invalidRequest(
+        'payment_required is not a PAYMENT-REQUIRED header value (base64 JSON).',
+        {
+          field: 'payment_required',
+        },
+      );
+    }
+  }
+  const parsed = parsePaymentRequired(candidate);
+  if (!parsed.success) {
+    throw invalidRequest('payment_required is not an x402 payment-required object.', {
+      field: 'payment_required',
+      issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+    });
+  }
+  return parsed.data as PaymentRequired;
+}
+
+/**
+ * The resource's host is the merchant. A v2 answer names its resource: it must be the one
+ * the agent says it is paying for, or an agent could borrow an allowed host's name.
+ */
+function parseResourceUrl(text: string, paymentRequired: PaymentRequired): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalidRequest('resource_url must be an absolute http(s) URL.', {
+      field: 'resource_url',
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalidRequest('resource_url must be an absolute http(s) URL.', {
+      field: 'resource_url',
+    });
+  }
+  const declared = (paymentRequired as { resource?: { url?: string } }).resource?.url;
+  if (declared !== undefined) {
+    let host: string | undefined;
+    try {
+      host = new URL(declared).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== url.host) {
+      throw invalidRequest(
+        `The 402 answer is for ${JSON.stringify(declared)}, not for resource_url's host ${url.host}.`,
+        { field: 'resource_url' },
+      );
+    }
+  }
+  return url;
+}
+
+function choose(
+  usable: Judged[],
+  wanted: Record<string, unknown> | undefined,
+  accepts: readonly PaymentRequirements[],
+): Judged | undefined {
+  if (wanted === undefined) return usable[0];
+  const index = accepts.findIndex((a) => deepEqual(a, wanted));
+  return usable.find((u) => u.index === index);
+}
