@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Alert } from '../../../core/events';
+import type { Alert, ChainEvent } from '../../../core/events';
 import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
@@ -56,6 +56,17 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
       deps.events.on('alert', onAlert);
       const onSettings = (settings: Settings) => send('settings', settingsView(settings));
       deps.events.on('settings', onSettings);
+      // On-chain news: settlements, releases, and each allowance revoke as it is confirmed.
+      const onChain = (e: ChainEvent) =>
+        send('chain', {
+          kind: e.kind,
+          agent_id: e.agentId,
+          agent_name: e.agentId ? name(e.agentId) : null,
+          object_id: e.objectId ?? null,
+          tx_hash: e.txHash ?? null,
+          message: e.message,
+        });
+      deps.events.on('chain', onChain);
       const sessionId = request.ownerSession?.id;
       const onEnded = (id: string) => {
         if (id === sessionId) raw.end();
@@ -75,6 +86,7 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
         deps.events.off('receipt', onReceipt);
         deps.events.off('alert', onAlert);
         deps.events.off('settings', onSettings);
+        deps.events.off('chain', onChain);
       });
     },
   );
