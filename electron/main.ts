@@ -3,7 +3,8 @@
  * the tray count and notifications current. Everything else lives in the core, which runs
  * the same under `purser serve`.
  */
-import { app, ipcMain, type BrowserWindow } from 'electron';
+import { app, ipcMain, safeStorage, type BrowserWindow } from 'electron';
+import { osSealer } from './desktop/os-sealer';
 import { join } from 'node:path';
 import { startServer, DEFAULT_PORT, type RunningServer } from './api/server';
 import { randomBase62 } from './core/ids';
@@ -51,10 +52,16 @@ function pendingCount(): number {
 async function start(): Promise<void> {
   const home = process.env.PURSER_HOME ?? app.getPath('userData');
   const port = process.env.PURSER_PORT ? Number(process.env.PURSER_PORT) : DEFAULT_PORT;
+  // Chain keys are sealed by the OS key store; where there is none, they stay locked.
+  const sealer = await osSealer(safeStorage).catch((error: unknown) => {
+    console.warn(error instanceof Error ? error.message : String(error));
+    return undefined;
+  });
   server = await startServer({
     home,
     port,
     ownerToken,
+    sealer,
     nativeBinding: electronSqliteBinding(app.getAppPath()),
     rendererDir: join(import.meta.dirname, '../renderer'),
   });

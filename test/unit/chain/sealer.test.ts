@@ -31,7 +31,8 @@ describe('PassphraseSealer', () => {
   it('a tampered sealed key is refused', async () => {
     const sealer = new PassphraseSealer('a long enough passphrase');
     const sealed = await sealer.seal(secret);
-    sealed[sealed.length - 1] ^= 1;
+    const last = sealed.length - 1;
+    sealed[last] = (sealed[last] as number) ^ 1;
     await expect(sealer.unseal(sealed)).rejects.toThrow(UnsealError);
     await expect(sealer.unseal(Buffer.from([9, 9, 9]))).rejects.toThrow(UnsealError);
   });
