@@ -6,6 +6,7 @@ import { freezeCommands, fundingCommand, settingsCommand } from './cli/funding-c
 import { keysCommand } from './cli/keys-command';
 import { ledgerCommand, loginCommand } from './cli/ledger-command';
 import { mcpCommand } from './cli/mcp-command';
+import { chainCommand } from './cli/chain-command';
 import { CliError } from './cli/owner-client';
 import { receiptsCommand } from './cli/receipts-command';
 import { serveCommand } from './cli/serve';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   for (const command of approvalCommands()) program.addCommand(command);
   program.addCommand(budgetRequestsCommand());
   for (const command of freezeCommands()) program.addCommand(command);
+  program.addCommand(chainCommand());
   program.addCommand(mcpCommand());
   for (const c of agentCommands()) program.addCommand(c);
   return program;
