@@ -322,6 +322,28 @@ describe('x402 through Purser', () => {
     });
   });
 
+  it('money sent to an agent wallet from anywhere shows in its balance and the ledger', async () => {
+    const t = await purser();
+    const { key, address, agent } = await walletAgent(t, { budget_cents: 100 }, 0);
+    await w.usdc.mint(address, 1_500_000n); // from the zero address: not the owner
+    const [report] = await sync(t);
+    expect(report?.transfers).toBe(1);
+    const ledger = expectOk(
+      await t.owner<{ entries: { type: string; actor: string; amount_micros: string }[] }>(
+        'GET',
+        `/admin/v1/ledger?agent_id=${agent.id}`,
+      ),
+    );
+    expect(ledger.body.entries.find((e) => e.type === 'chain.funded')).toMatchObject({
+      actor: 'system',
+      amount_micros: '1500000',
+    });
+    const balance = expectOk(await t.agent(key, 'GET', '/v1/balance'));
+    expect(balance.body.onchain_wallet).toMatchObject({ balances: [{ usdc_cents: 150 }] });
+    // A deposit is not spend.
+    expect(balance.body.spent_cents).toBe(0);
+  });
+
   it('an agent without a Purser-held wallet is told so', async () => {
     const t = await purser();
     const { key } = await t.newAgent({ budget_cents: 100 });

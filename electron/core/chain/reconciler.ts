@@ -63,14 +63,15 @@ export class Reconciler {
       const to = Math.min(from + LOG_RANGE - 1, latest);
       const range = { fromBlock: BigInt(from), toBlock: BigInt(to) };
       // An empty `args` list would match every address: ask only when there is one.
-      const transferLogs = watched.length
-        ? await client.getLogs({
-            address: chain.usdc.address,
-            event: TRANSFER,
-            args: { from: watched },
-            ...range,
-          })
-        : [];
+      const transferLogs: Awaited<ReturnType<typeof client.getLogs<typeof TRANSFER>>> =
+        watched.length
+          ? await client.getLogs({
+              address: chain.usdc.address,
+              event: TRANSFER,
+              args: { from: watched },
+              ...range,
+            })
+          : [];
       const authLogs = wallets.length
         ? await client.getLogs({
             address: chain.usdc.address,
@@ -79,6 +80,18 @@ export class Reconciler {
             ...range,
           })
         : [];
+      // Deposits into agent wallets from anywhere else: the owner funding them another way.
+      const depositLogs = wallets.length
+        ? (
+            await client.getLogs({
+              address: chain.usdc.address,
+              event: TRANSFER,
+              args: { to: wallets },
+              ...range,
+            })
+          ).filter((l) => !watched.includes(getAddress(l.args.from as Address)))
+        : [];
+      transferLogs.push(...depositLogs);
       const senders = new Map<string, Address>();
       for (const hash of new Set(transferLogs.map((l) => l.transactionHash))) {
         senders.set(hash, getAddress((await client.getTransaction({ hash })).from));
@@ -180,6 +193,26 @@ export class Reconciler {
         }),
       );
       return 'settled';
+    }
+
+    const depositTo = source ? undefined : c.accounts.byAddress(t.to);
+    if (depositTo?.agentId) {
+      if (!c.transfers.insert({ ...t, agentId: depositTo.agentId, matched: 'deposit' }))
+        return undefined;
+      d.ledger.append(
+        {
+          type: 'chain.funded',
+          actor: 'system',
+          agentId: depositTo.agentId,
+          amount: micros,
+          status: 'confirmed',
+          merchant: t.from,
+          rail: 'onchain',
+          data,
+        },
+        now,
+      );
+      return 'owner';
     }
 
     if (owner && source?.id === owner.id) {
@@ -313,6 +346,8 @@ export class Reconciler {
     const block = await client.getBlock({ blockTag: 'latest' });
     const chainNow = Number(block.timestamp);
     const lapsed: X402Payment[] = [];
+    // Declined, expired or withdrawn while waiting: nothing was counted, nothing to release.
+    const closed: X402Payment[] = [];
     for (const p of open) {
       if (p.status === 'signed' && p.validBefore !== null && p.validBefore < chainNow) {
         const used = await client.readContract({
@@ -324,12 +359,23 @@ export class Reconciler {
         if (!used) lapsed.push(p);
       } else if (p.status === 'reserved' && p.updatedAt + SIGN_WITHIN_MS < d.clock.now()) {
         lapsed.push(p);
+      } else if (p.status === 'awaiting_approval') {
+        // Approved, but the agent never came back for the signature: release it in time.
+        const request = d.spends.get(p.spendRequestId);
+        if (
+          request?.status === 'approved' &&
+          (request.decidedAt ?? 0) + SIGN_WITHIN_MS < d.clock.now()
+        )
+          lapsed.push(p);
+        else if (request && request.status !== 'approved' && request.status !== 'needs_approval')
+          closed.push(p);
       }
     }
-    if (lapsed.length === 0) return 0;
+    if (lapsed.length === 0 && closed.length === 0) return 0;
     return d.committer.run((tx) => {
       let n = 0;
       const now = d.clock.now();
+      for (const p of closed) c.payments.move(p.id, 'awaiting_approval', 'declined', now);
       for (const p of lapsed) {
         if (!c.payments.move(p.id, p.status, 'released', now)) continue;
         const agent = d.agents.get(p.agentId) as Agent;
