@@ -193,6 +193,32 @@ describe('allowances', () => {
     ).rejects.toThrow();
   });
 
+  it('an allowance set to reset each window is set back to the budget when a new one begins', async () => {
+    const t = await purser();
+    const made = await t.newAgent({ budget_cents: 400, period: 'daily' });
+    expectOk(
+      await t.owner('PUT', `/admin/v1/agents/${made.agent.id}/allowance`, {
+        spender: w.external.address,
+        reset_each_window: true,
+      }),
+    );
+    expect(await allowanceOnChain()).toBe(4_000_000n); // the budget, by default
+    expectOk(await t.agent(made.key, 'POST', '/v1/spend', spendBody(150, 'GPU Cloud')));
+    await callToken(w, w.external, 'transferFrom', [w.owner.address, w.merchant.address, 1_500_000n]);
+    await sync(t);
+    expect(await allowanceOnChain()).toBe(2_500_000n);
+    // Same day: nothing changes. Next day: the whole budget again.
+    await sync(t);
+    expect(await allowanceOnChain()).toBe(2_500_000n);
+    t.clock.advance(24 * 60 * 60_000);
+    await sync(t);
+    expect(await allowanceOnChain()).toBe(4_000_000n);
+    const ledger = expectOk(
+      await t.owner<{ entries: { type: string }[] }>('GET', `/admin/v1/ledger?agent_id=${made.agent.id}`),
+    );
+    expect(ledger.body.entries.filter((e) => e.type === 'allowance.set')).toHaveLength(2);
+  });
+
   it('a watch-only owner account cannot grant allowances, and says why', async () => {
     const t = await purser();
     expectOk(await t.owner('PUT', '/admin/v1/chain/owner-account', { address: w.owner.address }));
