@@ -142,6 +142,13 @@ function balanceText(b: BalanceView): string {
   ];
   const br = b.active_budget_request;
   if (br) lines.push(`budget request: ${budgetText(br)}`);
+  const onchain = b.onchain_wallet;
+  if (onchain) {
+    const held = onchain.balances
+      .map((x) => `${x.chain} ${x.usdc_cents === null ? 'unreachable' : usd(x.usdc_cents)}`)
+      .join(', ');
+    lines.push(`wallet ${onchain.address} (held by Purser): ${held || 'no chain configured'}`);
+  }
   return lines.join('\n');
 }
 

@@ -4,7 +4,7 @@
  * a wallet and fund it, grant and revoke an allowance. No key is ever printed or stored in
  * the clear.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentWithKey, runCli, startServe } from '../helpers/cli';
@@ -75,13 +75,15 @@ it('configures the chain, the owner account, a wallet, funding and an allowance 
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/6 decimals, not 18/);
 
-    const keyFile = join(tmpHome(), 'owner-key');
+    const keyDir = tmpHome();
+    mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+    const keyFile = join(keyDir, 'owner-key');
     writeFileSync(keyFile, `${w.owner.privateKey}\n`, { mode: 0o600 });
     expect(await cli('chain', 'owner', '--import-key-file', keyFile)).toContain(
       `owner account ${w.owner.address} (key sealed)`,
     );
 
-    const { id } = await agentWithKey(home, 'cli-wallet-agent', ['--budget-cents', '1000']);
+    const { id, key } = await agentWithKey(home, 'cli-wallet-agent', ['--budget-cents', '1000']);
     const wallet = await cli('chain', 'wallet', id, '--json');
     const address = (JSON.parse(wallet) as { address: `0x${string}` }).address;
     expect(await cli('chain', 'fund', id, '--cents', '300')).toMatch(
@@ -89,6 +91,11 @@ it('configures the chain, the owner account, a wallet, funding and an allowance 
     );
     expect(await balanceOf(w, address)).toBe(3_000_000n);
     expect(await cli('chain', 'show')).toContain(`wallet of ${id}  ${address}  local $3.00`);
+    // The agent sees its wallet too, never its key.
+    const balance = await runCli(['balance'], { PURSER_KEY: key, PURSER_URL: server.url });
+    expect(balance.code).toBe(0);
+    expect(balance.stdout).toContain(`wallet ${address} (held by Purser): local $3.00`);
+    outputs.push(balance.stdout);
 
     expect(await cli('chain', 'allow', id, w.external.address, '--cents', '150')).toMatch(
       /active .* 1500000 units/,
