@@ -43,6 +43,7 @@ export class ChainService {
   private sealer: Sealer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<SyncReport[]> | undefined;
+  private readonly lastFailure = new Map<string, { message: string; at: number }>();
 
   constructor(
     private readonly d: WalletDeps,
@@ -335,11 +336,14 @@ export class ChainService {
         try {
           reports.push(await this.reconciler.sync(chain));
         } catch (error) {
-          this.d.events.emit('chain', {
-            kind: 'sync_failed',
-            agentId: null,
-            message: `Could not follow ${chain.id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-          });
+          const message = `Could not follow ${chain.id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+          // Said once a minute, or when it changes, not every few seconds while the RPC is down.
+          const last = this.lastFailure.get(chain.id);
+          const now = this.d.clock.now();
+          if (!last || last.message !== message || now - last.at >= 60_000) {
+            this.lastFailure.set(chain.id, { message, at: now });
+            this.d.events.emit('chain', { kind: 'sync_failed', agentId: null, message });
+          }
         }
       }
       if (this.sealer) await this.allowances.resetDue().catch(() => undefined);

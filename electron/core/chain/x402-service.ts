@@ -256,6 +256,7 @@ export class X402Service {
           {
             type: 'x402.signed',
             actor: 'system',
+            mode: d.agents.get(payment.agentId)?.mode ?? null,
             agentId: payment.agentId,
             objectId: payment.id,
             amount: payment.micros,
