@@ -8,6 +8,7 @@ import { ledgerCommand, loginCommand } from './cli/ledger-command';
 import { mcpCommand } from './cli/mcp-command';
 import { chainCommand } from './cli/chain-command';
 import { CliError } from './cli/owner-client';
+import { payCommand } from './cli/pay-command';
 import { receiptsCommand } from './cli/receipts-command';
 import { serveCommand } from './cli/serve';
 import { visible } from '../shared/text/visible';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   program.addCommand(chainCommand());
   program.addCommand(mcpCommand());
   for (const c of agentCommands()) program.addCommand(c);
+  program.addCommand(payCommand());
   return program;
 }
 

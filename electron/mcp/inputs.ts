@@ -98,3 +98,35 @@ export const receiptShape = {
         'key, so it is counted once. Without one, a key is made and returned.',
     ),
 };
+
+export const X402_IDEMPOTENCY_HELP =
+  'Required. One key per payment, made up by you (a UUID, say) the first time you ask to ' +
+  'pay this 402. Send the same idempotency_key again on every retry of this payment (after ' +
+  'a timeout, an error, a restart, or once the human approved it): you get the same payment ' +
+  'and the same signature back, never a second payment. Never mint a new key for a payment ' +
+  'you already asked about; a new key is a new payment.';
+
+export const x402PayShape = {
+  resource_url: z
+    .string()
+    .describe('The URL that answered 402, exactly as you requested it (absolute http(s) URL).'),
+  payment_required: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .describe(
+      'The 402 answer, unchanged: the value of its PAYMENT-REQUIRED header (a base64 string), ' +
+        'or for x402 v1 (no such header) its JSON body as an object.',
+    ),
+  requirement: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'Optional: the entry of the 402 answer’s accepts to pay, copied exactly; by default ' +
+        'the first one Purser can pay.',
+    ),
+  reason: z
+    .string()
+    .optional()
+    .describe('Optional: why you pay, in a sentence the owner reads; at most 500 characters.'),
+  category: optional.category,
+  idempotency_key: z.string().describe(X402_IDEMPOTENCY_HELP),
+};

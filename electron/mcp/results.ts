@@ -14,10 +14,12 @@ import type {
   PolicyView,
   ReceiptResult,
   SpendRequestView,
+  X402PaymentView,
 } from '../../shared/client/purser-client';
 import { balance, policyView, spendRequest } from '../../shared/schemas/agent-api';
 import { agentBudgetRequestView } from '../../shared/schemas/budget-requests';
 import { receiptResult } from '../../shared/schemas/receipts';
+import { x402PaymentView } from '../../shared/schemas/x402';
 import { visible } from '../../shared/text/visible';
 
 const usd = (cents: number | null | undefined) =>
@@ -72,6 +74,30 @@ export const receiptOutput = z.looseObject({
     remaining_budget_cents: true,
   }).shape,
   idempotency_key: extras.idempotency_key,
+});
+
+export const x402Output = z.looseObject({
+  ...x402PaymentView.pick({
+    id: true,
+    status: true,
+    spend_request_id: true,
+    decision: true,
+    decision_reason: true,
+    resource_url: true,
+    host: true,
+    pay_to: true,
+    amount_units: true,
+    amount_micros: true,
+    payment_header_name: true,
+    payment_signature: true,
+    valid_before: true,
+  }).shape,
+  idempotency_key: z.string().describe('send it again, with the same arguments, to retry this'),
+  approval_url: spendRequest.shape.approval_url
+    .optional()
+    .describe('while awaiting_approval: where the human approves it'),
+  expires_at: spendRequest.shape.expires_at.optional(),
+  next_step: extras.next_step,
 });
 
 export const balanceOutput = z.looseObject(
@@ -183,6 +209,69 @@ export function receiptAnswer(view: ReceiptResult, idempotencyKey: string): Call
       `idempotency_key: ${idempotencyKey} (reuse it if you report this payment again).`,
     ],
     { ...view, idempotency_key: idempotencyKey },
+  );
+}
+
+function x402NextStep(view: X402PaymentView, approval: SpendRequestView | undefined): string {
+  const retry = `call pay_x402 again with the same arguments and idempotency_key`;
+  switch (view.status) {
+    case 'signed':
+      return (
+        `Paid: send your request to ${view.resource_url} again, unchanged, with the header ` +
+        `${view.payment_header_name} set to payment_signature. Send it once. If that request ` +
+        `fails, ${retry} to get the same signature back; never a new key, which would pay again.`
+      );
+    case 'settled':
+      return (
+        'This payment is already settled on chain: the resource received it. Do not pay ' +
+        'again for the same request.'
+      );
+    case 'awaiting_approval': {
+      const url = approval?.approval_url;
+      const until = approval?.expires_at;
+      return (
+        `Tell the human to approve it in Purser${url ? ` at ${url}` : ''}` +
+        `${until ? ` before ${until}` : ''}, then call get_spend_request with id ` +
+        `"${view.spend_request_id}" and wait 60, again while it is pending. Once it is ` +
+        `approved, ${retry} to get the signature. ${NEVER_APPROVE}`
+      );
+    }
+    default:
+      return (
+        `The payment is ${view.status} and has no signature to send: do not pay with it. ` +
+        'Paying again would be a new payment, with a new idempotency_key.'
+      );
+  }
+}
+
+/**
+ * A pay_x402 answer. With a signature, the text carries the header to attach too, for a
+ * model that reads text only. `approval` is the spend request of a pending payment.
+ */
+export function x402Answer(
+  view: X402PaymentView,
+  idempotencyKey: string,
+  approval?: SpendRequestView,
+): CallToolResult {
+  const next = x402NextStep(view, approval);
+  const amount = usd(view.amount_micros / 10_000);
+  return answer(
+    [
+      `${view.status}: ${amount} (${view.amount_units} units) to ${visible(view.host)} for ` +
+        `${visible(view.resource_url)} (payment ${view.id}, spend request ${view.spend_request_id}).`,
+      `Why: ${visible(view.decision_reason)}`,
+      ...(view.payment_signature
+        ? [`Header to send: ${view.payment_header_name}: ${view.payment_signature}`]
+        : []),
+      `idempotency_key: ${idempotencyKey} (reuse it to retry this payment).`,
+      next,
+    ],
+    {
+      ...view,
+      idempotency_key: idempotencyKey,
+      ...(approval ? { approval_url: approval.approval_url, expires_at: approval.expires_at } : {}),
+      next_step: next,
+    },
   );
 }
 

@@ -1,7 +1,7 @@
 /**
  * `purser mcp`: Purser's agent API (`/v1`) as MCP tools, for an agent whose host speaks MCP.
- * Every tool is one call of the typed agent client (shared/client/purser-client.ts) with the
- * agent's own spending key, so it can do exactly what that key can and no more: no tool
+ * Every tool is a call of the typed agent client (shared/client/purser-client.ts) with the
+ * agent's own spending key (pay_x402 also reads the spend request of a pending payment), so it can do exactly what that key can and no more: no tool
  * approves, edits a policy, issues a key or reaches an owner route (docs/trust-model.md,
  * "Who is who"). Purser decides; these tools only ask and report.
  */
@@ -19,9 +19,10 @@ import type {
   ReceiptInput,
   SpendInput,
   SpendRequestView,
+  X402PayInput,
 } from '../../shared/client/purser-client';
 import { visible } from '../../shared/text/visible';
-import { budgetShape, receiptShape, spendShape, waitShape } from './inputs';
+import { budgetShape, receiptShape, spendShape, waitShape, x402PayShape } from './inputs';
 import {
   balanceAnswer,
   balanceOutput,
@@ -34,6 +35,8 @@ import {
   receiptOutput,
   spendAnswer,
   spendOutput,
+  x402Answer,
+  x402Output,
 } from './results';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -62,7 +65,9 @@ export function createPurserMcpServer(
     {
       instructions:
         'Purser is the wallet that governs what you spend. Ask with request_spend before ' +
-        'paying for anything, and pay only when it answers approved. ' +
+        'paying for anything, and pay only when it answers approved. To pay an x402 paywall ' +
+        '(an HTTP 402 with a PAYMENT-REQUIRED header) from your Purser-held wallet, use ' +
+        'pay_x402 instead: it asks and, once allowed, signs the payment. ' +
         NEEDS_APPROVAL_HELP,
     },
   );
@@ -223,6 +228,48 @@ export function createPurserMcpServer(
         body.idempotency_key,
       );
     },
+  );
+
+  server.registerTool(
+    'pay_x402',
+    {
+      title: 'Pay an x402 paywall',
+      description:
+        'Pay an x402 paywall (a URL that answered HTTP 402 with a PAYMENT-REQUIRED header, ' +
+        'or an x402 v1 JSON body) from your Purser-held wallet. Purser judges the payment by ' +
+        'your policy and, if it is allowed, signs it: the result gives the header to attach ' +
+        '(payment_header_name set to payment_signature) when you send the same request to ' +
+        'resource_url again. Choose one idempotency_key per payment and send that same key ' +
+        'on every retry of it, including the call after an approval; never mint a new one ' +
+        'for a payment you already asked about, or you pay twice. When the status is ' +
+        'awaiting_approval, a human has to approve it in Purser: tell them to, giving the ' +
+        'approval_url, wait with get_spend_request (spend_request_id, wait 60) until it is ' +
+        'approved, then call pay_x402 again with the same arguments and idempotency_key to ' +
+        'get the signature. Never try to approve it yourself. A policy_declined error means ' +
+        'do not pay and do not retry.',
+      inputSchema: x402PayShape,
+      outputSchema: x402Output,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    ({ idempotency_key, ...input }) =>
+      run(
+        'pay_x402',
+        async () => {
+          const view = await client.payX402(input satisfies X402PayInput, {
+            idempotencyKey: idempotency_key,
+          });
+          if (view.status !== 'awaiting_approval') return { view };
+          // The spend request names where the human approves; the payment waits on it.
+          const approval = await client.getSpend(view.spend_request_id).catch((error) => {
+            log(`pay_x402: reading ${view.spend_request_id}: ${String(error)}`);
+            return undefined;
+          });
+          if (approval) promptForApproval(approval);
+          return { view, approval };
+        },
+        ({ view, approval }) => x402Answer(view, idempotency_key, approval),
+        idempotency_key,
+      ),
   );
 
   /**

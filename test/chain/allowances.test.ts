@@ -204,7 +204,11 @@ describe('allowances', () => {
     );
     expect(await allowanceOnChain()).toBe(4_000_000n); // the budget, by default
     expectOk(await t.agent(made.key, 'POST', '/v1/spend', spendBody(150, 'GPU Cloud')));
-    await callToken(w, w.external, 'transferFrom', [w.owner.address, w.merchant.address, 1_500_000n]);
+    await callToken(w, w.external, 'transferFrom', [
+      w.owner.address,
+      w.merchant.address,
+      1_500_000n,
+    ]);
     await sync(t);
     expect(await allowanceOnChain()).toBe(2_500_000n);
     // Same day: nothing changes. Next day: the whole budget again.
@@ -214,7 +218,10 @@ describe('allowances', () => {
     await sync(t);
     expect(await allowanceOnChain()).toBe(4_000_000n);
     const ledger = expectOk(
-      await t.owner<{ entries: { type: string }[] }>('GET', `/admin/v1/ledger?agent_id=${made.agent.id}`),
+      await t.owner<{ entries: { type: string }[] }>(
+        'GET',
+        `/admin/v1/ledger?agent_id=${made.agent.id}`,
+      ),
     );
     expect(ledger.body.entries.filter((e) => e.type === 'allowance.set')).toHaveLength(2);
   });

@@ -13,7 +13,8 @@ import { deployUsdc } from './usdc';
 
 const node = await startHardhatNode();
 const [deployer, , merchant, facilitator, , owner] = node.accounts;
-if (!deployer || !merchant || !facilitator || !owner) throw new Error('hardhat gave too few accounts');
+if (!deployer || !merchant || !facilitator || !owner)
+  throw new Error('hardhat gave too few accounts');
 const usdc = await deployUsdc(node.rpcUrl, deployer.privateKey);
 await usdc.mint(owner.address, 1_000_000_000n);
 const paywall = await startPaywall({

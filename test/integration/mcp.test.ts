@@ -18,6 +18,7 @@ const TOOLS = [
   'get_budget_request',
   'get_policy',
   'get_spend_request',
+  'pay_x402',
   'record_receipt',
   'request_budget',
   'request_spend',
@@ -63,7 +64,7 @@ const spend = (result: CallToolResult) => {
 const purchase = { amount_cents: 1_250, merchant_name: 'AWS', reason: 'GPU time for an eval' };
 
 describe('purser mcp', () => {
-  it('lists exactly the seven agent tools, none that approves or reaches an owner route', async () => {
+  it('lists exactly the eight agent tools, none that approves or reaches an owner route', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     const { tools } = await (await connect(t, key)).listTools();
