@@ -7,12 +7,15 @@ import { PanicButton } from './components/panic-button';
 import { WalletBanners } from './components/wallet-banners';
 import { useApprovals } from './stores/approvals';
 import { useWallet } from './stores/wallet';
+import { useChain } from './stores/chain';
 import { visible } from '../../shared/text/visible';
 import { ApprovalsPage } from './pages/approvals-page';
+import { WalletPage } from './pages/wallet-page';
 
 type Route =
   | { page: 'approvals'; id: string | null }
   | { page: 'agents' }
+  | { page: 'wallet' }
   | { page: 'settings' }
   | { page: 'not_found'; path: string };
 
@@ -25,6 +28,7 @@ export function parse(hash: string): Route {
   if (path === '' || path === '/' || path.startsWith('code='))
     return { page: 'approvals', id: null };
   if (page === 'agents' && id === undefined) return { page: 'agents' };
+  if (page === 'wallet' && id === undefined) return { page: 'wallet' };
   if (page === 'settings' && id === undefined) return { page: 'settings' };
   if (page === 'approvals' && rest.length === 0) {
     if (id === undefined || id === '') return { page: 'approvals', id: null };
@@ -55,8 +59,12 @@ function useLiveEvents() {
       (event) => {
         useApprovals.getState().apply(event);
         useWallet.getState().apply(event);
+        useChain.getState().apply(event);
       },
-      (state) => useWallet.getState().setConnection(state),
+      (state) => {
+        useWallet.getState().setConnection(state);
+        useChain.getState().setConnection(state);
+      },
     );
   }, []);
 }
@@ -74,6 +82,9 @@ function Pages({ route }: { route: Route }) {
           <a href="#/agents" aria-current={route.page === 'agents' ? 'page' : undefined}>
             Agents
           </a>
+          <a href="#/wallet" aria-current={route.page === 'wallet' ? 'page' : undefined}>
+            Wallet
+          </a>
           <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
             Settings
           </a>
@@ -84,6 +95,7 @@ function Pages({ route }: { route: Route }) {
       <WalletBanners />
       {route.page === 'approvals' && <ApprovalsPage focusId={route.id} />}
       {route.page === 'agents' && <AgentsPage />}
+      {route.page === 'wallet' && <WalletPage />}
       {route.page === 'settings' && <SettingsPage />}
       {route.page === 'not_found' && (
         <section role="alert">

@@ -2,13 +2,35 @@ import { createParser } from 'eventsource-parser';
 import type { ErrorEnvelope } from '../../../shared/errors';
 import type {
   AgentView,
+  fundingSourceView,
   OwnerBudgetRequestView,
   OwnerSpendView,
   settingsView,
 } from '../../../shared/schemas/owner-api';
+import type { accountView, allowanceView, ChainSummaryView } from '../../../shared/schemas/chain';
 import type { z } from 'zod';
 
 export type SettingsView = z.infer<typeof settingsView>;
+export type FundingSourceView = z.infer<typeof fundingSourceView>;
+export type ChainAccountView = z.infer<typeof accountView>;
+export type AllowanceView = z.infer<typeof allowanceView>;
+export type { ChainSummaryView };
+
+/** What the owner's event stream says happened on chain (electron/api/routes/owner/events.ts). */
+export interface ChainEventView {
+  kind:
+    | 'payment_settled'
+    | 'payment_released'
+    | 'allowance_set'
+    | 'allowance_revoked'
+    | 'allowance_revoke_failed'
+    | 'sync_failed';
+  agent_id: string | null;
+  agent_name: string | null;
+  object_id: string | null;
+  tx_hash: string | null;
+  message: string;
+}
 import { useSession } from '../stores/session';
 
 export class OwnerApiError extends Error {
@@ -33,7 +55,8 @@ export type OwnerEvent =
       data: { kind: string; agent_name: string; message: string; object_id: string };
     }
   | { event: 'receipt'; data: { id: string; agent_name: string } }
-  | { event: 'settings'; data: SettingsView };
+  | { event: 'settings'; data: SettingsView }
+  | { event: 'chain'; data: ChainEventView };
 
 /** The live stream's state, for the window to say when Purser is out of reach. */
 export type Connection = 'connecting' | 'live' | 'lost';
@@ -44,6 +67,7 @@ const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = [
   'alert',
   'receipt',
   'settings',
+  'chain',
 ];
 const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000];
 
@@ -117,6 +141,43 @@ export class OwnerApi {
 
   unfreeze() {
     return this.request<SettingsView>('POST', '/admin/v1/unfreeze');
+  }
+
+  fundingSources() {
+    return this.request<{ funding_sources: FundingSourceView[] }>(
+      'GET',
+      '/admin/v1/funding-sources',
+    );
+  }
+
+  /** Chains, accounts with their USDC balances, and allowances (docs/chain.md). */
+  chain() {
+    return this.request<ChainSummaryView>('GET', '/admin/v1/chain');
+  }
+
+  /** A Purser-held wallet for the agent; the key is sealed in Purser and never shown. */
+  createAgentWallet(agentId: string) {
+    return this.request<ChainAccountView>(
+      'POST',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/wallet`,
+    );
+  }
+
+  /** USDC from the owner's account to the agent's wallet, answered once confirmed. */
+  fundAgentWallet(agentId: string, body: { amount_cents: number; chain?: string }) {
+    return this.request<{ tx_hash: string }>(
+      'POST',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/wallet/fund`,
+      body,
+    );
+  }
+
+  /** Sets the agent's allowance to zero on chain, answered once confirmed. */
+  revokeAllowance(agentId: string) {
+    return this.request<AllowanceView>(
+      'DELETE',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/allowance`,
+    );
   }
 
   approveBudget(id: string, body: { amount_cents?: number; hours?: number; comment?: string }) {

@@ -5,6 +5,7 @@ import type { SpendStatus } from '../../../shared/domain';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { api, usd } from '../api/client';
 import { useApprovals } from '../stores/approvals';
+import { X402Details } from './x402-details';
 
 const STATUS_LABEL: Record<SpendStatus, string> = {
   approved: 'approved',
@@ -56,6 +57,7 @@ export function SpendRequestCard({
         <span className={`status ${request.status}`}>{STATUS_LABEL[request.status]}</span>
       </header>
       <p className="reason">“{visible(request.reason)}”</p>
+      {request.x402 && <X402Details x402={request.x402} />}
       <p className={over || blocked ? 'impact warn' : 'impact'}>{impactText(request)}</p>
       {request.owner_comment && (
         <p className="comment">Your note: {visible(request.owner_comment)}</p>

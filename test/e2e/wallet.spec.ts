@@ -1,0 +1,317 @@
+/**
+ * The Wallet page in Chromium against `purser serve`: funding sources and the global cap, the
+ * on-chain empty states, and a refused action's reason kept until dismissed; then on a real
+ * Hardhat chain an agent's Purser-held wallet created and funded from the page, the x402
+ * approval prompt (payee, "new payee" then "paid before"), and a panic whose allowance
+ * revokes each show as they are confirmed on chain.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
+import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import {
+  allowanceOf,
+  localChainBody,
+  startChainWorld,
+  type ChainWorld,
+} from '../chain/chain-world';
+
+const json = <T>(text: string) => JSON.parse(text) as T;
+
+async function loginUrl(home: string): Promise<string> {
+  return json<{ url: string }>((await runCli(['--home', home, 'login', '--json'])).stdout).url;
+}
+
+async function logIn(page: Page, home: string): Promise<void> {
+  await page.goto(await loginUrl(home));
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+}
+
+/**
+ * The owner API as a window reaches it: a login link's code swapped for a session token.
+ * (The chain's CLI commands are not there yet, so the test configures the chain this way.)
+ */
+async function ownerApi(home: string, url: string) {
+  const code = /#code=(\w+)/.exec(await loginUrl(home))?.[1] ?? '';
+  const grant = await fetch(`${url}/admin/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  }).then((r) => r.json() as Promise<{ token: string }>);
+  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${grant.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload = (await response.json()) as T;
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
+    return payload;
+  };
+}
+
+test.describe('without a chain', () => {
+  let serve: ServeProcess;
+  let home: string;
+
+  test.beforeAll(async () => {
+    home = tmpHome('wallet');
+    serve = await startServe(home); // no passphrase: the key store stays locked
+    await agentWithKey(home, 'research-bot', ['--budget-cents', '50000'], 125_000);
+  });
+
+  test.afterAll(async () => {
+    await serve.stop();
+    cleanupTmpDirs();
+  });
+
+  test('shows funding sources, the global cap as it changes, and what to do next on chain', async ({
+    page,
+  }) => {
+    await logIn(page, home);
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    await expect(page).toHaveURL(/#\/wallet$/);
+    await expect(page.getByRole('heading', { name: 'Wallet', level: 2 })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Wallet' })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+
+    const sources = page.getByRole('table', { name: 'Funding sources' });
+    const live = sources.getByRole('row').filter({ hasText: 'live' });
+    await expect(live).toContainText('$1,250.00');
+    await expect(live).toContainText('no limit');
+    await expect(page.getByText('Global cap across all agents: none')).toBeVisible();
+
+    // The cap set from a terminal arrives over the event stream.
+    const set = await runCli([
+      '--home',
+      home,
+      'settings',
+      'set',
+      '--global-cap-cents',
+      '40000',
+      '--global-cap-period',
+      'weekly',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    await expect(page.locator('.global-cap')).toContainText('$400.00 weekly (calendar window)');
+
+    await expect(page.getByRole('status').filter({ hasText: 'Keys are locked' })).toHaveText(
+      /Keys are locked: start purser serve with PURSER_PASSPHRASE/,
+    );
+    await expect(
+      page.getByText('No chain configured: run purser chain set local --rpc'),
+    ).toBeVisible();
+    await expect(page.getByText('No account of yours yet')).toContainText(
+      'purser chain owner --import-key-file',
+    );
+    await expect(page.getByText('No allowances.')).toContainText('purser chain allow');
+
+    // Refused (the keys are locked): the API's reason stays until dismissed.
+    const wallets = page.getByRole('table', { name: 'Agent wallets' });
+    await wallets.getByRole('button', { name: 'Create wallet for research-bot' }).click();
+    const reason = page.getByRole('alert').filter({ hasText: 'key store is locked' });
+    await expect(reason).toContainText('PURSER_PASSPHRASE');
+    await page.waitForTimeout(1_000); // the reload after the action does not clear it
+    await expect(reason).toBeVisible();
+    await page.screenshot({ path: 'test-results/wallet-page-no-chain.png', fullPage: true });
+    await reason.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(reason).toHaveCount(0);
+    await expect(wallets.getByText('no wallet')).toBeVisible();
+  });
+});
+
+test.describe('on a Hardhat chain', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.setTimeout(120_000);
+
+  let world: ChainWorld;
+  let serve: ServeProcess;
+  let home: string;
+  let owner: Awaited<ReturnType<typeof ownerApi>>;
+  let payer: { id: string; key: string };
+  const holders: { id: string; name: string }[] = [];
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    world = await startChainWorld();
+    home = tmpHome('wallet-chain');
+    const passphraseFile = join(dirname(home), 'passphrase');
+    writeFileSync(passphraseFile, 'correct horse battery staple\n', { mode: 0o600 });
+    serve = await startServe(home, ['--passphrase-file', passphraseFile]);
+    owner = await ownerApi(home, serve.url);
+    await owner('PUT', '/admin/v1/chain/chains/local', localChainBody(world));
+    await owner('PUT', '/admin/v1/chain/owner-account', { private_key: world.owner.privateKey });
+    payer = await agentWithKey(home, 'research-bot', [
+      '--budget-cents',
+      '5000',
+      '--approval-threshold-cents',
+      '10',
+    ]);
+    for (const name of ['ops-bot', 'trader-bot']) {
+      const made = await agentWithKey(home, name, ['--budget-cents', '10000'], 0);
+      holders.push({ id: made.id, name });
+    }
+  });
+
+  test.afterAll(async () => {
+    await serve?.stop();
+    await world?.stop();
+    cleanupTmpDirs();
+  });
+
+  test('the owner creates and funds an agent wallet from the page; balances come from the chain', async ({
+    page,
+  }) => {
+    await logIn(page, home);
+    await page.goto(`${serve.url}/app/#/wallet`);
+    await expect(page.getByRole('status').filter({ hasText: 'Keys are unlocked' })).toBeVisible();
+    const chains = page.getByRole('table', { name: 'Chains' });
+    await expect(chains).toContainText('eip155:31337');
+    await expect(chains).toContainText(world.usdc.address);
+    await expect(chains.locator('tbody td').nth(3)).toHaveText(/^\d+$/); // the synced block
+
+    const account = page.getByRole('definition').filter({ hasText: world.owner.address });
+    await expect(account).toBeVisible();
+    await expect(page.getByText('can sign', { exact: true })).toBeVisible();
+    const ownerUsdc = page.locator('.owner-account');
+    await expect(ownerUsdc).toContainText('$1,000.00 (1000000000 units)');
+
+    const row = page
+      .getByRole('table', { name: 'Agent wallets' })
+      .locator(`[data-agent-id="${payer.id}"]`);
+    await row.getByRole('button', { name: 'Create wallet for research-bot' }).click();
+    await expect(row.locator('code.address')).toHaveText(/^0x[0-9a-fA-F]{40}$/);
+    await expect(row).toContainText('$0.00 (0 units)');
+    const field = row.getByLabel("Amount to fund research-bot's wallet, in dollars");
+    await field.fill('12.5');
+    await row.getByRole('button', { name: 'Fund' }).click();
+    await expect(row).toContainText('$12.50 (12500000 units)', { timeout: 30_000 });
+    await expect(field).toHaveValue('');
+    await expect(ownerUsdc).toContainText('$987.50 (987500000 units)');
+    const summary = await owner<{ accounts: { agent_id: string | null; address: string }[] }>(
+      'GET',
+      '/admin/v1/chain',
+    );
+    const address = summary.accounts.find((a) => a.agent_id === payer.id)?.address ?? '';
+    await expect(row.locator('code.address')).toHaveText(address);
+  });
+
+  test('the x402 approval prompt names the payee in full and whether it was paid before', async ({
+    page,
+  }) => {
+    await logIn(page, home);
+    const required = (await fetch(world.paywall.url)).headers.get('payment-required') ?? '';
+    const pay = (idempotencyKey: string) =>
+      fetch(`${serve.url}/v1/x402/pay`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${payer.key}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
+        body: JSON.stringify({ resource_url: world.paywall.url, payment_required: required }),
+      }).then(
+        (r) =>
+          r.json() as Promise<{
+            status: string;
+            spend_request_id: string;
+            payment_signature: string | null;
+            payment_header_name: string;
+          }>,
+      );
+
+    const first = randomUUID();
+    const pending = await pay(first);
+    expect(pending.status).toBe('awaiting_approval');
+    const card = page.locator(`[data-request-id="${pending.spend_request_id}"]`);
+    const details = card.getByRole('region', { name: 'x402 payment' });
+    await expect(details).toContainText('127.0.0.1');
+    await expect(details.locator('code.address').first()).toHaveText(world.merchant.address);
+    await expect(details.getByText('new payee')).toBeVisible();
+    await expect(details).toContainText('eip155:31337');
+    await expect(details).toContainText(world.usdc.address);
+    await expect(details).toContainText('$0.25 (250000 units)');
+    await page.screenshot({ path: 'test-results/x402-approval.png', fullPage: true });
+
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expect(card).toHaveCount(0);
+    const signed = await pay(first);
+    expect(signed.status).toBe('signed');
+    const paid = await fetch(world.paywall.url, {
+      headers: { [signed.payment_header_name]: signed.payment_signature ?? '' },
+    });
+    expect(paid.status).toBe(200);
+
+    // Purser follows the chain: the settlement is news on the Wallet page.
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    await owner('POST', '/admin/v1/chain/sync');
+    const log = page.getByRole('log', { name: 'On-chain activity' });
+    await expect(log.locator('[data-kind="payment_settled"]')).toContainText('research-bot', {
+      timeout: 20_000,
+    });
+
+    // The same payee again: now it has been paid before.
+    const second = await pay(randomUUID());
+    expect(second.status).toBe('awaiting_approval');
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const again = page.locator(`[data-request-id="${second.spend_request_id}"]`);
+    await expect(again.getByText('paid before')).toBeVisible();
+    await again.getByRole('button', { name: 'Decline' }).click();
+    await expect(again).toHaveCount(0);
+  });
+
+  test('panic revokes every allowance on chain, and the page shows each revoke confirmed', async ({
+    page,
+  }) => {
+    for (const [i, holder] of holders.entries()) {
+      await owner('PUT', `/admin/v1/agents/${holder.id}/allowance`, {
+        spender: world.spares[i]?.address,
+        amount_cents: 500 * (i + 1),
+      });
+    }
+    await logIn(page, home);
+    await page.goto(`${serve.url}/app/#/wallet`);
+    const table = page.getByRole('table', { name: 'Allowances' });
+    const rowOf = (h: { id: string }) => table.locator(`[data-allowance-agent-id="${h.id}"]`);
+    const [ops, trader] = holders.map(rowOf);
+    if (!ops || !trader) throw new Error('two agents with allowances');
+    await expect(ops).toContainText('ops-bot');
+    await expect(ops).toContainText('$5.00 (5000000 units)');
+    await expect(trader).toContainText('$10.00 (10000000 units)');
+    for (const row of [ops, trader]) await expect(row).toHaveAttribute('data-status', 'active');
+
+    await page.getByRole('button', { name: 'Panic: freeze all' }).click();
+    await page
+      .getByRole('group', { name: 'Confirm freezing every agent' })
+      .getByRole('button', { name: 'Freeze all' })
+      .click();
+    await expect(page.getByText('All spending is frozen')).toBeVisible();
+
+    const log = page.getByRole('log', { name: 'On-chain activity' });
+    const revoked = log.locator('[data-kind="allowance_revoked"]');
+    await expect(revoked).toHaveCount(2, { timeout: 30_000 });
+    for (const [i, holder] of holders.entries()) {
+      const item = revoked.filter({ hasText: holder.name });
+      await expect(item).toContainText(/Allowance revoked · \S+ · tx 0x[0-9a-f]{64}/);
+      const hash = (await item.locator('code.hash').textContent()) ?? '';
+      const row = rowOf(holder);
+      await expect(row).toHaveAttribute('data-status', 'revoked');
+      await expect(row.locator('.status')).toHaveText('revoked');
+      await expect(row).toContainText(`last tx ${hash}`);
+      await expect(row.getByRole('button', { name: /Revoke allowance/ })).toHaveCount(0);
+      expect(await allowanceOf(world, world.owner.address, world.spares[i]?.address ?? '0x')).toBe(
+        0n,
+      );
+    }
+    await expect(ops).toContainText('$0.00 (0 units)'); // what the chain now says is left
+    await page.screenshot({ path: 'test-results/wallet-page.png', fullPage: true });
+  });
+});
