@@ -3,50 +3,27 @@
  * allowance, the chain refuses anything beyond it, and every transferFrom is reconciled
  * into the ledger (matched to an approved request, or flagged and the agent paused).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPublicClient, erc20Abi } from 'viem';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openEvents } from '../helpers/sse';
 import type { TestServer } from '../helpers/server';
 import { spendBody } from '../helpers/server';
-import { localTransport } from './transport';
 import {
+  allowanceOf,
   callToken,
+  chainWorldPerFile,
   expectOk,
-  findLeakedKeys,
-  purserOn,
-  startChainWorld,
   sync,
   type ChainWorld,
 } from './world';
 
+const chain = chainWorldPerFile();
 let w: ChainWorld;
-const servers: TestServer[] = [];
-beforeAll(async () => {
-  w = await startChainWorld();
+beforeAll(() => {
+  w = chain.world();
 });
-afterAll(async () => {
-  await w?.stop();
-});
-afterEach(async () => {
-  for (const t of servers.splice(0)) {
-    const { leaks } = await findLeakedKeys(t.home, [], [w.owner.privateKey]);
-    expect(leaks).toEqual([]);
-  }
-});
+const purser = () => chain.purser();
 
-async function purser() {
-  const t = await purserOn(w);
-  servers.push(t);
-  return t;
-}
-
-const allowanceOnChain = () =>
-  createPublicClient({ transport: localTransport(w.node.rpcUrl) }).readContract({
-    address: w.usdc.address,
-    abi: erc20Abi,
-    functionName: 'allowance',
-    args: [w.owner.address, w.external.address],
-  });
+const allowanceOnChain = () => allowanceOf(w, w.owner.address, w.external.address);
 
 /** An agent that holds its own key (`w.external`), with an allowance of `cents`. */
 async function externalAgent(t: TestServer, cents: number, policy: Record<string, unknown> = {}) {

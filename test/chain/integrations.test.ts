@@ -5,7 +5,7 @@
  * server's pay_x402 tool over stdio through the SDK's own client.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -22,40 +22,24 @@ import {
   balanceOf,
   expectOk,
   fetchPaid,
-  findLeakedKeys,
   paymentRequiredOf,
   PRICE,
-  purserOn,
-  startChainWorld,
   sync,
   walletAgent,
+  chainWorldPerFile,
   type ChainWorld,
 } from './world';
 
+const chain = chainWorldPerFile();
 let w: ChainWorld;
-const servers: TestServer[] = [];
+beforeAll(() => {
+  w = chain.world();
+});
+const purser = () => chain.purser();
 const clients: Client[] = [];
-
-beforeAll(async () => {
-  w = await startChainWorld();
-});
-afterAll(async () => {
-  await w?.stop();
-});
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
-  // Nothing the integrations did left a private key in the data folder.
-  for (const t of servers.splice(0)) {
-    const { leaks } = await findLeakedKeys(t.home, [], [w.owner.privateKey]);
-    expect(leaks).toEqual([]);
-  }
 });
-
-async function purser() {
-  const t = await purserOn(w);
-  servers.push(t);
-  return t;
-}
 
 const clientOf = (t: TestServer, key: string) => new PurserClient({ key, url: t.url });
 

@@ -4,10 +4,17 @@
  * agent's side of x402 against it.
  */
 import type { Address } from 'viem';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { PassphraseSealer } from '../../electron/core/chain/sealer';
 import type { PolicyInput } from '../../shared/schemas/policy';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { localChainBody, PASSPHRASE, type ChainWorld } from './chain-world';
+import {
+  findLeakedKeys,
+  localChainBody,
+  PASSPHRASE,
+  startChainWorld,
+  type ChainWorld,
+} from './chain-world';
 
 export * from './chain-world';
 
@@ -73,4 +80,38 @@ export async function sync(t: TestServer) {
   return expectOk(
     await t.owner<{ reports: Record<string, number>[] }>('POST', '/admin/v1/chain/sync'),
   ).body.reports;
+}
+
+/**
+ * One chain world per test file, and a Purser on it per test (`purser()`); after every
+ * test, no private key in any file of those Purser data folders, in any encoding.
+ */
+export function chainWorldPerFile(): { world(): ChainWorld; purser(): Promise<TestServer> } {
+  let world: ChainWorld | undefined;
+  const servers: TestServer[] = [];
+  const started = () => {
+    if (!world) throw new Error('the chain world is not started (use it inside a test)');
+    return world;
+  };
+  beforeAll(async () => {
+    world = await startChainWorld();
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+  afterEach(async () => {
+    for (const t of servers.splice(0)) {
+      const { leaks, keysChecked } = await findLeakedKeys(t.home, [], [started().owner.privateKey]);
+      expect(keysChecked).toBeGreaterThan(0);
+      expect(leaks).toEqual([]);
+    }
+  });
+  return {
+    world: started,
+    async purser() {
+      const t = await purserOn(started());
+      servers.push(t);
+      return t;
+    },
+  };
 }

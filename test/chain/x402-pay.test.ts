@@ -3,49 +3,29 @@
  * USDC look-alike, an @x402/express paywall with its facilitator, and Purser's /v1/x402/pay.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePaymentRequiredHeader } from '@x402/core/http';
 import {
   balanceOf,
   decoded,
   expectOk,
   fetchPaid,
-  findLeakedKeys,
   pay,
   paymentRequiredOf,
   PRICE,
-  purserOn,
-  startChainWorld,
   sync,
   walletAgent,
+  chainWorldPerFile,
   type ChainWorld,
 } from './world';
-import type { TestServer } from '../helpers/server';
 import { deployTestToken, USDC } from './usdc';
 
+const chain = chainWorldPerFile();
 let w: ChainWorld;
-const servers: TestServer[] = [];
-
-beforeAll(async () => {
-  w = await startChainWorld();
+beforeAll(() => {
+  w = chain.world();
 });
-afterAll(async () => {
-  await w?.stop();
-});
-// After every test: no private key in any file of the data folder, in any encoding.
-afterEach(async () => {
-  for (const t of servers.splice(0)) {
-    const { leaks, keysChecked } = await findLeakedKeys(t.home, [], [w.owner.privateKey]);
-    expect(keysChecked).toBeGreaterThan(1);
-    expect(leaks).toEqual([]);
-  }
-});
-
-async function purser() {
-  const t = await purserOn(w);
-  servers.push(t);
-  return t;
-}
+const purser = () => chain.purser();
 
 describe('x402 through Purser', () => {
   it('pays a paywalled URL within budget, and the payment settles on chain once', async () => {

@@ -1,5 +1,6 @@
 import { getAddress, parseAbiItem } from 'viem';
 import type { Agent } from '../agents/agents';
+import { pauseBySystem } from '../agents/system-pause';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
 import { adjustUsage, countUsage } from '../spend/usage';
@@ -303,32 +304,15 @@ export class Reconciler {
         message,
       }),
     );
-    if (agent && agent.status === 'active') {
-      d.agents.setStatus(agent.id, 'paused', now);
-      d.ledger.append(
-        {
-          type: 'agent.status_changed',
-          actor: 'system',
-          mode: agent.mode,
-          agentId: agent.id,
-          objectId: agent.id,
-          status: 'paused',
-          data: {
-            from: agent.status,
-            to: 'paused',
-            because: 'unmatched_onchain_transfer',
-            tx_hash: t.txHash,
-          },
-        },
+    if (agent) {
+      pauseBySystem(
+        d,
+        tx,
+        agent,
+        'unmatched_onchain_transfer',
+        'an on-chain transfer matched no approved request',
+        { tx_hash: t.txHash },
         now,
-      );
-      tx.afterCommit(() =>
-        d.events.emit('alert', {
-          kind: 'agent_paused',
-          agentId: agent.id,
-          objectId: agent.id,
-          message: `${agent.name} was paused: an on-chain transfer matched no approved request`,
-        }),
       );
     }
     return 'unmatched';

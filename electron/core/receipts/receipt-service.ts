@@ -2,6 +2,7 @@ import { centsToMicros, microsFromNumber, type Micros } from '../../../shared/mo
 import type { ReceiptCreateBody } from '../../../shared/schemas/receipts';
 import type { Agent } from '../agents/agents';
 import { agentOf } from '../agents/agent-of';
+import { pauseBySystem } from '../agents/system-pause';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
 import { invalidTransition, notFound } from '../errors';
@@ -240,28 +241,8 @@ export class ReceiptService {
         message,
       }),
     );
-    if (!d.policies.current(agent).pauseOnOverBudget || agent.status !== 'active') return;
-    d.agents.setStatus(agent.id, 'paused', now);
-    d.ledger.append(
-      {
-        type: 'agent.status_changed',
-        actor: 'system',
-        mode: agent.mode,
-        agentId: agent.id,
-        objectId: agent.id,
-        status: 'paused',
-        data: { from: agent.status, to: 'paused', because: 'over_budget', receipt_id: receipt.id },
-      },
-      now,
-    );
-    tx.afterCommit(() =>
-      d.events.emit('alert', {
-        kind: 'agent_paused',
-        agentId: agent.id,
-        objectId: agent.id,
-        message: `${agent.name} was paused: over budget`,
-      }),
-    );
+    if (!d.policies.current(agent).pauseOnOverBudget) return;
+    pauseBySystem(d, tx, agent, 'over_budget', 'over budget', { receipt_id: receipt.id }, now);
   }
 
   private replay(id: string): ReceiptResult {
