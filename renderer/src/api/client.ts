@@ -1,8 +1,15 @@
 import { createParser } from 'eventsource-parser';
+import { centsToMicros, formatUsd } from '../../../shared/money';
 import type { ErrorEnvelope } from '../../../shared/errors';
+import type { PolicyPatch } from '../../../shared/schemas/policy';
 import type {
+  agentCreateBody,
   AgentView,
   fundingSourceView,
+  issuedKey,
+  keyIssueBody,
+  keyView,
+  LedgerEntryView,
   OwnerBudgetRequestView,
   OwnerSpendView,
   settingsView,
@@ -15,6 +22,26 @@ export type FundingSourceView = z.infer<typeof fundingSourceView>;
 export type ChainAccountView = z.infer<typeof accountView>;
 export type AllowanceView = z.infer<typeof allowanceView>;
 export type { ChainSummaryView };
+/** An agent's spending key as listed: never the key itself (only its prefix and last four). */
+export type KeyView = z.infer<typeof keyView>;
+/** A key just issued: the only answer that carries the key (`key`). */
+export type IssuedKeyView = z.infer<typeof issuedKey>;
+export type KeyIssueBody = z.input<typeof keyIssueBody>;
+/** What `POST /admin/v1/agents` takes: a name, and any policy fields (the rest default). */
+export type AgentCreateInput = z.input<typeof agentCreateBody>;
+/** A page of the ledger, newest first; `next_before_seq` pages on (null: the last page). */
+export interface LedgerPage {
+  entries: LedgerEntryView[];
+  next_before_seq: number | null;
+}
+export interface LedgerParams {
+  agent_id?: string;
+  type?: string;
+  /** ISO 8601: entries at or after. */
+  from?: string;
+  before_seq?: number;
+  limit?: number;
+}
 
 /** What the owner's event stream says happened on chain (electron/api/routes/owner/events.ts). */
 export interface ChainEventView {
@@ -52,9 +79,15 @@ export type OwnerEvent =
   | { event: 'budget_request'; data: OwnerBudgetRequestView }
   | {
       event: 'alert';
-      data: { kind: string; agent_name: string; message: string; object_id: string };
+      data: {
+        kind: string;
+        agent_id: string;
+        agent_name: string;
+        message: string;
+        object_id: string;
+      };
     }
-  | { event: 'receipt'; data: { id: string; agent_name: string } }
+  | { event: 'receipt'; data: { id: string; agent_id: string; agent_name: string } }
   | { event: 'settings'; data: SettingsView }
   | { event: 'chain'; data: ChainEventView };
 
@@ -98,6 +131,65 @@ export class OwnerApi {
 
   agents() {
     return this.request<{ agents: AgentView[] }>('GET', '/admin/v1/agents');
+  }
+
+  agent(id: string) {
+    return this.request<AgentView>('GET', `/admin/v1/agents/${encodeURIComponent(id)}`);
+  }
+
+  /** A new agent; its policy fields are optional (budget 0 unless given: it spends nothing). */
+  createAgent(body: AgentCreateInput) {
+    return this.request<AgentView>('POST', '/admin/v1/agents', body);
+  }
+
+  /** The next policy version: the fields named change, the rest carry over. */
+  updatePolicy(agentId: string, patch: PolicyPatch) {
+    return this.request<AgentView>(
+      'PATCH',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/policy`,
+      patch,
+    );
+  }
+
+  /** Paused: every spend request is declined (`agent_paused`) until resumed. */
+  pauseAgent(agentId: string) {
+    return this.request<AgentView>('POST', `/admin/v1/agents/${encodeURIComponent(agentId)}/pause`);
+  }
+
+  resumeAgent(agentId: string) {
+    return this.request<AgentView>(
+      'POST',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/resume`,
+    );
+  }
+
+  agentKeys(agentId: string) {
+    return this.request<{ keys: KeyView[] }>(
+      'GET',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/keys`,
+    );
+  }
+
+  /** The answer carries the key in plaintext, once: nothing can show it again. */
+  issueKey(agentId: string, body: KeyIssueBody = {}) {
+    return this.request<IssuedKeyView>(
+      'POST',
+      `/admin/v1/agents/${encodeURIComponent(agentId)}/keys`,
+      body,
+    );
+  }
+
+  revokeKey(keyId: string) {
+    return this.request<KeyView>('POST', `/admin/v1/keys/${encodeURIComponent(keyId)}/revoke`);
+  }
+
+  /** One page of the ledger, newest first. */
+  ledger(params: LedgerParams = {}) {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params))
+      if (value !== undefined) query.set(name, String(value));
+    const qs = query.toString();
+    return this.request<LedgerPage>('GET', `/admin/v1/ledger${qs ? `?${qs}` : ''}`);
   }
 
   approvals() {
@@ -256,8 +348,8 @@ async function readEvents(
 
 export const api = new OwnerApi();
 
-export const usd = (cents: number) =>
-  `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** Dollars from whole cents, through the one money formatter (shared/money.ts): no floats. */
+export const usd = (cents: number) => formatUsd(centsToMicros(cents));
 
 export function messageOf(error: unknown): string {
   if (error instanceof OwnerApiError && error.notLoggedIn) return NOT_LOGGED_IN;

@@ -1,11 +1,16 @@
 import type { AgentView } from '../../../shared/schemas/owner-api';
-
-const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+import { usd } from '../api/client';
 
 /** Spent this period against the budget, as a bar and in words. */
 export function BudgetMeter({ budget }: { budget: AgentView['budget'] }) {
   const ratio =
-    budget.budget_cents === 0 ? 1 : Math.min(1, budget.spent_cents / budget.budget_cents);
+    // No budget is an empty bar (nothing may be spent), never a full green one; anything
+    // spent against it is all over budget.
+    budget.budget_cents === 0
+      ? budget.spent_cents > 0
+        ? 1
+        : 0
+      : Math.min(1, budget.spent_cents / budget.budget_cents);
   return (
     <div
       className="meter"

@@ -3,8 +3,11 @@ import { showMatchedKey } from '../../../shared/merchant';
 import { visible } from '../../../shared/text/visible';
 import type { SpendStatus } from '../../../shared/domain';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
-import { api, usd } from '../api/client';
+import { usd } from '../api/client';
+import { ageText, expiresSoon, expiryText } from '../format/durations';
+import { useNow } from '../hooks/use-now';
 import { useApprovals } from '../stores/approvals';
+import { ImpactBar } from './impact-bar';
 import { X402Details } from './x402-details';
 
 const STATUS_LABEL: Record<SpendStatus, string> = {
@@ -32,17 +35,21 @@ export function SpendRequestCard({
   request: OwnerSpendView;
   focused: boolean;
 }) {
-  const { act, busy } = useApprovals();
+  const { busy, selected, confirming, approve, confirmOverride, cancelConfirm, decline, select } =
+    useApprovals();
+  const now = useNow();
   const [comment, setComment] = useState('');
   const pending = request.status === 'needs_approval';
   const over = request.impact?.exceeds_budget ?? false;
   const blocked = request.impact?.hard_limit != null;
   const note = comment.trim() || undefined;
+  const classes = ['card', focused && 'focused', selected === request.id && 'selected'];
   return (
     <article
-      className={focused ? 'card focused' : 'card'}
+      className={classes.filter(Boolean).join(' ')}
       data-request-id={request.id}
       aria-label={`Spend request ${request.id}`}
+      onFocus={() => select(request.id)}
     >
       <header>
         <strong>{visible(request.agent_name)}</strong> asks to spend{' '}
@@ -54,13 +61,33 @@ export function SpendRequestCard({
             (matched as <code>{visible(request.merchant_key)}</code>)
           </span>
         )}
+        {request.category && (
+          <span className="category" aria-label={`Category ${visible(request.category)}`}>
+            {visible(request.category)}
+          </span>
+        )}
         <span className={`status ${request.status}`}>{STATUS_LABEL[request.status]}</span>
       </header>
       <p className="reason">“{visible(request.reason)}”</p>
       {request.x402 && <X402Details x402={request.x402} />}
+      {pending && <ImpactBar request={request} />}
       <p className={over || blocked ? 'impact warn' : 'impact'}>{impactText(request)}</p>
       {request.owner_comment && (
         <p className="comment">Your note: {visible(request.owner_comment)}</p>
+      )}
+      {pending && confirming === request.id && (
+        <div className="confirm" role="alertdialog" aria-label="Confirm approving over budget">
+          <span>
+            Approve {usd(request.amount_cents)} and go over the budget by{' '}
+            {usd(request.impact?.over_by_cents ?? 0)}?
+          </span>
+          <button autoFocus onClick={() => void confirmOverride(request, note)}>
+            Yes, approve over budget
+          </button>
+          <button className="secondary" onClick={cancelConfirm}>
+            Cancel
+          </button>
+        </div>
       )}
       {pending && (
         <div className="actions">
@@ -72,29 +99,35 @@ export function SpendRequestCard({
           />
           <button
             disabled={busy === request.id || blocked}
-            onClick={() =>
-              void act(request.id, () =>
-                api.approveSpend(request.id, { comment: note, override_budget: over || undefined }),
-              )
-            }
+            onClick={() => void approve(request, note)}
           >
-            {over ? 'Approve over budget' : 'Approve'}
+            {over ? 'Approve over budget…' : 'Approve'}
           </button>
           <button
             className="secondary"
             disabled={busy === request.id}
-            onClick={() =>
-              void act(request.id, () => api.declineSpend(request.id, { comment: note }))
-            }
+            onClick={() => void decline(request.id, note)}
           >
             Decline
           </button>
         </div>
       )}
       <footer>
-        <code>{request.id}</code> · {new Date(request.created_at).toLocaleString()}
+        <code>{request.id}</code> ·{' '}
+        <time dateTime={request.created_at} title={new Date(request.created_at).toLocaleString()}>
+          {ageText(request.created_at, now)}
+        </time>
         {request.expires_at && pending && (
-          <> · expires {new Date(request.expires_at).toLocaleString()}</>
+          <>
+            {' · '}
+            <time
+              dateTime={request.expires_at}
+              className={expiresSoon(request.expires_at, now) ? 'when soon' : 'when'}
+              title={new Date(request.expires_at).toLocaleString()}
+            >
+              {expiryText(request.expires_at, now)}
+            </time>
+          </>
         )}
       </footer>
     </article>

@@ -5,8 +5,35 @@ import { SpendRequestCard } from '../components/spend-request-card';
 import { useApprovals } from '../stores/approvals';
 
 /** Pending spend and budget requests, newest first; `focusId` is the one an approval_url named. */
+/**
+ * j/k (or the arrows) move between pending spend requests, a approves the selected one
+ * (over budget, it asks first), d declines it, Escape cancels a confirmation. Keys typed
+ * into a field are the field's.
+ */
+function useApprovalShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      const s = useApprovals.getState();
+      const current = s.spend.find((r) => r.id === s.selected);
+      if (e.key === 'j' || e.key === 'ArrowDown') s.move(1);
+      else if (e.key === 'k' || e.key === 'ArrowUp') s.move(-1);
+      else if (e.key === 'a' && current) void s.approve(current);
+      else if (e.key === 'd' && current) void s.decline(current.id);
+      else if (e.key === 'Escape') s.cancelConfirm();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function ApprovalsPage({ focusId }: { focusId: string | null }) {
   const { spend, budget, focused, error, actionError, load, focus, dismiss } = useApprovals();
+  useApprovalShortcuts();
 
   // Live updates come from the one event stream the app holds (app.tsx).
   useEffect(() => {
@@ -25,7 +52,16 @@ export function ApprovalsPage({ focusId }: { focusId: string | null }) {
       {actionError && <DismissableError message={actionError} onDismiss={dismiss} />}
       {focused && !focusedIsPending && <SpendRequestCard request={focused} focused />}
       {spend.length === 0 && budget.length === 0 && !error && (
-        <p className="empty">Nothing waits for you.</p>
+        <p className="empty">
+          Nothing waits for you. When an agent asks for more than its policy allows on its own, the
+          request appears here, and on your desktop as a notification.
+        </p>
+      )}
+      {spend.length > 0 && (
+        <p className="shortcuts">
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> approve, <kbd>d</kbd> decline,{' '}
+          <kbd>Esc</kbd> cancel.
+        </p>
       )}
       {spend.map((r) => (
         <SpendRequestCard key={r.id} request={r} focused={r.id === focusId} />

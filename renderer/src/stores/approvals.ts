@@ -17,6 +17,25 @@ interface ApprovalsState {
   apply(event: OwnerEvent): void;
   act(id: string, action: () => Promise<unknown>): Promise<void>;
   dismiss(): void;
+  /** The request the keyboard acts on (j/k move it). */
+  selected: string | null;
+  select(id: string | null): void;
+  move(delta: 1 | -1): void;
+  /** A request whose over-budget approval waits for the owner's confirmation. */
+  confirming: string | null;
+  /** Approves; over budget it first asks for confirmation, then approves with the override. */
+  approve(r: OwnerSpendView, comment?: string): Promise<void>;
+  confirmOverride(r: OwnerSpendView, comment?: string): Promise<void>;
+  cancelConfirm(): void;
+  decline(id: string, comment?: string): Promise<void>;
+}
+
+/** The id `delta` places from `current` in `ids`, staying at the ends; the first if none. */
+export function nextSelection(ids: readonly string[], current: string | null, delta: 1 | -1) {
+  if (ids.length === 0) return null;
+  const at = current === null ? -1 : ids.indexOf(current);
+  if (at === -1) return delta === 1 ? (ids[0] ?? null) : (ids.at(-1) ?? null);
+  return ids[Math.min(ids.length - 1, Math.max(0, at + delta))] ?? null;
 }
 
 const newestFirst = <T extends { created_at: string }>(list: T[]) =>
@@ -79,4 +98,30 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
     }
   },
   dismiss: () => set({ actionError: null }),
+  selected: null,
+  select: (id) => set({ selected: id }),
+  move(delta) {
+    set({
+      selected: nextSelection(
+        get().spend.map((r) => r.id),
+        get().selected,
+        delta,
+      ),
+    });
+  },
+  confirming: null,
+  async approve(r, comment) {
+    if (r.impact?.hard_limit) return;
+    if (r.impact?.exceeds_budget) return set({ confirming: r.id });
+    await get().act(r.id, () => api.approveSpend(r.id, { comment }));
+  },
+  async confirmOverride(r, comment) {
+    set({ confirming: null });
+    await get().act(r.id, () => api.approveSpend(r.id, { comment, override_budget: true }));
+  },
+  cancelConfirm: () => set({ confirming: null }),
+  async decline(id, comment) {
+    set({ confirming: null });
+    await get().act(id, () => api.declineSpend(id, { comment }));
+  },
 }));
