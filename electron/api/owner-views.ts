@@ -85,6 +85,8 @@ export function settingsView(s: Settings) {
     time_zone: s.timeZone,
     frozen: s.frozen,
     pending_expiry_hours: s.pendingExpiryHours,
+    notifications: s.notifications,
+    start_at_login: s.startAtLogin,
     global_cap: s.globalCap && {
       amount_cents: microsToCentsFloor(s.globalCap.amount),
       period: s.globalCap.period,

@@ -95,6 +95,8 @@ export const settingsView = z.object({
   time_zone: z.string(),
   frozen: z.boolean(),
   pending_expiry_hours: z.number(),
+  notifications: z.boolean(),
+  start_at_login: z.boolean(),
   global_cap: z
     .object({ amount_cents: z.int(), period: z.enum(PERIODS), window: z.enum(WINDOW_KINDS) })
     .nullable(),
@@ -107,6 +109,8 @@ export const settingsPatch = z.strictObject({
     .min(0.01)
     .max(24 * 30)
     .optional(),
+  notifications: z.boolean().optional(),
+  start_at_login: z.boolean().optional(),
   global_cap: z
     .strictObject({
       amount_cents: limitCents,

@@ -28,6 +28,8 @@ export class SettingsService {
           data: {
             time_zone: patch.timeZone,
             pending_expiry_hours: patch.pendingExpiryHours,
+            notifications: patch.notifications,
+            start_at_login: patch.startAtLogin,
             global_cap:
               patch.globalCap === undefined
                 ? undefined

@@ -15,6 +15,10 @@ export interface Settings {
   frozen: boolean;
   globalCap: GlobalCap | null;
   pendingExpiryHours: number;
+  /** Desktop notifications for new requests and alerts (the desktop app reads it). */
+  notifications: boolean;
+  /** The desktop app opens at login (opt-in; the desktop app applies it). */
+  startAtLogin: boolean;
 }
 
 interface StoredCap {
@@ -67,6 +71,10 @@ export class SettingsStore {
     if (patch.pendingExpiryHours !== undefined) {
       this.put.run('pending_expiry_hours', JSON.stringify(next.pendingExpiryHours));
     }
+    if (patch.notifications !== undefined)
+      this.put.run('notifications', JSON.stringify(next.notifications));
+    if (patch.startAtLogin !== undefined)
+      this.put.run('start_at_login', JSON.stringify(next.startAtLogin));
     if (patch.globalCap !== undefined) {
       const cap: StoredCap | null = next.globalCap && {
         amount_micros: next.globalCap.amount.toString(),
@@ -87,6 +95,8 @@ export class SettingsStore {
       timeZone: validZoneOr((values.get('time_zone') as string | undefined) ?? systemTimeZone()),
       frozen: (values.get('frozen') as boolean | undefined) ?? false,
       pendingExpiryHours: (values.get('pending_expiry_hours') as number | undefined) ?? 24,
+      notifications: (values.get('notifications') as boolean | undefined) ?? true,
+      startAtLogin: (values.get('start_at_login') as boolean | undefined) ?? false,
       globalCap: cap
         ? { amount: microsFromString(cap.amount_micros), period: cap.period, window: cap.window }
         : null,

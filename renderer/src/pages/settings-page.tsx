@@ -1,14 +1,17 @@
 import { useEffect } from 'react';
 import { visible } from '../../../shared/text/visible';
 import { DismissableError } from '../components/dismissable-error';
+import { SettingsForm } from '../components/settings-form';
 import { useSessions } from '../stores/sessions';
 import { useWallet } from '../stores/wallet';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** Settings: the workspace settings as they stand, and the owner's window sessions. */
+/** Settings: the workspace settings (editable), and the owner's window sessions. */
 export function SettingsPage() {
   const settings = useWallet((s) => s.settings);
+  const walletError = useWallet((s) => s.error);
+  const dismissWallet = useWallet((s) => s.dismiss);
   const { sessions, error, load, revoke, dismiss } = useSessions();
   useEffect(() => {
     void load();
@@ -16,16 +19,17 @@ export function SettingsPage() {
   return (
     <section>
       <h2>Settings</h2>
-      {settings && (
-        <dl className="settings">
-          <dt>Time zone (calendar windows)</dt>
-          <dd>{settings.time_zone}</dd>
-          <dt>Pending requests expire after</dt>
-          <dd>{settings.pending_expiry_hours} hours</dd>
-          <dt>Spending</dt>
-          <dd>{settings.frozen ? 'frozen' : 'open'}</dd>
-        </dl>
-      )}
+      {walletError && <DismissableError message={walletError} onDismiss={dismissWallet} />}
+      {settings && <SettingsForm settings={settings} />}
+      <dl className="settings">
+        <dt>Port</dt>
+        <dd>
+          {window.location.port || '80'} (set with <code>purser serve --port N</code> or{' '}
+          <code>PURSER_PORT</code>; agents use it in <code>PURSER_URL</code>)
+        </dd>
+        <dt>Spending</dt>
+        <dd>{settings?.frozen ? 'frozen (Unfreeze in the banner above)' : 'open'}</dd>
+      </dl>
       <h3>Owner sessions</h3>
       <p>
         Every window logged in with a login link. A session ends after 12 hours without use; revoke

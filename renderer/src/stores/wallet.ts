@@ -1,5 +1,12 @@
 import { create } from 'zustand';
-import { api, messageOf, type Connection, type OwnerEvent, type SettingsView } from '../api/client';
+import {
+  api,
+  messageOf,
+  type Connection,
+  type OwnerEvent,
+  type SettingsPatch,
+  type SettingsView,
+} from '../api/client';
 
 interface WalletState {
   settings: SettingsView | null;
@@ -11,6 +18,8 @@ interface WalletState {
   /** The panic button: freezes every agent at once. */
   freeze(): Promise<void>;
   unfreeze(): Promise<void>;
+  /** Saves settings the owner changed; a refusal stays on screen until dismissed. */
+  save(patch: SettingsPatch): Promise<void>;
   apply(event: OwnerEvent): void;
   setConnection(state: Connection): void;
   dismiss(): void;
@@ -46,6 +55,7 @@ export const useWallet = create<WalletState>((set, get) => {
     },
     freeze: () => run(() => api.freeze()),
     unfreeze: () => run(() => api.unfreeze()),
+    save: (patch) => run(() => api.updateSettings(patch)),
     apply(event) {
       if (event.event === 'settings') set({ settings: event.data });
     },

@@ -85,11 +85,14 @@ export function ownerFundingRoutes(app: ZodApp, { wallet }: RouteContext): void 
       schema: { hide: true, body: settingsPatch, response: { 200: settingsSchema, ...errors } },
     },
     async (request) => {
-      const { time_zone, pending_expiry_hours, global_cap } = request.body;
+      const { time_zone, pending_expiry_hours, global_cap, notifications, start_at_login } =
+        request.body;
       return settingsView(
         await wallet.settings.update({
           timeZone: time_zone,
           pendingExpiryHours: pending_expiry_hours,
+          notifications,
+          startAtLogin: start_at_login,
           globalCap:
             global_cap === undefined
               ? undefined
