@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// Explicit entries: the main process, the preload script and the renderer. Dependencies
-// (better-sqlite3 above all, a native module) stay outside the bundle and are loaded from
-// node_modules at run time.
+// Explicit entries: the main process, the wallet's utility process, the preload script and
+// the renderer. Dependencies (better-sqlite3 above all, a native module) stay outside the
+// bundle and are loaded from node_modules at run time.
 const root = dirname(fileURLToPath(import.meta.url));
 
 // Electron is an optional dependency: where its binary cannot be downloaded, npm leaves it
@@ -27,12 +27,22 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { main: resolve(root, 'electron/main.ts') } },
+      rollupOptions: {
+        input: {
+          main: resolve(root, 'electron/main.ts'),
+          // The wallet's utility process (utilityProcess.fork in main.ts): out/main/wallet.js.
+          wallet: resolve(root, 'electron/desktop/wallet-process.ts'),
+        },
+      },
     },
   },
   preload: {
     build: {
-      rollupOptions: { input: { preload: resolve(root, 'electron/preload.ts') } },
+      rollupOptions: {
+        input: { preload: resolve(root, 'electron/preload.ts') },
+        // A sandboxed preload cannot be an ES module: CommonJS, out/preload/preload.cjs.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {
