@@ -77,6 +77,19 @@ export const X402_STATUSES = [
 ] as const;
 export type X402Status = (typeof X402_STATUSES)[number];
 
+/** What the owner's event stream says happened on chain (`chain` events). */
+export const CHAIN_EVENT_KINDS = [
+  'payment_settled',
+  'payment_released',
+  'allowance_set',
+  'allowance_revoked',
+  'allowance_revoke_failed',
+  'wallet_created',
+  'wallet_funded',
+  'sync_failed',
+] as const;
+export type ChainEventKind = (typeof CHAIN_EVENT_KINDS)[number];
+
 /** Chains Purser knows how to talk to; each needs its RPC URL and USDC from the chain config. */
 export const CHAIN_IDS = ['local', 'base-sepolia', 'base'] as const;
 export type ChainName = (typeof CHAIN_IDS)[number];

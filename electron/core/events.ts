@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ChainEventKind } from '../../shared/domain';
 import type { BudgetRequestRecord } from './budgets/budget-repository';
 import type { ReceiptRecord } from './receipts/receipt-repository';
 import type { SpendRecord } from './spend/spend-repository';
@@ -14,13 +15,7 @@ export interface Alert {
 
 /** Something that happened on chain: a payment settled or released, an allowance set or revoked. */
 export interface ChainEvent {
-  kind:
-    | 'payment_settled'
-    | 'payment_released'
-    | 'allowance_set'
-    | 'allowance_revoked'
-    | 'allowance_revoke_failed'
-    | 'sync_failed';
+  kind: ChainEventKind;
   agentId: string | null;
   objectId?: string;
   txHash?: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHAIN_IDS } from '../domain';
+import { CHAIN_EVENT_KINDS, CHAIN_IDS } from '../domain';
 import { amountCents, limitCents } from './common';
 
 /** The owner's chain routes (/admin/v1/chain…); see docs/chain.md. */
@@ -89,6 +89,17 @@ export const chainSummary = z.object({
   allowances: z.array(allowanceView),
 });
 export type ChainSummaryView = z.infer<typeof chainSummary>;
+
+/** A `chain` event on the owner's stream (electron/api/routes/owner/events.ts). */
+export const chainEventView = z.object({
+  kind: z.enum(CHAIN_EVENT_KINDS),
+  agent_id: z.string().nullable(),
+  agent_name: z.string().nullable(),
+  object_id: z.string().nullable(),
+  tx_hash: z.string().nullable(),
+  message: z.string(),
+});
+export type ChainEventView = z.infer<typeof chainEventView>;
 
 export const syncReport = z.object({
   reports: z.array(

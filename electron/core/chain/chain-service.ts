@@ -4,6 +4,7 @@ import { invalidRequest, invalidTransition, notFound } from '../errors';
 import type { SpendService } from '../spend/spend-service';
 import type { WalletDeps } from '../wallet-deps';
 import type { ChainName } from '../../../shared/domain';
+import { formatUsd } from '../../../shared/money';
 import { AccountStore, openAccount, sealNewKey, watchOnly, type ChainAccount } from './accounts';
 import { AllowanceService } from './allowances';
 import { AllowanceStore } from './allowance-store';
@@ -227,9 +228,17 @@ export class ChainService {
     const existing = this.parts.accounts.ofAgent(agentId);
     if (existing) return existing;
     const account = await sealNewKey(this.requireSealer());
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const now = this.d.clock.now();
       const added = this.parts.accounts.insert('agent', agentId, account, now);
+      // Every open window (and the tray) hears of it, as of every change on chain.
+      tx.afterCommit(() =>
+        this.d.events.emit('chain', {
+          kind: 'wallet_created',
+          agentId,
+          message: `${agent.name} now pays from its Purser-held wallet ${added.address}`,
+        }),
+      );
       this.d.ledger.append(
         {
           type: 'chain.account_added',
@@ -271,6 +280,12 @@ export class ChainService {
     const receipt = await pub.waitForTransactionReceipt({ hash, timeout: 60_000 });
     if (receipt.status !== 'success') throw invalidTransition(`The transfer reverted: ${hash}`);
     await this.reconciler.sync(chain);
+    this.d.events.emit('chain', {
+      kind: 'wallet_funded',
+      agentId,
+      txHash: hash,
+      message: `Sent ${formatUsd(micros)} of USDC to ${wallet.address} on ${chain.id}`,
+    });
     return hash;
   }
 

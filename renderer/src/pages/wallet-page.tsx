@@ -23,6 +23,8 @@ const NEWS_LABEL: Record<ChainNews['kind'], string> = {
   allowance_set: 'Allowance set',
   payment_settled: 'Payment settled',
   payment_released: 'Payment released',
+  wallet_created: 'Wallet created',
+  wallet_funded: 'Wallet funded',
   sync_failed: 'Chain sync failed',
 };
 const NEWS_FAILED = new Set<ChainNews['kind']>(['allowance_revoke_failed', 'sync_failed']);

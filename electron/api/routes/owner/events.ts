@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Alert, ChainEvent } from '../../../core/events';
+import type { ChainEventView } from '../../../../shared/schemas/chain';
 import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
@@ -65,7 +66,7 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
           object_id: e.objectId ?? null,
           tx_hash: e.txHash ?? null,
           message: e.message,
-        });
+        } satisfies ChainEventView);
       deps.events.on('chain', onChain);
       const sessionId = request.ownerSession?.id;
       const onEnded = (id: string) => {
