@@ -13,11 +13,18 @@ import type {
   OwnerBudgetRequestView,
   OwnerSpendView,
   settingsView,
+  settingsPatch,
 } from '../../../shared/schemas/owner-api';
-import type { accountView, allowanceView, ChainSummaryView } from '../../../shared/schemas/chain';
+import type {
+  accountView,
+  allowanceView,
+  ChainEventView,
+  ChainSummaryView,
+} from '../../../shared/schemas/chain';
 import type { z } from 'zod';
 
 export type SettingsView = z.infer<typeof settingsView>;
+export type SettingsPatch = z.input<typeof settingsPatch>;
 export type FundingSourceView = z.infer<typeof fundingSourceView>;
 export type ChainAccountView = z.infer<typeof accountView>;
 export type AllowanceView = z.infer<typeof allowanceView>;
@@ -43,21 +50,8 @@ export interface LedgerParams {
   limit?: number;
 }
 
-/** What the owner's event stream says happened on chain (electron/api/routes/owner/events.ts). */
-export interface ChainEventView {
-  kind:
-    | 'payment_settled'
-    | 'payment_released'
-    | 'allowance_set'
-    | 'allowance_revoked'
-    | 'allowance_revoke_failed'
-    | 'sync_failed';
-  agent_id: string | null;
-  agent_name: string | null;
-  object_id: string | null;
-  tx_hash: string | null;
-  message: string;
-}
+/** What the owner's event stream says happened on chain (shared/schemas/chain.ts). */
+export type { ChainEventView };
 import { useSession } from '../stores/session';
 
 export class OwnerApiError extends Error {
@@ -227,6 +221,10 @@ export class OwnerApi {
   }
 
   /** The panic button: every agent's spending is declined until unfrozen. */
+  updateSettings(patch: SettingsPatch) {
+    return this.request<SettingsView>('PATCH', '/admin/v1/settings', patch);
+  }
+
   freeze() {
     return this.request<SettingsView>('POST', '/admin/v1/freeze');
   }
