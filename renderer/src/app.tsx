@@ -8,6 +8,7 @@ import { WalletBanners } from './components/wallet-banners';
 import { useApprovals } from './stores/approvals';
 import { useWallet } from './stores/wallet';
 import { useChain } from './stores/chain';
+import { useAgents } from './stores/agents';
 import { visible } from '../../shared/text/visible';
 import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
@@ -60,10 +61,13 @@ function useLiveEvents() {
         useApprovals.getState().apply(event);
         useWallet.getState().apply(event);
         useChain.getState().apply(event);
+        // A spend anywhere moves its agent's meter.
+        useAgents.getState().apply(event);
       },
       (state) => {
         useWallet.getState().setConnection(state);
         useChain.getState().setConnection(state);
+        useAgents.getState().setConnection(state);
       },
     );
   }, []);
