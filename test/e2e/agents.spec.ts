@@ -7,14 +7,12 @@
  * revoked_api_key); an agent with no budget showing an empty bar; dialogs by keyboard; an
  * axe-core check; and the screenshot of docs/screenshots/agents.png.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { readmeScreenshot } from './readme-screenshot';
 
-const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots', 'agents.png');
 const json = <T>(text: string) => JSON.parse(text) as T;
 
 let serve: ServeProcess;
@@ -330,6 +328,5 @@ test('the page passes axe-core, and its screenshot', async ({ page }) => {
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
-  mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  await readmeScreenshot(page, 'agents');
 });

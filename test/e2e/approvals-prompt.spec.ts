@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { readmeScreenshot } from './readme-screenshot';
 
 let serve: ServeProcess;
 let home: string;
@@ -93,7 +94,7 @@ test('a pending request shows its category, age, expiry countdown and what appro
   expect(
     serious.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   ).toEqual([]);
-  await page.screenshot({ path: 'docs/screenshots/approvals.png', fullPage: true });
+  await readmeScreenshot(page, 'approvals');
 });
 
 test('the keyboard moves, approves and declines; over budget it asks first', async ({ page }) => {
@@ -136,5 +137,5 @@ test('the window follows a dark OS theme, and stays readable there', async ({ pa
   const axe = await new AxeBuilder({ page }).withTags(['wcag2aa']).analyze();
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  await page.screenshot({ path: 'docs/screenshots/approvals-dark.png', fullPage: true });
+  await readmeScreenshot(page, 'approvals-dark');
 });

@@ -7,6 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { readmeScreenshot } from './readme-screenshot';
 
 let serve: ServeProcess;
 let home: string;
@@ -61,5 +62,5 @@ test('the owner edits the workspace settings in the window', async ({ page }) =>
   const axe = await new AxeBuilder({ page }).analyze();
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  await page.screenshot({ path: 'docs/screenshots/settings.png', fullPage: true });
+  await readmeScreenshot(page, 'settings');
 });

@@ -17,6 +17,7 @@ import {
   startChainWorld,
   type ChainWorld,
 } from '../chain/chain-world';
+import { readmeScreenshot } from './readme-screenshot';
 
 const json = <T>(text: string) => JSON.parse(text) as T;
 
@@ -239,7 +240,7 @@ test.describe('on a Hardhat chain', () => {
     await expect(details).toContainText('eip155:31337');
     await expect(details).toContainText(world.usdc.address);
     await expect(details).toContainText('$0.25 (250000 units)');
-    await page.screenshot({ path: 'docs/screenshots/x402-approval.png', fullPage: true });
+    await readmeScreenshot(page, 'x402-approval');
 
     await card.getByRole('button', { name: 'Approve' }).click();
     await expect(card).toHaveCount(0);
@@ -312,6 +313,6 @@ test.describe('on a Hardhat chain', () => {
       );
     }
     await expect(ops).toContainText('$0.00 (0 units)'); // what the chain now says is left
-    await page.screenshot({ path: 'docs/screenshots/wallet.png', fullPage: true });
+    await readmeScreenshot(page, 'wallet');
   });
 });
