@@ -5,7 +5,7 @@
  * (Its own file: it moves the chain's clock, which would expire other tests' payments.)
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createTestClient } from 'viem';
 import { localTransport } from './transport';
 import {
@@ -13,23 +13,20 @@ import {
   fetchPaid,
   pay,
   paymentRequiredOf,
-  purserOn,
-  startChainWorld,
+  chainWorldPerFile,
   sync,
   walletAgent,
   type ChainWorld,
 } from './world';
 
+const chain = chainWorldPerFile();
 let w: ChainWorld;
-beforeAll(async () => {
-  w = await startChainWorld();
-});
-afterAll(async () => {
-  await w?.stop();
+beforeAll(() => {
+  w = chain.world();
 });
 
 it('an approved payment never fetched is released after 15 minutes', async () => {
-  const t = await purserOn(w);
+  const t = await chain.purser();
   const { key } = await walletAgent(t, { budget_cents: 100, approval_threshold_cents: 10 }, 0);
   const required = await paymentRequiredOf(w.paywall.url);
   const idem = randomUUID();
@@ -55,7 +52,7 @@ it('an approved payment never fetched is released after 15 minutes', async () =>
 });
 
 it('a signed authorization unused past its validBefore is released, and then cannot settle', async () => {
-  const t = await purserOn(w);
+  const t = await chain.purser();
   const { key, address } = await walletAgent(t, { budget_cents: 100 }, 100);
   const required = await paymentRequiredOf(w.paywall.url);
   const signed = expectOk(await pay(t, key, w.paywall.url, required, randomUUID()));
