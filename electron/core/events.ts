@@ -22,6 +22,9 @@ export interface ChainEvent {
   message: string;
 }
 
+/** What changed about an agent (the owner's stream says so; the window reads it again). */
+export type AgentChange = 'created' | 'policy' | 'status' | 'keys';
+
 /** What the wallet announces after a commit: waiters, the owner's event stream, the tray. */
 export interface WalletEventMap {
   /** A spend request was created or changed state. */
@@ -34,6 +37,8 @@ export interface WalletEventMap {
   /** The workspace settings changed (the global freeze among them). */
   settings: [Settings];
   chain: [ChainEvent];
+  /** An agent was created or changed: its policy, its status or its keys. */
+  agent: [{ agentId: string; change: AgentChange }];
 }
 
 export class WalletEvents extends EventEmitter<WalletEventMap> {

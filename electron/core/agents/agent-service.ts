@@ -4,6 +4,8 @@ import type { AgentCreateBody } from '../../../shared/schemas/owner-api';
 import { invalidTransition, notFound, PurserError } from '../errors';
 import { newId } from '../ids';
 import { policyFromInput, policyToInput, type Policy } from '../policy/policy';
+import type { TxContext } from '../db/committer';
+import type { AgentChange } from '../events';
 import type { WalletDeps } from '../wallet-deps';
 import type { Agent } from './agents';
 
@@ -12,7 +14,7 @@ export class AgentService {
   constructor(private readonly d: WalletDeps) {}
 
   create(body: AgentCreateBody): Promise<{ agent: Agent; policy: Policy }> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const { name, mode, funding_source_id, ...fields } = body;
@@ -52,13 +54,14 @@ export class AgentService {
         },
         now,
       );
+      announce(d, tx, agent.id, 'created');
       return { agent: this.require(agent.id), policy };
     });
   }
 
   /** Writes the next policy version: the patch over the current one. */
   updatePolicy(agentId: string, patch: PolicyPatch): Promise<{ agent: Agent; policy: Policy }> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const agent = this.require(agentId);
@@ -77,12 +80,13 @@ export class AgentService {
         },
         now,
       );
+      announce(d, tx, agentId, 'policy');
       return { agent: this.require(agentId), policy };
     });
   }
 
   setStatus(agentId: string, status: AgentStatus): Promise<Agent> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const agent = this.require(agentId);
@@ -122,6 +126,7 @@ export class AgentService {
         },
         now,
       );
+      announce(d, tx, agentId, 'status');
       return this.require(agentId);
     });
   }
@@ -141,4 +146,17 @@ function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]: Exclude<T[K], undefined>;
   };
+}
+
+/**
+ * Tells every open window (and the tray) that an agent changed, once the change is on
+ * disk: created, a new policy, a new status, a key issued or revoked.
+ */
+export function announce(
+  d: Pick<WalletDeps, 'events'>,
+  tx: TxContext,
+  agentId: string,
+  change: AgentChange,
+): void {
+  tx.afterCommit(() => d.events.emit('agent', { agentId, change }));
 }

@@ -1,5 +1,6 @@
 import type { Scope } from '../../../shared/domain';
 import { invalidTransition, notFound } from '../errors';
+import { announce } from '../agents/agent-service';
 import type { WalletDeps } from '../wallet-deps';
 import type { ApiKey } from './keys';
 
@@ -11,7 +12,7 @@ export class KeyService {
     agentId: string,
     options: { scopes?: readonly Scope[]; label?: string | null; expiresAt?: number | null },
   ): Promise<{ key: ApiKey; plaintext: string }> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const agent = d.agents.get(agentId);
@@ -48,12 +49,13 @@ export class KeyService {
         },
         now,
       );
+      announce(d, tx, agentId, 'keys');
       return issued;
     });
   }
 
   revoke(keyId: string): Promise<ApiKey> {
-    return this.d.committer.run(() => {
+    return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const key = d.keys.get(keyId);
@@ -69,6 +71,7 @@ export class KeyService {
           },
           now,
         );
+        announce(d, tx, key.agentId, 'keys');
       }
       const revoked = d.keys.get(keyId);
       if (!revoked) throw notFound('key', keyId);

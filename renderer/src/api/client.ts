@@ -83,6 +83,7 @@ export type OwnerEvent =
     }
   | { event: 'receipt'; data: { id: string; agent_id: string; agent_name: string } }
   | { event: 'settings'; data: SettingsView }
+  | { event: 'agent'; data: { agent_id: string; change: 'created' | 'policy' | 'status' | 'keys' } }
   | { event: 'chain'; data: ChainEventView };
 
 /** The live stream's state, for the window to say when Purser is out of reach. */
@@ -95,6 +96,7 @@ const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = [
   'receipt',
   'settings',
   'chain',
+  'agent',
 ];
 const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000];
 

@@ -157,6 +157,7 @@ export function agentToRefresh(event: OwnerEvent): string | 'all' | null {
     case 'alert':
       return event.data.agent_id ?? null;
     case 'chain':
+    case 'agent':
       return event.data.agent_id;
     case 'settings':
       return 'all';

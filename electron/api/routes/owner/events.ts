@@ -68,6 +68,10 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
           message: e.message,
         } satisfies ChainEventView);
       deps.events.on('chain', onChain);
+      // An agent created or changed (policy, status, keys): windows read it again.
+      const onAgent = (e: { agentId: string; change: string }) =>
+        send('agent', { agent_id: e.agentId, change: e.change });
+      deps.events.on('agent', onAgent);
       const sessionId = request.ownerSession?.id;
       const onEnded = (id: string) => {
         if (id === sessionId) raw.end();
@@ -88,6 +92,7 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
         deps.events.off('alert', onAlert);
         deps.events.off('settings', onSettings);
         deps.events.off('chain', onChain);
+        deps.events.off('agent', onAgent);
       });
     },
   );
