@@ -38,3 +38,44 @@ export type LedgerType = (typeof LEDGER_TYPES)[number];
 
 /** Who caused an entry: an agent through one of its keys, the owner, or Purser itself. */
 export type Actor = `key:${string}` | 'owner' | 'system';
+
+/**
+ * The filters of the owner's ledger pages and of the export, as query parameters (`from`
+ * and `to` are ISO 8601 times; `to` is exclusive). The window sends them as they are.
+ */
+export const LEDGER_FILTER_KEYS = [
+  'agent_id',
+  'type',
+  'status',
+  'merchant',
+  'rail',
+  'from',
+  'to',
+] as const;
+export type LedgerFilterKey = (typeof LEDGER_FILTER_KEYS)[number];
+export type LedgerFilterParams = Partial<Record<LedgerFilterKey, string>>;
+
+/** What a chain verification found (`POST /admin/v1/ledger/verify`, docs/ledger-format.md). */
+export interface LedgerVerifyView {
+  ok: boolean;
+  entries: number;
+  head_seq: number;
+  head_hash: string;
+  first_bad: { seq: number; problem: string; message: string } | null;
+}
+
+/**
+ * `GET /admin/v1/ledger/verify`: the verification under way, or the last one. `run` counts
+ * verifications since the server started (0: none yet); `checked` of `total` entries so far;
+ * `result` is the last finished run's, `error` why it could not finish.
+ */
+export interface LedgerVerifyStatusView {
+  run: number;
+  running: boolean;
+  checked: number;
+  total: number;
+  started_at: string | null;
+  finished_at: string | null;
+  result: LedgerVerifyView | null;
+  error: string | null;
+}

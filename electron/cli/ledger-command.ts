@@ -6,6 +6,51 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { LedgerVerifyStatusView } from '../../shared/ledger';
+import type { OwnerClient } from './owner-client';
+
+const BAR_WIDTH = 30;
+const POLL_MS = 100;
+
+/** `[██████░░░…]  42%  420,000 of 1,000,000 entries`, for a terminal. */
+export function progressLine(checked: number, total: number): string {
+  const share = total > 0 ? Math.min(1, checked / total) : 0;
+  const filled = Math.round(share * BAR_WIDTH);
+  const percent = `${Math.floor(share * 100)}%`.padStart(4);
+  const count = `${checked.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} entries`;
+  return `verifying [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${percent}  ${count}`;
+}
+
+/**
+ * Asks the server how far the verification has got (`GET /admin/v1/ledger/verify`) every
+ * 100 ms and redraws one line on stderr; `stop` clears it. Nothing is drawn before the
+ * server reports a run under way, and a failed poll only skips a frame.
+ */
+function progressBar(client: OwnerClient): { stop(): void } {
+  let stopped = false;
+  let drawn = false;
+  const poll = async () => {
+    while (!stopped) {
+      try {
+        const s = await client.request<LedgerVerifyStatusView>('GET', '/admin/v1/ledger/verify');
+        if (!stopped && s.running) {
+          process.stderr.write(`\r\x1b[2K${progressLine(s.checked, s.total)}`);
+          drawn = true;
+        }
+      } catch {
+        // the answer to the POST says what went wrong
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  };
+  void poll();
+  return {
+    stop() {
+      stopped = true;
+      if (drawn) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
 
 export function ledgerCommand(): Command {
   const ledger = new Command('ledger').description('the hash-chained ledger (owner)');
@@ -14,12 +59,18 @@ export function ledgerCommand(): Command {
     .description('check every entry of the hash chain; exits 1 if one is bad')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const r = await ownerClient(g.home).request<{
-        ok: boolean;
-        entries: number;
-        head_hash: string;
-        first_bad: { seq: number; message: string } | null;
-      }>('POST', '/admin/v1/ledger/verify');
+      const client = ownerClient(g.home);
+      // On a terminal, a progress bar on stderr while the server walks the chain; piped or
+      // redirected output gets only the answer, as before.
+      const bar = process.stderr.isTTY ? progressBar(client) : undefined;
+      const r = await client
+        .request<{
+          ok: boolean;
+          entries: number;
+          head_hash: string;
+          first_bad: { seq: number; message: string } | null;
+        }>('POST', '/admin/v1/ledger/verify')
+        .finally(() => bar?.stop());
       emit(!!g.json, r, () =>
         r.ok
           ? `ok: ${r.entries} entries, head ${r.head_hash}`

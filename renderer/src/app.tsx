@@ -12,11 +12,13 @@ import { useAgents } from './stores/agents';
 import { visible } from '../../shared/text/visible';
 import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
+import { LedgerPage } from './pages/ledger-page';
 
 type Route =
   | { page: 'approvals'; id: string | null }
   | { page: 'agents' }
   | { page: 'wallet' }
+  | { page: 'ledger' }
   | { page: 'settings' }
   | { page: 'not_found'; path: string };
 
@@ -30,6 +32,7 @@ export function parse(hash: string): Route {
     return { page: 'approvals', id: null };
   if (page === 'agents' && id === undefined) return { page: 'agents' };
   if (page === 'wallet' && id === undefined) return { page: 'wallet' };
+  if (page === 'ledger' && id === undefined) return { page: 'ledger' };
   if (page === 'settings' && id === undefined) return { page: 'settings' };
   if (page === 'approvals' && rest.length === 0) {
     if (id === undefined || id === '') return { page: 'approvals', id: null };
@@ -89,6 +92,9 @@ function Pages({ route }: { route: Route }) {
           <a href="#/wallet" aria-current={route.page === 'wallet' ? 'page' : undefined}>
             Wallet
           </a>
+          <a href="#/ledger" aria-current={route.page === 'ledger' ? 'page' : undefined}>
+            Ledger
+          </a>
           <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
             Settings
           </a>
@@ -100,6 +106,7 @@ function Pages({ route }: { route: Route }) {
       {route.page === 'approvals' && <ApprovalsPage focusId={route.id} />}
       {route.page === 'agents' && <AgentsPage />}
       {route.page === 'wallet' && <WalletPage />}
+      {route.page === 'ledger' && <LedgerPage />}
       {route.page === 'settings' && <SettingsPage />}
       {route.page === 'not_found' && (
         <section role="alert">

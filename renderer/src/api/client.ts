@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { centsToMicros, formatUsd } from '../../../shared/money';
 import type { ErrorEnvelope } from '../../../shared/errors';
+import type { LedgerFilterParams, LedgerVerifyStatusView } from '../../../shared/ledger';
 import type { PolicyPatch } from '../../../shared/schemas/policy';
 import type {
   agentCreateBody,
@@ -44,8 +45,13 @@ export interface LedgerPage {
 export interface LedgerParams {
   agent_id?: string;
   type?: string;
+  status?: string;
+  merchant?: string;
+  rail?: string;
   /** ISO 8601: entries at or after. */
   from?: string;
+  /** ISO 8601: entries before. */
+  to?: string;
   before_seq?: number;
   limit?: number;
 }
@@ -186,6 +192,31 @@ export class OwnerApi {
       if (value !== undefined) query.set(name, String(value));
     const qs = query.toString();
     return this.request<LedgerPage>('GET', `/admin/v1/ledger${qs ? `?${qs}` : ''}`);
+  }
+
+  /** Every entry matching the filter, as a CSV or JSON file (streamed by the server). */
+  async ledgerExport(filter: LedgerFilterParams, format: 'csv' | 'json'): Promise<Blob> {
+    const query = new URLSearchParams({ ...filter, format });
+    const response = await fetch(`/admin/v1/ledger/export?${query}`, {
+      headers: this.headers(),
+      credentials: 'omit',
+    });
+    if (response.status === 401) useSession.getState().ended();
+    if (!response.ok) {
+      const payload = (await response.json().catch(() => undefined)) as unknown;
+      throw new OwnerApiError(response.status, payload as ErrorEnvelope | undefined);
+    }
+    return response.blob();
+  }
+
+  /** Starts verifying the hash chain (or joins the run under way); answers at once. */
+  startLedgerVerify() {
+    return this.request<LedgerVerifyStatusView>('POST', '/admin/v1/ledger/verify?wait=false');
+  }
+
+  /** The verification under way (entries checked of the total), or the last one's result. */
+  ledgerVerifyStatus() {
+    return this.request<LedgerVerifyStatusView>('GET', '/admin/v1/ledger/verify');
   }
 
   approvals() {
