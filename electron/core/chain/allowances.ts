@@ -36,20 +36,6 @@ export class AllowanceService {
     return next;
   }
 
-  private chainOf(name: string | undefined): ChainConfig {
-    const chains = this.c.chains.list();
-    const chain = name ? this.c.chains.get(name) : chains.length === 1 ? chains[0] : undefined;
-    if (!chain) {
-      throw invalidTransition(
-        name
-          ? `Chain ${name} is not configured.`
-          : 'Name the chain (more than one is configured, or none).',
-        { chain: name ?? null },
-      );
-    }
-    return chain;
-  }
-
   private async ownerSigner(): Promise<PrivateKeyAccount> {
     const owner = this.c.accounts.owner();
     if (!owner?.canSign) {
@@ -95,7 +81,7 @@ export class AllowanceService {
     if (!isAddress(input.spender, { strict: false }))
       throw invalidRequest('spender must be an address.', { field: 'spender' });
     const spender = getAddress(input.spender);
-    const chain = this.chainOf(input.chain);
+    const chain = this.c.chains.named(input.chain);
     const policy = this.d.policies.current(agent);
     const micros = input.amountMicros ?? policy.budget;
     const units = microsToUnits(micros, chain.usdc.decimals);
@@ -161,7 +147,7 @@ export class AllowanceService {
   revoke(agentId: string, because: 'owner' | 'panic' = 'owner'): Promise<AllowanceView> {
     const allowance = this.c.allowances.get(agentId);
     if (!allowance) throw invalidTransition(`No allowance was set for ${agentId}.`);
-    const chain = this.chainOf(allowance.chain);
+    const chain = this.c.chains.named(allowance.chain);
     return this.serial(async () => {
       const account = await this.ownerSigner();
       const hash = await this.approve(chain, account, allowance.spender, 0n);

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/types';
+import { invalidTransition } from '../errors';
 import type { ChainName } from '../../../shared/domain';
 
 export type Address = `0x${string}`;
@@ -117,6 +118,21 @@ export class ChainStore {
       syncedBlock: config.syncedBlock,
       now,
     });
+  }
+
+  /** The chain named, or the only one configured when none is named; else a 409 saying so. */
+  named(name?: string): ChainConfig {
+    const chains = this.list();
+    const chain = name ? this.get(name) : chains.length === 1 ? chains[0] : undefined;
+    if (!chain) {
+      throw invalidTransition(
+        name
+          ? `Chain ${name} is not configured.`
+          : 'Name the chain (more than one is configured, or none).',
+        { chain: name ?? null },
+      );
+    }
+    return chain;
   }
 
   setSynced(id: string, block: number): void {

@@ -290,15 +290,7 @@ export class ChainService {
   }
 
   chainNamed(name?: string): ChainConfig {
-    const chains = this.parts.chains.list();
-    const chain = name ? this.parts.chains.get(name) : chains.length === 1 ? chains[0] : undefined;
-    if (!chain) {
-      throw invalidTransition(
-        name ? `Chain ${name} is not configured.` : 'No single chain is configured: name one.',
-        { chain: name ?? null },
-      );
-    }
-    return chain;
+    return this.parts.chains.named(name);
   }
 
   async balanceOf(address: Address): Promise<AccountView['balances']> {

@@ -3,13 +3,12 @@ import type { Agent } from '../agents/agents';
 import { pauseBySystem } from '../agents/system-pause';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
-import { adjustUsage, countUsage } from '../spend/usage';
+import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
 import type { ChainParts } from './chain-parts';
 import type { Address, ChainConfig } from './chain-config';
-import { usdcAbi } from './rpc';
 import type { Transfer } from './transfers';
-import { SIGN_WITHIN_MS } from './x402-service';
+import { recount, releaseLapsed } from './x402-release';
 import { unitsToMicros } from './x402-requirements';
 import type { X402Payment } from './x402-payments';
 
@@ -127,7 +126,7 @@ export class Reconciler {
       });
       from = to + 1;
     }
-    report.released = await this.releaseLapsed(chain);
+    report.released = await releaseLapsed(this.d, this.c, this.budgets, chain);
     return report;
   }
 
@@ -167,7 +166,9 @@ export class Reconciler {
       const wasReleased = payment.status === 'released';
       c.payments.settle(payment.id, t.txHash, now);
       // Released too early (the chain's clock ran behind ours): it counts again.
-      const counted = wasReleased ? this.recount(tx, agent, payment, payment.micros, now) : 0n;
+      const counted = wasReleased
+        ? recount(this.d, this.budgets, tx, agent, payment, payment.micros, now)
+        : 0n;
       d.ledger.append(
         {
           type: 'x402.settled',
@@ -316,95 +317,5 @@ export class Reconciler {
       );
     }
     return 'unmatched';
-  }
-
-  /**
-   * Releases what can no longer be paid: a signed authorization past its validBefore on
-   * chain and unused there, or an approved reservation no one came back to sign.
-   */
-  private async releaseLapsed(chain: ChainConfig): Promise<number> {
-    const { c, d } = this;
-    const open = c.payments.open().filter((p) => p.chain === chain.id);
-    if (open.length === 0) return 0;
-    const client = c.rpc.public(chain);
-    const block = await client.getBlock({ blockTag: 'latest' });
-    const chainNow = Number(block.timestamp);
-    const lapsed: X402Payment[] = [];
-    // Declined, expired or withdrawn while waiting: nothing was counted, nothing to release.
-    const closed: X402Payment[] = [];
-    for (const p of open) {
-      if (p.status === 'signed' && p.validBefore !== null && p.validBefore < chainNow) {
-        const used = await client.readContract({
-          address: chain.usdc.address,
-          abi: usdcAbi,
-          functionName: 'authorizationState',
-          args: [p.payer, p.nonce as `0x${string}`],
-        });
-        if (!used) lapsed.push(p);
-      } else if (p.status === 'reserved' && p.updatedAt + SIGN_WITHIN_MS < d.clock.now()) {
-        lapsed.push(p);
-      } else if (p.status === 'awaiting_approval') {
-        // Approved, but the agent never came back for the signature: release it in time.
-        const request = d.spends.get(p.spendRequestId);
-        if (
-          request?.status === 'approved' &&
-          (request.decidedAt ?? 0) + SIGN_WITHIN_MS < d.clock.now()
-        )
-          lapsed.push(p);
-        else if (request && request.status !== 'approved' && request.status !== 'needs_approval')
-          closed.push(p);
-      }
-    }
-    if (lapsed.length === 0 && closed.length === 0) return 0;
-    return d.committer.run((tx) => {
-      let n = 0;
-      const now = d.clock.now();
-      for (const p of closed) c.payments.move(p.id, 'awaiting_approval', 'declined', now);
-      for (const p of lapsed) {
-        if (!c.payments.move(p.id, p.status, 'released', now)) continue;
-        const agent = d.agents.get(p.agentId) as Agent;
-        const counted = this.recount(tx, agent, p, -p.micros, now);
-        d.ledger.append(
-          {
-            type: 'x402.released',
-            actor: 'system',
-            mode: agent.mode,
-            agentId: agent.id,
-            objectId: p.id,
-            amount: p.micros,
-            counted,
-            status: 'released',
-            merchant: new URL(p.resourceUrl).hostname,
-            rail: 'x402',
-            data: {
-              spend_request_id: p.spendRequestId,
-              nonce: p.nonce,
-              valid_before: p.validBefore,
-              was: p.status,
-            },
-          },
-          now,
-        );
-        tx.afterCommit(() =>
-          d.events.emit('chain', {
-            kind: 'payment_released',
-            agentId: agent.id,
-            objectId: p.id,
-            message: `${agent.name}'s x402 reservation ${p.id} was released: it can no longer be paid`,
-          }),
-        );
-        n += 1;
-      }
-      return n;
-    });
-  }
-
-  /** Moves a payment's counted amount by `delta` (its request's usage, and any grant). */
-  private recount(tx: TxContext, agent: Agent, p: X402Payment, delta: bigint, now: number): bigint {
-    const request = this.d.spends.get(p.spendRequestId);
-    if (!request || request.usageId === null) return 0n;
-    adjustUsage(this.d, agent, request.usageId, delta);
-    if (request.budgetRequestId) this.budgets.draw(tx, request.budgetRequestId, delta, now);
-    return delta;
   }
 }
