@@ -24,6 +24,18 @@ const shellFree = {
 // The core is the wallet itself: the shells (the HTTP API, the desktop app, the CLI) depend on
 // it, never the other way round. Relative paths from any depth: `../api/x`, `../../cli`,
 // `../../../electron/desktop/y`; `../cli` also names the entry point electron/cli.ts.
+// The shells reach the core through its services only (docs/architecture.md); the
+// repositories behind them are for tests that check the tables (wallet-internals.ts).
+const shellImports = {
+  patterns: [
+    ...shellFree.patterns,
+    {
+      group: ['**/core/wallet-internals'],
+      message: "Use the wallet's services: the repositories are for tests only.",
+    },
+  ],
+};
+
 const coreImports = {
   patterns: [
     ...shellFree.patterns,
@@ -103,7 +115,20 @@ export default tseslint.config(
       'electron/cli.ts',
       'electron/mcp/**/*.ts',
     ],
-    rules: { 'no-restricted-imports': ['error', shellFree] },
+    rules: { 'no-restricted-imports': ['error', shellImports] },
+  },
+  {
+    files: ['electron/desktop/**/*.ts', 'electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: shellImports.patterns.filter(
+            (p) => p.group?.[0] === '**/core/wallet-internals',
+          ),
+        },
+      ],
+    },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -90,6 +90,19 @@ export const CHAIN_EVENT_KINDS = [
 ] as const;
 export type ChainEventKind = (typeof CHAIN_EVENT_KINDS)[number];
 
+/** What the owner's event stream raises an alert for (`alert` events; the tray notifies). */
+export const ALERT_KINDS = [
+  'over_budget',
+  'agent_paused',
+  'receipt_flagged',
+  'unmatched_transfer',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** What changed about an agent (`agent` events): the window reads that agent again. */
+export const AGENT_CHANGES = ['created', 'policy', 'status', 'keys'] as const;
+export type AgentChange = (typeof AGENT_CHANGES)[number];
+
 /** Chains Purser knows how to talk to; each needs its RPC URL and USDC from the chain config. */
 export const CHAIN_IDS = ['local', 'base-sepolia', 'base'] as const;
 export type ChainName = (typeof CHAIN_IDS)[number];

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { verifyStatusView, verifyView } from './schemas/owner-api';
+
 /** Every kind of ledger entry. The renderer's filters and the exporter use this list. */
 export const LEDGER_TYPES = [
   'agent.created',
@@ -56,26 +59,7 @@ export type LedgerFilterKey = (typeof LEDGER_FILTER_KEYS)[number];
 export type LedgerFilterParams = Partial<Record<LedgerFilterKey, string>>;
 
 /** What a chain verification found (`POST /admin/v1/ledger/verify`, docs/ledger-format.md). */
-export interface LedgerVerifyView {
-  ok: boolean;
-  entries: number;
-  head_seq: number;
-  head_hash: string;
-  first_bad: { seq: number; problem: string; message: string } | null;
-}
+export type LedgerVerifyView = z.infer<typeof verifyView>;
 
-/**
- * `GET /admin/v1/ledger/verify`: the verification under way, or the last one. `run` counts
- * verifications since the server started (0: none yet); `checked` of `total` entries so far;
- * `result` is the last finished run's, `error` why it could not finish.
- */
-export interface LedgerVerifyStatusView {
-  run: number;
-  running: boolean;
-  checked: number;
-  total: number;
-  started_at: string | null;
-  finished_at: string | null;
-  result: LedgerVerifyView | null;
-  error: string | null;
-}
+/** `GET /admin/v1/ledger/verify`: the verification under way, or the last one. */
+export type LedgerVerifyStatusView = z.infer<typeof verifyStatusView>;

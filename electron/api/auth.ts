@@ -44,7 +44,7 @@ export function installAgentAuth(app: FastifyInstance, wallet: Wallet): void {
   app.decorateRequest('agentAuth', null);
   onRoutesWith(app, 'scope', (scope) => (request, _reply, done) => {
     try {
-      const auth = wallet.deps.keys.authenticate(bearer(request), wallet.deps.clock.now());
+      const auth = wallet.keys.authenticate(bearer(request));
       requireScope(auth, scope);
       request.agentAuth = auth;
       done();

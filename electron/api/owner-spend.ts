@@ -8,7 +8,7 @@ import { ownerSpendView, ownerX402View } from './owner-views';
  * would do, and for an x402 payment what would be signed and to whom.
  */
 export function ownerSpendOf(wallet: Wallet, r: SpendRecord): OwnerSpendView {
-  const name = wallet.deps.agents.get(r.agentId)?.name ?? r.agentId;
+  const name = wallet.agents.nameOf(r.agentId);
   const impact = r.status === 'needs_approval' ? wallet.approvals.impact(r) : null;
   const payment = wallet.chain.paymentOfSpend(r.id);
   const x402 = payment

@@ -69,7 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const mode = options.ownerToken === undefined ? 'headless' : 'desktop';
   if (mode === 'desktop') rmSync(join(options.home, OWNER_TOKEN_FILE), { force: true });
   const ownerToken = options.ownerToken ?? loadOrCreateOwnerToken(options.home);
-  const wallet = new Wallet({
+  const wallet = Wallet.open({
     home: options.home,
     clock: options.clock,
     commit: options.commit,

@@ -2,7 +2,27 @@ import { Command, Option } from 'commander';
 import { ownerClient, CliError } from './owner-client';
 import { collect, emit, fieldLines, usd, visible, wholeNumber } from './output';
 import { globals } from './globals';
-import type { AgentView } from '../../shared/schemas/owner-api';
+import type { OwnerAnswer, OwnerBody } from '../../shared/contract/owner';
+import type { Mode, OverBudgetBehaviour, Period, WindowKind } from '../../shared/domain';
+
+type AgentView = OwnerAnswer<'getAgent'>;
+
+/** The policy flags as commander hands them over (parsed by wholeNumber, choices, collect). */
+interface PolicyFlags {
+  budgetCents?: number;
+  period?: Period;
+  window?: WindowKind;
+  maxTransactionCents?: number;
+  approvalThresholdCents?: number;
+  allowMerchant?: string[];
+  denyMerchant?: string[];
+  category?: string[];
+  askOnNewMerchant?: boolean;
+  overBudget?: OverBudgetBehaviour;
+  velocityPerHour?: number;
+  rateLimitPerMinute?: number;
+  pauseOnOverBudget?: boolean;
+}
 
 /**
  * Policy flags shared by `agents create` and `agents policy`. Each yes/no setting has a
@@ -63,8 +83,9 @@ function policyOptions(cmd: Command): Command {
     );
 }
 
-function policyBody(o: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+/** The fields named on the command line; the others are left out (the edit keeps them). */
+function policyBody(o: PolicyFlags): OwnerBody<'updatePolicy'> {
+  const body: OwnerBody<'updatePolicy'> = {
     budget_cents: o.budgetCents,
     period: o.period,
     window: o.window,
@@ -79,7 +100,9 @@ function policyBody(o: Record<string, unknown>): Record<string, unknown> {
     rate_limit_per_minute: o.rateLimitPerMinute,
     pause_on_over_budget: o.pauseOnOverBudget,
   };
-  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries(body).filter(([, v]) => v !== undefined),
+  ) as OwnerBody<'updatePolicy'>;
 }
 
 const agentLine = (a: AgentView) =>
@@ -98,12 +121,10 @@ export function agentsCommand(): Command {
           .choices(['live', 'test'])
           .default('live'),
       ),
-  ).action(async (o: Record<string, unknown>, cmd: Command) => {
+  ).action(async (o: PolicyFlags & { name: string; mode: Mode }, cmd: Command) => {
     const g = globals(cmd);
-    const agent = await ownerClient(g.home).request<AgentView>('POST', '/admin/v1/agents', {
-      name: o.name,
-      mode: o.mode,
-      ...policyBody(o),
+    const agent = await ownerClient(g.home).call('createAgent', {
+      body: { name: o.name, mode: o.mode, ...policyBody(o) },
     });
     emit(!!g.json, agent, () => `created ${agentLine(agent)}`);
   });
@@ -113,10 +134,7 @@ export function agentsCommand(): Command {
     .description('list agents')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const { agents: list } = await ownerClient(g.home).request<{ agents: AgentView[] }>(
-        'GET',
-        '/admin/v1/agents',
-      );
+      const { agents: list } = await ownerClient(g.home).call('listAgents');
       emit(!!g.json, list, () => (list.length ? list.map(agentLine).join('\n') : 'no agents yet'));
     });
 
@@ -125,25 +143,18 @@ export function agentsCommand(): Command {
     .description('one agent, with its policy and budget')
     .action(async (id: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const agent = await ownerClient(g.home).request<AgentView>(
-        'GET',
-        `/admin/v1/agents/${encodeURIComponent(id)}`,
-      );
+      const agent = await ownerClient(g.home).call('getAgent', { params: { id } });
       emit(!!g.json, agent, () => `${agentLine(agent)}\n${fieldLines(agent.policy)}`);
     });
 
   policyOptions(
     agents.command('policy <id>').description("edit an agent's policy (writes a new version)"),
-  ).action(async (id: string, o: Record<string, unknown>, cmd: Command) => {
+  ).action(async (id: string, o: PolicyFlags, cmd: Command) => {
     const g = globals(cmd);
     const body = policyBody(o);
     if (Object.keys(body).length === 0)
       throw new CliError('Name at least one policy option to change.', 2);
-    const agent = await ownerClient(g.home).request<AgentView>(
-      'PATCH',
-      `/admin/v1/agents/${encodeURIComponent(id)}/policy`,
-      body,
-    );
+    const agent = await ownerClient(g.home).call('updatePolicy', { params: { id }, body });
     emit(!!g.json, agent, () => `policy v${agent.policy_version}: ${agentLine(agent)}`);
   });
 
@@ -153,10 +164,7 @@ export function agentsCommand(): Command {
       .description(`${action} an agent`)
       .action(async (id: string, _o, cmd: Command) => {
         const g = globals(cmd);
-        const agent = await ownerClient(g.home).request<AgentView>(
-          'POST',
-          `/admin/v1/agents/${encodeURIComponent(id)}/${action}`,
-        );
+        const agent = await ownerClient(g.home).call(`${action}Agent`, { params: { id } });
         emit(!!g.json, agent, () => agentLine(agent));
       });
   }

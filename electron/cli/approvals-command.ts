@@ -1,9 +1,13 @@
 import { showMatchedKey } from '../../shared/merchant';
 import { Command } from 'commander';
-import type { OwnerBudgetRequestView, OwnerSpendView } from '../../shared/schemas/owner-api';
+import type { OwnerAnswer } from '../../shared/contract/owner';
+import type { BudgetRequestStatus } from '../../shared/domain';
 import { globals } from './globals';
 import { CliError, ownerClient } from './owner-client';
 import { emit, quoted, usd, visible, wholeNumber } from './output';
+
+type OwnerSpendView = OwnerAnswer<'getSpendRequest'>;
+type OwnerBudgetRequestView = OwnerAnswer<'approveBudgetRequest'>;
 
 const spendLine = (r: OwnerSpendView) => {
   const impact = r.impact
@@ -42,10 +46,7 @@ export function approvalCommands(): Command[] {
     .description('pending spend requests and budget requests, newest first')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const pending = await ownerClient(g.home).request<{
-        spend_requests: OwnerSpendView[];
-        budget_requests: OwnerBudgetRequestView[];
-      }>('GET', '/admin/v1/approvals');
+      const pending = await ownerClient(g.home).call('listApprovals');
       emit(!!g.json, pending, () => {
         const lines = [
           ...pending.spend_requests.map(spendLine),
@@ -66,14 +67,10 @@ export function approvalCommands(): Command[] {
     .action(async (id: string, o: { comment?: string; overrideBudget?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const r = await ownerClient(g.home)
-        .request<OwnerSpendView>(
-          'POST',
-          `/admin/v1/spend-requests/${encodeURIComponent(id)}/approve`,
-          {
-            comment: o.comment,
-            override_budget: o.overrideBudget,
-          },
-        )
+        .call('approveSpend', {
+          params: { id },
+          body: { comment: o.comment, override_budget: o.overrideBudget },
+        })
         .catch((error: unknown) => {
           // The refusal's text is shared with the window, which has a button for the
           // override; here the way to it is a flag, so say which.
@@ -94,11 +91,10 @@ export function approvalCommands(): Command[] {
     .option('--comment <text>', 'why, for the agent and the ledger')
     .action(async (id: string, o: { comment?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const r = await ownerClient(g.home).request<OwnerSpendView>(
-        'POST',
-        `/admin/v1/spend-requests/${encodeURIComponent(id)}/decline`,
-        { comment: o.comment },
-      );
+      const r = await ownerClient(g.home).call('declineSpend', {
+        params: { id },
+        body: { comment: o.comment },
+      });
       emit(!!g.json, r, () => decidedLine(r));
     });
   return [approvals, approve, decline];
@@ -112,12 +108,12 @@ export function budgetRequestsCommand(): Command {
   budgets
     .command('list')
     .option('--status <s>', 'pending, approved, rejected, expired or exhausted')
-    .action(async (o: { status?: string }, cmd: Command) => {
+    // The status is not checked here: the server refuses another word and says which it takes.
+    .action(async (o: { status?: BudgetRequestStatus }, cmd: Command) => {
       const g = globals(cmd);
-      const q = o.status ? `?status=${encodeURIComponent(o.status)}` : '';
-      const { budget_requests: list } = await ownerClient(g.home).request<{
-        budget_requests: OwnerBudgetRequestView[];
-      }>('GET', `/admin/v1/budget-requests${q}`);
+      const { budget_requests: list } = await ownerClient(g.home).call('listBudgetRequests', {
+        query: { status: o.status || undefined },
+      });
       emit(!!g.json, list, () =>
         list.length ? list.map(budgetLine).join('\n') : 'no budget requests',
       );
@@ -139,15 +135,10 @@ export function budgetRequestsCommand(): Command {
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const r = await ownerClient(g.home).request<OwnerBudgetRequestView>(
-          'POST',
-          `/admin/v1/budget-requests/${encodeURIComponent(id)}/approve`,
-          {
-            amount_cents: o.amountCents,
-            hours: o.hours,
-            comment: o.comment,
-          },
-        );
+        const r = await ownerClient(g.home).call('approveBudgetRequest', {
+          params: { id },
+          body: { amount_cents: o.amountCents, hours: o.hours, comment: o.comment },
+        });
         emit(!!g.json, r, () => decidedBudgetLine(r));
       },
     );
@@ -156,11 +147,10 @@ export function budgetRequestsCommand(): Command {
     .option('--reason <text>')
     .action(async (id: string, o: { reason?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const r = await ownerClient(g.home).request<OwnerBudgetRequestView>(
-        'POST',
-        `/admin/v1/budget-requests/${encodeURIComponent(id)}/reject`,
-        { reason: o.reason },
-      );
+      const r = await ownerClient(g.home).call('rejectBudgetRequest', {
+        params: { id },
+        body: { reason: o.reason },
+      });
       emit(!!g.json, r, () => decidedBudgetLine(r));
     });
   return budgets;

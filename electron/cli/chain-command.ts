@@ -1,20 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
-import type { z } from 'zod';
-import type {
-  accountView,
-  allowanceView,
-  chainSummary,
-  chainView,
-} from '../../shared/schemas/chain';
-import { CHAIN_IDS } from '../../shared/domain';
+import type { OwnerAnswer } from '../../shared/contract/owner';
+import { CHAIN_IDS, type ChainName } from '../../shared/domain';
 import { globals } from './globals';
 import { ownerClient } from './owner-client';
 import { emit, usd, wholeNumber } from './output';
 
-type Summary = z.infer<typeof chainSummary>;
-type Account = z.infer<typeof accountView>;
-type Allowance = z.infer<typeof allowanceView>;
+type Account = OwnerAnswer<'createAgentWallet'>;
+type Allowance = OwnerAnswer<'setAllowance'>;
 
 const balances = (a: Account) =>
   a.balances
@@ -35,7 +28,7 @@ export function chainCommand(): Command {
     .description('chains, accounts with balances, allowances')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const s = await ownerClient(g.home).request<Summary>('GET', '/admin/v1/chain');
+      const s = await ownerClient(g.home).call('chainSummary');
       emit(!!g.json, s, () =>
         [
           `keys: ${s.unlocked ? 'unlocked' : 'locked (start purser serve with PURSER_PASSPHRASE)'}`,
@@ -67,7 +60,7 @@ export function chainCommand(): Command {
     .option('--usdc-version <v>', 'its EIP-712 version')
     .action(
       async (
-        id: string,
+        id: ChainName,
         o: {
           rpc: string;
           chainId?: number;
@@ -79,10 +72,9 @@ export function chainCommand(): Command {
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const c = await ownerClient(g.home).request<z.infer<typeof chainView>>(
-          'PUT',
-          `/admin/v1/chain/chains/${id}`,
-          {
+        const c = await ownerClient(g.home).call('configureChain', {
+          params: { id },
+          body: {
             rpc_url: o.rpc,
             chain_id: o.chainId,
             usdc_address: o.usdc,
@@ -90,7 +82,7 @@ export function chainCommand(): Command {
             usdc_name: o.usdcName,
             usdc_version: o.usdcVersion,
           },
-        );
+        });
         emit(
           !!g.json,
           c,
@@ -120,15 +112,9 @@ export function chainCommand(): Command {
           o.importKeyFile === undefined
             ? undefined
             : readFileSync(o.importKeyFile === '-' ? 0 : o.importKeyFile, 'utf8').trim();
-        const a = await ownerClient(g.home).request<Account>(
-          'PUT',
-          '/admin/v1/chain/owner-account',
-          {
-            private_key: privateKey,
-            generate: o.generate,
-            address: o.watch,
-          },
-        );
+        const a = await ownerClient(g.home).call('setOwnerAccount', {
+          body: { private_key: privateKey, generate: o.generate, address: o.watch },
+        });
         emit(
           !!g.json,
           a,
@@ -143,10 +129,7 @@ export function chainCommand(): Command {
     .description('create the agent’s Purser-held wallet (its key never leaves Purser)')
     .action(async (agentId: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const a = await ownerClient(g.home).request<Account>(
-        'POST',
-        `/admin/v1/agents/${encodeURIComponent(agentId)}/wallet`,
-      );
+      const a = await ownerClient(g.home).call('createAgentWallet', { params: { id: agentId } });
       emit(!!g.json, a, () => `${agentId} pays from ${a.address}  ${balances(a)}`);
     });
 
@@ -155,13 +138,12 @@ export function chainCommand(): Command {
     .description("send USDC from the owner's account to the agent's wallet")
     .requiredOption('--cents <n>', 'amount in cents', wholeNumber('--cents'))
     .addOption(new Option('--chain <chain>').choices(CHAIN_IDS))
-    .action(async (agentId: string, o: { cents: number; chain?: string }, cmd: Command) => {
+    .action(async (agentId: string, o: { cents: number; chain?: ChainName }, cmd: Command) => {
       const g = globals(cmd);
-      const r = await ownerClient(g.home).request<{ tx_hash: string }>(
-        'POST',
-        `/admin/v1/agents/${encodeURIComponent(agentId)}/wallet/fund`,
-        { amount_cents: o.cents, chain: o.chain },
-      );
+      const r = await ownerClient(g.home).call('fundAgentWallet', {
+        params: { id: agentId },
+        body: { amount_cents: o.cents, chain: o.chain },
+      });
       emit(!!g.json, r, () => `sent ${usd(o.cents)} to ${agentId}'s wallet: ${r.tx_hash}`);
     });
 
@@ -175,15 +157,19 @@ export function chainCommand(): Command {
       async (
         agentId: string,
         spender: string,
-        o: { cents?: number; resetEachWindow?: boolean; chain?: string },
+        o: { cents?: number; resetEachWindow?: boolean; chain?: ChainName },
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const a = await ownerClient(g.home).request<Allowance>(
-          'PUT',
-          `/admin/v1/agents/${encodeURIComponent(agentId)}/allowance`,
-          { spender, amount_cents: o.cents, reset_each_window: o.resetEachWindow, chain: o.chain },
-        );
+        const a = await ownerClient(g.home).call('setAllowance', {
+          params: { id: agentId },
+          body: {
+            spender,
+            amount_cents: o.cents,
+            reset_each_window: o.resetEachWindow,
+            chain: o.chain,
+          },
+        });
         emit(!!g.json, a, () => allowanceLine(a));
       },
     );
@@ -193,10 +179,7 @@ export function chainCommand(): Command {
     .description("set the agent's allowance to zero on chain")
     .action(async (agentId: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const a = await ownerClient(g.home).request<Allowance>(
-        'DELETE',
-        `/admin/v1/agents/${encodeURIComponent(agentId)}/allowance`,
-      );
+      const a = await ownerClient(g.home).call('revokeAllowance', { params: { id: agentId } });
       emit(!!g.json, a, () => allowanceLine(a));
     });
 
@@ -205,10 +188,7 @@ export function chainCommand(): Command {
     .description('follow the chain into the ledger now')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const r = await ownerClient(g.home).request<{ reports: Record<string, number | string>[] }>(
-        'POST',
-        '/admin/v1/chain/sync',
-      );
+      const r = await ownerClient(g.home).call('syncChain');
       emit(
         !!g.json,
         r,

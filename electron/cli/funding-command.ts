@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { ownerClient } from './owner-client';
 import { emit, fieldLines, usd, wholeNumber } from './output';
 import { globals } from './globals';
-import type { z } from 'zod';
-import type { settingsView } from '../../shared/schemas/owner-api';
+import type { OwnerAnswer, OwnerBody } from '../../shared/contract/owner';
+import type { Mode, Period, WindowKind } from '../../shared/domain';
 
 export function fundingCommand(): Command {
   const funding = new Command('funding').description('funding sources (owner)');
@@ -15,16 +15,10 @@ export function fundingCommand(): Command {
       new Option('--mode <mode>', "the mode's default cash source").choices(['live', 'test']),
     )
     .option('--source <id>', 'a funding source id')
-    .action(async (o: { cents: number; mode?: string; source?: string }, cmd: Command) => {
+    .action(async (o: { cents: number; mode?: Mode; source?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const source = await ownerClient(g.home).request<{
-        id: string;
-        balance_cents: number;
-        mode: string;
-      }>('POST', '/admin/v1/funding/deposit', {
-        amount_cents: o.cents,
-        mode: o.mode,
-        funding_source_id: o.source,
+      const source = await ownerClient(g.home).call('deposit', {
+        body: { amount_cents: o.cents, mode: o.mode, funding_source_id: o.source },
       });
       emit(
         !!g.json,
@@ -37,16 +31,7 @@ export function fundingCommand(): Command {
     .description('funding sources and balances')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const { funding_sources: list } = await ownerClient(g.home).request<{
-        funding_sources: Array<{
-          id: string;
-          mode: string;
-          kind: string;
-          balance_cents: number;
-          limit_cents: number | null;
-          limit_period: string | null;
-        }>;
-      }>('GET', '/admin/v1/funding-sources');
+      const { funding_sources: list } = await ownerClient(g.home).call('listFundingSources');
       emit(!!g.json, list, () =>
         list
           .map(
@@ -69,18 +54,14 @@ export function fundingCommand(): Command {
     .action(
       async (
         sourceId: string,
-        o: { cents: string; period: string; window: string },
+        o: { cents: string; period: Period; window: WindowKind },
         cmd: Command,
       ) => {
         const g = globals(cmd);
         const limit = o.cents === 'none' ? null : wholeNumber('--cents')(o.cents);
-        const source = await ownerClient(g.home).request<{
-          id: string;
-          limit_cents: number | null;
-        }>('PUT', `/admin/v1/funding-sources/${encodeURIComponent(sourceId)}/limit`, {
-          limit_cents: limit,
-          period: o.period,
-          window: o.window,
+        const source = await ownerClient(g.home).call('setFundingLimit', {
+          params: { id: sourceId },
+          body: { limit_cents: limit, period: o.period, window: o.window },
         });
         emit(!!g.json, source, () => `${source.id} limit ${usd(source.limit_cents)}`);
       },
@@ -99,10 +80,7 @@ export function freezeCommands(): Command[] {
       )
       .action(async (_o, cmd: Command) => {
         const g = globals(cmd);
-        const settings = await ownerClient(g.home).request<{ frozen: boolean }>(
-          'POST',
-          `/admin/v1/${name}`,
-        );
+        const settings = await ownerClient(g.home).call(name);
         emit(!!g.json, settings, () =>
           settings.frozen ? 'frozen: every spend is declined' : 'unfrozen',
         );
@@ -110,7 +88,7 @@ export function freezeCommands(): Command[] {
   });
 }
 
-type SettingsView = z.infer<typeof settingsView>;
+type SettingsView = OwnerAnswer<'getSettings'>;
 
 /** The settings as lines a person reads; the fields and their names are those of --json. */
 const settingsText = (s: SettingsView) =>
@@ -127,7 +105,7 @@ export function settingsCommand(): Command {
   const settings = new Command('settings').description('workspace settings (owner)');
   settings.command('show').action(async (_o, cmd: Command) => {
     const g = globals(cmd);
-    const s = await ownerClient(g.home).request<SettingsView>('GET', '/admin/v1/settings');
+    const s = await ownerClient(g.home).call('getSettings');
     emit(!!g.json, s, () => settingsText(s));
   });
   settings
@@ -146,12 +124,12 @@ export function settingsCommand(): Command {
           timeZone?: string;
           pendingExpiryHours?: number;
           globalCapCents?: string;
-          globalCapPeriod: string;
+          globalCapPeriod: Period;
         },
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const body: Record<string, unknown> = {
+        const body: OwnerBody<'updateSettings'> = {
           time_zone: o.timeZone,
           pending_expiry_hours: o.pendingExpiryHours,
         };
@@ -164,11 +142,7 @@ export function settingsCommand(): Command {
                   period: o.globalCapPeriod,
                 };
         }
-        const s = await ownerClient(g.home).request<SettingsView>(
-          'PATCH',
-          '/admin/v1/settings',
-          body,
-        );
+        const s = await ownerClient(g.home).call('updateSettings', { body });
         emit(!!g.json, s, () => settingsText(s));
       },
     );

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ownerClient } from './owner-client';
 import { collect, emit } from './output';
 import { globals } from './globals';
+import type { Scope } from '../../shared/domain';
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('issue and revoke spending keys (owner)');
@@ -18,19 +19,14 @@ export function keysCommand(): Command {
     .action(
       async (
         agentId: string,
-        o: { scope?: string[]; expiresAt?: string; label?: string },
+        o: { scope?: Scope[]; expiresAt?: string; label?: string },
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const issued = await ownerClient(g.home).request<{ id: string; key: string }>(
-          'POST',
-          `/admin/v1/agents/${encodeURIComponent(agentId)}/keys`,
-          {
-            scopes: o.scope,
-            expires_at: o.expiresAt,
-            label: o.label,
-          },
-        );
+        const issued = await ownerClient(g.home).call('issueKey', {
+          params: { id: agentId },
+          body: { scopes: o.scope, expires_at: o.expiresAt, label: o.label },
+        });
         emit(!!g.json, issued, () => JSON.stringify({ id: issued.id, key: issued.key }));
         if (!g.json)
           process.stderr.write('This is the only time the key is shown. Store it now.\n');
@@ -41,16 +37,9 @@ export function keysCommand(): Command {
     .description("an agent's keys (never their secrets)")
     .action(async (agentId: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const { keys: list } = await ownerClient(g.home).request<{
-        keys: Array<{
-          id: string;
-          prefix: string;
-          last4: string;
-          scopes: string[];
-          revoked_at: string | null;
-          expires_at: string | null;
-        }>;
-      }>('GET', `/admin/v1/agents/${encodeURIComponent(agentId)}/keys`);
+      const { keys: list } = await ownerClient(g.home).call('listKeys', {
+        params: { id: agentId },
+      });
       emit(
         !!g.json,
         list,
@@ -68,10 +57,7 @@ export function keysCommand(): Command {
     .description('revoke one key')
     .action(async (keyId: string, _o, cmd: Command) => {
       const g = globals(cmd);
-      const key = await ownerClient(g.home).request<{ id: string; revoked_at: string }>(
-        'POST',
-        `/admin/v1/keys/${encodeURIComponent(keyId)}/revoke`,
-      );
+      const key = await ownerClient(g.home).call('revokeKey', { params: { id: keyId } });
       emit(!!g.json, key, () => `revoked ${key.id} at ${key.revoked_at}`);
     });
   return keys;

@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { LedgerVerifyStatusView } from '../../shared/ledger';
+import { ownerPath } from '../../shared/contract/owner';
 import type { OwnerClient } from './owner-client';
 
 const BAR_WIDTH = 30;
@@ -32,7 +32,7 @@ function progressBar(client: OwnerClient): { stop(): void } {
   const poll = async () => {
     while (!stopped) {
       try {
-        const s = await client.request<LedgerVerifyStatusView>('GET', '/admin/v1/ledger/verify');
+        const s = await client.call('ledgerVerifyStatus');
         if (!stopped && s.running) {
           process.stderr.write(`\r\x1b[2K${progressLine(s.checked, s.total)}`);
           drawn = true;
@@ -63,14 +63,9 @@ export function ledgerCommand(): Command {
       // On a terminal, a progress bar on stderr while the server walks the chain; piped or
       // redirected output gets only the answer, as before.
       const bar = process.stderr.isTTY ? progressBar(client) : undefined;
-      const r = await client
-        .request<{
-          ok: boolean;
-          entries: number;
-          head_hash: string;
-          first_bad: { seq: number; message: string } | null;
-        }>('POST', '/admin/v1/ledger/verify')
-        .finally(() => bar?.stop());
+      const r = await client.call('verifyLedger').finally(() => bar?.stop());
+      // Without `?wait=false` the server answers once the run is done, with its result.
+      if ('run' in r) throw new CliError('The server did not wait for the verification to end.');
       emit(!!g.json, r, () =>
         r.ok
           ? `ok: ${r.entries} entries, head ${r.head_hash}`
@@ -84,13 +79,13 @@ export function ledgerCommand(): Command {
     .addOption(new Option('--format <f>').choices(['csv', 'json']).default('json'))
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--agent <id>', 'only this agent')
-    .action(async (o: { format: string; out?: string; agent?: string }, cmd: Command) => {
+    .action(async (o: { format: 'csv' | 'json'; out?: string; agent?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const params = new URLSearchParams({
+      const path = ownerPath('ledgerExport', undefined, {
         format: o.format,
-        ...(o.agent ? { agent_id: o.agent } : {}),
+        agent_id: o.agent || undefined,
       });
-      const response = await ownerClient(g.home).raw('GET', `/admin/v1/ledger/export?${params}`);
+      const response = await ownerClient(g.home).raw('GET', path);
       if (!response.ok)
         throw new CliError(`export failed: HTTP ${response.status} ${await response.text()}`);
       if (!response.body) return;
@@ -109,10 +104,7 @@ export function loginCommand(): Command {
     .description('print a one-time link that opens the owner window in a browser')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const { url } = await ownerClient(g.home).request<{ url: string }>(
-        'POST',
-        '/admin/v1/login-links',
-      );
+      const { url } = await ownerClient(g.home).call('createLoginLink');
       emit(!!g.json, { url }, () => url);
     });
 }

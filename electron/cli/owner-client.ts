@@ -1,6 +1,12 @@
 import { defaultHome } from '../core/paths';
 import { readOwnerToken, readServerInfo } from '../api/server';
 import type { ErrorEnvelope } from '../../shared/errors';
+import {
+  ownerRequest,
+  type OwnerAnswer,
+  type OwnerCallArgs,
+  type OwnerCallName,
+} from '../../shared/contract/owner';
 
 /** A failure the CLI reports in one line and a non-zero exit code. */
 export class CliError extends Error {
@@ -15,7 +21,9 @@ export class CliError extends Error {
 
 export interface OwnerClient {
   url: string;
-  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A route of the owner API, typed by its contract (shared/contract/owner.ts). */
+  call<N extends OwnerCallName>(name: N, ...input: OwnerCallArgs<N>): Promise<OwnerAnswer<N>>;
+  /** The response itself, for what is not one JSON answer (the ledger export). */
   raw(method: string, path: string): Promise<Response>;
 }
 
@@ -58,7 +66,8 @@ export function ownerClient(home: string | undefined): OwnerClient {
   return {
     url: info.url,
     raw: (method, path) => raw(method, path),
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    async call(name, ...input) {
+      const { method, path, body } = ownerRequest(name, ...input);
       const response = await raw(method, path, body);
       const payload = (await response.json().catch(() => undefined)) as unknown;
       if (!response.ok) {
@@ -71,7 +80,7 @@ export function ownerClient(home: string | undefined): OwnerClient {
           envelope,
         );
       }
-      return payload as T;
+      return payload as OwnerAnswer<typeof name>;
     },
   };
 }

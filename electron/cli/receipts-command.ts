@@ -1,16 +1,9 @@
 import { Command, Option } from 'commander';
-import { RAILS } from '../../shared/domain';
-import type { ReceiptView } from '../../shared/schemas/receipts';
+import { RAILS, type Rail } from '../../shared/domain';
+import type { OwnerReceiptView } from '../../shared/schemas/receipts';
 import { globals } from './globals';
 import { ownerClient } from './owner-client';
 import { emit, usd, visible, wholeNumber } from './output';
-
-interface OwnerReceiptView extends ReceiptView {
-  agent_id: string;
-  agent_name: string;
-  key_id: string;
-  metadata: Record<string, unknown> | null;
-}
 
 const receiptLine = (r: OwnerReceiptView) =>
   `${r.id}  ${visible(r.agent_name)}  ${usd(r.amount_cents)}  ${visible(r.merchant_name)}  ${r.rail}  ${r.created_at}` +
@@ -37,7 +30,7 @@ export function receiptsCommand(): Command {
       async (
         o: {
           agent?: string;
-          rail?: string;
+          rail?: Rail;
           overBudget?: boolean;
           from?: string;
           to?: string;
@@ -47,20 +40,17 @@ export function receiptsCommand(): Command {
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const query = Object.entries({
-          agent_id: o.agent,
-          rail: o.rail,
-          over_budget: o.overBudget ? 'true' : undefined,
-          from: o.from,
-          to: o.to,
-          before: o.before,
-          limit: o.limit === undefined ? undefined : String(o.limit),
-        }).filter((entry): entry is [string, string] => entry[1] !== undefined);
-        const params = new URLSearchParams(query).toString();
-        const page = await ownerClient(g.home).request<{
-          receipts: OwnerReceiptView[];
-          next_before: string | null;
-        }>('GET', `/admin/v1/receipts${params ? `?${params}` : ''}`);
+        const page = await ownerClient(g.home).call('listReceipts', {
+          query: {
+            agent_id: o.agent,
+            rail: o.rail,
+            over_budget: o.overBudget ? 'true' : undefined,
+            from: o.from,
+            to: o.to,
+            before: o.before,
+            limit: o.limit,
+          },
+        });
         emit(!!g.json, page, () => {
           if (!page.receipts.length) return 'no receipts';
           const more = page.next_before ? `\nmore: --before ${page.next_before}` : '';

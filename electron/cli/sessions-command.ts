@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import type { OwnerSessionView } from '../../shared/schemas/sessions';
 import { globals } from './globals';
 import { ownerClient } from './owner-client';
 import { emit } from './output';
@@ -10,9 +9,7 @@ export function sessionsCommand(): Command {
     .description('list the owner window sessions (owner); revoke one or all')
     .action(async (_o, cmd: Command) => {
       const g = globals(cmd);
-      const { sessions: list } = await ownerClient(g.home).request<{
-        sessions: OwnerSessionView[];
-      }>('GET', '/admin/v1/sessions');
+      const { sessions: list } = await ownerClient(g.home).call('listSessions');
       emit(!!g.json, { sessions: list }, () =>
         list.length === 0
           ? 'No live window sessions.'
@@ -32,17 +29,11 @@ export function sessionsCommand(): Command {
       const g = globals(cmd);
       const client = ownerClient(g.home);
       if (o.all) {
-        const { revoked } = await client.request<{ revoked: number }>(
-          'POST',
-          '/admin/v1/sessions/revoke-all',
-        );
+        const { revoked } = await client.call('revokeAllSessions');
         return emit(!!g.json, { revoked }, () => `Ended ${revoked} session(s).`);
       }
       if (!id) throw new Error('name a session id (ses_…) or pass --all');
-      const result = await client.request<{ id: string }>(
-        'POST',
-        `/admin/v1/sessions/${encodeURIComponent(id)}/revoke`,
-      );
+      const result = await client.call('revokeSession', { params: { id } });
       emit(!!g.json, result, () => `Ended session ${result.id}.`);
     });
   return sessions;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChainEventKind } from '../../shared/domain';
+import type { AgentChange, AlertKind, ChainEventKind } from '../../shared/domain';
 import type { BudgetRequestRecord } from './budgets/budget-repository';
 import type { ReceiptRecord } from './receipts/receipt-repository';
 import type { SpendRecord } from './spend/spend-repository';
@@ -7,7 +7,7 @@ import type { Settings } from './settings/settings';
 
 /** Something the owner should hear about at once (a desktop notification). */
 export interface Alert {
-  kind: 'over_budget' | 'agent_paused' | 'receipt_flagged' | 'unmatched_transfer';
+  kind: AlertKind;
   agentId: string;
   message: string;
   objectId: string;
@@ -23,7 +23,7 @@ export interface ChainEvent {
 }
 
 /** What changed about an agent (the owner's stream says so; the window reads it again). */
-export type AgentChange = 'created' | 'policy' | 'status' | 'keys';
+export type { AgentChange };
 
 /** What the wallet announces after a commit: waiters, the owner's event stream, the tray. */
 export interface WalletEventMap {

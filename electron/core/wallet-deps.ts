@@ -7,6 +7,7 @@ import type { Waiters } from './approvals/waiters';
 import type { Clock } from './clock';
 import type { Committer } from './db/committer';
 import type { Db } from './db/types';
+import type { Reads } from './db/reads';
 import type { WalletEvents } from './events';
 import type { FundingRepository } from './funding/funding';
 import type { KeyRepository } from './keys/keys';
@@ -39,4 +40,5 @@ export interface WalletDeps {
   rateLimiter: RateLimiter;
   events: WalletEvents;
   waiters: Waiters;
+  reads: Reads;
 }

@@ -30,6 +30,8 @@ import { SpendRepository } from './spend/spend-repository';
 import { SpendService } from './spend/spend-service';
 import type { WalletDeps } from './wallet-deps';
 import { ChainService } from './chain/chain-service';
+import { Reads } from './db/reads';
+import { LedgerService } from './ledger/ledger-service';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -51,10 +53,15 @@ export interface WalletOptions {
 
 /**
  * The wallet: database, repositories and services, wired once. Everything that runs Purser
- * (the desktop app, `purser serve`, tests) builds one of these and nothing else.
+ * (the desktop app, `purser serve`, tests) opens one of these with `Wallet.open()` and
+ * reaches the core through its services only: the repositories stay inside
+ * (docs/architecture.md). Tests that check invariants against the tables read them
+ * through `walletInternals()` (wallet-internals.ts), which the shells may not import.
  */
 export class Wallet {
-  readonly deps: WalletDeps;
+  private readonly deps: WalletDeps;
+  /** What changed, announced after the commit that made it (the owner's event stream). */
+  readonly events: WalletEvents;
   readonly agents: AgentService;
   readonly keys: KeyService;
   readonly funding: FundingService;
@@ -65,12 +72,30 @@ export class Wallet {
   readonly receipts: ReceiptService;
   /** On-chain enforcement: accounts, x402 signing, allowances, reconciliation. */
   readonly chain: ChainService;
+  /** The ledger's pages, exports and chain verification. */
+  readonly ledger: LedgerService;
   private sweeper: NodeJS.Timeout | undefined;
   private lastPurge = 0;
   private readonly durability: WalFsync;
 
-  constructor(options: WalletOptions) {
+  /**
+   * Opens the data folder's database (migrating it), wires the wallet, and on a first run
+   * pins the time zone and creates the default cash sources. All of the wallet's start-up
+   * I/O is here, none in the constructor.
+   */
+  static open(options: WalletOptions): Wallet {
     const db = openDatabase(options.home, { nativeBinding: options.nativeBinding });
+    try {
+      const wallet = new Wallet(db, options);
+      wallet.bootstrap();
+      return wallet;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private constructor(db: Db, options: WalletOptions) {
     const clock = options.clock ?? systemClock;
     const agents = new AgentRepository(db);
     const settings = new SettingsStore(db);
@@ -126,7 +151,10 @@ export class Wallet {
       rateLimiter: new RateLimiter(),
       events: new WalletEvents(),
       waiters: new Waiters(),
+      reads: new Reads(db),
     };
+    this.events = this.deps.events;
+    this.ledger = new LedgerService(this.deps);
     this.agents = new AgentService(this.deps);
     this.keys = new KeyService(this.deps);
     this.funding = new FundingService(this.deps);
@@ -138,7 +166,6 @@ export class Wallet {
     this.chain = new ChainService(this.deps, this.spend, this.budgets);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
     this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));
-    this.bootstrap();
   }
 
   /** First run: pin the time zone and create the default cash sources. */
@@ -152,20 +179,10 @@ export class Wallet {
     });
   }
 
-  /**
-   * Runs synchronous reads inside one read transaction. In WAL mode every statement
-   * outside a transaction takes and drops a shared-memory lock (two fcntl calls); a read
-   * route makes several statements, and one transaction makes them ten times cheaper.
-   * It also gives the route one consistent snapshot.
-   */
+  /** Runs synchronous reads inside one read transaction: one snapshot (db/reads.ts). */
   read<T>(fn: () => T): T {
-    const { db } = this.deps;
-    if (db.inTransaction) return fn();
-    this.readTx ??= db.transaction((f: () => unknown) => f());
-    return this.readTx.deferred(fn) as T;
+    return this.deps.reads.run(fn);
   }
-
-  private readTx: ReturnType<Db['transaction']> | undefined;
 
   /** Expires due requests and forgets old idempotency keys every `intervalMs`. */
   startSweeper(intervalMs = 1000): void {

@@ -5,6 +5,7 @@
  * follows the same stream the window does, so the two never disagree.
  */
 import { z } from 'zod';
+import { alertEventView as alertEvent } from '../../shared/contract/owner';
 import {
   ownerBudgetRequestView,
   ownerSpendView,
@@ -30,13 +31,7 @@ export const pendingBudget = ownerBudgetRequestView.pick({
 });
 export type PendingBudget = z.infer<typeof pendingBudget>;
 
-const alertEvent = z.object({
-  kind: z.string(),
-  agent_id: z.string(),
-  agent_name: z.string(),
-  object_id: z.string(),
-  message: z.string(),
-});
+/** An alert, as the owner contract's event stream says it (shared/contract/events.ts). */
 export type AlertEvent = z.infer<typeof alertEvent>;
 
 /** What the shell needs of the settings: the freeze, notifications, start at login. */

@@ -242,11 +242,10 @@ export function mcpInstallCommand(): Command {
         }
         credential = found;
       } else {
-        const key = await owner.request<{ id: string; key: string }>(
-          'POST',
-          `/admin/v1/agents/${encodeURIComponent(o.agent)}/keys`,
-          { label: `mcp:${o.client}` },
-        );
+        const key = await owner.call('issueKey', {
+          params: { id: o.agent },
+          body: { label: `mcp:${o.client}` },
+        });
         credential = { key: key.key, keyId: key.id };
         issued = true;
       }
@@ -257,10 +256,7 @@ export function mcpInstallCommand(): Command {
         backup = writeConfig(config, { ...config.data, mcpServers: servers });
       } catch (error) {
         // A key that went into no file is only a liability: take it back.
-        if (issued)
-          await owner
-            .request('POST', `/admin/v1/keys/${encodeURIComponent(keyId)}/revoke`)
-            .catch(() => undefined);
+        if (issued) await owner.call('revokeKey', { params: { id: keyId } }).catch(() => undefined);
         throw new CliError(
           `Cannot write ${path}: ${(error as Error).message}${issued ? ' (the key issued for it was revoked)' : ''}`,
         );

@@ -9,6 +9,9 @@ import { amountCents, limitCents, nonEmptyText } from './common';
 import { policyFields, policyInput, policyPatch } from './policy';
 import { budgetRequestView } from './budget-requests';
 
+/** `:id` of an owner route: the id of an agent, key, request, funding source or session. */
+export const ownerIdParams = z.strictObject({ id: z.string().max(64) });
+
 export const agentCreateBody = z.strictObject({
   name: nonEmptyText(100),
   mode: z.enum(MODES).default('live'),
@@ -160,12 +163,37 @@ export const ledgerEntryView = z.object({
 });
 export type LedgerEntryView = z.infer<typeof ledgerEntryView>;
 
+/** The same filters, and the file's format. */
+export const ledgerExportQuery = ledgerQuery.extend({
+  format: z.enum(['csv', 'json']).default('json'),
+});
+
+/** What a chain verification found (docs/ledger-format.md). */
 export const verifyView = z.object({
   ok: z.boolean(),
   entries: z.int(),
   head_seq: z.int(),
   head_hash: z.string(),
   first_bad: z.object({ seq: z.int(), problem: z.string(), message: z.string() }).nullable(),
+});
+
+/** `POST /admin/v1/ledger/verify?wait=false` answers at once (202) with the progress. */
+export const verifyQuery = z.strictObject({ wait: z.enum(['true', 'false']).optional() });
+
+/**
+ * The verification under way, or the last one. `run` counts verifications since the server
+ * started (0: none yet); `checked` of `total` entries so far; `result` is the last finished
+ * run's, `error` why it could not finish.
+ */
+export const verifyStatusView = z.object({
+  run: z.int(),
+  running: z.boolean(),
+  checked: z.int(),
+  total: z.int(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  result: verifyView.nullable(),
+  error: z.string().nullable(),
 });
 
 export const approvalImpactView = z.object({
@@ -219,6 +247,8 @@ export const ownerSpendView = z.object({
     .nullable(),
 });
 export type OwnerSpendView = z.infer<typeof ownerSpendView>;
+
+export const spendListQuery = z.strictObject({ status: z.enum(SPEND_STATUSES).optional() });
 
 export const ownerBudgetRequestView = budgetRequestView.extend({
   agent_id: z.string(),

@@ -87,3 +87,42 @@ export const receiptResult = receiptView
   .extend({ remaining_budget_cents: z.int(), budget: balance })
   .meta({ id: 'ReceiptResult' });
 export type ReceiptResultView = z.infer<typeof receiptResult>;
+
+/* The owner's side (`GET /admin/v1/receipts`, the `receipt` event of the owner's stream). */
+
+/** A receipt on the owner's event stream: the agent's view, and whose it is. */
+export const receiptEventView = receiptView.extend({
+  agent_id: z.string(),
+  agent_name: z.string(),
+});
+
+/** What the owner sees of a receipt: as on the stream, plus the key and its metadata. */
+export const ownerReceiptView = receiptEventView.extend({
+  key_id: z.string(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+export type OwnerReceiptView = z.infer<typeof ownerReceiptView>;
+
+export const ownerReceiptsQuery = z.strictObject({
+  agent_id: z.string().max(64).optional(),
+  rail: z.enum(RAILS).optional(),
+  over_budget: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** Page backwards: receipts older than this one. */
+  before: z.string().max(64).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .optional(),
+});
+
+/** A page of receipts, newest first; `next_before` pages on (null: the last page). */
+export const ownerReceiptPage = z.object({
+  receipts: z.array(ownerReceiptView),
+  next_before: z.string().nullable(),
+});

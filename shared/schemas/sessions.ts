@@ -29,3 +29,17 @@ export const whoAmIView = z.object({
   session: ownerSessionView.nullable(),
 });
 export type WhoAmIView = z.infer<typeof whoAmIView>;
+
+export const ownerSessionList = z.object({ sessions: z.array(ownerSessionView) });
+
+/** `POST /admin/v1/sessions/:id/revoke`: that session has ended. */
+export const sessionRevoked = z.object({ revoked: z.literal(true), id: z.string() });
+
+/** `POST /admin/v1/sessions/revoke-all`: how many sessions ended. */
+export const sessionsRevoked = z.object({ revoked: z.number().int() });
+
+/** `POST /admin/v1/logout`: false when the call was made with the owner token (no session). */
+export const loggedOutView = z.object({ logged_out: z.boolean() });
+
+/** `POST /admin/v1/login-links`: a one-time link that logs a browser into the window. */
+export const loginLinkView = z.object({ url: z.string() });

@@ -22,72 +22,14 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyBench } from './history';
 import { load, startChild, type LoadResult } from './load';
+import { owner, spendTarget, startPurser } from './purser-target';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LEDGER = Number(process.env.BENCH_LEDGER ?? 1_000_000);
 const CONNECTIONS = [1, 16, 64];
 const here = import.meta.dirname;
-const purserBin = join(here, '..', '..', 'electron', 'bin', 'purser.mjs');
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-async function owner(url: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<Record<string, unknown>>;
-}
-
-/** A `purser serve` with one agent that can spend for the whole run. */
-async function startPurser(home: string, commit: 'group' | 'serial') {
-  const server = await startChild(
-    process.execPath,
-    [purserBin, '--home', home, 'serve', '--port', '0'],
-    { PURSER_COMMIT: commit },
-  );
-  const { readFileSync } = await import('node:fs');
-  const token = readFileSync(join(home, 'owner-token'), 'utf8').trim();
-  const agent = await owner(server.url, token, 'POST', '/admin/v1/agents', {
-    name: 'bench',
-    mode: 'live',
-    budget_cents: 100_000_000_000,
-    rate_limit_per_minute: 1_000_000,
-  });
-  for (let i = 0; i < 5; i += 1)
-    await owner(server.url, token, 'POST', '/admin/v1/funding/deposit', {
-      amount_cents: 100_000_000_000,
-      mode: 'live',
-    });
-  const key = (
-    await owner(server.url, token, 'POST', `/admin/v1/agents/${String(agent.id)}/keys`, {})
-  ).key as string;
-  return { server, token, key };
-}
-
-const spendTarget = (
-  url: string,
-  key: string,
-  extraHeaders: Record<string, string> = {},
-  idempotency?: 'uuid' | 'uuid+replays',
-) => ({
-  url: `${url}/v1/spend`,
-  method: 'POST' as const,
-  idempotency,
-  headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extraHeaders },
-  body: JSON.stringify({
-    amount_cents: 1,
-    currency: 'usd',
-    merchant_name: 'AWS',
-    reason: 'benchmark',
-  }),
-});
 
 /** The average of several runs of one configuration. */
 function mean(results: LoadResult[]): LoadResult {

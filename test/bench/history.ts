@@ -6,6 +6,7 @@ import { MINUTE_MS, ManualClock } from '../../electron/core/clock';
 import type { KeyAuth } from '../../electron/core/keys/keys';
 import { Wallet } from '../../electron/core/wallet';
 import { centsToMicros } from '../../shared/money';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 export interface LatencySample {
   ledgerEntries: number;
@@ -59,7 +60,7 @@ export async function historyBench(
   log: (line: string) => void,
 ): Promise<HistoryResult> {
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 0, 0));
-  const wallet = new Wallet({ home, clock, groupCommit: { maxBatch: 2048, maxQueue: 1 << 20 } });
+  const wallet = Wallet.open({ home, clock, groupCommit: { maxBatch: 2048, maxQueue: 1 << 20 } });
   try {
     await wallet.funding.deposit({ mode: 'live' }, centsToMicros(100_000_000_000));
     // Calendar daily budget and a rolling weekly funding limit: both windows move while
@@ -71,7 +72,7 @@ export async function historyBench(
       period: 'daily',
       rate_limit_per_minute: 1_000_000,
     });
-    const source = wallet.deps.funding.defaultForMode('live');
+    const source = walletInternals(wallet).funding.defaultForMode('live');
     if (source)
       await wallet.funding.setLimit(source.id, {
         amount: centsToMicros(100_000_000_000),
@@ -79,7 +80,7 @@ export async function historyBench(
         window: 'rolling',
       });
     const { plaintext } = await wallet.keys.issue(agent.id, {});
-    const auth = wallet.deps.keys.authenticate(plaintext, clock.now());
+    const auth = walletInternals(wallet).keys.authenticate(plaintext, clock.now());
 
     // Warm the JIT first, so that the small-ledger figures measure the database, not the compiler.
     for (let i = 0; i < 3; i += 1) {
@@ -89,7 +90,7 @@ export async function historyBench(
     }
     const measure = async (label: string): Promise<LatencySample> => {
       const result = {
-        ledgerEntries: wallet.deps.ledger.count(),
+        ledgerEntries: walletInternals(wallet).ledger.count(),
         ...(await sample(wallet, auth, 500)),
       };
       log(
@@ -101,19 +102,19 @@ export async function historyBench(
 
     const populateStart = performance.now();
     const chunk = 4000;
-    while (wallet.deps.ledger.count() < target) {
+    while (walletInternals(wallet).ledger.count() < target) {
       clock.advance(10 * MINUTE_MS); // a week of history for a million entries
       await Promise.all(
         Array.from({ length: chunk }, () => wallet.spend.create(auth, body, undefined)),
       );
-      const count = wallet.deps.ledger.count();
+      const count = walletInternals(wallet).ledger.count();
       if (count % 100_000 < chunk) log(`  … ${count} entries`);
     }
     const populateSeconds = (performance.now() - populateStart) / 1000;
     const large = await measure('large');
 
     const verifyStart = performance.now();
-    const verified = wallet.deps.ledger.verify();
+    const verified = walletInternals(wallet).ledger.verify();
     const verifyMillionSeconds = (performance.now() - verifyStart) / 1000;
     log(
       `  ledger verify: ${verified.entries} entries in ${verifyMillionSeconds.toFixed(1)} s (${verified.ok ? 'ok' : 'BROKEN'})`,

@@ -140,7 +140,7 @@ export async function buildDataFolder(home: string, n: number): Promise<{ second
   const now = Date.now();
   const span = 30 * DAY_MS;
   // The agents are made a day before the first bench entry, so times grow with seq.
-  const wallet = new Wallet({ home, clock: new ManualClock(now - span - DAY_MS) });
+  const wallet = Wallet.open({ home, clock: new ManualClock(now - span - DAY_MS) });
   const agents: Array<{ id: string; key: string }> = [];
   for (const name of ['research-bot', 'crawler', 'support-agent', 'ops-bot']) {
     const { agent } = await wallet.agents.create({ name, mode: 'live', budget_cents: 10_000_000 });

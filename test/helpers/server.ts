@@ -1,7 +1,12 @@
 import { afterEach } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { startServer, type RunningServer, type StartOptions } from '../../electron/api/server';
-import type { AgentView } from '../../shared/schemas/owner-api';
+import {
+  ownerRequest,
+  type OwnerAnswer,
+  type OwnerCallArgs,
+  type OwnerCallName,
+} from '../../shared/contract/owner';
 import type { PolicyInput } from '../../shared/schemas/policy';
 import { cleanupTmpDirs, tmpHome } from './tmp';
 
@@ -25,7 +30,16 @@ export interface TestServer {
   url: string;
   clock: ManualClock;
   home: string;
-  /** A call with the owner token. */
+  /**
+   * An owner route by its name in the contract (shared/contract/owner.ts), with the owner
+   * token: `call('getAgent', { params: { id } })`. `body` is typed as the route's answer;
+   * an error's envelope is there too, so look at `status` first.
+   */
+  call<N extends OwnerCallName>(
+    name: N,
+    ...input: OwnerCallArgs<N>
+  ): Promise<HttpResult<OwnerAnswer<N>>>;
+  /** A call with the owner token, by method and path. */
   owner<T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -45,7 +59,7 @@ export interface TestServer {
   newAgent(
     policy?: Partial<PolicyInput> & { mode?: 'live' | 'test'; name?: string },
     fundCents?: number,
-  ): Promise<{ agent: AgentView; key: string; keyId: string }>;
+  ): Promise<{ agent: OwnerAnswer<'createAgent'>; key: string; keyId: string }>;
 }
 
 async function read<T>(response: Response): Promise<HttpResult<T>> {
@@ -87,38 +101,35 @@ export async function startTestServer(
     );
   const owner = <T>(method: string, path: string, body?: unknown) =>
     call<T>({ authorization: `Bearer ${server.ownerToken}` }, method, path, body);
+  const ownerCall = async <N extends OwnerCallName>(name: N, ...input: OwnerCallArgs<N>) => {
+    const { method, path, body } = ownerRequest(name, ...input);
+    return owner<OwnerAnswer<N>>(method, path, body);
+  };
   const test: TestServer = {
     server,
     url,
     clock,
     home,
+    call: ownerCall,
     owner,
     agent: (key, method, path, body, headers = {}) =>
       call({ authorization: `Bearer ${key}`, ...headers }, method, path, body),
     raw: async (path, init) => read(await fetch(`${url}${path}`, init)),
     async newAgent(policy = {}, fundCents = 1_000_000) {
       const { mode = 'live', name = 'test-agent', ...rest } = policy;
-      const created = await owner<AgentView>('POST', '/admin/v1/agents', {
-        name,
-        mode,
-        budget_cents: 100_000,
-        ...rest,
+      const created = await ownerCall('createAgent', {
+        body: { name, mode, budget_cents: 100_000, ...rest },
       });
       if (created.status !== 200)
         throw new Error(`agent create failed: ${JSON.stringify(created.body)}`);
       if (fundCents > 0) {
-        const deposit = await owner('POST', '/admin/v1/funding/deposit', {
-          amount_cents: fundCents,
-          funding_source_id: created.body.funding_source_id,
+        const deposit = await ownerCall('deposit', {
+          body: { amount_cents: fundCents, funding_source_id: created.body.funding_source_id },
         });
         if (deposit.status !== 200)
           throw new Error(`deposit failed: ${JSON.stringify(deposit.body)}`);
       }
-      const key = await owner<{ id: string; key: string }>(
-        'POST',
-        `/admin/v1/agents/${created.body.id}/keys`,
-        {},
-      );
+      const key = await ownerCall('issueKey', { params: { id: created.body.id }, body: {} });
       if (key.status !== 200) throw new Error(`key issue failed: ${JSON.stringify(key.body)}`);
       return { agent: created.body, key: key.body.key, keyId: key.body.id };
     },

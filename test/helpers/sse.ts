@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { ownerEvents, type OwnerEvent, type OwnerEventName } from '../../shared/contract/owner';
+
 /** A minimal reader of the owner's server-sent event stream, for tests. */
 export interface SseEvent {
   event: string;
@@ -7,6 +10,15 @@ export interface SseEvent {
 export interface SseStream {
   /** Resolves with the first event (already received or still to come) that matches. */
   next(match: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  /**
+   * The data of the first `name` event that matches, parsed with the contract's schema of
+   * that event (shared/contract/events.ts): data that does not fit it fails the test.
+   */
+  nextOf<N extends OwnerEventName>(
+    name: N,
+    match?: (data: EventData<N>) => boolean,
+    timeoutMs?: number,
+  ): Promise<EventData<N>>;
   events: SseEvent[];
   close(): void;
 }
@@ -50,8 +62,18 @@ export async function openEvents(url: string, token: string): Promise<SseStream>
       // aborted
     }
   })();
-  return {
+  const stream: SseStream = {
     events,
+    async nextOf(name, match = () => true, timeoutMs) {
+      const schema = ownerEvents[name] as unknown as z.ZodType<EventData<typeof name>>;
+      // An event of that name that does not parse is taken, so the parse below says why.
+      const e = await stream.next((e) => {
+        if (e.event !== name) return false;
+        const parsed = schema.safeParse(e.data);
+        return !parsed.success || match(parsed.data);
+      }, timeoutMs);
+      return schema.parse(e.data);
+    },
     next(match, timeoutMs = 5_000) {
       const seen = events.find(match);
       if (seen) return Promise.resolve(seen);
@@ -68,4 +90,7 @@ export async function openEvents(url: string, token: string): Promise<SseStream>
     },
     close: () => abort.abort(),
   };
+  return stream;
 }
+
+type EventData<N extends OwnerEventName> = Extract<OwnerEvent, { event: N }>['data'];

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 const CLIENTS = 64;
 const PER_CLIENT = 12;
@@ -60,7 +61,7 @@ describe('concurrent clients', () => {
           }
         }),
       );
-    const db = t.server.wallet.deps.db;
+    const db = walletInternals(t.server.wallet).db;
     const approved = (agentId?: string) =>
       db
         .prepare(
@@ -78,7 +79,7 @@ describe('concurrent clients', () => {
     });
     await wave(7);
 
-    const { deps } = t.server.wallet;
+    const deps = walletInternals(t.server.wallet);
     expect(approved(a.agent.id)).toBeLessThanOrEqual(9_999n * 10_000n);
     expect(approved()).toBeLessThanOrEqual(45_000n * 10_000n);
     const source = deps.funding.defaultForMode('live');

@@ -6,6 +6,7 @@ import { fsync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FsyncFn } from '../../electron/core/db/durability';
 import { spendBody, startTestServer } from '../helpers/server';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 /** The real fsync, which the test can hold (answers must wait) or make fail. */
 function controllableDisk() {
@@ -49,8 +50,8 @@ describe('durability over HTTP', () => {
     const committed = () =>
       Number(
         (
-          t.server.wallet.deps.db
-            .prepare('SELECT count(*) AS n FROM spend_requests WHERE agent_id = ?')
+          walletInternals(t.server.wallet)
+            .db.prepare('SELECT count(*) AS n FROM spend_requests WHERE agent_id = ?')
             .get(agent.id) as { n: bigint }
         ).n,
       );

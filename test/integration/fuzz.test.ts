@@ -12,6 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 const RUNS = Number(process.env.PURSER_FUZZ_RUNS ?? 200);
 const codes = new Set<string>(ERROR_CODES);
@@ -162,7 +163,7 @@ const ROUTES: Route[] = [
 ];
 
 function ledgerSize(t: TestServer): number {
-  return t.server.wallet.deps.ledger.count();
+  return walletInternals(t.server.wallet).ledger.count();
 }
 
 describe('fuzzing every route', () => {

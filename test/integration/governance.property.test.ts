@@ -19,6 +19,7 @@ import { currentWindow, type WindowSpec } from '../../electron/core/policy/windo
 import { Wallet } from '../../electron/core/wallet';
 import { centsToMicros } from '../../shared/money';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 const RUNS = Number(process.env.PURSER_PROPERTY_RUNS ?? 120);
 
@@ -30,7 +31,7 @@ interface World {
 
 async function makeWorld(): Promise<World> {
   const clock = new ManualClock(Date.UTC(2026, 2, 28, 21, 0)); // hours before Europe's DST change
-  const wallet = new Wallet({ home: tmpHome('property'), clock });
+  const wallet = Wallet.open({ home: tmpHome('property'), clock });
   await wallet.settings.update({
     timeZone: 'Europe/Paris',
     globalCap: { amount: centsToMicros(60_000), period: 'weekly', window: 'calendar' },
@@ -62,9 +63,12 @@ async function makeWorld(): Promise<World> {
       ...p,
     });
     const { plaintext } = await wallet.keys.issue(agent.id, {});
-    agents.push({ id: agent.id, auth: wallet.deps.keys.authenticate(plaintext, clock.now()) });
+    agents.push({
+      id: agent.id,
+      auth: walletInternals(wallet).keys.authenticate(plaintext, clock.now()),
+    });
   }
-  const source = wallet.deps.funding.defaultForMode('live');
+  const source = walletInternals(wallet).funding.defaultForMode('live');
   if (!source) throw new Error('no live source');
   await wallet.funding.setLimit(source.id, {
     amount: centsToMicros(35_000),
@@ -77,7 +81,7 @@ async function makeWorld(): Promise<World> {
 
 /** Every limit that an approval must respect, read now. */
 function limitsHold(w: World, agentId: string, checkBudget: boolean): void {
-  const { deps } = w.wallet;
+  const deps = walletInternals(w.wallet);
   const now = w.clock.now();
   const agent = deps.agents.get(agentId);
   const source = deps.funding.defaultForMode('live');
@@ -94,7 +98,7 @@ function limitsHold(w: World, agentId: string, checkBudget: boolean): void {
 
 /** Recomputes window sums from the ledger alone and compares them with the meters. */
 function ledgerMatchesCounters(w: World): void {
-  const { deps } = w.wallet;
+  const deps = walletInternals(w.wallet);
   const now = w.clock.now();
   const entries = [...deps.ledger.rows()];
   const firstSeen = new Map<number, number>();
@@ -191,7 +195,7 @@ const commands = [
   spendCommand,
   fc.tuple(fc.nat(), fc.boolean()).map(([i, override]) =>
     cmd(`approve(${i}, override=${override})`, async (w) => {
-      const pending = pick(w.wallet.deps.spends.list('needs_approval', 100), i);
+      const pending = pick(walletInternals(w.wallet).spends.list('needs_approval', 100), i);
       if (!pending) return;
       try {
         const r = await w.wallet.approvals.approve(pending.id, { overrideBudget: override });
@@ -203,13 +207,13 @@ const commands = [
   ),
   fc.nat().map((i) =>
     cmd(`decline(${i})`, async (w) => {
-      const pending = pick(w.wallet.deps.spends.list('needs_approval', 100), i);
+      const pending = pick(walletInternals(w.wallet).spends.list('needs_approval', 100), i);
       if (pending) await w.wallet.approvals.decline(pending.id, 'no');
     }),
   ),
   fc.nat().map((i) =>
     cmd(`cancel(${i})`, async (w) => {
-      const pending = pick(w.wallet.deps.spends.list('needs_approval', 100), i);
+      const pending = pick(walletInternals(w.wallet).spends.list('needs_approval', 100), i);
       const agent = pending && w.agents.find((a) => a.id === pending.agentId);
       if (pending && agent) await w.wallet.spend.cancel(agent.auth, pending.id);
     }),
@@ -225,9 +229,11 @@ const commands = [
   fc.tuple(agentArb, centsArb, fc.option(fc.nat(), { nil: undefined })).map(([a, cents, settle]) =>
     cmd(`receipt(${a}, ${cents}, settle=${settle})`, async (w) => {
       const agent = w.agents[a] as World['agents'][number];
-      const settleable = w.wallet.deps.spends
-        .list('approved', 200)
-        .filter((r) => r.agentId === agent.id && !w.wallet.deps.receipts.settling(r.id));
+      const settleable = walletInternals(w.wallet)
+        .spends.list('approved', 200)
+        .filter(
+          (r) => r.agentId === agent.id && !walletInternals(w.wallet).receipts.settling(r.id),
+        );
       const target = settle === undefined ? undefined : pick(settleable, settle);
       await w.wallet.receipts.record(
         agent.auth,
@@ -257,7 +263,7 @@ const commands = [
     .tuple(fc.nat(), fc.option(centsArb, { nil: undefined }), fc.constantFrom(1, 24), fc.boolean())
     .map(([i, cents, hours, reject]) =>
       cmd(`decide_budget_request(${i}, ${cents}, ${hours}h, reject=${reject})`, async (w) => {
-        const pending = pick(w.wallet.deps.budgets.list('pending', 100), i);
+        const pending = pick(walletInternals(w.wallet).budgets.list('pending', 100), i);
         if (!pending) return;
         if (reject) await w.wallet.budgets.reject(pending.id, 'no');
         else await w.wallet.budgets.approve(pending.id, { amountCents: cents, hours });

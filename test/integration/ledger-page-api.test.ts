@@ -11,6 +11,7 @@ import { progressLine } from '../../electron/cli/ledger-command';
 import type { LedgerVerifyStatusView, LedgerVerifyView } from '../../shared/ledger';
 import type { LedgerEntryView } from '../../shared/schemas/owner-api';
 import { spendBody, startTestServer, T0, type TestServer } from '../helpers/server';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 type Page = { entries: LedgerEntryView[]; next_before_seq: number | null };
 
@@ -221,14 +222,14 @@ describe('the ledger page API', () => {
     const before = await t.owner<LedgerVerifyStatusView>('GET', '/admin/v1/ledger/verify');
     expect(before.body).toMatchObject({ run: 0, running: false, result: null, checked: 0 });
     // 60,000 entries, through the Ledger in one write transaction: about a dozen pages.
-    await wallet.deps.committer.run(() => {
+    await walletInternals(wallet).committer.run(() => {
       for (let i = 0; i < 60_000; i += 1)
-        wallet.deps.ledger.append(
+        walletInternals(wallet).ledger.append(
           { type: 'wallet.frozen', actor: 'owner', data: { i } },
-          wallet.deps.clock.now(),
+          walletInternals(wallet).clock.now(),
         );
     });
-    const total = wallet.deps.ledger.count();
+    const total = walletInternals(wallet).ledger.count();
     const started = await t.owner<LedgerVerifyStatusView>(
       'POST',
       '/admin/v1/ledger/verify?wait=false',
@@ -290,8 +291,8 @@ describe('the ledger page API', () => {
     for (let c = 0; c < 0x100; c += 1) every += String.fromCharCode(c);
     every += '\u2028\u2029\ufeff\uffff\u{1f600}';
     const { wallet } = t.server;
-    await wallet.deps.committer.run(() =>
-      wallet.deps.ledger.append(
+    await walletInternals(wallet).committer.run(() =>
+      walletInternals(wallet).ledger.append(
         {
           type: 'receipt.recorded',
           actor: 'system',
@@ -301,12 +302,12 @@ describe('the ledger page API', () => {
           counted: -12_345n,
           data: { every, nested: { every }, n: -1.5e-7 },
         },
-        wallet.deps.clock.now(),
+        walletInternals(wallet).clock.now(),
       ),
     );
     const result = await verifyNow(t);
     expect(result).toMatchObject({ ok: true, first_bad: null });
-    const { ledger } = t.server.wallet.deps;
+    const { ledger } = walletInternals(t.server.wallet);
     // …and it was the fast walk (SQLite's canonical form) that said so.
     expect((ledger as unknown as { sqlCanonical(): boolean }).sqlCanonical()).toBe(true);
     expect(ledger.verify({ reference: true })).toMatchObject({ ok: true, entries: result.entries });
@@ -345,7 +346,7 @@ describe('the ledger page API', () => {
     tamper(t, sql);
     const result = await verifyNow(t);
     expect(result).toMatchObject({ ok: false, first_bad: firstBad });
-    const plain = t.server.wallet.deps.ledger.verify({ reference: true });
+    const plain = walletInternals(t.server.wallet).ledger.verify({ reference: true });
     expect(result).toEqual({
       ok: plain.ok,
       entries: plain.entries,

@@ -1,6 +1,7 @@
 /** Pending requests: read back, waited on, cancelled by the agent, expired by the clock. */
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 type Spend = {
   id: string;
@@ -47,7 +48,7 @@ describe('pending spend requests', () => {
     const created = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000));
     const r = await t.agent<Spend>(key, 'GET', `/v1/spend/${created.body.id}?wait=1`);
     expect(r.body.status).toBe('needs_approval');
-    expect(t.server.wallet.deps.waiters.size).toBe(0);
+    expect(walletInternals(t.server.wallet).waiters.size).toBe(0);
   });
 
   it('a pending request expires after 24 hours, lazily on read and by the sweeper, and is ledgered', async () => {
@@ -56,7 +57,7 @@ describe('pending spend requests', () => {
     const a = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000));
     const b = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(2_000));
     // The tray's count, read from the partial index.
-    expect(t.server.wallet.deps.spends.countPending()).toBe(2);
+    expect(walletInternals(t.server.wallet).spends.countPending()).toBe(2);
     t.clock.advance(24 * 3_600_000 - 1);
     expect((await t.agent<Spend>(key, 'GET', `/v1/spend/${a.body.id}`)).body.status).toBe(
       'needs_approval',
@@ -83,7 +84,7 @@ describe('pending spend requests', () => {
       [a.body.id, b.body.id].sort(),
     );
     expect(expired.body.entries.every((e) => e.actor === 'system')).toBe(true);
-    expect(t.server.wallet.deps.spends.countPending()).toBe(0);
+    expect(walletInternals(t.server.wallet).spends.countPending()).toBe(0);
   });
 
   it('the sweeper expires requests nobody reads', async () => {
@@ -92,7 +93,7 @@ describe('pending spend requests', () => {
     const a = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000));
     t.clock.advance(25 * 3_600_000);
     await t.server.wallet.sweep();
-    expect(t.server.wallet.deps.spends.get(a.body.id)?.status).toBe('expired');
+    expect(walletInternals(t.server.wallet).spends.get(a.body.id)?.status).toBe('expired');
   });
 
   it('a configured expiry replaces the 24-hour default', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
 import { openEvents } from '../helpers/sse';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 type Receipt = {
   id: string;
@@ -59,7 +60,7 @@ describe('receipts', () => {
       await t.agent(key, 'POST', '/v1/receipts', receipt({ amount_micros: 1_234 }));
     const balance = await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance');
     expect(balance.body.spent_cents).toBe(1); // 3,702 micros, rounded up to a cent
-    const { deps } = t.server.wallet;
+    const deps = walletInternals(t.server.wallet);
     const [agent] = deps.agents.list();
     if (!agent) throw new Error('no agent');
     expect(

@@ -6,26 +6,11 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireDeclaredAccess } from '../../electron/api/auth';
+import { routesOf } from '../helpers/route-tree';
 import { startTestServer } from '../helpers/server';
 import { cleanupTmpDirs } from '../helpers/tmp';
 
 afterEach(() => cleanupTmpDirs());
-
-/** Method and full path of every route, from Fastify's own route tree. */
-function routesOf(tree: string): Array<{ method: string; path: string }> {
-  const routes: Array<{ method: string; path: string }> = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^(.*?)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = [...(match[1] ?? '')].length / 4;
-    stack.length = depth;
-    stack.push(match[2] ?? '');
-    for (const method of (match[3] ?? '').split(', ').filter(Boolean))
-      routes.push({ method, path: stack.join('') });
-  }
-  return routes;
-}
 
 describe('who may call each route', () => {
   it('a route under /v1/ or /admin/ that does not say who may call it stops the app from starting', async () => {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spendBody, startTestServer } from '../helpers/server';
+import { walletInternals } from '../../electron/core/wallet-internals';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -49,7 +50,7 @@ describe('the data folder', () => {
 
   it('the database runs in WAL mode, its commits fsynced by Purser (durability.test.ts), and its tables are STRICT', async () => {
     const t = await startTestServer();
-    const db = t.server.wallet.deps.db;
+    const db = walletInternals(t.server.wallet).db;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     // NORMAL: SQLite syncs for consistency (checkpoints, WAL header); WalFsync syncs every
     // commit before its answer.

@@ -8,10 +8,29 @@ import type { TxContext } from '../db/committer';
 import type { AgentChange } from '../events';
 import type { WalletDeps } from '../wallet-deps';
 import type { Agent } from './agents';
+import type { BudgetSnapshot } from '../spend/limits';
+import { standingOf, type Standing } from './standing';
+
+/** What AgentService uses of the wallet: no more (wallet.ts wires it). */
+export type AgentServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'budgets'
+  | 'clock'
+  | 'committer'
+  | 'events'
+  | 'funding'
+  | 'keys'
+  | 'ledger'
+  | 'limits'
+  | 'policies'
+  | 'reads'
+  | 'settings'
+>;
 
 /** The owner's operations on agents: create, edit policy (a new version each time), pause. */
 export class AgentService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(private readonly d: AgentServiceDeps) {}
 
   create(body: AgentCreateBody): Promise<{ agent: Agent; policy: Policy }> {
     return this.d.committer.run((tx) => {
@@ -133,6 +152,22 @@ export class AgentService {
 
   list(): Agent[] {
     return this.d.agents.list();
+  }
+
+  /** The agent's name for the owner's views; its id when the agent is unknown. */
+  nameOf(agentId: string): string {
+    return this.d.agents.get(agentId)?.name ?? agentId;
+  }
+
+  /** The policy in force and the budget window as it stands now, without writing. */
+  budgetOf(agent: Agent): { policy: Policy; budget: BudgetSnapshot } {
+    const policy = this.d.policies.current(agent);
+    return { policy, budget: this.d.limits.budget(agent, policy, this.d.clock.now(), false) };
+  }
+
+  /** Everything the agent may know about its limits, in one snapshot (standing.ts). */
+  standing(agentId: string): Standing {
+    return this.d.reads.run(() => standingOf(this.d, this.require(agentId)));
   }
 
   require(agentId: string): Agent {

@@ -8,6 +8,11 @@ import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
 import type { ReceiptRecord } from '../receipts/receipt-repository';
 import type { TxContext } from '../db/committer';
+import type { BudgetRequestStatus, SpendStatus } from '../../../shared/domain';
+import type { BudgetRequestRecord } from '../budgets/budget-repository';
+
+/** How many requests the owner's lists show at most. */
+const OWNER_LIST_LIMIT = 500;
 
 /** What approving a pending request would do, shown to the owner before they decide. */
 export interface ApprovalImpact {
@@ -24,13 +29,53 @@ export type ApproveResult =
   | { kind: 'approved'; record: SpendRecord; impact: ApprovalImpact }
   | { kind: 'refused'; refusal: Refusal };
 
+/** What ApprovalService uses of the wallet: no more (wallet.ts wires it). */
+export type ApprovalServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'budgets'
+  | 'clock'
+  | 'committer'
+  | 'events'
+  | 'funding'
+  | 'ledger'
+  | 'limits'
+  | 'merchants'
+  | 'meters'
+  | 'policies'
+  | 'reads'
+  | 'receipts'
+  | 'settings'
+  | 'spends'
+>;
+
 /**
  * The owner's decisions on pending spend requests. A pending request holds no budget, so
  * approving one re-checks the hard limits (steps 9–11) and re-evaluates the budget: going
  * over it takes an explicit override, which the ledger records.
  */
 export class ApprovalService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(private readonly d: ApprovalServiceDeps) {}
+
+  /** Spend requests for the owner, newest first (`status` all when undefined). */
+  spends(status: SpendStatus | undefined, limit = OWNER_LIST_LIMIT): SpendRecord[] {
+    return this.d.reads.run(() => this.d.spends.list(status, limit));
+  }
+
+  /** One spend request, whoever's it is: the owner sees every agent's. */
+  spend(id: string): SpendRecord {
+    const record = this.d.spends.get(id);
+    if (!record) throw notFound('spend request', id);
+    return record;
+  }
+
+  /** Budget requests for the owner, newest first (`status` all when undefined). */
+  budgetRequests(
+    status: BudgetRequestStatus | undefined,
+    limit = OWNER_LIST_LIMIT,
+  ): BudgetRequestRecord[] {
+    return this.d.reads.run(() => this.d.budgets.list(status, limit));
+  }
 
   impact(record: SpendRecord, persist = false): ApprovalImpact {
     const { d } = this;

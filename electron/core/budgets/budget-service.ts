@@ -12,6 +12,22 @@ import type { BudgetRequestRecord } from './budget-repository';
 
 export const DEFAULT_GRANT_HOURS = 24;
 
+/** What BudgetService uses of the wallet: no more (wallet.ts wires it). */
+export type BudgetServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'budgets'
+  | 'clock'
+  | 'committer'
+  | 'events'
+  | 'idempotency'
+  | 'ledger'
+  | 'policies'
+  | 'rateLimiter'
+  | 'settings'
+  | 'waiters'
+>;
+
 /**
  * Budget requests (docs/decision-order.md): an agent asks for an amount for a purpose;
  * the owner approves (perhaps a different amount, for a window of hours) or rejects; while
@@ -19,7 +35,7 @@ export const DEFAULT_GRANT_HOURS = 24;
  * closes. One active (pending or approved) request per agent.
  */
 export class BudgetService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(private readonly d: BudgetServiceDeps) {}
 
   create(auth: KeyAuth, body: BudgetRequestCreateBody, idempotencyKey: string | undefined) {
     return this.d.committer.run((tx) => {

@@ -7,9 +7,15 @@ import type { WalletDeps } from '../wallet-deps';
 import type { KeyAuth } from '../keys/keys';
 import type { FundingSource } from './funding';
 
+/** What FundingService uses of the wallet: no more (wallet.ts wires it). */
+export type FundingServiceDeps = Pick<
+  WalletDeps,
+  'agents' | 'clock' | 'committer' | 'funding' | 'ledger'
+>;
+
 /** Funding sources: the default cash source per mode, deposits, limits, the test faucet. */
 export class FundingService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(private readonly d: FundingServiceDeps) {}
 
   /** Creates the default cash source of each mode if it does not exist yet. */
   ensureDefaults(_tx: TxContext): void {

@@ -2,11 +2,17 @@ import type { Scope } from '../../../shared/domain';
 import { invalidTransition, notFound } from '../errors';
 import { announce } from '../agents/agent-service';
 import type { WalletDeps } from '../wallet-deps';
-import type { ApiKey } from './keys';
+import type { ApiKey, KeyAuth } from './keys';
+
+/** What KeyService uses of the wallet: no more (wallet.ts wires it). */
+export type KeyServiceDeps = Pick<
+  WalletDeps,
+  'agents' | 'clock' | 'committer' | 'events' | 'keys' | 'ledger'
+>;
 
 /** The owner's operations on spending keys. Issuing and revoking are ledgered. */
 export class KeyService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(private readonly d: KeyServiceDeps) {}
 
   issue(
     agentId: string,
@@ -77,6 +83,11 @@ export class KeyService {
       if (!revoked) throw notFound('key', keyId);
       return revoked;
     });
+  }
+
+  /** Step 1 of docs/decision-order.md: the bearer key, checked at this instant. */
+  authenticate(plaintext: string | undefined): KeyAuth {
+    return this.d.keys.authenticate(plaintext, this.d.clock.now());
   }
 
   list(agentId: string): ApiKey[] {

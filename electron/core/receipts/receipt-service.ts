@@ -14,6 +14,7 @@ import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import type { WalletDeps } from '../wallet-deps';
 import type { OverLimit, ReceiptFlag, ReceiptRecord } from './receipt-repository';
+import { ReceiptQuery, type ReceiptFilter } from './receipt-query';
 
 export interface ReceiptResult {
   receipt: ReceiptRecord;
@@ -28,16 +29,52 @@ interface Counting {
   flags: ReceiptFlag[];
 }
 
+/** What ReceiptService uses of the wallet: no more (wallet.ts wires it). */
+export type ReceiptServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'budgets'
+  | 'clock'
+  | 'committer'
+  | 'db'
+  | 'events'
+  | 'funding'
+  | 'idempotency'
+  | 'ledger'
+  | 'limits'
+  | 'merchants'
+  | 'meters'
+  | 'policies'
+  | 'rateLimiter'
+  | 'reads'
+  | 'receipts'
+  | 'spends'
+>;
+
 /**
  * Receipts (docs/decision-order.md): money already gone by another rail. It is always recorded
  * and always counted, whatever the limits say; if it puts the agent over one, the answer
  * says so, the owner is alerted, and the agent is paused when its policy asks for that.
  */
 export class ReceiptService {
+  private readonly query: ReceiptQuery;
+
   constructor(
-    private readonly d: WalletDeps,
+    private readonly d: ReceiptServiceDeps,
     private readonly budgets: BudgetService,
-  ) {}
+  ) {
+    this.query = new ReceiptQuery(d.db);
+  }
+
+  /** The owner's listing: matching receipts, newest first, in one snapshot. */
+  page(filter: ReceiptFilter, limit: number): ReceiptRecord[] {
+    return this.d.reads.run(() =>
+      this.query.page(filter, limit).flatMap((id) => {
+        const record = this.d.receipts.get(id);
+        return record ? [record] : [];
+      }),
+    );
+  }
 
   record(
     auth: KeyAuth,

@@ -3,9 +3,15 @@ import { isValidTimeZone } from '../policy/windows';
 import { PurserError } from '../errors';
 import type { WalletDeps } from '../wallet-deps';
 
+/** What SettingsService uses of the wallet: no more (wallet.ts wires it). */
+export type SettingsServiceDeps = Pick<
+  WalletDeps,
+  'clock' | 'committer' | 'events' | 'ledger' | 'settings'
+>;
+
 /** The owner's workspace settings and the global freeze, each change ledgered. */
 export class SettingsService {
-  constructor(private readonly d: WalletDeps) {}
+  constructor(private readonly d: SettingsServiceDeps) {}
 
   get(): Settings {
     return this.d.settings.get();

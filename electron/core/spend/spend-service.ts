@@ -40,6 +40,26 @@ export interface SpendInput {
   remember?: (id: string) => void;
 }
 
+/** What SpendService uses of the wallet: no more (wallet.ts wires it). */
+export type SpendServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'clock'
+  | 'committer'
+  | 'events'
+  | 'funding'
+  | 'idempotency'
+  | 'ledger'
+  | 'limits'
+  | 'merchants'
+  | 'meters'
+  | 'policies'
+  | 'rateLimiter'
+  | 'settings'
+  | 'spends'
+  | 'waiters'
+>;
+
 /**
  * Steps 3–15 of docs/decision-order.md in one write job: idempotency, rate
  * limit, the policy decision, and every write that follows from it (request row, usage,
@@ -47,7 +67,7 @@ export interface SpendInput {
  */
 export class SpendService {
   constructor(
-    private readonly d: WalletDeps,
+    private readonly d: SpendServiceDeps,
     private readonly budgets: BudgetService,
   ) {}
 
@@ -238,6 +258,13 @@ export class SpendService {
       merchantIsNew: policy.askOnNewMerchant ? d.merchants.isNew(agent.id, merchant) : false,
     });
     return { decision, budget };
+  }
+
+  /** A spend request by id, for the server's own use (another service's record points at it). */
+  record(id: string): SpendRecord {
+    const record = this.d.spends.get(id);
+    if (!record) throw new Error(`no spend request ${id}`);
+    return record;
   }
 
   /** Reads one of the calling agent's requests; another agent's ids are not found. */

@@ -3,62 +3,43 @@ import { centsToMicros, formatUsd } from '../../../shared/money';
 import type { ErrorEnvelope } from '../../../shared/errors';
 import type { LedgerFilterParams, LedgerVerifyStatusView } from '../../../shared/ledger';
 import type { PolicyPatch } from '../../../shared/schemas/policy';
-import type {
-  agentCreateBody,
-  AgentView,
-  fundingSourceView,
-  issuedKey,
-  keyIssueBody,
-  keyView,
-  LedgerEntryView,
-  OwnerBudgetRequestView,
-  OwnerSpendView,
-  settingsView,
-  settingsPatch,
-} from '../../../shared/schemas/owner-api';
-import type {
-  accountView,
-  allowanceView,
-  ChainEventView,
-  ChainSummaryView,
-} from '../../../shared/schemas/chain';
-import type { z } from 'zod';
-
-export type SettingsView = z.infer<typeof settingsView>;
-export type SettingsPatch = z.input<typeof settingsPatch>;
-export type FundingSourceView = z.infer<typeof fundingSourceView>;
-export type ChainAccountView = z.infer<typeof accountView>;
-export type AllowanceView = z.infer<typeof allowanceView>;
-export type { ChainSummaryView };
-/** An agent's spending key as listed: never the key itself (only its prefix and last four). */
-export type KeyView = z.infer<typeof keyView>;
-/** A key just issued: the only answer that carries the key (`key`). */
-export type IssuedKeyView = z.infer<typeof issuedKey>;
-export type KeyIssueBody = z.input<typeof keyIssueBody>;
-/** What `POST /admin/v1/agents` takes: a name, and any policy fields (the rest default). */
-export type AgentCreateInput = z.input<typeof agentCreateBody>;
-/** A page of the ledger, newest first; `next_before_seq` pages on (null: the last page). */
-export interface LedgerPage {
-  entries: LedgerEntryView[];
-  next_before_seq: number | null;
-}
-export interface LedgerParams {
-  agent_id?: string;
-  type?: string;
-  status?: string;
-  merchant?: string;
-  rail?: string;
-  /** ISO 8601: entries at or after. */
-  from?: string;
-  /** ISO 8601: entries before. */
-  to?: string;
-  before_seq?: number;
-  limit?: number;
-}
-
-/** What the owner's event stream says happened on chain (shared/schemas/chain.ts). */
-export type { ChainEventView };
+import {
+  isOwnerEventName,
+  ownerPath,
+  ownerRequest,
+  type OwnerAnswer,
+  type OwnerBody,
+  type OwnerCallArgs,
+  type OwnerCallName,
+  type OwnerEvent,
+  type OwnerQuery,
+} from '../../../shared/contract/owner';
 import { useSession } from '../stores/session';
+
+// Every type of an answer or a body is the owner contract's (shared/contract/owner.ts),
+// under the names the stores and components already import.
+export type SettingsView = OwnerAnswer<'getSettings'>;
+export type SettingsPatch = OwnerBody<'updateSettings'>;
+export type FundingSourceView = OwnerAnswer<'deposit'>;
+export type ChainAccountView = OwnerAnswer<'createAgentWallet'>;
+export type AllowanceView = OwnerAnswer<'setAllowance'>;
+/** Chains, accounts with their USDC balances, and allowances (docs/chain.md). */
+export type ChainSummaryView = OwnerAnswer<'chainSummary'>;
+/** An agent's spending key as listed: never the key itself (only its prefix and last four). */
+export type KeyView = OwnerAnswer<'revokeKey'>;
+/** A key just issued: the only answer that carries the key (`key`). */
+export type IssuedKeyView = OwnerAnswer<'issueKey'>;
+export type KeyIssueBody = OwnerBody<'issueKey'>;
+/** What `POST /admin/v1/agents` takes: a name, and any policy fields (the rest default). */
+export type AgentCreateInput = OwnerBody<'createAgent'>;
+/** A page of the ledger, newest first; `next_before_seq` pages on (null: the last page). */
+export type LedgerPage = OwnerAnswer<'ledgerPage'>;
+/** The ledger's filters and cursor (`from`/`to` ISO 8601, `to` exclusive). */
+export type LedgerParams = OwnerQuery<'ledgerPage'>;
+/** What the owner's event stream says happened on chain (shared/schemas/chain.ts). */
+export type ChainEventView = Extract<OwnerEvent, { event: 'chain' }>['data'];
+/** One event of the owner's stream, typed by `ownerEvents` (shared/contract/events.ts). */
+export type { OwnerEvent };
 
 export class OwnerApiError extends Error {
   constructor(
@@ -74,36 +55,9 @@ export class OwnerApiError extends Error {
   }
 }
 
-export type OwnerEvent =
-  | { event: 'spend'; data: OwnerSpendView }
-  | { event: 'budget_request'; data: OwnerBudgetRequestView }
-  | {
-      event: 'alert';
-      data: {
-        kind: string;
-        agent_id: string;
-        agent_name: string;
-        message: string;
-        object_id: string;
-      };
-    }
-  | { event: 'receipt'; data: { id: string; agent_id: string; agent_name: string } }
-  | { event: 'settings'; data: SettingsView }
-  | { event: 'agent'; data: { agent_id: string; change: 'created' | 'policy' | 'status' | 'keys' } }
-  | { event: 'chain'; data: ChainEventView };
-
 /** The live stream's state, for the window to say when Purser is out of reach. */
 export type Connection = 'connecting' | 'live' | 'lost';
 
-const EVENT_NAMES: ReadonlyArray<OwnerEvent['event']> = [
-  'spend',
-  'budget_request',
-  'alert',
-  'receipt',
-  'settings',
-  'chain',
-  'agent',
-];
 const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000];
 
 /**
@@ -117,6 +71,7 @@ export class OwnerApi {
     return token ? { authorization: `Bearer ${token}`, ...extra } : extra;
   }
 
+  /** A call by method and path, its answer typed by the caller: `call` types it for you. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(path, {
       method,
@@ -131,73 +86,64 @@ export class OwnerApi {
     return payload as T;
   }
 
+  /** Any owner route that answers JSON, typed by the contract: `call('getAgent', { params })`. */
+  async call<N extends OwnerCallName>(
+    name: N,
+    ...input: OwnerCallArgs<N>
+  ): Promise<OwnerAnswer<N>> {
+    // Inside the promise: an id the path refuses (`..`) rejects it like any failed call.
+    const { method, path, body } = ownerRequest(name, ...input);
+    return this.request<OwnerAnswer<N>>(method, path, body);
+  }
+
   agents() {
-    return this.request<{ agents: AgentView[] }>('GET', '/admin/v1/agents');
+    return this.call('listAgents');
   }
 
   agent(id: string) {
-    return this.request<AgentView>('GET', `/admin/v1/agents/${encodeURIComponent(id)}`);
+    return this.call('getAgent', { params: { id } });
   }
 
   /** A new agent; its policy fields are optional (budget 0 unless given: it spends nothing). */
   createAgent(body: AgentCreateInput) {
-    return this.request<AgentView>('POST', '/admin/v1/agents', body);
+    return this.call('createAgent', { body });
   }
 
   /** The next policy version: the fields named change, the rest carry over. */
   updatePolicy(agentId: string, patch: PolicyPatch) {
-    return this.request<AgentView>(
-      'PATCH',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/policy`,
-      patch,
-    );
+    return this.call('updatePolicy', { params: { id: agentId }, body: patch });
   }
 
   /** Paused: every spend request is declined (`agent_paused`) until resumed. */
   pauseAgent(agentId: string) {
-    return this.request<AgentView>('POST', `/admin/v1/agents/${encodeURIComponent(agentId)}/pause`);
+    return this.call('pauseAgent', { params: { id: agentId } });
   }
 
   resumeAgent(agentId: string) {
-    return this.request<AgentView>(
-      'POST',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/resume`,
-    );
+    return this.call('resumeAgent', { params: { id: agentId } });
   }
 
   agentKeys(agentId: string) {
-    return this.request<{ keys: KeyView[] }>(
-      'GET',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/keys`,
-    );
+    return this.call('listKeys', { params: { id: agentId } });
   }
 
   /** The answer carries the key in plaintext, once: nothing can show it again. */
   issueKey(agentId: string, body: KeyIssueBody = {}) {
-    return this.request<IssuedKeyView>(
-      'POST',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/keys`,
-      body,
-    );
+    return this.call('issueKey', { params: { id: agentId }, body });
   }
 
   revokeKey(keyId: string) {
-    return this.request<KeyView>('POST', `/admin/v1/keys/${encodeURIComponent(keyId)}/revoke`);
+    return this.call('revokeKey', { params: { id: keyId } });
   }
 
   /** One page of the ledger, newest first. */
   ledger(params: LedgerParams = {}) {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(params))
-      if (value !== undefined) query.set(name, String(value));
-    const qs = query.toString();
-    return this.request<LedgerPage>('GET', `/admin/v1/ledger${qs ? `?${qs}` : ''}`);
+    return this.call('ledgerPage', { query: params });
   }
 
   /** Every entry matching the filter, as a CSV or JSON file (streamed by the server). */
   async ledgerExport(filter: LedgerFilterParams, format: 'csv' | 'json'): Promise<Blob> {
-    const query = new URLSearchParams({ ...filter, format });
-    const response = await fetch(`/admin/v1/ledger/export?${query}`, {
+    const response = await fetch(ownerPath('ledgerExport', undefined, { ...filter, format }), {
       headers: this.headers(),
       credentials: 'omit',
     });
@@ -210,113 +156,81 @@ export class OwnerApi {
   }
 
   /** Starts verifying the hash chain (or joins the run under way); answers at once. */
-  startLedgerVerify() {
-    return this.request<LedgerVerifyStatusView>('POST', '/admin/v1/ledger/verify?wait=false');
+  async startLedgerVerify(): Promise<LedgerVerifyStatusView> {
+    const answer = await this.call('verifyLedger', { query: { wait: 'false' } });
+    // `wait=false` is answered at once (202) with the progress; were it the finished run's
+    // result (200), the status says the same.
+    return 'run' in answer ? answer : this.ledgerVerifyStatus();
   }
 
   /** The verification under way (entries checked of the total), or the last one's result. */
   ledgerVerifyStatus() {
-    return this.request<LedgerVerifyStatusView>('GET', '/admin/v1/ledger/verify');
+    return this.call('ledgerVerifyStatus');
   }
 
   approvals() {
-    return this.request<{
-      spend_requests: OwnerSpendView[];
-      budget_requests: OwnerBudgetRequestView[];
-    }>('GET', '/admin/v1/approvals');
+    return this.call('listApprovals');
   }
 
   spendRequest(id: string) {
-    return this.request<OwnerSpendView>(
-      'GET',
-      `/admin/v1/spend-requests/${encodeURIComponent(id)}`,
-    );
+    return this.call('getSpendRequest', { params: { id } });
   }
 
-  approveSpend(id: string, body: { comment?: string; override_budget?: boolean }) {
-    return this.request<OwnerSpendView>(
-      'POST',
-      `/admin/v1/spend-requests/${encodeURIComponent(id)}/approve`,
-      body,
-    );
+  approveSpend(id: string, body: OwnerBody<'approveSpend'>) {
+    return this.call('approveSpend', { params: { id }, body });
   }
 
-  declineSpend(id: string, body: { comment?: string }) {
-    return this.request<OwnerSpendView>(
-      'POST',
-      `/admin/v1/spend-requests/${encodeURIComponent(id)}/decline`,
-      body,
-    );
+  declineSpend(id: string, body: OwnerBody<'declineSpend'>) {
+    return this.call('declineSpend', { params: { id }, body });
   }
 
   settings() {
-    return this.request<SettingsView>('GET', '/admin/v1/settings');
+    return this.call('getSettings');
+  }
+
+  updateSettings(patch: SettingsPatch) {
+    return this.call('updateSettings', { body: patch });
   }
 
   /** The panic button: every agent's spending is declined until unfrozen. */
-  updateSettings(patch: SettingsPatch) {
-    return this.request<SettingsView>('PATCH', '/admin/v1/settings', patch);
-  }
-
   freeze() {
-    return this.request<SettingsView>('POST', '/admin/v1/freeze');
+    return this.call('freeze');
   }
 
   unfreeze() {
-    return this.request<SettingsView>('POST', '/admin/v1/unfreeze');
+    return this.call('unfreeze');
   }
 
   fundingSources() {
-    return this.request<{ funding_sources: FundingSourceView[] }>(
-      'GET',
-      '/admin/v1/funding-sources',
-    );
+    return this.call('listFundingSources');
   }
 
   /** Chains, accounts with their USDC balances, and allowances (docs/chain.md). */
   chain() {
-    return this.request<ChainSummaryView>('GET', '/admin/v1/chain');
+    return this.call('chainSummary');
   }
 
   /** A Purser-held wallet for the agent; the key is sealed in Purser and never shown. */
   createAgentWallet(agentId: string) {
-    return this.request<ChainAccountView>(
-      'POST',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/wallet`,
-    );
+    return this.call('createAgentWallet', { params: { id: agentId } });
   }
 
   /** USDC from the owner's account to the agent's wallet, answered once confirmed. */
-  fundAgentWallet(agentId: string, body: { amount_cents: number; chain?: string }) {
-    return this.request<{ tx_hash: string }>(
-      'POST',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/wallet/fund`,
-      body,
-    );
+  fundAgentWallet(agentId: string, body: OwnerBody<'fundAgentWallet'>) {
+    return this.call('fundAgentWallet', { params: { id: agentId }, body });
   }
 
   /** Sets the agent's allowance to zero on chain, answered once confirmed. */
   revokeAllowance(agentId: string) {
-    return this.request<AllowanceView>(
-      'DELETE',
-      `/admin/v1/agents/${encodeURIComponent(agentId)}/allowance`,
-    );
+    return this.call('revokeAllowance', { params: { id: agentId } });
   }
 
-  approveBudget(id: string, body: { amount_cents?: number; hours?: number; comment?: string }) {
-    return this.request<OwnerBudgetRequestView>(
-      'POST',
-      `/admin/v1/budget-requests/${encodeURIComponent(id)}/approve`,
-      body,
-    );
+  approveBudget(id: string, body: OwnerBody<'approveBudgetRequest'>) {
+    return this.call('approveBudgetRequest', { params: { id }, body });
   }
 
-  rejectBudget(id: string, body: { reason?: string }) {
-    return this.request<OwnerBudgetRequestView>(
-      'POST',
-      `/admin/v1/budget-requests/${encodeURIComponent(id)}/reject`,
-      body,
-    );
+  rejectBudget(id: string, body: OwnerBody<'rejectBudgetRequest'>) {
+    return this.call('rejectBudgetRequest', { params: { id }, body });
   }
 
   /**
@@ -332,7 +246,7 @@ export class OwnerApi {
     const run = async () => {
       for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
         try {
-          const response = await fetch('/admin/v1/events', {
+          const response = await fetch(ownerPath('events', undefined), {
             headers: this.headers({ accept: 'text/event-stream' }),
             credentials: 'omit',
             signal: controller.signal,
@@ -363,9 +277,10 @@ async function readEvents(
 ): Promise<void> {
   const parser = createParser({
     onEvent(message) {
-      const name = message.event as OwnerEvent['event'] | undefined;
-      if (name === undefined || !EVENT_NAMES.includes(name)) return;
-      onEvent({ event: name, data: JSON.parse(message.data) } as OwnerEvent);
+      if (!isOwnerEventName(message.event)) return; // a newer server's event: not ours to read
+      // The data of each name is as `ownerEvents` says: test/integration/owner-contract.test.ts
+      // parses every kind the server sends with it.
+      onEvent({ event: message.event, data: JSON.parse(message.data) } as OwnerEvent);
     },
   });
   const reader = body.getReader();

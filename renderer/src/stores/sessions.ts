@@ -17,10 +17,7 @@ export const useSessions = create<SessionsState>((set, get) => ({
   error: null,
   async load() {
     try {
-      const { sessions } = await api.request<{ sessions: OwnerSessionView[] }>(
-        'GET',
-        '/admin/v1/sessions',
-      );
+      const { sessions } = await api.call('listSessions');
       set({ sessions });
     } catch (error) {
       set({ error: messageOf(error) });
@@ -28,7 +25,7 @@ export const useSessions = create<SessionsState>((set, get) => ({
   },
   async revoke(id) {
     try {
-      await api.request('POST', `/admin/v1/sessions/${encodeURIComponent(id)}/revoke`);
+      await api.call('revokeSession', { params: { id } });
     } catch (error) {
       set({ error: messageOf(error) });
     }

@@ -7,6 +7,7 @@ import { ManualClock } from '../../../electron/core/clock';
 import { Wallet } from '../../../electron/core/wallet';
 import { centsToMicros } from '../../../shared/money';
 import { cleanupTmpDirs, tmpHome } from '../../helpers/tmp';
+import { walletInternals } from '../../../electron/core/wallet-internals';
 
 const opened: Array<{ close(): unknown }> = [];
 afterEach(() => {
@@ -163,7 +164,7 @@ describe('GroupCommitter', () => {
 describe('group commit inside the wallet', () => {
   it('a batch of concurrent spends never overspends the budget or the balance', async () => {
     const clock = new ManualClock(Date.UTC(2026, 2, 14, 12));
-    const wallet = new Wallet({ home: tmpHome('batch'), clock });
+    const wallet = Wallet.open({ home: tmpHome('batch'), clock });
     opened.push({ close: () => void wallet.close() });
     await wallet.funding.deposit({ mode: 'live' }, centsToMicros(70_000));
     const { agent } = await wallet.agents.create({
@@ -173,7 +174,7 @@ describe('group commit inside the wallet', () => {
       rate_limit_per_minute: 100_000,
     });
     const { plaintext } = await wallet.keys.issue(agent.id, {});
-    const auth = wallet.deps.keys.authenticate(plaintext, clock.now());
+    const auth = walletInternals(wallet).keys.authenticate(plaintext, clock.now());
     const results = await Promise.all(
       Array.from({ length: 300 }, () =>
         wallet.spend.create(
@@ -188,7 +189,9 @@ describe('group commit inside the wallet', () => {
     ).length;
     expect(approved).toBe(70); // the $700 balance, to the cent
     expect(results.filter((r) => r.kind === 'refused')).toHaveLength(230);
-    expect(wallet.deps.funding.defaultForMode('live')?.balance).toBe(0n);
-    expect((wallet.deps.committer as GroupCommitter).stats.largestBatch).toBeGreaterThan(1);
+    expect(walletInternals(wallet).funding.defaultForMode('live')?.balance).toBe(0n);
+    expect(
+      (walletInternals(wallet).committer as GroupCommitter).stats.largestBatch,
+    ).toBeGreaterThan(1);
   });
 });

@@ -9,6 +9,7 @@ import { EXPIRY_BATCH, runUpkeep } from '../../../electron/core/db/committer';
 import { Wallet } from '../../../electron/core/wallet';
 import { centsToMicros } from '../../../shared/money';
 import { cleanupTmpDirs, tmpHome } from '../../helpers/tmp';
+import { walletInternals } from '../../../electron/core/wallet-internals';
 
 const wallets: Wallet[] = [];
 afterEach(async () => {
@@ -19,7 +20,7 @@ afterEach(async () => {
 describe('expiry backlog', () => {
   it('expires a backlog larger than one batch across transactions, each expiry ledgered once', async () => {
     const clock = new ManualClock(Date.UTC(2026, 5, 1, 9));
-    const wallet = new Wallet({ home: tmpHome('expiry'), clock });
+    const wallet = Wallet.open({ home: tmpHome('expiry'), clock });
     wallets.push(wallet);
     await wallet.funding.deposit({ mode: 'live' }, centsToMicros(10_000_000));
     const { agent } = await wallet.agents.create({
@@ -30,7 +31,7 @@ describe('expiry backlog', () => {
       rate_limit_per_minute: 100_000,
     });
     const { plaintext } = await wallet.keys.issue(agent.id, {});
-    const auth = wallet.deps.keys.authenticate(plaintext, clock.now());
+    const auth = walletInternals(wallet).keys.authenticate(plaintext, clock.now());
     const total = EXPIRY_BATCH + 37;
     const created = await Promise.all(
       Array.from({ length: total }, () =>
@@ -44,26 +45,26 @@ describe('expiry backlog', () => {
     expect(created.every((r) => r.kind === 'created' && r.record.status === 'needs_approval')).toBe(
       true,
     );
-    const { spends } = wallet.deps;
+    const { spends } = walletInternals(wallet);
     expect(spends.anyDue(clock.now())).toBe(false);
 
     clock.advance(24 * HOUR_MS);
     expect(spends.anyDue(clock.now())).toBe(true);
     expect(spends.due(clock.now())).toHaveLength(EXPIRY_BATCH);
 
-    await runUpkeep(wallet.deps.committer);
+    await runUpkeep(walletInternals(wallet).committer);
     expect(spends.countPending()).toBe(37);
     expect(spends.anyDue(clock.now())).toBe(true);
 
     await wallet.sweep();
     expect(spends.countPending()).toBe(0);
     expect(spends.anyDue(clock.now())).toBe(false);
-    const expired = wallet.deps.db
-      .prepare(
+    const expired = walletInternals(wallet)
+      .db.prepare(
         "SELECT count(*) AS n, count(DISTINCT object_id) AS ids FROM ledger WHERE type = 'spend.expired'",
       )
       .get() as { n: bigint; ids: bigint };
     expect(expired).toEqual({ n: BigInt(total), ids: BigInt(total) });
-    expect(wallet.deps.ledger.verify().ok).toBe(true);
+    expect(walletInternals(wallet).ledger.verify().ok).toBe(true);
   });
 });

@@ -16,8 +16,6 @@ const DEFAULT_FAUCET_CENTS = 10_000;
 
 /** `GET /v1/balance`, `GET /v1/policy` (the pre-flight) and the sandbox faucet. */
 export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  const { deps } = wallet;
-
   app.get(
     '/v1/balance',
     {
@@ -60,41 +58,42 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     async (request) => {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
-      return wallet.read(() => {
-        const { agent, policy, view, now } = standing(wallet, auth.agentId);
-        const { object: _o, agent_id: _a, mode: _m, status: _s, frozen, ...budget } = view;
-        return {
-          object: 'policy' as const,
-          agent_id: agent.id,
-          agent_name: agent.name,
-          mode: agent.mode,
-          status: agent.status,
-          frozen,
-          policy_version: policy.version,
-          remaining_budget_cents: budget.remaining_budget_cents,
-          budget,
-          max_transaction_cents:
-            policy.maxTransaction === null ? null : microsToCentsFloor(policy.maxTransaction),
-          approval_threshold_cents:
-            policy.approvalThreshold === null ? null : microsToCentsFloor(policy.approvalThreshold),
-          allow_merchants: [...policy.allowMerchants],
-          deny_merchants: [...policy.denyMerchants],
-          allowed_categories: [...policy.allowedCategories],
-          ask_on_new_merchant: policy.askOnNewMerchant,
-          over_budget: policy.overBudget,
-          velocity: {
-            max_per_hour: policy.velocityPerHour,
-            used_last_hour: deps.limits.velocity(agent, now, false),
-          },
-          rate_limit_per_minute: policy.rateLimitPerMinute,
-          pending_expiry_hours: deps.settings.get().pendingExpiryHours,
-          key: {
-            id: auth.keyId,
-            scopes: [...auth.scopes],
-            expires_at: auth.expiresAt === null ? null : toIso(auth.expiresAt),
-          },
-        };
-      });
+      const { agent, policy, view, velocityUsed, pendingExpiryHours } = standing(
+        wallet,
+        auth.agentId,
+      );
+      const { object: _o, agent_id: _a, mode: _m, status: _s, frozen, ...budget } = view;
+      return {
+        object: 'policy' as const,
+        agent_id: agent.id,
+        agent_name: agent.name,
+        mode: agent.mode,
+        status: agent.status,
+        frozen,
+        policy_version: policy.version,
+        remaining_budget_cents: budget.remaining_budget_cents,
+        budget,
+        max_transaction_cents:
+          policy.maxTransaction === null ? null : microsToCentsFloor(policy.maxTransaction),
+        approval_threshold_cents:
+          policy.approvalThreshold === null ? null : microsToCentsFloor(policy.approvalThreshold),
+        allow_merchants: [...policy.allowMerchants],
+        deny_merchants: [...policy.denyMerchants],
+        allowed_categories: [...policy.allowedCategories],
+        ask_on_new_merchant: policy.askOnNewMerchant,
+        over_budget: policy.overBudget,
+        velocity: {
+          max_per_hour: policy.velocityPerHour,
+          used_last_hour: velocityUsed,
+        },
+        rate_limit_per_minute: policy.rateLimitPerMinute,
+        pending_expiry_hours: pendingExpiryHours,
+        key: {
+          id: auth.keyId,
+          scopes: [...auth.scopes],
+          expires_at: auth.expiresAt === null ? null : toIso(auth.expiresAt),
+        },
+      };
     },
   );
 

@@ -15,14 +15,7 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
   const approvalUrl = (id: string) => `${baseUrl()}/app/#/approvals/${id}`;
   const view = (record: Parameters<typeof spendView>[0]) =>
     wallet.read(() => {
-      const agent = wallet.deps.agents.get(record.agentId);
-      if (!agent) throw new Error(`spend request ${record.id} has no agent`);
-      const budget = wallet.deps.limits.budget(
-        agent,
-        wallet.deps.policies.current(agent),
-        wallet.deps.clock.now(),
-        false,
-      );
+      const { budget } = wallet.agents.budgetOf(wallet.agents.require(record.agentId));
       return spendView(record, budget, approvalUrl);
     });
 

@@ -114,7 +114,7 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
       const auth = agentAuthOf(request);
       wallet.spend.checkRate(auth);
       const payment = wallet.chain.x402.get(auth, request.params.id);
-      const spend = wallet.deps.spends.get(payment.spendRequestId) as SpendRecord;
+      const spend = wallet.spend.record(payment.spendRequestId);
       return x402View(payment, spend);
     },
   );

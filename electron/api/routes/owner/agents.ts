@@ -1,34 +1,24 @@
-import { z } from 'zod';
-import {
-  agentCreateBody,
-  agentView as agentSchema,
-  issuedKey,
-  keyIssueBody,
-  keyView as keySchema,
-  policyPatch,
-} from '../../../../shared/schemas/owner-api';
+import { ownerContract } from '../../../../shared/contract/owner';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import type { Agent } from '../../../core/agents/agents';
 import type { RouteContext, ZodApp } from '../../context';
 import { agentView, keyView } from '../../owner-views';
 
-const idParams = z.strictObject({ id: z.string().max(64) });
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
 
 /** Agents, their policies and their keys: `/admin/v1/agents…`, `/admin/v1/keys…`. */
 export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  const { deps } = wallet;
   const view = (agent: Agent) => {
-    const policy = deps.policies.current(agent);
-    return agentView(agent, policy, deps.limits.budget(agent, policy, deps.clock.now(), false));
+    const { policy, budget } = wallet.agents.budgetOf(agent);
+    return agentView(agent, policy, budget);
   };
 
   app.get(
-    '/admin/v1/agents',
+    ownerContract.listAgents.path,
     {
       config: owner,
-      schema: { hide: true, response: { 200: z.object({ agents: z.array(agentSchema) }) } },
+      schema: { hide: true, response: { 200: ownerContract.listAgents.response } },
     },
     async () => ({
       agents: wallet.agents.list().map(view),
@@ -36,10 +26,14 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.post(
-    '/admin/v1/agents',
+    ownerContract.createAgent.path,
     {
       config: owner,
-      schema: { hide: true, body: agentCreateBody, response: { 200: agentSchema, ...errors } },
+      schema: {
+        hide: true,
+        body: ownerContract.createAgent.body,
+        response: { 200: ownerContract.createAgent.response, ...errors },
+      },
     },
     async (request) => {
       const { agent } = await wallet.agents.create(request.body);
@@ -48,23 +42,27 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.get(
-    '/admin/v1/agents/:id',
+    ownerContract.getAgent.path,
     {
       config: owner,
-      schema: { hide: true, params: idParams, response: { 200: agentSchema, ...errors } },
+      schema: {
+        hide: true,
+        params: ownerContract.getAgent.params,
+        response: { 200: ownerContract.getAgent.response, ...errors },
+      },
     },
     async (request) => view(wallet.agents.require(request.params.id)),
   );
 
   app.patch(
-    '/admin/v1/agents/:id/policy',
+    ownerContract.updatePolicy.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        body: policyPatch,
-        response: { 200: agentSchema, ...errors },
+        params: ownerContract.updatePolicy.params,
+        body: ownerContract.updatePolicy.body,
+        response: { 200: ownerContract.updatePolicy.response, ...errors },
       },
     },
     async (request) =>
@@ -73,10 +71,14 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
 
   const statusRoute = (action: 'pause' | 'resume' | 'revoke', status: Agent['status']) =>
     app.post(
-      `/admin/v1/agents/:id/${action}`,
+      ownerContract[`${action}Agent`].path,
       {
         config: owner,
-        schema: { hide: true, params: idParams, response: { 200: agentSchema, ...errors } },
+        schema: {
+          hide: true,
+          params: ownerContract[`${action}Agent`].params,
+          response: { 200: ownerContract[`${action}Agent`].response, ...errors },
+        },
       },
       async (request) => view(await wallet.agents.setStatus(request.params.id, status)),
     );
@@ -85,27 +87,27 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
   statusRoute('revoke', 'revoked');
 
   app.get(
-    '/admin/v1/agents/:id/keys',
+    ownerContract.listKeys.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        response: { 200: z.object({ keys: z.array(keySchema) }), ...errors },
+        params: ownerContract.listKeys.params,
+        response: { 200: ownerContract.listKeys.response, ...errors },
       },
     },
     async (request) => ({ keys: wallet.keys.list(request.params.id).map(keyView) }),
   );
 
   app.post(
-    '/admin/v1/agents/:id/keys',
+    ownerContract.issueKey.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        body: keyIssueBody,
-        response: { 200: issuedKey, ...errors },
+        params: ownerContract.issueKey.params,
+        body: ownerContract.issueKey.body,
+        response: { 200: ownerContract.issueKey.response, ...errors },
       },
     },
     async (request, reply) => {
@@ -122,10 +124,14 @@ export function ownerAgentRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.post(
-    '/admin/v1/keys/:id/revoke',
+    ownerContract.revokeKey.path,
     {
       config: owner,
-      schema: { hide: true, params: idParams, response: { 200: keySchema, ...errors } },
+      schema: {
+        hide: true,
+        params: ownerContract.revokeKey.params,
+        response: { 200: ownerContract.revokeKey.response, ...errors },
+      },
     },
     async (request) => keyView(await wallet.keys.revoke(request.params.id)),
   );

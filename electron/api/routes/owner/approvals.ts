@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { BUDGET_REQUEST_STATUSES, SPEND_STATUSES } from '../../../../shared/domain';
+import { ownerContract } from '../../../../shared/contract/owner';
 import { errorEnvelope } from '../../../../shared/schemas/common';
-import {
-  approveBudgetRequestBody,
-  approveSpendBody,
-  declineBody,
-  ownerBudgetRequestView as budgetSchema,
-  ownerSpendView as spendSchema,
-  rejectBudgetRequestBody,
-} from '../../../../shared/schemas/owner-api';
 import { PurserError } from '../../../core/errors';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
@@ -18,72 +9,64 @@ import { ownerBudgetRequestView } from '../../owner-views';
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
-const idParams = z.strictObject({ id: z.string().max(64) });
 
 /** The owner's approvals: pending spend and budget requests, and the decisions on them. */
 export function ownerApprovalRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  const { deps } = wallet;
-  const name = (agentId: string) => deps.agents.get(agentId)?.name ?? agentId;
   const spendView = (r: SpendRecord) => ownerSpendOf(wallet, r);
-  const budgetView = (r: BudgetRequestRecord) => ownerBudgetRequestView(r, name(r.agentId));
+  const budgetView = (r: BudgetRequestRecord) =>
+    ownerBudgetRequestView(r, wallet.agents.nameOf(r.agentId));
 
   app.get(
-    '/admin/v1/approvals',
+    ownerContract.listApprovals.path,
     {
       config: owner,
-      schema: {
-        hide: true,
-        response: {
-          200: z.object({
-            spend_requests: z.array(spendSchema),
-            budget_requests: z.array(budgetSchema),
-          }),
-        },
-      },
+      schema: { hide: true, response: { 200: ownerContract.listApprovals.response } },
     },
     async () => ({
-      spend_requests: deps.spends.list('needs_approval', 500).map(spendView),
-      budget_requests: deps.budgets.list('pending', 500).map(budgetView),
+      spend_requests: wallet.approvals.spends('needs_approval').map(spendView),
+      budget_requests: wallet.approvals.budgetRequests('pending').map(budgetView),
     }),
   );
 
   app.get(
-    '/admin/v1/spend-requests',
+    ownerContract.listSpendRequests.path,
     {
       config: owner,
       schema: {
         hide: true,
-        querystring: z.strictObject({ status: z.enum(SPEND_STATUSES).optional() }),
-        response: { 200: z.object({ spend_requests: z.array(spendSchema) }), ...errors },
+        querystring: ownerContract.listSpendRequests.query,
+        response: { 200: ownerContract.listSpendRequests.response, ...errors },
       },
     },
     async (request) => ({
-      spend_requests: deps.spends.list(request.query.status, 500).map(spendView),
+      spend_requests: wallet.approvals.spends(request.query.status).map(spendView),
     }),
   );
 
   app.get(
-    '/admin/v1/spend-requests/:id',
+    ownerContract.getSpendRequest.path,
     {
       config: owner,
-      schema: { hide: true, params: idParams, response: { 200: spendSchema, ...errors } },
+      schema: {
+        hide: true,
+        params: ownerContract.getSpendRequest.params,
+        response: { 200: ownerContract.getSpendRequest.response, ...errors },
+      },
     },
     async (request) => {
-      const record = deps.spends.get(request.params.id);
-      if (!record) throw new PurserError('not_found', `No spend request ${request.params.id}.`);
-      return spendView(record);
+      return spendView(wallet.approvals.spend(request.params.id));
     },
   );
 
   app.post(
-    '/admin/v1/spend-requests/:id/approve',
+    ownerContract.approveSpend.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        body: approveSpendBody,
-        response: { 200: spendSchema, ...errors },
+        params: ownerContract.approveSpend.params,
+        body: ownerContract.approveSpend.body,
+        response: { 200: ownerContract.approveSpend.response, ...errors },
       },
     },
     async (request) => {
@@ -98,14 +81,14 @@ export function ownerApprovalRoutes(app: ZodApp, { wallet }: RouteContext): void
   );
 
   app.post(
-    '/admin/v1/spend-requests/:id/decline',
+    ownerContract.declineSpend.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        body: declineBody,
-        response: { 200: spendSchema, ...errors },
+        params: ownerContract.declineSpend.params,
+        body: ownerContract.declineSpend.body,
+        response: { 200: ownerContract.declineSpend.response, ...errors },
       },
     },
     async (request) =>
@@ -113,29 +96,29 @@ export function ownerApprovalRoutes(app: ZodApp, { wallet }: RouteContext): void
   );
 
   app.get(
-    '/admin/v1/budget-requests',
+    ownerContract.listBudgetRequests.path,
     {
       config: owner,
       schema: {
         hide: true,
-        querystring: z.strictObject({ status: z.enum(BUDGET_REQUEST_STATUSES).optional() }),
-        response: { 200: z.object({ budget_requests: z.array(budgetSchema) }), ...errors },
+        querystring: ownerContract.listBudgetRequests.query,
+        response: { 200: ownerContract.listBudgetRequests.response, ...errors },
       },
     },
     async (request) => ({
-      budget_requests: deps.budgets.list(request.query.status, 500).map(budgetView),
+      budget_requests: wallet.approvals.budgetRequests(request.query.status).map(budgetView),
     }),
   );
 
   app.post(
-    '/admin/v1/budget-requests/:id/approve',
+    ownerContract.approveBudgetRequest.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        body: approveBudgetRequestBody,
-        response: { 200: budgetSchema, ...errors },
+        params: ownerContract.approveBudgetRequest.params,
+        body: ownerContract.approveBudgetRequest.body,
+        response: { 200: ownerContract.approveBudgetRequest.response, ...errors },
       },
     },
     async (request) =>
@@ -149,14 +132,14 @@ export function ownerApprovalRoutes(app: ZodApp, { wallet }: RouteContext): void
   );
 
   app.post(
-    '/admin/v1/budget-requests/:id/reject',
+    ownerContract.rejectBudgetRequest.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: idParams,
-        body: rejectBudgetRequestBody,
-        response: { 200: budgetSchema, ...errors },
+        params: ownerContract.rejectBudgetRequest.params,
+        body: ownerContract.rejectBudgetRequest.body,
+        response: { 200: ownerContract.rejectBudgetRequest.response, ...errors },
       },
     },
     async (request) =>

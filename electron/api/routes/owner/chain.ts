@@ -1,16 +1,4 @@
-import { z } from 'zod';
-import {
-  accountView,
-  allowanceBody,
-  allowanceView,
-  chainConfigBody,
-  chainIdParams,
-  chainSummary,
-  chainView,
-  fundBody,
-  ownerAccountBody,
-  syncReport,
-} from '../../../../shared/schemas/chain';
+import { ownerContract } from '../../../../shared/contract/owner';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { centsToMicros, microsToCentsFloor } from '../../../../shared/money';
 import { toIso } from '../../../core/clock';
@@ -22,7 +10,6 @@ import type { RouteContext, ZodApp } from '../../context';
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
-const agentParams = z.strictObject({ id: z.string().max(64) });
 
 const chainOut = (c: ChainConfig) => ({
   id: c.id,
@@ -65,8 +52,11 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   const { chain } = wallet;
 
   app.get(
-    '/admin/v1/chain',
-    { config: owner, schema: { hide: true, response: { 200: chainSummary, ...errors } } },
+    ownerContract.chainSummary.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.chainSummary.response, ...errors } },
+    },
     async () => ({
       unlocked: chain.unlocked,
       chains: chain.chains().map(chainOut),
@@ -76,14 +66,14 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.put(
-    '/admin/v1/chain/chains/:id',
+    ownerContract.configureChain.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: chainIdParams,
-        body: chainConfigBody,
-        response: { 200: chainView, ...errors },
+        params: ownerContract.configureChain.params,
+        body: ownerContract.configureChain.body,
+        response: { 200: ownerContract.configureChain.response, ...errors },
       },
     },
     async (request) => {
@@ -105,10 +95,14 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.put(
-    '/admin/v1/chain/owner-account',
+    ownerContract.setOwnerAccount.path,
     {
       config: owner,
-      schema: { hide: true, body: ownerAccountBody, response: { 200: accountView, ...errors } },
+      schema: {
+        hide: true,
+        body: ownerContract.setOwnerAccount.body,
+        response: { 200: ownerContract.setOwnerAccount.response, ...errors },
+      },
     },
     async (request) => {
       const b = request.body;
@@ -122,10 +116,14 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.post(
-    '/admin/v1/agents/:id/wallet',
+    ownerContract.createAgentWallet.path,
     {
       config: owner,
-      schema: { hide: true, params: agentParams, response: { 200: accountView, ...errors } },
+      schema: {
+        hide: true,
+        params: ownerContract.createAgentWallet.params,
+        response: { 200: ownerContract.createAgentWallet.response, ...errors },
+      },
     },
     async (request) => {
       const account = await chain.createAgentWallet(request.params.id);
@@ -134,14 +132,14 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.post(
-    '/admin/v1/agents/:id/wallet/fund',
+    ownerContract.fundAgentWallet.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: agentParams,
-        body: fundBody,
-        response: { 200: z.object({ tx_hash: z.string() }), ...errors },
+        params: ownerContract.fundAgentWallet.params,
+        body: ownerContract.fundAgentWallet.body,
+        response: { 200: ownerContract.fundAgentWallet.response, ...errors },
       },
     },
     async (request) => ({
@@ -154,14 +152,14 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.put(
-    '/admin/v1/agents/:id/allowance',
+    ownerContract.setAllowance.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: agentParams,
-        body: allowanceBody,
-        response: { 200: allowanceView, ...errors },
+        params: ownerContract.setAllowance.params,
+        body: ownerContract.setAllowance.body,
+        response: { 200: ownerContract.setAllowance.response, ...errors },
       },
     },
     async (request) => {
@@ -178,17 +176,24 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.delete(
-    '/admin/v1/agents/:id/allowance',
+    ownerContract.revokeAllowance.path,
     {
       config: owner,
-      schema: { hide: true, params: agentParams, response: { 200: allowanceView, ...errors } },
+      schema: {
+        hide: true,
+        params: ownerContract.revokeAllowance.params,
+        response: { 200: ownerContract.revokeAllowance.response, ...errors },
+      },
     },
     async (request) => allowanceOut(await chain.allowances.revoke(request.params.id)),
   );
 
   app.post(
-    '/admin/v1/chain/sync',
-    { config: owner, schema: { hide: true, response: { 200: syncReport, ...errors } } },
+    ownerContract.syncChain.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.syncChain.response, ...errors } },
+    },
     async () => ({
       reports: (await chain.sync()).map((r) => ({
         chain: r.chain,

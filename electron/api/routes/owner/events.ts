@@ -1,5 +1,10 @@
 import type { FastifyReply } from 'fastify';
-import type { Alert, ChainEvent } from '../../../core/events';
+import { ownerContract } from '../../../../shared/contract/owner';
+import type { OwnerEventName, ownerEvents } from '../../../../shared/contract/events';
+import type { z } from 'zod';
+
+type OwnerEventData<K extends OwnerEventName> = z.input<(typeof ownerEvents)[K]>;
+import type { AgentChange, Alert, ChainEvent } from '../../../core/events';
 import type { ChainEventView } from '../../../../shared/schemas/chain';
 import type { BudgetRequestRecord } from '../../../core/budgets/budget-repository';
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
@@ -13,18 +18,19 @@ import type { Settings } from '../../../core/settings/settings';
 const HEARTBEAT_MS = 15_000;
 
 /**
- * `GET /admin/v1/events`: a server-sent event stream for the owner's window. It announces
+ * `GET /admin/v1/events`: a server-sent event stream for the owner's window, its events
+ * named and shaped as `ownerEvents` (shared/contract/events.ts) says. It announces
  * every spend request created or decided (so new pending ones pop up at once), every
  * budget request change, every receipt and every alert. Events are sent after the commit
  * that made them. A stream opened by a window session ends when that session does
  * (revoked, logged out, or idle past its timeout), so an ended session hears nothing more.
  */
 export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext): void {
-  const { deps } = wallet;
-  const name = (agentId: string) => deps.agents.get(agentId)?.name ?? agentId;
+  const { events } = wallet;
+  const name = (agentId: string) => wallet.agents.nameOf(agentId);
 
   app.get(
-    '/admin/v1/events',
+    ownerContract.events.path,
     { config: { owner: true }, schema: { hide: true } },
     (request, reply: FastifyReply) => {
       reply.hijack();
@@ -36,7 +42,8 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
         'x-content-type-options': 'nosniff',
         'x-accel-buffering': 'no',
       });
-      const send = (event: string, data: unknown) =>
+      // Typed by the contract (shared/contract/events.ts): each event's data is its schema's.
+      const send = <K extends OwnerEventName>(event: K, data: OwnerEventData<K>) =>
         raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const onSpend = (r: SpendRecord) => send('spend', ownerSpendOf(wallet, r));
       const onBudget = (r: BudgetRequestRecord) =>
@@ -51,12 +58,12 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
           object_id: a.objectId,
           message: a.message,
         });
-      deps.events.on('spend', onSpend);
-      deps.events.on('budget_request', onBudget);
-      deps.events.on('receipt', onReceipt);
-      deps.events.on('alert', onAlert);
+      events.on('spend', onSpend);
+      events.on('budget_request', onBudget);
+      events.on('receipt', onReceipt);
+      events.on('alert', onAlert);
       const onSettings = (settings: Settings) => send('settings', settingsView(settings));
-      deps.events.on('settings', onSettings);
+      events.on('settings', onSettings);
       // On-chain news: settlements, releases, and each allowance revoke as it is confirmed.
       const onChain = (e: ChainEvent) =>
         send('chain', {
@@ -67,11 +74,11 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
           tx_hash: e.txHash ?? null,
           message: e.message,
         } satisfies ChainEventView);
-      deps.events.on('chain', onChain);
+      events.on('chain', onChain);
       // An agent created or changed (policy, status, keys): windows read it again.
-      const onAgent = (e: { agentId: string; change: string }) =>
+      const onAgent = (e: { agentId: string; change: AgentChange }) =>
         send('agent', { agent_id: e.agentId, change: e.change });
-      deps.events.on('agent', onAgent);
+      events.on('agent', onAgent);
       const sessionId = request.ownerSession?.id;
       const onEnded = (id: string) => {
         if (id === sessionId) raw.end();
@@ -86,13 +93,13 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
       request.raw.socket.once('close', () => {
         clearInterval(heartbeat);
         sessions.off('ended', onEnded);
-        deps.events.off('spend', onSpend);
-        deps.events.off('budget_request', onBudget);
-        deps.events.off('receipt', onReceipt);
-        deps.events.off('alert', onAlert);
-        deps.events.off('settings', onSettings);
-        deps.events.off('chain', onChain);
-        deps.events.off('agent', onAgent);
+        events.off('spend', onSpend);
+        events.off('budget_request', onBudget);
+        events.off('receipt', onReceipt);
+        events.off('alert', onAlert);
+        events.off('settings', onSettings);
+        events.off('chain', onChain);
+        events.off('agent', onAgent);
       });
     },
   );

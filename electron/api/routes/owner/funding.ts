@@ -1,11 +1,4 @@
-import { z } from 'zod';
-import {
-  depositBody,
-  fundingLimitBody,
-  fundingSourceView,
-  settingsPatch,
-  settingsView as settingsSchema,
-} from '../../../../shared/schemas/owner-api';
+import { ownerContract } from '../../../../shared/contract/owner';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { centsToMicros } from '../../../../shared/money';
 import type { RouteContext, ZodApp } from '../../context';
@@ -17,13 +10,10 @@ const errors = { '4XX': errorEnvelope };
 /** Funding sources, deposits, limits; workspace settings and the freeze. */
 export function ownerFundingRoutes(app: ZodApp, { wallet }: RouteContext): void {
   app.get(
-    '/admin/v1/funding-sources',
+    ownerContract.listFundingSources.path,
     {
       config: owner,
-      schema: {
-        hide: true,
-        response: { 200: z.object({ funding_sources: z.array(fundingSourceView) }) },
-      },
+      schema: { hide: true, response: { 200: ownerContract.listFundingSources.response } },
     },
     async () => ({
       funding_sources: wallet.funding.list().map(ownerFundingView),
@@ -31,10 +21,14 @@ export function ownerFundingRoutes(app: ZodApp, { wallet }: RouteContext): void 
   );
 
   app.post(
-    '/admin/v1/funding/deposit',
+    ownerContract.deposit.path,
     {
       config: owner,
-      schema: { hide: true, body: depositBody, response: { 200: fundingSourceView, ...errors } },
+      schema: {
+        hide: true,
+        body: ownerContract.deposit.body,
+        response: { 200: ownerContract.deposit.response, ...errors },
+      },
     },
     async (request) => {
       const { amount_cents, funding_source_id, mode } = request.body;
@@ -48,14 +42,14 @@ export function ownerFundingRoutes(app: ZodApp, { wallet }: RouteContext): void 
   );
 
   app.put(
-    '/admin/v1/funding-sources/:id/limit',
+    ownerContract.setFundingLimit.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: z.strictObject({ id: z.string().max(64) }),
-        body: fundingLimitBody,
-        response: { 200: fundingSourceView, ...errors },
+        params: ownerContract.setFundingLimit.params,
+        body: ownerContract.setFundingLimit.body,
+        response: { 200: ownerContract.setFundingLimit.response, ...errors },
       },
     },
     async (request) => {
@@ -73,16 +67,23 @@ export function ownerFundingRoutes(app: ZodApp, { wallet }: RouteContext): void 
   );
 
   app.get(
-    '/admin/v1/settings',
-    { config: owner, schema: { hide: true, response: { 200: settingsSchema } } },
+    ownerContract.getSettings.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.getSettings.response } },
+    },
     async () => settingsView(wallet.settings.get()),
   );
 
   app.patch(
-    '/admin/v1/settings',
+    ownerContract.updateSettings.path,
     {
       config: owner,
-      schema: { hide: true, body: settingsPatch, response: { 200: settingsSchema, ...errors } },
+      schema: {
+        hide: true,
+        body: ownerContract.updateSettings.body,
+        response: { 200: ownerContract.updateSettings.response, ...errors },
+      },
     },
     async (request) => {
       const { time_zone, pending_expiry_hours, global_cap, notifications, start_at_login } =
@@ -107,13 +108,19 @@ export function ownerFundingRoutes(app: ZodApp, { wallet }: RouteContext): void 
   );
 
   app.post(
-    '/admin/v1/freeze',
-    { config: owner, schema: { hide: true, response: { 200: settingsSchema } } },
+    ownerContract.freeze.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.freeze.response } },
+    },
     async () => settingsView(await wallet.settings.setFrozen(true)),
   );
   app.post(
-    '/admin/v1/unfreeze',
-    { config: owner, schema: { hide: true, response: { 200: settingsSchema } } },
+    ownerContract.unfreeze.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.unfreeze.response } },
+    },
     async () => settingsView(await wallet.settings.setFrozen(false)),
   );
 }

@@ -1,32 +1,18 @@
 import { Readable } from 'node:stream';
-import { z } from 'zod';
-import {
-  ledgerEntryView as entrySchema,
-  ledgerQuery,
-  verifyView,
-} from '../../../../shared/schemas/owner-api';
+import type { z } from 'zod';
+import { ownerContract } from '../../../../shared/contract/owner';
+import type { ledgerQuery } from '../../../../shared/schemas/owner-api';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import { toIso } from '../../../core/clock';
 import { csvHeader, csvLine } from '../../../core/ledger/export';
-import type { Ledger, LedgerRow, VerifyResult } from '../../../core/ledger/ledger';
+import type { LedgerRow, VerifyResult } from '../../../core/ledger/ledger';
 import type { LedgerVerifyStatusView, LedgerVerifyView } from '../../../../shared/ledger';
-import { LedgerQuery, type LedgerFilter } from '../../../core/ledger/ledger-query';
+import type { LedgerFilter } from '../../../core/ledger/ledger-query';
 import type { RouteContext, ZodApp } from '../../context';
 import { ledgerEntryView } from '../../owner-views';
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
-
-const verifyStatusView = z.object({
-  run: z.int(),
-  running: z.boolean(),
-  checked: z.int(),
-  total: z.int(),
-  started_at: z.string().nullable(),
-  finished_at: z.string().nullable(),
-  result: verifyView.nullable(),
-  error: z.string().nullable(),
-});
 
 function verifyResultView(result: VerifyResult): LedgerVerifyView {
   return {
@@ -35,59 +21,6 @@ function verifyResultView(result: VerifyResult): LedgerVerifyView {
     head_seq: result.headSeq,
     head_hash: result.headHash,
     first_bad: result.firstBad ?? null,
-  };
-}
-
-/**
- * One chain verification at a time per server: a second request while one runs joins it
- * (the walk reads to the end of the chain as it is when the walk gets there, so the joined
- * answer covers the later request too). Its progress and the last result are kept for
- * `GET /admin/v1/ledger/verify`.
- */
-function verifyJobs(ledger: Ledger, now: () => number) {
-  const state: LedgerVerifyStatusView = {
-    run: 0,
-    running: false,
-    checked: 0,
-    total: 0,
-    started_at: null,
-    finished_at: null,
-    result: null,
-    error: null,
-  };
-  let running: Promise<LedgerVerifyView> | null = null;
-  return {
-    status: (): LedgerVerifyStatusView => ({ ...state }),
-    start(): Promise<LedgerVerifyView> {
-      if (running) return running;
-      Object.assign(state, {
-        run: state.run + 1,
-        running: true,
-        checked: 0,
-        total: ledger.headSeq(),
-        started_at: toIso(now()),
-        finished_at: null,
-      });
-      const done = ledger
-        .verifyInBackground(({ checked, total }) => Object.assign(state, { checked, total }))
-        .then(
-          (result) => {
-            const view = verifyResultView(result);
-            Object.assign(state, { result: view, error: null });
-            return view;
-          },
-          (error: unknown) => {
-            Object.assign(state, { result: null, error: String(error) });
-            throw error;
-          },
-        )
-        .finally(() => {
-          Object.assign(state, { running: false, finished_at: toIso(now()) });
-          running = null;
-        });
-      running = done;
-      return done;
-    },
   };
 }
 
@@ -117,25 +50,34 @@ function exportEntry(row: LedgerRow) {
 
 /** The ledger for the owner: pages, export, chain verification. */
 export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  const query = new LedgerQuery(wallet.deps.db);
-  const verify = verifyJobs(wallet.deps.ledger, () => wallet.deps.clock.now());
+  const { ledger } = wallet;
+  const verifyStatus = (): LedgerVerifyStatusView => {
+    const s = ledger.verifyStatus();
+    return {
+      run: s.run,
+      running: s.running,
+      checked: s.checked,
+      total: s.total,
+      started_at: s.startedAt === null ? null : toIso(s.startedAt),
+      finished_at: s.finishedAt === null ? null : toIso(s.finishedAt),
+      result: s.result && verifyResultView(s.result),
+      error: s.error,
+    };
+  };
 
   app.get(
-    '/admin/v1/ledger',
+    ownerContract.ledgerPage.path,
     {
       config: owner,
       schema: {
         hide: true,
-        querystring: ledgerQuery,
-        response: {
-          200: z.object({ entries: z.array(entrySchema), next_before_seq: z.int().nullable() }),
-          ...errors,
-        },
+        querystring: ownerContract.ledgerPage.query,
+        response: { 200: ownerContract.ledgerPage.response, ...errors },
       },
     },
     async (request) => {
       const limit = Math.min(request.query.limit ?? 100, 1000);
-      const rows = query.page(toFilter(request.query), limit);
+      const rows = ledger.page(toFilter(request.query), limit);
       const last = rows.at(-1);
       return {
         entries: rows.map(ledgerEntryView),
@@ -145,17 +87,14 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
   );
 
   app.get(
-    '/admin/v1/ledger/export',
+    ownerContract.ledgerExport.path,
     {
       config: owner,
-      schema: {
-        hide: true,
-        querystring: ledgerQuery.extend({ format: z.enum(['csv', 'json']).default('json') }),
-      },
+      schema: { hide: true, querystring: ownerContract.ledgerExport.query },
     },
     async (request, reply) => {
       const { format, ...q } = request.query;
-      const rows = query.all(toFilter(q));
+      const rows = ledger.all(toFilter(q));
       reply.header('Cache-Control', 'no-store');
       reply.header('Content-Disposition', `attachment; filename="purser-ledger.${format}"`);
       if (format === 'csv') {
@@ -191,32 +130,39 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
   // once done; with `?wait=false` it answers at once (202) with the progress, which
   // `GET` then reports until the run is finished (docs/ledger-format.md).
   app.post(
-    '/admin/v1/ledger/verify',
+    ownerContract.verifyLedger.path,
     {
       config: owner,
       schema: {
         hide: true,
-        querystring: z.strictObject({ wait: z.enum(['true', 'false']).optional() }),
-        response: { 200: verifyView, 202: verifyStatusView, ...errors },
+        querystring: ownerContract.verifyLedger.query,
+        response: {
+          200: ownerContract.verifyLedger.response,
+          202: ownerContract.verifyLedger.accepted,
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
-      const done = verify.start();
+      const done = ledger.verify().then(verifyResultView);
       if (request.query.wait !== 'false') return done;
       done.catch(() => undefined); // reported by GET as `error`
-      return reply.code(202).send(verify.status());
+      return reply.code(202).send(verifyStatus());
     },
   );
 
   app.get(
-    '/admin/v1/ledger/verify',
+    ownerContract.ledgerVerifyStatus.path,
     {
       config: owner,
-      schema: { hide: true, response: { 200: verifyStatusView, ...errors } },
+      schema: {
+        hide: true,
+        response: { 200: ownerContract.ledgerVerifyStatus.response, ...errors },
+      },
     },
     async (_request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      return verify.status();
+      return verifyStatus();
     },
   );
 }

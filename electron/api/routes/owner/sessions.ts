@@ -1,11 +1,5 @@
-import { z } from 'zod';
+import { ownerContract } from '../../../../shared/contract/owner';
 import { errorEnvelope } from '../../../../shared/schemas/common';
-import {
-  ownerSessionView,
-  sessionGrantView,
-  sessionLoginBody,
-  whoAmIView,
-} from '../../../../shared/schemas/sessions';
 import { toIso } from '../../../core/clock';
 import { PurserError } from '../../../core/errors';
 import type { RouteContext, ZodApp } from '../../context';
@@ -36,13 +30,13 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
   // Public by necessity: the caller has no credential yet, only the one-time code. The
   // code is 190 bits of randomness and works once, for ten minutes.
   app.post(
-    '/admin/v1/sessions',
+    ownerContract.logIn.path,
     {
-      config: { public: true },
+      config: { public: ownerContract.logIn.public },
       schema: {
         hide: true,
-        body: sessionLoginBody,
-        response: { 200: sessionGrantView, ...errors },
+        body: ownerContract.logIn.body,
+        response: { 200: ownerContract.logIn.response, ...errors },
       },
     },
     async (request) => {
@@ -62,8 +56,11 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
   );
 
   app.get(
-    '/admin/v1/session',
-    { config: owner, schema: { hide: true, response: { 200: whoAmIView } } },
+    ownerContract.whoAmI.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.whoAmI.response } },
+    },
     async (request) => ({
       kind: request.ownerSession ? ('session' as const) : ('owner_token' as const),
       session: request.ownerSession
@@ -73,13 +70,10 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
   );
 
   app.get(
-    '/admin/v1/sessions',
+    ownerContract.listSessions.path,
     {
       config: owner,
-      schema: {
-        hide: true,
-        response: { 200: z.object({ sessions: z.array(ownerSessionView) }) },
-      },
+      schema: { hide: true, response: { 200: ownerContract.listSessions.response } },
     },
     async (request) => ({
       sessions: sessions.list().map((s) => view(sessions, s, request.ownerSession)),
@@ -87,13 +81,13 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
   );
 
   app.post(
-    '/admin/v1/sessions/:id/revoke',
+    ownerContract.revokeSession.path,
     {
       config: owner,
       schema: {
         hide: true,
-        params: z.strictObject({ id: z.string().max(64) }),
-        response: { 200: z.object({ revoked: z.literal(true), id: z.string() }), ...errors },
+        params: ownerContract.revokeSession.params,
+        response: { 200: ownerContract.revokeSession.response, ...errors },
       },
     },
     async (request) => {
@@ -104,27 +98,32 @@ export function ownerSessionRoutes(app: ZodApp, { sessions, baseUrl }: RouteCont
   );
 
   app.post(
-    '/admin/v1/sessions/revoke-all',
+    ownerContract.revokeAllSessions.path,
     {
       config: owner,
-      schema: { hide: true, response: { 200: z.object({ revoked: z.number().int() }) } },
+      schema: { hide: true, response: { 200: ownerContract.revokeAllSessions.response } },
     },
     async () => ({ revoked: sessions.revokeAll() }),
   );
 
   /** Log out: ends the session this call was made with (the owner token has none). */
   app.post(
-    '/admin/v1/logout',
+    ownerContract.logOut.path,
     {
       config: owner,
-      schema: { hide: true, response: { 200: z.object({ logged_out: z.boolean() }) } },
+      schema: { hide: true, response: { 200: ownerContract.logOut.response } },
     },
     async (request) => ({
       logged_out: request.ownerSession ? sessions.revoke(request.ownerSession.id) : false,
     }),
   );
 
-  app.post('/admin/v1/login-links', { config: owner, schema: { hide: true } }, async () => ({
-    url: loginUrl(baseUrl(), sessions),
-  }));
+  app.post(
+    ownerContract.createLoginLink.path,
+    {
+      config: owner,
+      schema: { hide: true, response: { 200: ownerContract.createLoginLink.response } },
+    },
+    async () => ({ url: loginUrl(baseUrl(), sessions) }),
+  );
 }
