@@ -3,14 +3,18 @@ import { visible } from '../../../shared/text/visible';
 import type { OwnerBudgetRequestView } from '../../../shared/schemas/owner-api';
 import { api, usd } from '../api/client';
 import { useApprovals } from '../stores/approvals';
+import { centsToDollars, dollarsToCents } from '../stores/policy-draft';
 
 export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView }) {
   const { act, busy } = useApprovals();
-  const [dollars, setDollars] = useState((request.requested_amount_cents / 100).toFixed(2));
+  const [dollars, setDollars] = useState(centsToDollars(request.requested_amount_cents));
   const [hours, setHours] = useState('24');
   const [comment, setComment] = useState('');
-  const cents = Math.round(Number(dollars) * 100);
-  const valid = Number.isFinite(cents) && cents > 0 && Number(hours) > 0;
+  // From the digits, never through a float: "1e2", "0x10" and "120.005" are refused, not
+  // read as $100, $16 or $120.01 (the policy form parses the same way).
+  const cents = dollarsToCents(dollars);
+  const wholeHours = /^\d{1,5}$/.test(hours.trim()) ? Number(hours.trim()) : Number.NaN;
+  const valid = Number.isSafeInteger(cents) && cents > 0 && wholeHours > 0;
   return (
     <article
       className="card"
@@ -57,7 +61,7 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
             void act(request.id, () =>
               api.approveBudget(request.id, {
                 amount_cents: cents,
-                hours: Number(hours),
+                hours: wholeHours,
                 comment: comment.trim() || undefined,
               }),
             )
