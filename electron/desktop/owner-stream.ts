@@ -6,6 +6,8 @@
  * server.
  */
 import { createParser } from 'eventsource-parser';
+import { ownerContract } from '../../shared/contract/owner';
+
 import {
   approvalsSnapshot,
   parseOwnerEvent,
@@ -22,6 +24,9 @@ import {
   type TrayNotice,
   type TrayState,
 } from './tray-state';
+
+// Paths from the owner contract (shared/contract/), as every other owner client takes them.
+const { listApprovals, getSettings, freeze, updateSettings, events } = ownerContract;
 
 type Fetch = typeof globalThis.fetch;
 
@@ -44,8 +49,8 @@ export function ownerApi(baseUrl: string, ownerToken: string, fetchImpl: Fetch =
   return {
     async snapshot() {
       const [approvals, settings] = await Promise.all([
-        getJson('/admin/v1/approvals'),
-        getJson('/admin/v1/settings'),
+        getJson(listApprovals.path),
+        getJson(getSettings.path),
       ]);
       const a = approvalsSnapshot.parse(approvals);
       return {
@@ -55,16 +60,19 @@ export function ownerApi(baseUrl: string, ownerToken: string, fetchImpl: Fetch =
       };
     },
     async freeze() {
-      const response = await fetchImpl(`${baseUrl}/admin/v1/freeze`, { method: 'POST', headers });
-      if (!response.ok) throw new Error(`/admin/v1/freeze: HTTP ${response.status}`);
+      const response = await fetchImpl(`${baseUrl}${freeze.path}`, {
+        method: freeze.method,
+        headers,
+      });
+      if (!response.ok) throw new Error(`${freeze.path}: HTTP ${response.status}`);
     },
     async setStartAtLogin(enabled) {
-      const response = await fetchImpl(`${baseUrl}/admin/v1/settings`, {
-        method: 'PATCH',
+      const response = await fetchImpl(`${baseUrl}${updateSettings.path}`, {
+        method: updateSettings.method,
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ start_at_login: enabled }),
       });
-      if (!response.ok) throw new Error(`/admin/v1/settings: HTTP ${response.status}`);
+      if (!response.ok) throw new Error(`${updateSettings.path}: HTTP ${response.status}`);
     },
   };
 }
@@ -115,7 +123,7 @@ export function followOwnerEvents(options: FollowOptions): Follower {
     });
 
   const once = async (): Promise<string> => {
-    const response = await fetchImpl(`${options.baseUrl}/admin/v1/events`, {
+    const response = await fetchImpl(`${options.baseUrl}${events.path}`, {
       headers: { authorization: `Bearer ${options.ownerToken}`, accept: 'text/event-stream' },
       signal: abort.signal,
     });
