@@ -33,7 +33,17 @@ export async function startPurser(
 ) {
   const server = await startChild(
     process.execPath,
-    [purserBin, '--home', home, 'serve', '--port', '0'],
+    // BENCH_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
+    // to profile it under load (docs/performance.md).
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      purserBin,
+      '--home',
+      home,
+      'serve',
+      '--port',
+      '0',
+    ],
     { PURSER_COMMIT: commit },
   );
   const token = readFileSync(join(home, 'owner-token'), 'utf8').trim();

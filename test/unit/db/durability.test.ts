@@ -176,7 +176,7 @@ describe('a lone commit', () => {
 });
 
 describe('GroupCommitter over WalFsync', () => {
-  it('answers nobody before the fsync, and decides and commits the next batch meanwhile', async () => {
+  it('answers nobody before the fsync; what arrives meanwhile goes in one batch once it lands', async () => {
     const disk = heldDisk();
     const { committer, insert, db } = setup(disk.fsync);
     const answered: number[] = [];
@@ -198,18 +198,47 @@ describe('GroupCommitter over WalFsync', () => {
     expect(count()).toBe(2);
     expect(answered).toEqual([]);
     expect(effects).toEqual([]);
-    // The next batch does not wait for the disk to be decided and committed.
+    // Jobs that arrive while the batch is on its way wait for it (they would share the next
+    // fsync anyway), then go in together: one commit, not three.
     void job(3);
     await settle();
-    expect(count()).toBe(3);
-    expect(committer.stats.batches).toBe(2);
+    void job(4);
+    void job(5);
+    await settle();
+    expect(count()).toBe(2);
+    expect(committer.stats.batches).toBe(1);
     disk.release();
     await settle();
     expect(answered).toEqual([1, 2]);
     expect(effects).toEqual([1, 2]);
+    expect(count()).toBe(5);
+    expect(committer.stats.batches).toBe(2);
+    expect(committer.stats.largestBatch).toBe(3);
     disk.release();
     await settle();
-    expect(answered).toEqual([1, 2, 3]);
+    expect(answered).toEqual([1, 2, 3, 4, 5]);
+    expect(effects).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a full batch does not wait for the disk', async () => {
+    const disk = heldDisk();
+    const { db } = setup();
+    const durability = new WalFsync(db, disk.fsync);
+    opened.push(durability);
+    const committer = new GroupCommitter(db, {}, { durability, maxBatch: 2 });
+    void committer.run(() => 1);
+    await settle();
+    expect(committer.stats.batches).toBe(1);
+    void committer.run(() => 2);
+    await settle();
+    expect(committer.stats.batches).toBe(1); // one waiting: it waits for the disk
+    void committer.run(() => 3);
+    await settle();
+    expect(committer.stats.batches).toBe(2); // two waiting: a full batch goes at once
+    disk.release();
+    await settle();
+    disk.release();
+    await settle();
   });
 
   it('counts jobs waiting for the disk against the queue bound', async () => {
