@@ -41,6 +41,13 @@ export interface WalletEventMap {
   agent: [{ agentId: string; change: AgentChange }];
 }
 
+/**
+ * What the shells get of the bus: they listen, they never announce. Only the core emits,
+ * after the commit that made the change: a shell that could emit `settings` with
+ * `frozen: true` would set off the chain's panic revokes with nothing on the database.
+ */
+export type WalletEventFeed = Pick<WalletEvents, 'on' | 'off' | 'once'>;
+
 export class WalletEvents extends EventEmitter<WalletEventMap> {
   constructor() {
     super();

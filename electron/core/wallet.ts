@@ -14,7 +14,7 @@ import { openDatabase } from './db/database';
 import type { Db } from './db/types';
 import { GroupCommitter, type GroupCommitOptions } from './db/group-committer';
 import { WalFsync, type FsyncFn } from './db/durability';
-import { WalletEvents } from './events';
+import { WalletEvents, type WalletEventFeed } from './events';
 import { FundingRepository } from './funding/funding';
 import { FundingService } from './funding/funding-service';
 import { KeyRepository } from './keys/keys';
@@ -61,7 +61,7 @@ export interface WalletOptions {
 export class Wallet {
   private readonly deps: WalletDeps;
   /** What changed, announced after the commit that made it (the owner's event stream). */
-  readonly events: WalletEvents;
+  readonly events: WalletEventFeed;
   readonly agents: AgentService;
   readonly keys: KeyService;
   readonly funding: FundingService;
@@ -85,17 +85,22 @@ export class Wallet {
    */
   static open(options: WalletOptions): Wallet {
     const db = openDatabase(options.home, { nativeBinding: options.nativeBinding });
+    let durability: WalFsync | undefined;
     try {
-      const wallet = new Wallet(db, options);
+      // Commits reach the disk through an fsync of the WAL on the thread pool, so the event
+      // loop never waits for the disk; answers still wait for it (durability.ts).
+      durability = new WalFsync(db, options.fsync);
+      const wallet = new Wallet(db, durability, options);
       wallet.bootstrap();
       return wallet;
     } catch (error) {
+      durability?.close();
       db.close();
       throw error;
     }
   }
 
-  private constructor(db: Db, options: WalletOptions) {
+  private constructor(db: Db, durability: WalFsync, options: WalletOptions) {
     const clock = options.clock ?? systemClock;
     const agents = new AgentRepository(db);
     const settings = new SettingsStore(db);
@@ -123,9 +128,6 @@ export class Wallet {
         meters.forgetScopes();
       },
     };
-    // Commits reach the disk through an fsync of the WAL on the thread pool, so the event
-    // loop never waits for the disk; answers still wait for it (durability.ts).
-    const durability = new WalFsync(db, options.fsync);
     this.durability = durability;
     const committer: Committer =
       options.commit === 'serial'

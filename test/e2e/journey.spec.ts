@@ -225,14 +225,14 @@ test('an owner and an agent, from the first agent to a restart', async ({ page }
   await expect(ask).toBeVisible({ timeout: STARTS_MS });
   await expect(ask.getByLabel('Approved amount')).toHaveValue('300.00');
   expect(asker.running()).toBe(true);
-  // Amounts are read from their digits: exponent, hex and sub-cent forms are refused,
-  // not read as $100, $16 or $120.01.
-  for (const hostile of ['1e2', '0x10', '120.005', '']) {
+  // Amounts are read from their digits: exponent, hex, sub-cent and decimal-comma forms
+  // are refused, not read as $100, $16, $120.01 or $12,050.
+  for (const hostile of ['1e2', '0x10', '120.005', '120,50', '']) {
     await ask.getByLabel('Approved amount').fill(hostile);
     await expect(ask.getByRole('button', { name: 'Approve' })).toBeDisabled();
   }
   await ask.getByLabel('Approved amount').fill('120.00');
-  await ask.getByLabel('Hours').fill('6.5');
+  await ask.getByLabel('Hours').fill('1e3');
   await expect(ask.getByRole('button', { name: 'Approve' })).toBeDisabled();
   await ask.getByLabel('Hours').fill('6');
   await ask.getByLabel('Comment').fill('start with less');

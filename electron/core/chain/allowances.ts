@@ -8,6 +8,12 @@ import { usdcAbi } from './rpc';
 import { microsToUnits } from './x402-requirements';
 import type { Allowance } from './allowance-store';
 
+/** What this part of the chain service uses of the wallet: no more. */
+export type AllowancesDeps = Pick<
+  WalletDeps,
+  'agents' | 'clock' | 'committer' | 'events' | 'ledger' | 'limits' | 'policies' | 'settings'
+>;
+
 export interface AllowanceView extends Allowance {
   /** What the chain says is left of it now; null when the RPC could not be reached. */
   left: bigint | null;
@@ -24,7 +30,7 @@ export class AllowanceService {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly d: WalletDeps,
+    private readonly d: AllowancesDeps,
     private readonly c: ChainParts,
     private readonly syncChain: (chain: ChainConfig) => Promise<unknown>,
   ) {}

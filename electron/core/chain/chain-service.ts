@@ -18,6 +18,26 @@ import { X402Service } from './x402-service';
 import { microsToUnits, unitsToMicros } from './x402-requirements';
 import { X402Store } from './x402-payments';
 
+/** What this part of the chain service uses of the wallet: no more. */
+export type ChainServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'clock'
+  | 'committer'
+  | 'db'
+  | 'events'
+  | 'funding'
+  | 'idempotency'
+  | 'ledger'
+  | 'limits'
+  | 'merchants'
+  | 'meters'
+  | 'policies'
+  | 'rateLimiter'
+  | 'settings'
+  | 'spends'
+>;
+
 export interface ChainInput {
   id: ChainName;
   rpcUrl: string;
@@ -47,7 +67,7 @@ export class ChainService {
   private readonly lastFailure = new Map<string, { message: string; at: number }>();
 
   constructor(
-    private readonly d: WalletDeps,
+    private readonly d: ChainServiceDeps,
     spend: SpendService,
     budgets: BudgetService,
   ) {

@@ -12,6 +12,20 @@ import { recount, releaseLapsed } from './x402-release';
 import { unitsToMicros } from './x402-requirements';
 import type { X402Payment } from './x402-payments';
 
+/** What this part of the chain service uses of the wallet: no more. */
+export type ReconcilerDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'clock'
+  | 'committer'
+  | 'events'
+  | 'funding'
+  | 'ledger'
+  | 'merchants'
+  | 'meters'
+  | 'spends'
+>;
+
 const TRANSFER = parseAbiItem(
   'event Transfer(address indexed from, address indexed to, uint256 value)',
 );
@@ -39,7 +53,7 @@ export interface SyncReport {
  */
 export class Reconciler {
   constructor(
-    private readonly d: WalletDeps,
+    private readonly d: ReconcilerDeps,
     private readonly c: ChainParts,
     private readonly budgets: BudgetService,
   ) {}

@@ -9,6 +9,12 @@ import { usdcAbi } from './rpc';
 import { SIGN_WITHIN_MS } from './x402-service';
 import type { X402Payment } from './x402-payments';
 
+/** What this part of the chain service uses of the wallet: no more. */
+export type X402ReleaseDeps = Pick<
+  WalletDeps,
+  'agents' | 'clock' | 'committer' | 'events' | 'funding' | 'ledger' | 'meters' | 'spends'
+>;
+
 /*
  * The end of an x402 reservation that is never paid (docs/chain.md): once it can no longer
  * be used on chain, what it counted is given back.
@@ -19,7 +25,7 @@ import type { X402Payment } from './x402-payments';
  * chain and unused there, or an approved reservation no one came back to sign.
  */
 export async function releaseLapsed(
-  d: WalletDeps,
+  d: X402ReleaseDeps,
   c: ChainParts,
   budgets: BudgetService,
   chain: ChainConfig,
@@ -101,7 +107,7 @@ export async function releaseLapsed(
 
 /** Moves a payment's counted amount by `delta` (its request's usage, and any grant). */
 export function recount(
-  d: WalletDeps,
+  d: X402ReleaseDeps,
   budgets: BudgetService,
   tx: TxContext,
   agent: Agent,

@@ -20,6 +20,19 @@ import { screenRequirements, type Judged } from './x402-requirements';
 import { signReserved } from './x402-signer';
 import type { X402Payment } from './x402-payments';
 
+/** What this part of the chain service uses of the wallet: no more. */
+export type X402ServiceDeps = Pick<
+  WalletDeps,
+  | 'agents'
+  | 'clock'
+  | 'committer'
+  | 'idempotency'
+  | 'ledger'
+  | 'policies'
+  | 'rateLimiter'
+  | 'spends'
+>;
+
 export interface PayInput {
   resourceUrl: string;
   /** The PAYMENT-REQUIRED header value, or the 402 body (v1, or v2 as JSON). */
@@ -66,7 +79,7 @@ export class X402Service {
   private readonly signing = new Map<string, Promise<X402Payment>>();
 
   constructor(
-    private readonly d: WalletDeps,
+    private readonly d: X402ServiceDeps,
     private readonly c: ChainParts,
     private readonly spend: SpendService,
   ) {}

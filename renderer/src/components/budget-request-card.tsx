@@ -13,8 +13,11 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
   // From the digits, never through a float: "1e2", "0x10" and "120.005" are refused, not
   // read as $100, $16 or $120.01 (the policy form parses the same way).
   const cents = dollarsToCents(dollars);
-  const wholeHours = /^\d{1,5}$/.test(hours.trim()) ? Number(hours.trim()) : Number.NaN;
-  const valid = Number.isSafeInteger(cents) && cents > 0 && wholeHours > 0;
+  // Hours as the API takes them (a positive number): "6", "0.5"; not "1e3" or "0x10".
+  const windowHours = /^\d{1,5}(\.\d{1,2})?$/.test(hours.trim())
+    ? Number(hours.trim())
+    : Number.NaN;
+  const valid = Number.isSafeInteger(cents) && cents > 0 && windowHours > 0;
   return (
     <article
       className="card"
@@ -61,7 +64,7 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
             void act(request.id, () =>
               api.approveBudget(request.id, {
                 amount_cents: cents,
-                hours: wholeHours,
+                hours: windowHours,
                 comment: comment.trim() || undefined,
               }),
             )

@@ -94,17 +94,22 @@ export function centsToDollars(cents: number): string {
 
 /**
  * Dollars as typed ("12.5", "$1,200", "0") to cents, from the digits, never through a
- * float: "12.345" gives 1234.5, which the API's schema then refuses as not whole cents,
- * and anything that is not a number gives NaN, which it refuses too.
+ * float. A comma is only a thousands separator in whole groups of three ("1,200",
+ * "12,345.60"): "120,50" or "1,5" — a decimal comma in many locales — gives NaN rather
+ * than $12,050 or $15. Digits past the cent that are not all zero give a value half a
+ * cent off a whole cent (never a rounded one), which the API's schema refuses as not
+ * whole cents, as it refuses the NaN of anything that is not a number.
  */
 export function dollarsToCents(text: string): number {
-  const t = text.trim().replace(/^\$/, '').replace(/,/g, '');
-  const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(t);
+  const t = text.trim().replace(/^\$/, '');
+  const match = /^(-?)(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?$/.exec(t);
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) return Number.NaN;
-  const [, sign = '', whole = '', frac = ''] = match;
-  const cents = `${whole || '0'}${frac.slice(0, 2).padEnd(2, '0')}`;
-  const rest = frac.slice(2);
-  return Number(`${sign}${cents}${rest ? `.${rest}` : ''}`);
+  const [, sign = '', grouped = '', frac = ''] = match;
+  const whole = grouped.replace(/,/g, '');
+  const cents = Number(`${whole || '0'}${frac.slice(0, 2).padEnd(2, '0')}`);
+  const subCent = /[1-9]/.test(frac.slice(2)) ? 0.5 : 0;
+  const value = cents + subCent;
+  return sign === '-' ? -value : value;
 }
 
 /** A whole number as typed; NaN (refused by the schema) when it is not one. */

@@ -167,10 +167,26 @@ describe('dollars typed in the form', () => {
     ['5.', 500],
     ['-5', -500],
     ['1000000000', 100_000_000_000],
+    ['12,345.60', 1_234_560],
+    ['1,000,000', 100_000_000],
+    ['120.000', 12_000],
   ])('%j is %i cents', (text, cents) => expect(dollarsToCents(text)).toBe(cents));
+
+  it('refuses a decimal comma and badly grouped commas instead of reading them as thousands', () => {
+    // "120,50" is $120.50 in many locales; it must never become $12,050.
+    for (const text of ['120,50', '300,00', '1,5', '1,2000', ',100', '1,,000', '12,34.5'])
+      expect(dollarsToCents(text)).toBeNaN();
+  });
+
+  it('never rounds digits past the cent: any that are not zero make the amount refused', () => {
+    expect(Number.isInteger(dollarsToCents('120.009999999999999999'))).toBe(false);
+    expect(Number.isInteger(dollarsToCents('120.0000000000000001'))).toBe(false);
+    expect(Number.isInteger(dollarsToCents('-5.001'))).toBe(false);
+  });
 
   it('keeps a third decimal (which the schema refuses) and makes anything else NaN', () => {
     expect(dollarsToCents('12.345')).toBe(1234.5);
+    expect(dollarsToCents('-12.345')).toBe(-1234.5);
     expect(dollarsToCents('abc')).toBeNaN();
     expect(dollarsToCents('')).toBeNaN();
     expect(dollarsToCents('1.2.3')).toBeNaN();
