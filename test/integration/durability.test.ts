@@ -83,8 +83,21 @@ describe('durability over HTTP', () => {
         },
       });
       expect(JSON.stringify(failed.body)).not.toMatch(/EIO/);
+      // After the failure nothing more is written: a decision nobody can be told about
+      // must not be committed either (it would count against the budget after a restart).
+      const rows = () =>
+        Number(
+          (
+            walletInternals(t.server.wallet)
+              .db.prepare('SELECT count(*) AS n FROM spend_requests')
+              .get() as { n: bigint }
+          ).n,
+        );
+      const before = rows();
       const later = await t.agent(key, 'POST', '/v1/spend', spendBody(100));
       expect(later.status).toBe(500);
+      expect(later.body.error.code).toBe('internal_error');
+      expect(rows()).toBe(before);
       // Reads still work, and the server is still up.
       const balance = await t.agent(key, 'GET', '/v1/balance');
       expect(balance.status).toBe(200);

@@ -72,6 +72,7 @@ export function runInOwnTransaction<T>(
   const effects: Array<() => void> = [];
   const tx: TxContext = { afterCommit: (effect) => effects.push(effect) };
   let result: T;
+  durability.assertWritable();
   try {
     result = db
       .transaction(() => {

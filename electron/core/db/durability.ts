@@ -19,6 +19,11 @@ export interface Durability {
    * waking that thread and being woken by it.
    */
   readonly syncWhenAlone: boolean;
+  /**
+   * Throws once the disk has failed. The committers ask before BEGIN: a decision nobody can
+   * be told about must not be committed either, or it would count after a restart.
+   */
+  assertWritable(): void;
   close(): void;
 }
 
@@ -31,6 +36,7 @@ export const sqliteFsync: Durability = {
   flush: () => Promise.resolve(),
   flushSync: () => undefined,
   syncWhenAlone: false,
+  assertWritable: () => undefined,
   close: () => undefined,
 };
 
@@ -94,6 +100,10 @@ export class WalFsync implements Durability {
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.pump();
     return done;
+  }
+
+  assertWritable(): void {
+    if (this.failure) throw storageFailure();
   }
 
   flushSync(): void {

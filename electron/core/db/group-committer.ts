@@ -156,6 +156,7 @@ export class GroupCommitter implements Committer {
     let outcomes: Outcome[];
     let upkeep: Array<() => void> = [];
     try {
+      this.durability.assertWritable();
       const started = performance.now();
       const begin = () => {
         upkeep = [];
@@ -181,7 +182,8 @@ export class GroupCommitter implements Committer {
       this.stats.jobMs += committing - started;
       this.stats.commitMs += performance.now() - committing;
     } catch (error) {
-      // The transaction itself failed (disk full, I/O error): nothing in it is durable.
+      // The disk failed before (assertWritable), or the transaction itself did (disk full,
+      // I/O error): nothing in it is durable.
       if (this.db.inTransaction) this.sql.rollback.run();
       this.hooks.onRollback?.();
       rejectAll(batch, error);

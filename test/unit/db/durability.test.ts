@@ -137,6 +137,7 @@ describe('a lone commit', () => {
         events.push(`fsync sees ${count()} committed`);
         if (fail) throw new PurserError('internal_error', 'disk gone');
       },
+      assertWritable: () => undefined,
       close: () => undefined,
     };
     const committer = new GroupCommitter(db, {}, { durability });
@@ -169,6 +170,15 @@ describe('a lone commit', () => {
       await expect(durability.flush()).rejects.toMatchObject({ code: 'internal_error' });
       expect(() => durability.flushSync()).toThrow(/restart Purser/);
       expect(durability.stats).toEqual({ fsyncs: 0, syncFsyncs: 1 });
+      // And no committer even begins a transaction on it any more.
+      expect(() => durability.assertWritable()).toThrow(/restart Purser/);
+      const committer = new GroupCommitter(db, {}, { durability });
+      db.exec('CREATE TABLE IF NOT EXISTS after_failure (n INTEGER) STRICT');
+      await expect(
+        committer.run(() => db.prepare('INSERT INTO after_failure VALUES (1)').run()),
+      ).rejects.toMatchObject({ code: 'internal_error' });
+      expect(() => committer.runNow(() => undefined)).toThrow(/restart Purser/);
+      expect(db.prepare('SELECT count(*) AS n FROM after_failure').get()).toEqual({ n: 0n });
     } finally {
       console.error = errors;
     }
