@@ -8,7 +8,10 @@
  *    with a fresh random UUID key on every spend (what clients are told to send), and
  *    with such keys where one request in ten retries a recent key (a replay). The figure
  *    that matters is the server's CPU per durable decision as a multiple of Fastify's CPU
- *    per request in the same run (`cpu ×fastify`);
+ *    per request in the same run (`cpu ×fastify`). Beside them, with the same UUID keys,
+ *    the floor reference (lean-server.mjs): the same kind of durable, idempotent,
+ *    hash-chained decision with nothing of Purser around it, which shows how much of
+ *    the multiple is the floor and how much is Purser;
  * 2. the same spend endpoint with one transaction per decision (group commit off), at 64;
  * 3. an idempotent-replay storm: one key, many connections, exactly one ledger entry;
  * 4. decision latency with a small ledger and with 1,000,000 entries, and the time to
@@ -22,7 +25,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyBench } from './history';
 import { load, startChild, type LoadResult } from './load';
-import { owner, spendTarget, startPurser } from './purser-target';
+import { owner, spendTarget, startFloor, startPurser } from './purser-target';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
     const fastify = await startChild(process.execPath, [join(here, 'fastify-server.mjs')]);
     const group = await startPurser(join(scratch, 'group'), 'group');
     const pid = group.server.child.pid;
+    const floor = await startFloor(join(scratch, 'floor'));
     const configs = {
       bare: (c: number) => load(plain(bare.url), c, SECONDS, bare.child.pid),
       fastify: (c: number) => load(plain(fastify.url), c, SECONDS, fastify.child.pid),
@@ -139,6 +143,13 @@ async function main(): Promise<void> {
         load(spendTarget(group.server.url, group.key, {}, 'uuid'), c, SECONDS, pid),
       purserReplays: (c: number) =>
         load(spendTarget(group.server.url, group.key, {}, 'uuid+replays'), c, SECONDS, pid),
+      floor: (c: number) =>
+        load(
+          spendTarget(floor.server.url, floor.key, {}, 'uuid'),
+          c,
+          SECONDS,
+          floor.server.child.pid,
+        ),
     };
     type Config = keyof typeof configs;
     const names = Object.keys(configs) as Config[];
@@ -157,6 +168,7 @@ async function main(): Promise<void> {
     }
     await bare.stop();
     await fastify.stop();
+    await floor.server.stop();
     const bareRuns = runs.bare;
     const fastifyRuns = runs.fastify;
     const purserRuns = runs.purser;
@@ -219,6 +231,7 @@ async function main(): Promise<void> {
     purserRow('purser, no key', purserRuns);
     purserRow('purser, UUID keys', runs.purserUuid);
     purserRow('purser, UUID + 10% replays', runs.purserReplays);
+    purserRow('floor reference, UUID keys', runs.floor);
     log(
       row(
         'purser (commit per request)',
@@ -252,6 +265,10 @@ async function main(): Promise<void> {
         ...r,
         cpuToFastify: cpuRatio(r, i) ?? null,
       })),
+      floorReferenceUuidKeys: runs.floor.map((r, i) => ({
+        ...r,
+        cpuToFastify: cpuRatio(r, i) ?? null,
+      })),
       purserCommitPerRequest: {
         ...serialRun,
         ratioToBare: serialRun.requestsPerSecond / (bareRuns[2]?.requestsPerSecond ?? 1),
@@ -276,10 +293,13 @@ async function main(): Promise<void> {
     // p50 ≤ 1 ms.
     const uuid16 = runs.purserUuid[1];
     const uuid1 = runs.purserUuid[0];
+    const floor16 = runs.floor[1];
     if (uuid16 && uuid1) {
       const r16 = cpuRatio(uuid16, 1);
+      const floorR16 = floor16 ? cpuRatio(floor16, 1) : undefined;
       results.decisionCostTarget = {
         cpuToFastifyAt16: r16 ?? null,
+        floorCpuToFastifyAt16: floorR16 ?? null,
         p99MsAt16: uuid16.p99Ms,
         badAt16: uuid16.non2xx + uuid16.errors + uuid16.timeouts,
         p50MsAt1: uuid1.p50Ms,
@@ -288,6 +308,11 @@ async function main(): Promise<void> {
         `target with UUID keys: at 16 connections CPU ≤ 3.0× Fastify (${r16?.toFixed(1) ?? '–'}×), p99 ≤ 10 ms (${uuid16.p99Ms.toFixed(1)} ms), ` +
           `no non-2xx (${uuid16.non2xx + uuid16.errors + uuid16.timeouts}); at 1 connection p50 ≤ 1 ms (${uuid1.p50Ms.toFixed(1)} ms)`,
       );
+      if (floor16?.serverCpuUsPerRequest && uuid16.serverCpuUsPerRequest)
+        log(
+          `the floor reference at 16 connections: ${micros(floor16.serverCpuUsPerRequest)} µs (${floorR16?.toFixed(1) ?? '–'}× Fastify); ` +
+            `Purser costs ${(uuid16.serverCpuUsPerRequest / floor16.serverCpuUsPerRequest).toFixed(2)}× the floor`,
+        );
     }
     const budget = cpuBudget(bareRuns[2], fastifyRuns[2], target64);
     if (budget) {

@@ -9,14 +9,17 @@
  * driven in the same rounds (A, B, Fastify, B, A…), so a change is measured against the
  * code before it under the same drift of this shared machine.
  *
+ * With BENCH_FLOOR=1, the floor reference (lean-server.mjs: the same durable decision with
+ * nothing of Purser around it) runs in the same rounds too.
+ *
  * Environment: BENCH_SECONDS (per run, default 6), BENCH_ROUNDS (default 4),
- * BENCH_CONNECTIONS (default 16), BENCH_B (optional).
+ * BENCH_CONNECTIONS (default 16), BENCH_B (optional), BENCH_FLOOR (optional).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, startChild, type LoadResult } from './load';
-import { spendTarget, startPurser } from './purser-target';
+import { spendTarget, startFloor, startPurser } from './purser-target';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -46,8 +49,9 @@ async function main(): Promise<void> {
       join(OTHER, 'electron', 'bin', 'purser.mjs'),
     );
   }
-  const runs: Record<string, LoadResult[]> = { fastify: [], A: [], B: [] };
-  const ratios: Record<string, number[]> = { A: [], B: [] };
+  if (process.env.BENCH_FLOOR) servers.floor = await startFloor(join(scratch, 'floor'));
+  const runs: Record<string, LoadResult[]> = { fastify: [], A: [], B: [], floor: [] };
+  const ratios: Record<string, number[]> = { A: [], B: [], floor: [] };
   try {
     log(
       `decision cost: ${ROUNDS} rounds × ${SECONDS} s at ${CONNECTIONS} connections${OTHER ? `; B = ${OTHER}` : ''}`,

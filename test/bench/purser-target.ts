@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startChild } from './load';
 
@@ -81,3 +81,18 @@ export const spendTarget = (
     reason: 'benchmark',
   }),
 });
+
+/**
+ * The floor reference (lean-server.mjs): a durable, idempotent, hash-chained decision with
+ * nothing of Purser around it, driven with the same spends and keys as `purser serve`.
+ */
+export async function startFloor(home: string) {
+  mkdirSync(home, { recursive: true });
+  const key = 'psk_floor_reference';
+  const server = await startChild(process.execPath, [
+    join(import.meta.dirname, 'lean-server.mjs'),
+    home,
+    key,
+  ]);
+  return { server, token: '', key };
+}
