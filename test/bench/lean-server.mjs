@@ -12,14 +12,15 @@
 //
 // Usage: node lean-server.mjs <home> <key>; prints "listening on http://127.0.0.1:PORT".
 import Database from 'better-sqlite3';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { fdatasync, openSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 const [home, key] = process.argv.slice(2);
 if (!home || !key) throw new Error('usage: lean-server.mjs <home> <key>');
-const sha256 = (text) => createHash('sha256').update(text).digest();
+// The one-shot hash: no Hash object per call (Purser hashes the same way).
+const sha256 = (data) => hash('sha256', data, 'buffer');
 
 const db = new Database(join(home, 'lean.db'));
 db.pragma('journal_mode = WAL');
@@ -74,9 +75,9 @@ function decide(agent, idemKey, spend) {
   q.request.run(id, agent, status, spend.amount_cents, spend.merchant_name, spend.reason, now);
   if (status === 'approved') q.use.run(agent, day, spend.amount_cents);
   const data = JSON.stringify({ type: 'spend', id, agent, status, amount: spend.amount_cents });
-  const hash = sha256(Buffer.concat([head, Buffer.from(data)]));
-  q.append.run(now, data, head, hash);
-  head = hash;
+  const entryHash = sha256(Buffer.concat([head, Buffer.from(data)]));
+  q.append.run(now, data, head, entryHash);
+  head = entryHash;
   if (idemKey) q.remember.run(agent, idemKey, bodyHash, id, now);
   return { id, status, remaining_budget_cents: BUDGET - spent - spend.amount_cents };
 }
