@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load, startChild, type LoadResult } from './load';
+import { load, startChild, type Child, type LoadResult } from './load';
 import { spendTarget, startFloor, startPurser } from './purser-target';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const fastify = await startChild(process.execPath, [
     join(import.meta.dirname, 'fastify-server.mjs'),
   ]);
-  const servers: Record<string, Awaited<ReturnType<typeof startPurser>>> = {
+  const servers: Record<string, { server: Child; key: string }> = {
     A: await startPurser(join(scratch, 'a'), 'group'),
   };
   if (OTHER) {

@@ -94,5 +94,5 @@ export async function startFloor(home: string) {
     home,
     key,
   ]);
-  return { server, token: '', key };
+  return { server, key };
 }

@@ -309,7 +309,8 @@ describe('the ledger page API', () => {
     expect(result).toMatchObject({ ok: true, first_bad: null });
     const { ledger } = walletInternals(t.server.wallet);
     // …and it was the fast walk (SQLite's canonical form) that said so.
-    expect((ledger as unknown as { sqlCanonical(): boolean }).sqlCanonical()).toBe(true);
+    const { verifier } = ledger as unknown as { verifier: { sqlCanonical(): boolean } };
+    expect(verifier.sqlCanonical()).toBe(true);
     expect(ledger.verify({ reference: true })).toMatchObject({ ok: true, entries: result.entries });
   });
 

@@ -6,37 +6,30 @@ import type { WalletDeps } from '../wallet-deps';
 import type { ChainName } from '../../../shared/domain';
 import { formatUsd } from '../../../shared/money';
 import { AccountStore, openAccount, sealNewKey, watchOnly, type ChainAccount } from './accounts';
-import { AllowanceService } from './allowances';
+import { AllowanceService, type AllowancesDeps } from './allowances';
 import { AllowanceStore } from './allowance-store';
 import { CHAIN_PRESETS, ChainStore, type Address, type ChainConfig } from './chain-config';
 import type { ChainParts } from './chain-parts';
-import { Reconciler, type SyncReport } from './reconciler';
+import { Reconciler, type ReconcilerDeps, type SyncReport } from './reconciler';
 import { RpcPool, usdcAbi } from './rpc';
 import type { Sealer } from './sealer';
 import { TransferStore } from './transfers';
-import { X402Service } from './x402-service';
+import { X402Service, type X402ServiceDeps } from './x402-service';
 import { microsToUnits, unitsToMicros } from './x402-requirements';
 import { X402Store } from './x402-payments';
 
-/** What this part of the chain service uses of the wallet: no more. */
+/**
+ * What the chain service uses of the wallet: its own few repositories, and whatever the
+ * parts it builds (reconciler, x402, allowances) declare they use, so that a part's needs
+ * cannot drift from this list.
+ */
 export type ChainServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
-  | 'clock'
-  | 'committer'
-  | 'db'
-  | 'events'
-  | 'funding'
-  | 'idempotency'
-  | 'ledger'
-  | 'limits'
-  | 'merchants'
-  | 'meters'
-  | 'policies'
-  | 'rateLimiter'
-  | 'settings'
-  | 'spends'
->;
+  'agents' | 'clock' | 'committer' | 'db' | 'events' | 'ledger' | 'settings'
+> &
+  ReconcilerDeps &
+  X402ServiceDeps &
+  AllowancesDeps;
 
 export interface ChainInput {
   id: ChainName;

@@ -107,7 +107,7 @@ export class WalFsync implements Durability {
   }
 
   flushSync(): void {
-    if (this.failure) throw storageFailure();
+    this.assertWritable();
     this.stats.syncFsyncs += 1;
     try {
       fsyncSync(this.fd);

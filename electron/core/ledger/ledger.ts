@@ -186,11 +186,6 @@ export class Ledger {
   headSeq(): number {
     return this.verifier.headSeq();
   }
-
-  /** Whether verify takes the fast walk here (`LedgerVerifier.sqlCanonical`); the tests ask. */
-  private sqlCanonical(): boolean {
-    return this.verifier.sqlCanonical();
-  }
 }
 
 /**
