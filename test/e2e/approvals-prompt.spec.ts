@@ -111,6 +111,10 @@ test('the keyboard moves, approves and declines; over budget it asks first', asy
   await expect(page.locator(`[data-request-id="${first.id}"]`)).toHaveClass(/selected/);
   await page.keyboard.press('d');
   await expect.poll(() => statusOf(first.id)).toBe('declined');
+  // The server may say "declined" before the window has its answer (a read can see a
+  // commit whose fsync is still running): wait until the window drops the card, as a
+  // person would, before the next keys, or `j` would stay on it and `a` act on it.
+  await expect(page.locator(`[data-request-id="${first.id}"]`)).toHaveCount(0);
 
   const big = await spend(60_000);
   const card = page.locator(`[data-request-id="${big.id}"]`);
