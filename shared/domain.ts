@@ -95,6 +95,7 @@ export const ALERT_KINDS = [
   'over_budget',
   'agent_paused',
   'receipt_flagged',
+  'receipt_held',
   'unmatched_transfer',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

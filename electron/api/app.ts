@@ -14,6 +14,7 @@ import { serializerCompiler } from './serializer';
 import { installLocalhostGuards } from './security';
 import { clientErrorHandler } from './client-errors';
 import { assertWellFormedText, decodeUtf8 } from './text-guard';
+import { assertExactNumbers } from './json-numbers';
 import { OwnerSessions } from './owner-sessions';
 import { defaultRendererDir, installUi } from './ui';
 import { accountRoutes } from './routes/agent/account';
@@ -79,7 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // An empty JSON body means "no body" (curl -X POST with the header and nothing else);
   // prototype-poisoning keys are an error, as in Fastify's own parser.
   // Bodies are strict UTF-8 and every string in them well-formed Unicode without NUL
-  // (text-guard.ts): what is answered, stored, hashed and read back is one string.
+  // (text-guard.ts): what is answered, stored, hashed and read back is one string. Every
+  // number is the value written, never one JSON.parse rounded (json-numbers.ts).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['text/plain', 'application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -94,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (error) return done(error, undefined);
       try {
         assertWellFormedText(parsed);
+        assertExactNumbers(text);
       } catch (bad) {
         return done(bad as Error, undefined);
       }

@@ -7,7 +7,9 @@ import type {
 } from '../../shared/schemas/owner-api';
 import type { ApprovalImpact } from '../core/approvals/approval-service';
 import type { BudgetRequestRecord } from '../core/budgets/budget-repository';
-import { budgetRequestView } from './views';
+import { budgetRequestView, receiptView } from './views';
+import type { ReceiptRecord } from '../core/receipts/receipt-repository';
+import type { OwnerReceiptView } from '../../shared/schemas/receipts';
 import { microsToCentsCeil, microsToCentsFloor } from '../../shared/money';
 import { toIso } from '../core/clock';
 import type { Agent } from '../core/agents/agents';
@@ -182,4 +184,15 @@ export function ownerBudgetRequestView(
   agentName: string,
 ): OwnerBudgetRequestView {
   return { ...budgetRequestView(r), agent_id: r.agentId, agent_name: agentName };
+}
+
+/** A receipt as the owner sees it: the agent's view, whose it is, its key and metadata. */
+export function ownerReceiptView(r: ReceiptRecord, agentName: string): OwnerReceiptView {
+  return {
+    ...receiptView(r),
+    agent_id: r.agentId,
+    agent_name: agentName,
+    key_id: r.keyId,
+    metadata: r.metadata,
+  };
 }

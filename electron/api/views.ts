@@ -114,6 +114,7 @@ export function receiptView(r: ReceiptRecord): ReceiptView {
     host: r.host,
     rail: r.rail,
     spend_request_id: r.spendRequestId,
+    settles: r.settles,
     budget_request_id: r.budgetRequestId,
     tx_hash: r.txHash,
     network: r.network,
@@ -123,6 +124,14 @@ export function receiptView(r: ReceiptRecord): ReceiptView {
     over_budget: r.overLimits.length > 0,
     over_limits: r.overLimits,
     flags: r.flags,
+    review: r.review && {
+      kind: r.review.kind,
+      status: r.review.status,
+      amount_micros: Number(r.review.micros),
+      amount_cents: microsToCentsCeil(r.review.micros),
+      reviewed_at: r.review.reviewedAt === null ? null : toIso(r.review.reviewedAt),
+      comment: r.review.comment,
+    },
   };
 }
 

@@ -22,6 +22,7 @@ interface PolicyFlags {
   velocityPerHour?: number;
   rateLimitPerMinute?: number;
   pauseOnOverBudget?: boolean;
+  maxPending?: number;
 }
 
 /**
@@ -80,6 +81,11 @@ function policyOptions(cmd: Command): Command {
       '--rate-limit-per-minute <n>',
       'requests a minute per key',
       wholeNumber('--rate-limit-per-minute'),
+    )
+    .option(
+      '--max-pending <n>',
+      'requests that may wait for you at once (default 20); past it, one that would ask is declined',
+      wholeNumber('--max-pending'),
     );
 }
 
@@ -99,6 +105,7 @@ function policyBody(o: PolicyFlags): OwnerBody<'updatePolicy'> {
     velocity_per_hour: o.velocityPerHour,
     rate_limit_per_minute: o.rateLimitPerMinute,
     pause_on_over_budget: o.pauseOnOverBudget,
+    max_pending: o.maxPending,
   };
   return Object.fromEntries(
     Object.entries(body).filter(([, v]) => v !== undefined),

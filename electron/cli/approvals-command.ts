@@ -43,17 +43,45 @@ export function approvalCommands(): Command[] {
   const approvals = new Command('approvals').description('what waits for you (owner)');
   approvals
     .command('list')
-    .description('pending spend requests and budget requests, newest first')
-    .action(async (_o, cmd: Command) => {
+    .description(
+      'everything that waits for you, by agent: pending spend requests (every page), budget requests, receipts to review',
+    )
+    .option('--agent <id>', 'only this agent')
+    .action(async (o: { agent?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const pending = await ownerClient(g.home).call('listApprovals');
-      emit(!!g.json, pending, () => {
-        const lines = [
-          ...pending.spend_requests.map(spendLine),
-          ...pending.budget_requests.map(budgetLine),
-        ];
-        return lines.length ? lines.join('\n') : 'nothing waits for you';
+      const groups = await everyPending(ownerClient(g.home), o.agent);
+      // For programs: the groups, and every item of them in one list each, newest first.
+      const newestFirst = <T extends { created_at: string }>(list: T[]) =>
+        list.sort((a, b) => b.created_at.localeCompare(a.created_at));
+      const all = {
+        groups,
+        spend_requests: newestFirst(groups.flatMap((x) => x.spend_requests)),
+        budget_requests: newestFirst(groups.flatMap((x) => x.budget_request ?? [])),
+        receipt_reviews: newestFirst(groups.flatMap((x) => x.receipt_reviews)),
+      };
+      emit(!!g.json, all, () => {
+        if (groups.length === 0) return 'nothing waits for you';
+        return groups.map(groupText).join('\n\n');
       });
+    });
+
+  approvals
+    .command('decline-all <agentId>')
+    .description('decline every pending request of one agent and reject its budget request')
+    .option('--comment <text>', 'why, for the agent and the ledger')
+    .action(async (agentId: string, o: { comment?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const r = await ownerClient(g.home).call('declineAllPending', {
+        params: { id: agentId },
+        body: { comment: o.comment },
+      });
+      emit(
+        !!g.json,
+        r,
+        () =>
+          `declined ${r.declined} request${r.declined === 1 ? '' : 's'}` +
+          (r.budget_request_id ? `; rejected budget request ${r.budget_request_id}` : ''),
+      );
     });
 
   const approve = new Command('approve')
@@ -97,8 +125,89 @@ export function approvalCommands(): Command[] {
       });
       emit(!!g.json, r, () => decidedLine(r));
     });
-  return [approvals, approve, decline];
+  const settle = new Command('settle')
+    .description(
+      'settle an approved request for less (a refund, or what it really cost): the difference goes back to every limit',
+    )
+    .argument('<requestId>')
+    .option(
+      '--amount-cents <n>',
+      'what it cost in the end, in cents',
+      wholeNumber('--amount-cents'),
+    )
+    .option(
+      '--amount-micros <n>',
+      'what it cost in the end, in micro-dollars',
+      wholeNumber('--amount-micros'),
+    )
+    .option('--comment <text>', 'why, for the ledger')
+    .action(
+      async (
+        id: string,
+        o: { amountCents?: number; amountMicros?: number; comment?: string },
+        cmd: Command,
+      ) => {
+        const g = globals(cmd);
+        const r = await ownerClient(g.home).call('settleSpend', {
+          params: { id },
+          body: { amount_cents: o.amountCents, amount_micros: o.amountMicros, comment: o.comment },
+        });
+        emit(!!g.json, r, () => `released ${usd(r.released_cents)}: ${spendLine(r.spend_request)}`);
+      },
+    );
+  return [approvals, approve, decline, settle];
 }
+
+type Group = OwnerAnswer<'listApprovals'>['groups'][number];
+
+/** Every group, each with all its pending requests: the later pages fetched one by one. */
+async function everyPending(
+  client: ReturnType<typeof ownerClient>,
+  agentId: string | undefined,
+): Promise<Group[]> {
+  const first = await client.call('listApprovals', {
+    query: { agent_id: agentId, limit: 200 },
+  });
+  const groups: Group[] = [];
+  for (const group of first.groups) {
+    const all = { ...group, spend_requests: [...group.spend_requests] };
+    for (let before = group.next_before; before !== null;) {
+      const page = await client.call('listApprovals', {
+        query: { agent_id: group.agent_id, before, limit: 200 },
+      });
+      const next = page.groups[0];
+      all.spend_requests.push(...(next?.spend_requests ?? []));
+      before = next?.next_before ?? null;
+    }
+    all.next_before = null;
+    groups.push(all);
+  }
+  return groups;
+}
+
+/** One agent's share: a header with its counts, then its requests and reviews. */
+function groupText(g: Group): string {
+  const counts = [
+    `${g.pending_count} pending`,
+    g.budget_request ? '1 budget request' : '',
+    g.review_count ? `${g.review_count} receipt${g.review_count === 1 ? '' : 's'} to review` : '',
+  ].filter(Boolean);
+  const lines = [
+    `${visible(g.agent_name)} (${g.agent_id}, ${g.agent_status ?? 'unknown'}): ${counts.join(', ')}`,
+    ...g.spend_requests.map((r) => `  ${spendLine(r)}`),
+    ...(g.budget_request ? [`  ${budgetLine(g.budget_request)}`] : []),
+    ...g.receipt_reviews.map((r) => `  ${reviewLine(r)}`),
+  ];
+  if (g.review_count > g.receipt_reviews.length)
+    lines.push(`  … purser receipts list --agent ${g.agent_id} --review open`);
+  return lines.join('\n');
+}
+
+const reviewLine = (r: Group['receipt_reviews'][number]) =>
+  `${r.id}  ${usd(r.amount_cents)}  ${quoted(r.merchant_name)}  ` +
+  (r.review?.kind === 'settled_for_less'
+    ? `settles ${visible(r.spend_request_id ?? '')} for less: releases ${usd(r.review.amount_cents)} if you accept`
+    : `${usd(r.review?.amount_cents)} beyond what it could spend alone: counts against shared limits if you accept`);
 
 /** `purser budget-requests list|approve|reject`. */
 export function budgetRequestsCommand(): Command {

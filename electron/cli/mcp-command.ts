@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { exactNumbersOnly } from '../mcp/exact-stdin';
 import { mcpInstallCommand } from '../mcp/install';
 import { createPurserMcpServer } from '../mcp/server';
 import { agentClient } from './agent-env';
@@ -21,7 +22,10 @@ export function mcpCommand(): Command {
       console.log = console.info = console.debug = console.error;
       const client = agentClient(globals(cmd).home);
       const server = createPurserMcpServer(client);
-      const transport = new StdioServerTransport();
+      const transport = new StdioServerTransport(
+        exactNumbersOnly(process.stdin, process.stdout),
+        process.stdout,
+      );
       // The SDK's transport does not watch for the end of stdin; the host closing it is
       // how it tells the server to stop.
       const ended = new Promise<void>((resolve) => {

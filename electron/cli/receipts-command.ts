@@ -1,13 +1,16 @@
 import { Command, Option } from 'commander';
 import { RAILS, type Rail } from '../../shared/domain';
-import type { OwnerReceiptView } from '../../shared/schemas/receipts';
+import { REVIEW_STATUSES, type OwnerReceiptView } from '../../shared/schemas/receipts';
 import { globals } from './globals';
 import { ownerClient } from './owner-client';
 import { emit, usd, visible, wholeNumber } from './output';
 
 const receiptLine = (r: OwnerReceiptView) =>
   `${r.id}  ${visible(r.agent_name)}  ${usd(r.amount_cents)}  ${visible(r.merchant_name)}  ${r.rail}  ${r.created_at}` +
-  (r.spend_request_id ? `  settles ${visible(r.spend_request_id)}` : '') +
+  (r.spend_request_id
+    ? `  ${r.settles ? 'settles' : 'names'} ${visible(r.spend_request_id)}`
+    : '') +
+  (r.review ? `  review ${r.review.status}: ${r.review.kind} ${usd(r.review.amount_cents)}` : '') +
   (r.over_limits.length ? `  over: ${r.over_limits.join(', ')}` : '') +
   (r.flags.length ? `  flagged: ${r.flags.join(', ')}` : '');
 
@@ -26,6 +29,12 @@ export function receiptsCommand(): Command {
     .option('--to <iso>', 'created before this time (ISO 8601)')
     .option('--before <receiptId>', 'the page after this receipt')
     .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit'))
+    .addOption(
+      new Option(
+        '--review <state>',
+        'only receipts whose claim waits for you (open), or was answered',
+      ).choices(REVIEW_STATUSES),
+    )
     .action(
       async (
         o: {
@@ -36,6 +45,7 @@ export function receiptsCommand(): Command {
           to?: string;
           before?: string;
           limit?: number;
+          review?: (typeof REVIEW_STATUSES)[number];
         },
         cmd: Command,
       ) => {
@@ -49,6 +59,7 @@ export function receiptsCommand(): Command {
             to: o.to,
             before: o.before,
             limit: o.limit,
+            review: o.review,
           },
         });
         emit(!!g.json, page, () => {
@@ -58,5 +69,26 @@ export function receiptsCommand(): Command {
         });
       },
     );
+  for (const [verb, route, says] of [
+    [
+      'accept',
+      'acceptReceipt',
+      'count the held part against shared limits, or settle its request for less',
+    ],
+    ['dispute', 'disputeReceipt', 'leave the shared limits and the request as they were'],
+  ] as const) {
+    receipts
+      .command(`${verb} <receiptId>`)
+      .description(`answer what a receipt claims: ${says}`)
+      .option('--comment <text>', 'why, for the ledger')
+      .action(async (id: string, o: { comment?: string }, cmd: Command) => {
+        const g = globals(cmd);
+        const r = await ownerClient(g.home).call(route, {
+          params: { id },
+          body: { comment: o.comment },
+        });
+        emit(!!g.json, r, () => receiptLine(r));
+      });
+  }
   return receipts;
 }

@@ -18,6 +18,7 @@ import type { SettingsStore } from './settings/settings';
 import type { IdempotencyStore } from './spend/idempotency';
 import type { LimitReader } from './spend/limits';
 import type { SpendRepository } from './spend/spend-repository';
+import type { X402Store } from './chain/x402-payments';
 
 /** Everything a service may use; built once in wallet.ts. */
 export interface WalletDeps {
@@ -36,6 +37,8 @@ export interface WalletDeps {
   spends: SpendRepository;
   budgets: BudgetRepository;
   receipts: ReceiptRepository;
+  /** x402 payments Purser signs: a request paid this way is settled by the chain only. */
+  x402Payments: X402Store;
   merchants: KnownMerchants;
   rateLimiter: RateLimiter;
   events: WalletEvents;

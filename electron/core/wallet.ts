@@ -4,6 +4,7 @@ import { BudgetRepository } from './budgets/budget-repository';
 import { BudgetService } from './budgets/budget-service';
 import { ReceiptRepository } from './receipts/receipt-repository';
 import { ReceiptService } from './receipts/receipt-service';
+import { ReceiptReviewService } from './receipts/receipt-review';
 import { AgentService } from './agents/agent-service';
 import { KnownMerchants } from './agents/known-merchants';
 import { PolicyCache } from './agents/policy-cache';
@@ -30,6 +31,7 @@ import { SpendRepository } from './spend/spend-repository';
 import { SpendService } from './spend/spend-service';
 import type { WalletDeps } from './wallet-deps';
 import { ChainService } from './chain/chain-service';
+import { X402Store } from './chain/x402-payments';
 import { Reads } from './db/reads';
 import { LedgerService } from './ledger/ledger-service';
 
@@ -70,6 +72,8 @@ export class Wallet {
   readonly budgets: BudgetService;
   readonly approvals: ApprovalService;
   readonly receipts: ReceiptService;
+  /** The owner's answers to what receipts claim (held parts, settlements for less). */
+  readonly receiptReviews: ReceiptReviewService;
   /** On-chain enforcement: accounts, x402 signing, allowances, reconciliation. */
   readonly chain: ChainService;
   /** The ledger's pages, exports and chain verification. */
@@ -149,6 +153,7 @@ export class Wallet {
       spends: new SpendRepository(db),
       budgets: new BudgetRepository(db),
       receipts: new ReceiptRepository(db),
+      x402Payments: new X402Store(db),
       merchants: new KnownMerchants(db),
       rateLimiter: new RateLimiter(),
       events: new WalletEvents(),
@@ -157,14 +162,15 @@ export class Wallet {
     };
     this.events = this.deps.events;
     this.ledger = new LedgerService(this.deps);
-    this.agents = new AgentService(this.deps);
+    this.budgets = new BudgetService(this.deps);
+    this.agents = new AgentService(this.deps, this.budgets);
     this.keys = new KeyService(this.deps);
     this.funding = new FundingService(this.deps);
     this.settings = new SettingsService(this.deps);
-    this.budgets = new BudgetService(this.deps);
     this.spend = new SpendService(this.deps, this.budgets);
-    this.approvals = new ApprovalService(this.deps);
+    this.approvals = new ApprovalService(this.deps, this.budgets);
     this.receipts = new ReceiptService(this.deps, this.budgets);
+    this.receiptReviews = new ReceiptReviewService(this.deps, this.budgets);
     this.chain = new ChainService(this.deps, this.spend, this.budgets);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
     this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));

@@ -49,7 +49,9 @@ export function ownerApi(baseUrl: string, ownerToken: string, fetchImpl: Fetch =
   return {
     async snapshot() {
       const [approvals, settings] = await Promise.all([
-        getJson(listApprovals.path),
+        // The largest page per agent: with the default cap of 20 waiting requests per agent
+        // (docs/money-integrity.md) every pending request is listed, so the count is exact.
+        getJson(`${listApprovals.path}?limit=200`),
         getJson(getSettings.path),
       ]);
       const a = approvalsSnapshot.parse(approvals);

@@ -10,11 +10,40 @@ import {
   rejectBudgetRequestBody,
   spendListQuery,
 } from '../schemas/owner-api';
-import { approvalsView, ownerBudgetRequestList, spendRequestList } from '../schemas/owner-answers';
+import {
+  approvalsQuery,
+  approvalsView,
+  declinedAllView,
+  ownerBudgetRequestList,
+  settledView,
+  settleSpendBody,
+  spendRequestList,
+} from '../schemas/owner-answers';
 import type { OwnerRouteSpec } from './route';
 
 export const approvalRoutes = {
-  listApprovals: { method: 'GET', path: '/admin/v1/approvals', response: approvalsView },
+  listApprovals: {
+    method: 'GET',
+    path: '/admin/v1/approvals',
+    query: approvalsQuery,
+    response: approvalsView,
+  },
+  /** Declines every pending request of one agent and rejects its pending budget request. */
+  declineAllPending: {
+    method: 'POST',
+    path: '/admin/v1/agents/:id/pending/decline',
+    params: ownerIdParams,
+    body: declineBody,
+    response: declinedAllView,
+  },
+  /** Settles an approved request for less: the difference goes back to every limit. */
+  settleSpend: {
+    method: 'POST',
+    path: '/admin/v1/spend-requests/:id/settle',
+    params: ownerIdParams,
+    body: settleSpendBody,
+    response: settledView,
+  },
   listSpendRequests: {
     method: 'GET',
     path: '/admin/v1/spend-requests',

@@ -1,5 +1,6 @@
 /** Funding sources, deposits and limits; workspace settings and the freeze; receipts. */
 import {
+  declineBody,
   depositBody,
   fundingLimitBody,
   fundingSourceView,
@@ -8,7 +9,7 @@ import {
   settingsView,
 } from '../schemas/owner-api';
 import { fundingSourceList } from '../schemas/owner-answers';
-import { ownerReceiptPage, ownerReceiptsQuery } from '../schemas/receipts';
+import { ownerReceiptPage, ownerReceiptsQuery, ownerReceiptView } from '../schemas/receipts';
 import type { OwnerRouteSpec } from './route';
 
 export const fundingRoutes = {
@@ -46,5 +47,21 @@ export const fundingRoutes = {
     path: '/admin/v1/receipts',
     query: ownerReceiptsQuery,
     response: ownerReceiptPage,
+  },
+  /** The owner accepts what a receipt claims: a held part counts, a settlement for less releases. */
+  acceptReceipt: {
+    method: 'POST',
+    path: '/admin/v1/receipts/:id/accept',
+    params: ownerIdParams,
+    body: declineBody,
+    response: ownerReceiptView,
+  },
+  /** The owner disputes it: the shared limits and the request stay as they were. */
+  disputeReceipt: {
+    method: 'POST',
+    path: '/admin/v1/receipts/:id/dispute',
+    params: ownerIdParams,
+    body: declineBody,
+    response: ownerReceiptView,
   },
 } as const satisfies Record<string, OwnerRouteSpec>;

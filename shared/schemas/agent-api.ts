@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { PERIODS, SPEND_STATUSES, WINDOW_KINDS, AGENT_STATUSES, MODES, SCOPES } from '../domain';
-import { amountCents, currency, idempotencyKey, metadata, nonEmptyText } from './common';
+import {
+  amountCents,
+  currency,
+  idempotencyKey,
+  merchantNameText,
+  metadata,
+  nonEmptyText,
+} from './common';
 import { budgetRequestView } from './budget-requests';
 
 const isoTime = z.string().describe('ISO 8601 time');
@@ -13,7 +20,7 @@ export const spendCreateBody = z
   .strictObject({
     amount_cents: amountCents,
     currency,
-    merchant_name: nonEmptyText(200),
+    merchant_name: merchantNameText,
     reason: nonEmptyText(1000),
     category: nonEmptyText(64).optional(),
     metadata: metadata.optional(),

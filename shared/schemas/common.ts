@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_CENTS, MAX_AMOUNT_MICROS_NUMBER } from '../money';
+import { hasVisibleCharacter } from '../text/visible';
 
 /** A positive whole number of cents, at most one billion dollars. */
 export const amountCents = z
@@ -76,6 +77,15 @@ export const nonEmptyText = (max: number) =>
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` });
+
+/**
+ * A merchant's name: text with something visible in it. A name of Braille blanks, Hangul
+ * fillers or lone combining marks would show the owner nothing (docs/merchant-identity.md),
+ * so it is refused; names with some such characters are shown with escapes (visible.ts).
+ */
+export const merchantNameText = nonEmptyText(200).refine(hasVisibleCharacter, {
+  error: 'must have a visible character (it is all blanks, fillers, marks or invisible characters)',
+});
 
 /** `?wait=N`: hold the call up to N seconds (0–60) for a pending object to resolve. */
 export const waitQuery = z.strictObject({

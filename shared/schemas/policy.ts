@@ -25,6 +25,13 @@ export const policyFields = {
   velocity_per_hour: z.int().min(1).max(1_000_000).nullable(),
   rate_limit_per_minute: z.int().min(1).max(1_000_000),
   pause_on_over_budget: z.boolean(),
+  max_pending: z
+    .int()
+    .min(1)
+    .max(1_000)
+    .describe(
+      'how many of this agent’s requests may wait for the owner at once; past it, a request that would need approval is declined (too_many_pending)',
+    ),
 };
 
 /** Every field optional: an edit names what changes, the rest carries over. */
@@ -52,4 +59,5 @@ export const DEFAULT_POLICY: PolicyInput = {
   velocity_per_hour: null,
   rate_limit_per_minute: 600,
   pause_on_over_budget: false,
+  max_pending: 20,
 };

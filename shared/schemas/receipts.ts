@@ -2,13 +2,20 @@
 import { z } from 'zod';
 import { RAILS } from '../domain';
 import { balance } from './agent-api';
-import { amountCents, amountMicros, idempotencyKey, metadata, nonEmptyText } from './common';
+import {
+  amountCents,
+  amountMicros,
+  idempotencyKey,
+  merchantNameText,
+  metadata,
+  nonEmptyText,
+} from './common';
 
 export const receiptCreateBody = z
   .strictObject({
     amount_cents: amountCents.optional(),
     amount_micros: amountMicros.optional(),
-    merchant_name: nonEmptyText(200).optional(),
+    merchant_name: merchantNameText.optional(),
     host: z
       .string({ error: 'must be a string' })
       .max(253, { error: 'must be at most 253 characters' })
@@ -43,6 +50,8 @@ export type ReceiptCreateBody = z.infer<typeof receiptCreateBody>;
 
 export const RECEIPT_FLAGS = [
   'exceeds_request',
+  'less_than_request',
+  'held_for_review',
   'request_needs_approval',
   'request_declined',
   'request_expired',
@@ -57,6 +66,25 @@ export const OVER_LIMITS = [
   'budget_request',
 ] as const;
 
+/** What a receipt claims that waits for the owner (docs/money-integrity.md). */
+export const REVIEW_KINDS = ['shared_excess', 'settled_for_less'] as const;
+export const REVIEW_STATUSES = ['open', 'accepted', 'disputed'] as const;
+
+export const receiptReviewView = z
+  .object({
+    kind: z
+      .enum(REVIEW_KINDS)
+      .describe(
+        'shared_excess: money beyond what the agent could spend on its own, not yet counted against the limits it shares with other agents; settled_for_less: the receipt settles its request for less, and only the owner releases the difference',
+      ),
+    status: z.enum(REVIEW_STATUSES),
+    amount_micros: z.int(),
+    amount_cents: z.int(),
+    reviewed_at: z.string().nullable(),
+    comment: z.string().nullable(),
+  })
+  .meta({ id: 'ReceiptReview' });
+
 export const receiptView = z
   .object({
     id: z.string(),
@@ -67,6 +95,11 @@ export const receiptView = z
     host: z.string().nullable(),
     rail: z.enum(RAILS),
     spend_request_id: z.string().nullable(),
+    settles: z
+      .boolean()
+      .describe(
+        'whether this receipt settled spend_request_id (only an approved request is settled)',
+      ),
     budget_request_id: z.string().nullable(),
     tx_hash: z.string().nullable(),
     network: z.string().nullable(),
@@ -74,10 +107,13 @@ export const receiptView = z
     created_at: z.string(),
     counted_micros: z
       .int()
-      .describe('what this receipt added to the spend counted against limits (negative: released)'),
+      .describe(
+        "what this receipt added to the agent's own spend; a receipt never gives money back",
+      ),
     over_budget: z.boolean(),
     over_limits: z.array(z.enum(OVER_LIMITS)),
     flags: z.array(z.enum(RECEIPT_FLAGS)),
+    review: receiptReviewView.nullable(),
   })
   .meta({ id: 'Receipt' });
 export type ReceiptView = z.infer<typeof receiptView>;
@@ -114,6 +150,8 @@ export const ownerReceiptsQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   /** Page backwards: receipts older than this one. */
   before: z.string().max(64).optional(),
+  /** Receipts whose claim waits for the owner (`open`), or was answered. */
+  review: z.enum(REVIEW_STATUSES).optional(),
   limit: z
     .string()
     .regex(/^\d{1,4}$/)

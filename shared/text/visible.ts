@@ -28,10 +28,17 @@
 /**
  * What may need escaping: controls (C0, DEL, C1), format characters (bidi marks and
  * overrides, zero-width characters, soft hyphen, tags), the line and paragraph separators,
- * lone surrogates, and the backslash. One test of this decides the fast path.
+ * lone surrogates, the backslash, and what draws as nothing though it is no control: the
+ * default-ignorable code points (Hangul fillers U+3164 and U+115F, variation selectors, the
+ * combining grapheme joiner…) and the Braille blank U+2800. Also a run of more than
+ * MAX_MARKS combining marks: stacked marks spill over the lines around them. One test of
+ * this decides the fast path.
  */
-const SUSPECT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]|\p{Cs}/u;
-const SUSPECTS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]|\p{Cs}/gu;
+const MAX_MARKS = 4;
+const SUSPECT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{DI}\u2800\\]|\p{Cs}|\p{M}{5}/u;
+const SUSPECTS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{DI}\u2800\\]|\p{Cs}|\p{M}/gu;
+const MARK = /^\p{M}$/u;
+const VS15 = 0xfe0e;
 
 const ZWNJ = 0x200c;
 const ZWJ = 0x200d;
@@ -65,12 +72,43 @@ const SHORT: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0
 /** `text` with every character that would not be drawn as itself shown as an escape. */
 export function visible(text: string): string {
   if (!SUSPECT.test(text)) return text;
+  let marks = 0;
+  let last = -1;
   return text.replace(SUSPECTS, (found: string, at: number) => {
     const code = found.codePointAt(0) as number;
+    if (MARK.test(found)) {
+      // Marks count while they follow each other; an emoji's presentation selector draws.
+      marks = at === last ? marks + 1 : 1;
+      last = at + found.length;
+      if ((code === VS15 || code === VS16) && afterPictograph(text, at)) return found;
+      if (marks <= MAX_MARKS && !DEFAULT_IGNORABLE.test(found)) return found;
+      return escape(code);
+    }
     if ((code === ZWJ || code === ZWNJ) && drawsSomething(text, at, code)) return found;
     return escape(code);
   });
 }
+
+const DEFAULT_IGNORABLE = /^\p{DI}$/u;
+
+/** Whether the selector at `at` follows an emoji (or a keycap's base), which it styles. */
+function afterPictograph(text: string, at: number): boolean {
+  const before = charBefore(text, at);
+  return before !== undefined && (PICTOGRAPHIC.test(before) || /^[0-9#*]$/.test(before));
+}
+
+/**
+ * Whether `text` has something a person would see: not only spaces, marks, controls,
+ * format and default-ignorable characters or blanks that draw as nothing. A merchant's name
+ * must (docs/merchant-identity.md): a name that shows as nothing cannot be told apart.
+ */
+export function hasVisibleCharacter(text: string): boolean {
+  return INVISIBLE_OR_BLANK.test(text) ? VISIBLE.test(text) : text.length > 0;
+}
+
+// Unassigned and private-use code points are drawn (as a box, or the font's own glyph).
+const INVISIBLE_OR_BLANK = /[\p{White_Space}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{DI}\u2800]/u;
+const VISIBLE = /[^\p{White_Space}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{DI}\u2800]/u;
 
 function escape(code: number): string {
   const short = SHORT[code];

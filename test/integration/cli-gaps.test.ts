@@ -72,7 +72,8 @@ describe('purser CLI: what was missing', () => {
       host: 'api.x.example',
       rail: 'x402',
     });
-    // $25 + $90 is over the $100 budget: the agent is paused, as its policy now says.
+    // $25 + $90 is over the $100 budget: the agent is paused, as its policy now says; and
+    // the $15 past what it could spend on its own waits for the owner's review.
     const after = await runCli([...h, 'agents', 'show', agent.id, '--json']);
     expect(json<AgentJson>(after.stdout).status).toBe('paused');
 
@@ -81,7 +82,9 @@ describe('purser CLI: what was missing', () => {
     const lines = listed.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      new RegExp(`^${big.id}  bot  \\$90\\.00  api\\.x\\.example  x402  \\S+  over: budget$`),
+      new RegExp(
+        `^${big.id}  bot  \\$90\\.00  api\\.x\\.example  x402  \\S+  review open: shared_excess \\$15\\.00  over: budget  flagged: held_for_review$`,
+      ),
     );
     expect(lines[1]).toMatch(new RegExp(`^${small.id}  bot  \\$25\\.00  OpenAI  card  \\S+$`));
 

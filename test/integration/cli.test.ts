@@ -335,9 +335,11 @@ describe('purser CLI', () => {
     const listed = await runCli([...h, 'approvals', 'list']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.endsWith('\n')).toBe(true);
-    expect(listed.stdout.slice(0, -1)).not.toMatch(hidden);
+    // One line per item, grouped under the agent: no line holds a raw control character.
+    for (const line of listed.stdout.slice(0, -1).split('\n')) expect(line).not.toMatch(hidden);
     expect(listed.stdout).toBe(
-      `${pending.id}  bot\\x1b[8m  $400.00  "${'\\x08'.repeat(9)}$4.00    aws" (matched as "$4.00 aws")  ` +
+      `bot\\x1b[8m (${agent.id}, active): 1 pending\n` +
+        `  ${pending.id}  bot\\x1b[8m  $400.00  "${'\\x08'.repeat(9)}$4.00    aws" (matched as "$4.00 aws")  ` +
         '"GPU time\\x1b]0;pwned\\x07 \\u{202e}evil\\u{2066}\\u{200b}\\r\\ndone\\"  approved"  needs_approval' +
         '  (leaves $600.00 of $1000.00 monthly)\n',
     );

@@ -298,7 +298,9 @@ describe('the ledger page API', () => {
           actor: 'system',
           merchant: every,
           status: every,
-          amount: -12_345n,
+          // A release (negative counted) by the system: the most a ledger entry may say
+          // (an amount is never negative, docs/money-integrity.md).
+          amount: 12_345n,
           counted: -12_345n,
           data: { every, nested: { every }, n: -1.5e-7 },
         },

@@ -4,6 +4,8 @@ import { spendBody, startTestServer, type TestServer } from '../helpers/server';
 
 type Receipt = {
   id: string;
+  settles: boolean;
+  review: { kind: string; status: string; amount_cents: number } | null;
   counted_micros: number;
   over_budget: boolean;
   over_limits: string[];
@@ -40,7 +42,7 @@ async function grant(t: TestServer, key: string, cents: number): Promise<string>
 }
 
 describe('receipts settling a spend that drew on a budget request', () => {
-  it('a receipt for less gives the difference back to the budget request', async () => {
+  it('a receipt for less gives nothing back to the budget request until the owner accepts it', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000 });
     const grantId = await grant(t, key, 10_000);
@@ -62,11 +64,17 @@ describe('receipts settling a spend that drew on a budget request', () => {
     );
     expect(less.status).toBe(200);
     expect(less.body).toMatchObject({
-      counted_micros: -10_000_000,
-      flags: [],
+      counted_micros: 0,
+      flags: ['less_than_request'],
       budget_request_id: grantId,
       over_limits: [],
     });
+    // The grant is not refilled on the agent's word (docs/money-integrity.md, rule 1).
+    expect(await read()).toMatchObject({ spent_cents: 4_000, remaining_cents: 6_000 });
+    // The owner settles it for what the receipt said: the $10 goes back to the grant.
+    expect((await t.owner('POST', `/admin/v1/receipts/${less.body.id}/accept`, {})).status).toBe(
+      200,
+    );
     expect(await read()).toMatchObject({
       status: 'approved',
       spent_cents: 3_000,
@@ -116,6 +124,32 @@ describe('receipt over_limits names each limit it goes past', () => {
     });
   });
 
+  /**
+   * A shared limit cannot be passed on an agent's word: the part past it is held for the
+   * owner (docs/money-integrity.md, rule 2). Once the owner accepts it, the limit is passed,
+   * and the agent's next receipt says so.
+   */
+  async function pastSharedLimit(
+    t: TestServer,
+    key: string,
+    cents: number,
+    held: number,
+    limit: string,
+  ): Promise<void> {
+    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: cents }));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      over_budget: false,
+      over_limits: [],
+      flags: ['held_for_review'],
+      review: { kind: 'shared_excess', status: 'open', amount_cents: held },
+    });
+    const accepted = await t.owner('POST', `/admin/v1/receipts/${r.body.id}/accept`, {});
+    expect(accepted.status).toBe(200);
+    const next = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_micros: 1 }));
+    expect(next.body).toMatchObject({ over_budget: true, over_limits: [limit] });
+  }
+
   it('funding_limit: past the funding source period limit', async () => {
     const t = await startTestServer();
     const { agent, key } = await t.newAgent({ budget_cents: 100_000 }, 50_000);
@@ -123,17 +157,13 @@ describe('receipt over_limits names each limit it goes past', () => {
       limit_cents: 2_000,
       period: 'daily',
     });
-    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 2_001 }));
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ over_budget: true, over_limits: ['funding_limit'] });
+    await pastSharedLimit(t, key, 2_001, 1, 'funding_limit');
   });
 
   it('funding_balance: more than the funding source holds', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ mode: 'test', budget_cents: 100_000 }, 5_000);
-    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 5_001 }));
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ over_budget: true, over_limits: ['funding_balance'] });
+    await pastSharedLimit(t, key, 5_001, 1, 'funding_balance');
   });
 
   it('global_cap: past the cap over all agents of the mode', async () => {
@@ -148,32 +178,35 @@ describe('receipt over_limits names each limit it goes past', () => {
       '/v1/receipts',
       receipt({ amount_cents: 3_000 }),
     );
-    expect(within.body).toMatchObject({ over_budget: false, over_limits: [] });
-    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_micros: 1 }));
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ over_budget: true, over_limits: ['global_cap'] });
+    expect(within.body).toMatchObject({ over_budget: false, over_limits: [], flags: [] });
+    await pastSharedLimit(t, key, 1, 1, 'global_cap');
   });
 });
 
 describe('a receipt for a request that was still pending', () => {
-  it('counts the money once: approving the request afterwards counts nothing more', async () => {
+  it('does not settle it: the receipt counts on its own, and the request stays pending', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000, approval_threshold_cents: 5_000 });
     const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000));
     expect(pending.body.status).toBe('needs_approval');
 
-    // The agent paid anyway and says so: the money is gone, so it counts, flagged.
+    // The agent says it paid 1 micro-dollar for it. That neither shrinks the request nor
+    // settles it (docs/money-integrity.md, rule 4): it is a payment of its own, flagged.
     const paid = await t.agent<Receipt>(
       key,
       'POST',
       '/v1/receipts',
-      receipt({ amount_cents: 6_000, spend_request_id: pending.body.id }),
+      receipt({ amount_micros: 1, spend_request_id: pending.body.id }),
     );
     expect(paid.status).toBe(200);
-    expect(paid.body.flags).toContain('request_needs_approval');
+    expect(paid.body).toMatchObject({
+      settles: false,
+      counted_micros: 1,
+      flags: ['request_needs_approval'],
+    });
     const spent = async () =>
       (await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance')).body.spent_cents;
-    expect(await spent()).toBe(6_000);
+    expect(await spent()).toBe(1);
 
     const approved = await t.owner<{ status: string; decision_rule: string }>(
       'POST',
@@ -181,11 +214,17 @@ describe('a receipt for a request that was still pending', () => {
       {},
     );
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({
-      status: 'approved',
-      decision_rule: 'owner_approved_paid',
-    });
-    expect(await spent()).toBe(6_000); // not 12,000
+    expect(approved.body).toMatchObject({ status: 'approved', decision_rule: 'owner_approved' });
+    // The $60 counts in full: the receipt's micro-dollar took nothing off it.
+    expect(await spent()).toBe(6_001);
+    // …and a true receipt for it now settles it.
+    const settled = await t.agent<Receipt>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 6_000, spend_request_id: pending.body.id }),
+    );
+    expect(settled.body).toMatchObject({ settles: true, counted_micros: 0, flags: [] });
     const verify = await t.owner<{ ok: boolean }>('POST', '/admin/v1/ledger/verify');
     expect(verify.body.ok).toBe(true);
   });

@@ -108,21 +108,44 @@ describe('receipts', () => {
         '/v1/receipts',
         receipt({ amount_cents: 1_500 }),
       );
-      expect(l.body).toMatchObject({ over_budget: true });
-      expect(l.body.budget.status).toBe('active');
+      // Without pause_on_over_budget the agent would run on; but $5 of its $15 is more than
+      // it could spend on its own, so that part waits for the owner, and so does the agent
+      // (docs/money-integrity.md, rule 2).
+      expect(l.body).toMatchObject({
+        over_budget: true,
+        flags: ['held_for_review'],
+        review: { kind: 'shared_excess', status: 'open', amount_cents: 500 },
+      });
+      expect(l.body.budget.status).toBe('paused');
+      await stream.next(
+        (e) =>
+          e.event === 'alert' &&
+          e.data.kind === 'receipt_held' &&
+          e.data.agent_id === lenient.agent.id,
+      );
     } finally {
       stream.close();
     }
     const paused = await t.owner<{
-      entries: Array<{ actor: string; data: Record<string, unknown> }>;
+      entries: Array<{ actor: string; agent_id: string; data: Record<string, unknown> }>;
     }>('GET', '/admin/v1/ledger?type=agent.status_changed');
-    expect(paused.body.entries[0]).toMatchObject({
-      actor: 'system',
-      data: { to: 'paused', because: 'over_budget' },
-    });
+    const pauseOf = (id: string) => paused.body.entries.filter((e) => e.agent_id === id);
+    // Each paused once, by the rule that paused it.
+    expect(pauseOf(pausing.agent.id)).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        data: expect.objectContaining({ to: 'paused', because: 'over_budget' }),
+      }),
+    ]);
+    expect(pauseOf(lenient.agent.id)).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        data: expect.objectContaining({ to: 'paused', because: 'receipt_review' }),
+      }),
+    ]);
   });
 
-  it('settling an approved request with less releases the difference; with more, counts it and flags it', async () => {
+  it('settling for less releases nothing until the owner accepts; with more, counts it and flags it', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000 }, 20_000);
     const a = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(4_000));
@@ -132,12 +155,25 @@ describe('receipts', () => {
       '/v1/receipts',
       receipt({ amount_cents: 3_000, spend_request_id: a.body.id }),
     );
+    // The agent's word gives nothing back (docs/money-integrity.md, rule 1).
     expect(less.body).toMatchObject({
-      counted_micros: -10_000_000,
-      flags: [],
-      remaining_budget_cents: 7_000,
+      counted_micros: 0,
+      settles: true,
+      flags: ['less_than_request'],
+      review: { kind: 'settled_for_less', status: 'open', amount_cents: 1_000 },
+      remaining_budget_cents: 6_000,
     });
-    expect(less.body.budget).toMatchObject({ spent_cents: 3_000, funding_balance_cents: 17_000 });
+    expect(less.body.budget).toMatchObject({ spent_cents: 4_000, funding_balance_cents: 16_000 });
+    // The owner accepts: the $10 goes back to the budget and the funding source.
+    const accepted = await t.owner('POST', `/admin/v1/receipts/${less.body.id}/accept`, {});
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ review: { status: 'accepted' } });
+    const after = await t.agent<{ spent_cents: number; funding_balance_cents: number }>(
+      key,
+      'GET',
+      '/v1/balance',
+    );
+    expect(after.body).toMatchObject({ spent_cents: 3_000, funding_balance_cents: 17_000 });
 
     const b = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(1_000));
     const more = await t.agent<Receipt>(

@@ -66,6 +66,13 @@ const refused = (...values: Array<string | undefined>) =>
 /** Fields are trimmed; one that trims to nothing is refused as empty. */
 const empty = (...values: Array<string | undefined>) =>
   values.some((v) => v !== undefined && v.trim() === '');
+/**
+ * A merchant's name must show something (docs/merchant-identity.md): one made only of
+ * spaces, marks, controls, format or default-ignorable characters or Braille blanks is
+ * refused. The test's own statement of it.
+ */
+const blankName = (name: string) =>
+  !/[^\p{White_Space}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/u.test(name);
 
 async function ledgerCount(t: TestServer): Promise<number> {
   const verify = await t.owner<{ ok: boolean; entries: number }>('POST', '/admin/v1/ledger/verify');
@@ -111,7 +118,7 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
             refusals += 1;
             return;
           }
-          if (empty(merchant, reason, category)) {
+          if (empty(merchant, reason, category) || blankName(merchant)) {
             expect(res.status).toBe(400);
             return;
           }
@@ -168,7 +175,7 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
         const receipt = await t.agent<
           { receipt?: Record<string, unknown> } & Record<string, unknown>
         >(key, 'POST', '/v1/receipts', { amount_cents: 1, merchant_name: merchant, rail: 'card' });
-        if (refused(merchant)) {
+        if (refused(merchant) || (!empty(merchant) && blankName(merchant))) {
           expect(receipt.status).toBe(400);
         } else if (!empty(merchant)) {
           expect(receipt.status, JSON.stringify(receipt.body)).toBe(200);

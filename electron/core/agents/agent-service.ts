@@ -10,6 +10,8 @@ import type { WalletDeps } from '../wallet-deps';
 import type { Agent } from './agents';
 import type { BudgetSnapshot } from '../spend/limits';
 import { standingOf, type Standing } from './standing';
+import { closePending } from '../approvals/pending-lifecycle';
+import type { BudgetService } from '../budgets/budget-service';
 
 /** What AgentService uses of the wallet: no more (wallet.ts wires it). */
 export type AgentServiceDeps = Pick<
@@ -26,11 +28,15 @@ export type AgentServiceDeps = Pick<
   | 'policies'
   | 'reads'
   | 'settings'
+  | 'spends'
 >;
 
 /** The owner's operations on agents: create, edit policy (a new version each time), pause. */
 export class AgentService {
-  constructor(private readonly d: AgentServiceDeps) {}
+  constructor(
+    private readonly d: AgentServiceDeps,
+    private readonly budgets: Pick<BudgetService, 'rejectNow'>,
+  ) {}
 
   create(body: AgentCreateBody): Promise<{ agent: Agent; policy: Policy }> {
     return this.d.committer.run((tx) => {
@@ -145,9 +151,41 @@ export class AgentService {
         },
         now,
       );
+      if (status === 'revoked') this.closeWaiting(tx, agent, now);
       announce(d, tx, agentId, 'status');
       return this.require(agentId);
     });
+  }
+
+  /**
+   * A revoked agent can never spend again, so nothing of it should wait for the owner
+   * (docs/money-integrity.md, rule 5): its pending requests are cancelled and its pending
+   * budget request rejected, in the revocation's own write job.
+   */
+  private closeWaiting(tx: TxContext, agent: Agent, now: number): void {
+    const { d } = this;
+    for (;;) {
+      const page = d.spends.pendingPage(agent.id, undefined, 500);
+      if (page.length === 0) break;
+      for (const record of page) {
+        closePending(
+          d,
+          tx,
+          record,
+          {
+            status: 'cancelled',
+            reason: 'Cancelled: the owner revoked the agent',
+            rule: 'agent_revoked',
+            actor: 'owner',
+            data: { because: 'agent revoked' },
+          },
+          now,
+        );
+      }
+    }
+    const asked = d.budgets.active(agent.id);
+    if (asked?.status === 'pending')
+      this.budgets.rejectNow(tx, asked, 'The owner revoked the agent', now);
   }
 
   list(): Agent[] {

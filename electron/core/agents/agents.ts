@@ -50,6 +50,7 @@ export class AgentRepository {
   private readonly policyAt: Statement<[string, number], { body: string }>;
   private readonly setVersion: Statement;
   private readonly setStatusStmt: Statement;
+  private readonly setFundingStmt: Statement;
 
   constructor(db: Db) {
     this.byId = db.prepare('SELECT * FROM agents WHERE id = ?');
@@ -66,6 +67,9 @@ export class AgentRepository {
       'UPDATE agents SET policy_version = ?, updated_at = ? WHERE id = ?',
     );
     this.setStatusStmt = db.prepare('UPDATE agents SET status = ?, updated_at = ? WHERE id = ?');
+    this.setFundingStmt = db.prepare(
+      'UPDATE agents SET funding_source_id = ?, updated_at = ? WHERE id = ?',
+    );
   }
 
   get(id: string): Agent | undefined {
@@ -110,6 +114,12 @@ export class AgentRepository {
 
   setStatus(agentId: string, status: AgentStatus, now: number): void {
     this.setStatusStmt.run(status, now, agentId);
+    this.cache.delete(agentId);
+  }
+
+  /** Moves the agent to another funding source (its Purser-held wallet's, docs/chain.md). */
+  setFundingSource(agentId: string, fundingSourceId: string, now: number): void {
+    this.setFundingStmt.run(fundingSourceId, now, agentId);
     this.cache.delete(agentId);
   }
 }

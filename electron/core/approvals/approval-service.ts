@@ -6,8 +6,10 @@ import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
-import type { ReceiptRecord } from '../receipts/receipt-repository';
-import type { TxContext } from '../db/committer';
+import { closePending } from './pending-lifecycle';
+import { settleForLess } from '../spend/settlement';
+import { approvalQueue, type ApprovalQueueView } from './approval-queue';
+import type { BudgetService } from '../budgets/budget-service';
 import type { BudgetRequestStatus, SpendStatus } from '../../../shared/domain';
 import type { BudgetRequestRecord } from '../budgets/budget-repository';
 
@@ -55,7 +57,46 @@ export type ApprovalServiceDeps = Pick<
  * over it takes an explicit override, which the ledger records.
  */
 export class ApprovalService {
-  constructor(private readonly d: ApprovalServiceDeps) {}
+  constructor(
+    private readonly d: ApprovalServiceDeps,
+    private readonly budgets: Pick<BudgetService, 'reject' | 'draw'>,
+  ) {}
+
+  /** What waits for the owner, grouped by agent and paged (approval-queue.ts). */
+  queue(options: { agentId?: string; before?: string; limit: number }): ApprovalQueueView {
+    return approvalQueue(this.d, options);
+  }
+
+  /**
+   * Declines every pending spend request of one agent and rejects its pending budget request
+   * (the owner's answer to a flood). Each decline is its own job, so they share group
+   * commits and each is ledgered as a decline by the owner; one that another action ended
+   * first is skipped.
+   */
+  async declineAll(
+    agentId: string,
+    comment: string | null,
+  ): Promise<{ declined: SpendRecord[]; rejected: BudgetRequestRecord | null }> {
+    const { d } = this;
+    if (!d.agents.get(agentId)) throw notFound('agent', agentId);
+    const declined: SpendRecord[] = [];
+    // A page at a time, so that a flood of thousands never fills the committer's queue.
+    for (let page = d.spends.pendingPage(agentId, undefined, 500); page.length > 0;) {
+      const settled = await Promise.allSettled(page.map((r) => this.decline(r.id, comment)));
+      for (const s of settled) {
+        if (s.status === 'fulfilled') declined.push(s.value);
+        // Ended by someone else meanwhile (a 409): skipped. Anything else is a bug.
+        else if (!(s.reason instanceof PurserError)) throw s.reason;
+      }
+      page = d.spends.pendingPage(agentId, page.at(-1), 500);
+    }
+    const asked = d.budgets.active(agentId);
+    const rejected =
+      asked?.status === 'pending'
+        ? await this.budgets.reject(asked.id, comment).catch(() => null)
+        : null;
+    return { declined, rejected };
+  }
 
   /** Spend requests for the owner, newest first (`status` all when undefined). */
   spends(status: SpendStatus | undefined, limit = OWNER_LIST_LIMIT): SpendRecord[] {
@@ -111,11 +152,6 @@ export class ApprovalService {
       const record = this.pending(id);
       const agent = this.agent(record);
       this.requireStanding(agent);
-      // The agent already paid and reported it with a receipt naming this request: that
-      // receipt counted the money in full. Approving acknowledges it and counts nothing
-      // again; limits cannot refuse money that is already gone (docs/decision-order.md).
-      const paid = d.receipts.settling(id);
-      if (paid) return this.acknowledgePaid(tx, record, agent, paid, options.comment ?? null, now);
       const impact = this.impact(record, true);
       if (impact.refusal) {
         // Nothing is approved, but the attempt is on the ledger like any refused spend.
@@ -189,78 +225,45 @@ export class ApprovalService {
     });
   }
 
-  /** Approval of a request a receipt already paid for: recorded, counted nothing more. */
-  private acknowledgePaid(
-    tx: TxContext,
-    record: SpendRecord,
-    agent: Agent,
-    paid: ReceiptRecord,
-    comment: string | null,
-    now: number,
-  ): ApproveResult {
-    const { d } = this;
-    const change = {
-      status: 'approved' as const,
-      decisionReason: `Approved by the owner after the agent had paid (receipt ${paid.id})${comment ? `: ${comment}` : ''}`,
-      decisionRule: 'owner_approved_paid',
-      decidedAt: now,
-      usageId: paid.usageId,
-      ownerComment: comment,
-    };
-    d.spends.resolve(record.id, change);
-    d.ledger.append(
-      {
-        type: 'spend.approved',
-        actor: 'owner',
-        mode: agent.mode,
-        agentId: agent.id,
-        objectId: record.id,
-        amount: record.amount,
-        counted: 0n,
-        status: 'approved',
-        merchant: record.merchantName,
-        data: { comment, receipt_id: paid.id, usage_id: paid.usageId, already_paid: true },
-      },
-      now,
-    );
-    const updated = { ...record, ...change };
-    tx.afterCommit(() => d.events.emit('spend', updated));
-    // What approving does now: nothing more is counted, so the impact is of zero.
-    return { kind: 'approved', record: updated, impact: this.impact({ ...updated, amount: 0n }) };
-  }
-
   decline(id: string, comment: string | null): Promise<SpendRecord> {
     return this.d.committer.run((tx) => {
-      const { d } = this;
-      const now = d.clock.now();
       const record = this.pending(id);
-      const agent = this.agent(record);
-      const change = {
-        status: 'declined' as const,
-        decisionReason: `Declined by the owner${comment ? `: ${comment}` : ''}`,
-        decisionRule: 'owner_declined',
-        decidedAt: now,
-        usageId: null,
-        ownerComment: comment,
-      };
-      d.spends.resolve(id, change);
-      d.ledger.append(
+      const declined = closePending(
+        this.d,
+        tx,
+        record,
         {
-          type: 'spend.declined',
-          actor: 'owner',
-          mode: agent.mode,
-          agentId: agent.id,
-          objectId: id,
-          amount: record.amount,
           status: 'declined',
-          merchant: record.merchantName,
+          reason: `Declined by the owner${comment ? `: ${comment}` : ''}`,
+          rule: 'owner_declined',
+          actor: 'owner',
+          comment,
           data: { comment },
         },
-        now,
+        this.d.clock.now(),
       );
-      const updated = { ...record, ...change };
-      tx.afterCommit(() => d.events.emit('spend', updated));
-      return updated;
+      if (!declined) throw new Error(`pending request ${id} could not be declined`);
+      return declined;
+    });
+  }
+
+  /**
+   * The owner settles an approved request for less (settlement.ts): a refund, or what the
+   * agent's receipt said it cost. Answers the request and what was released.
+   */
+  settle(
+    id: string,
+    to: Micros,
+    comment: string | null,
+  ): Promise<{ record: SpendRecord; released: Micros }> {
+    return this.d.committer.run((tx) => {
+      const record = this.spend(id);
+      const released = settleForLess(this.d, this.budgets, tx, record, to, this.d.clock.now(), {
+        actor: 'owner',
+        comment,
+      });
+      tx.afterCommit(() => this.d.events.emit('spend', record));
+      return { record, released };
     });
   }
 

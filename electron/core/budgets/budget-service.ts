@@ -109,16 +109,23 @@ export class BudgetService {
   }
 
   reject(id: string, reason: string | null): Promise<BudgetRequestRecord> {
-    return this.d.committer.run((tx) => {
-      const { d } = this;
-      const now = d.clock.now();
-      this.pending(id);
-      d.budgets.end(id, 'rejected', now, reason);
-      const rejected = this.require(id);
-      this.ledger(rejected, 'budget_request.rejected', 'owner', now, null, { reason });
-      this.announce(tx, rejected);
-      return rejected;
-    });
+    return this.d.committer.run((tx) =>
+      this.rejectNow(tx, this.pending(id), reason, this.d.clock.now()),
+    );
+  }
+
+  /** Rejects a pending request in the caller's write job (the owner's word, or a revocation). */
+  rejectNow(
+    tx: TxContext,
+    record: BudgetRequestRecord,
+    reason: string | null,
+    now: number,
+  ): BudgetRequestRecord {
+    this.d.budgets.end(record.id, 'rejected', now, reason);
+    const rejected = this.require(record.id);
+    this.ledger(rejected, 'budget_request.rejected', 'owner', now, null, { reason });
+    this.announce(tx, rejected);
+    return rejected;
   }
 
   /** The approved, unexpired grant a spend of this agent draws on now, if any. */

@@ -1,4 +1,5 @@
 import { getAddress, isAddress } from 'viem';
+import type { Agent } from '../agents/agents';
 import type { BudgetService } from '../budgets/budget-service';
 import { invalidRequest, invalidTransition, notFound } from '../errors';
 import type { SpendService } from '../spend/spend-service';
@@ -16,7 +17,6 @@ import type { Sealer } from './sealer';
 import { TransferStore } from './transfers';
 import { X402Service, type X402ServiceDeps } from './x402-service';
 import { microsToUnits, unitsToMicros } from './x402-requirements';
-import { X402Store } from './x402-payments';
 
 /**
  * What the chain service uses of the wallet: its own few repositories, and whatever the
@@ -25,7 +25,15 @@ import { X402Store } from './x402-payments';
  */
 export type ChainServiceDeps = Pick<
   WalletDeps,
-  'agents' | 'clock' | 'committer' | 'db' | 'events' | 'ledger' | 'settings'
+  | 'agents'
+  | 'clock'
+  | 'committer'
+  | 'db'
+  | 'events'
+  | 'funding'
+  | 'ledger'
+  | 'settings'
+  | 'x402Payments'
 > &
   ReconcilerDeps &
   X402ServiceDeps &
@@ -67,7 +75,7 @@ export class ChainService {
     this.parts = {
       chains: new ChainStore(d.db),
       accounts: new AccountStore(d.db),
-      payments: new X402Store(d.db),
+      payments: d.x402Payments,
       transfers: new TransferStore(d.db),
       allowances: new AllowanceStore(d.db),
       rpc: new RpcPool(),
@@ -244,6 +252,7 @@ export class ChainService {
     return this.d.committer.run((tx) => {
       const now = this.d.clock.now();
       const added = this.parts.accounts.insert('agent', agentId, account, now);
+      this.fundFromWallet(agent, added.address, now);
       // Every open window (and the tray) hears of it, as of every change on chain.
       tx.afterCommit(() =>
         this.d.events.emit('chain', {
@@ -266,6 +275,38 @@ export class ChainService {
       );
       return added;
     });
+  }
+
+  /**
+   * From its wallet on, an agent is funded by it (docs/chain.md, "Funding"): an `onchain`
+   * source that holds what Purser has seen arrive in the wallet on chain (every deposit the
+   * reconciler confirms), less what Purser counted for the agent. So the money the agent
+   * may spend is never more than the wallet held, and `purser chain fund` is all it takes.
+   */
+  private fundFromWallet(agent: Agent, address: Address, now: number): void {
+    const { d } = this;
+    const source = d.funding.create(
+      {
+        kind: 'onchain',
+        mode: agent.mode,
+        name: `${agent.name}'s wallet`,
+        isDefault: false,
+        address,
+      },
+      now,
+    );
+    d.agents.setFundingSource(agent.id, source.id, now);
+    d.ledger.append(
+      {
+        type: 'funding.created',
+        actor: 'owner',
+        mode: agent.mode,
+        agentId: agent.id,
+        objectId: source.id,
+        data: { kind: 'onchain', address, agent_id: agent.id, was: agent.fundingSourceId },
+      },
+      now,
+    );
   }
 
   walletOf(agentId: string): ChainAccount | undefined {

@@ -215,6 +215,7 @@ export class Reconciler {
     if (depositTo?.agentId) {
       if (!c.transfers.insert({ ...t, agentId: depositTo.agentId, matched: 'deposit' }))
         return undefined;
+      this.credit(t.to, micros);
       d.ledger.append(
         {
           type: 'chain.funded',
@@ -237,6 +238,7 @@ export class Reconciler {
         const wallet = c.accounts.byAddress(t.to);
         if (!c.transfers.insert({ ...t, agentId: wallet?.agentId ?? null, matched: 'owner' }))
           return undefined;
+        if (wallet?.agentId) this.credit(t.to, micros);
         d.ledger.append(
           {
             type: wallet?.agentId ? 'chain.funded' : 'chain.transfer',
@@ -276,6 +278,15 @@ export class Reconciler {
       return 'matched';
     }
     return undefined;
+  }
+
+  /**
+   * A confirmed deposit into an agent's wallet funds the agent (its `onchain` source, made
+   * with the wallet): money the chain shows arrived, never money an agent says it has.
+   */
+  private credit(wallet: Address, micros: bigint): void {
+    const source = this.d.funding.onchainFor(wallet);
+    if (source) this.d.funding.addToBalance(source.id, micros);
   }
 
   /**

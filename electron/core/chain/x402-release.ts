@@ -1,7 +1,7 @@
 import type { Agent } from '../agents/agents';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
-import { adjustUsage } from '../spend/usage';
+import { adjustUsage, whole } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
 import type { ChainParts } from './chain-parts';
 import type { ChainConfig } from './chain-config';
@@ -117,7 +117,7 @@ export function recount(
 ): bigint {
   const request = d.spends.get(p.spendRequestId);
   if (!request || request.usageId === null) return 0n;
-  adjustUsage(d, agent, request.usageId, delta);
+  adjustUsage(d, request.usageId, whole(delta));
   if (request.budgetRequestId) budgets.draw(tx, request.budgetRequestId, delta, now);
   return delta;
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/types';
 import type { FundingKind, Mode, Period, WindowKind } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
 import { newId } from '../ids';
+import { assertMoney } from '../invariants';
 
 export interface FundingSource {
   id: string;
@@ -61,20 +62,26 @@ export class FundingRepository {
   private readonly defaultFor: Statement<[Mode], Row>;
   private readonly all: Statement<[], Row>;
   private readonly insert: Statement;
-  private readonly add: Statement<[Micros, string]>;
+  private readonly add: Statement<[Micros, string], bigint>;
   private readonly setLimitStmt: Statement;
+  private readonly onchainAt: Statement<[string], Row>;
 
   constructor(db: Db) {
     this.byId = db.prepare('SELECT * FROM funding_sources WHERE id = ?');
     this.defaultFor = db.prepare('SELECT * FROM funding_sources WHERE mode = ? AND is_default = 1');
     this.all = db.prepare('SELECT * FROM funding_sources ORDER BY created_at, id');
+    this.onchainAt = db.prepare(
+      "SELECT * FROM funding_sources WHERE kind = 'onchain' AND address = ? ORDER BY created_at LIMIT 1",
+    );
     this.insert = db.prepare(
-      `INSERT INTO funding_sources (id, kind, mode, name, balance_micros, is_default, created_at)
-       VALUES (@id, @kind, @mode, @name, 0, @isDefault, @createdAt)`,
+      `INSERT INTO funding_sources (id, kind, mode, name, balance_micros, is_default, address, created_at)
+       VALUES (@id, @kind, @mode, @name, 0, @isDefault, @address, @createdAt)`,
     );
-    this.add = db.prepare(
-      'UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ?',
-    );
+    this.add = db
+      .prepare<[Micros, string], bigint>(
+        'UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ? RETURNING balance_micros',
+      )
+      .pluck();
     this.setLimitStmt = db.prepare(
       `UPDATE funding_sources SET limit_micros = @amount, limit_period = @period, limit_window = @window
        WHERE id = @id`,
@@ -100,25 +107,45 @@ export class FundingRepository {
     return row && fromRow(row);
   }
 
+  /** The on-chain source that follows this address (a Purser-held wallet's), if any. */
+  onchainFor(address: string): FundingSource | undefined {
+    const row = this.onchainAt.get(address);
+    return row && this.get(row.id);
+  }
+
   list(): FundingSource[] {
     return this.all.all().map(fromRow);
   }
 
   create(
-    input: { kind: FundingKind; mode: Mode; name: string; isDefault: boolean },
+    input: { kind: FundingKind; mode: Mode; name: string; isDefault: boolean; address?: string },
     now: number,
   ): FundingSource {
     const id = newId('fundingSource');
-    this.insert.run({ id, ...input, isDefault: input.isDefault ? 1 : 0, createdAt: now });
+    this.insert.run({
+      id,
+      ...input,
+      address: input.address ?? null,
+      isDefault: input.isDefault ? 1 : 0,
+      createdAt: now,
+    });
     const created = this.get(id);
     if (!created) throw new Error('funding source vanished after insert');
     return created;
   }
 
   addToBalance(id: string, delta: Micros): void {
-    this.add.run(delta, id);
+    const after = this.add.get(delta, id);
+    if (after === undefined) throw new Error(`no funding source ${id}`);
     const cached = this.cache.get(id);
-    if (cached) this.cache.set(id, { ...cached, balance: cached.balance + delta });
+    if (cached) {
+      // Pair assertion: the balance moved by exactly delta from what the decision read.
+      assertMoney(
+        after === cached.balance + delta,
+        `funding source ${id} moved to ${after}, not ${cached.balance} + ${delta}`,
+      );
+      this.cache.set(id, { ...cached, balance: after });
+    }
   }
 
   setLimit(id: string, limit: FundingSource['limit']): void {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/types';
+import { assertMoney } from '../invariants';
 import { entryHash, GENESIS_HASH, type HashedFields } from './canonical';
 import {
   rowFromRaw,
@@ -80,9 +81,10 @@ export class Ledger {
       rail: entry.rail ?? null,
       data: stringifyData(entry.data),
     };
+    assertEntry(fields);
     const hash = entryHash(prevHash, fields);
     const f = fields;
-    this.insert.run(
+    const written = this.insert.run(
       f.seq,
       f.ts,
       f.type,
@@ -98,6 +100,11 @@ export class Ledger {
       f.data,
       prevHash,
       hash,
+    );
+    // Pair assertion: one row, at the sequence just after the head it was chained to.
+    assertMoney(
+      written.changes === 1 && Number(written.lastInsertRowid) === head.seq + 1,
+      `ledger entry ${fields.seq} did not land right after ${head.seq}`,
     );
     this.head = { seq: fields.seq, hash };
     this.headDirty = true;
@@ -186,6 +193,25 @@ export class Ledger {
   headSeq(): number {
     return this.verifier.headSeq();
   }
+}
+
+/**
+ * What every entry must say of money before it is chained (docs/money-integrity.md): an
+ * amount is never negative; what it counts is within its amount (a release counts at most
+ * the amount it gives back) and names an amount; and nothing an agent's key does releases
+ * money: only the owner and the system (a verified chain fact) count negative.
+ */
+function assertEntry(f: HashedFields): void {
+  const { amount, counted } = f;
+  assertMoney(amount === null || amount >= 0n, `${f.type} with a negative amount ${amount}`);
+  if (counted === 0n) return;
+  assertMoney(amount !== null, `${f.type} counts ${counted} but has no amount`);
+  const magnitude = counted < 0n ? -counted : counted;
+  assertMoney(magnitude <= amount, `${f.type} counts ${counted} of an amount of ${amount}`);
+  assertMoney(
+    counted > 0n || !f.actor.startsWith('key:'),
+    `${f.type} by ${f.actor} releases ${-counted}: an agent's word never gives money back`,
+  );
 }
 
 /**

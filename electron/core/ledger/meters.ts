@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/types';
 import type { Mode } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
+import { assertMoney } from '../invariants';
 import { currentWindow, specKey, type TimeWindow, type WindowSpec } from '../policy/windows';
 
 /** What a sum is over: one agent, one funding source, or every agent of one mode. */
@@ -18,9 +19,22 @@ export interface UsageInput {
   agentId: string;
   fundingSourceId: string;
   mode: Mode;
+  /** What counts against the agent's own limits. */
   micros: Micros;
+  /**
+   * What counts against the limits it shares with other agents (its funding source and the
+   * global cap): the whole amount for every decision; for a receipt, no more than the agent
+   * could have spent on its own, the rest waiting for the owner (docs/money-integrity.md).
+   */
+  shared: Micros;
   /** The spend request or receipt this money belongs to. */
   originId: string;
+}
+
+/** A change to a counted usage, per part; each is checked where it is written. */
+export interface UsageDelta {
+  micros: Micros;
+  shared: Micros;
 }
 
 interface MeterRow {
@@ -54,13 +68,23 @@ function scopeValue(scope: MeterScope): string {
 export class Meters {
   private readonly get: Statement<[string, string], MeterRow>;
   private readonly put: Statement;
-  private readonly bump: Statement;
+  private readonly bump: Statement<[Micros, number, string, number, number, number], bigint>;
   private readonly insertUsage: Statement;
   private readonly usageById: Statement<
     [number | bigint],
-    { ts: bigint; agent_id: string; funding_source_id: string; mode: Mode }
+    {
+      ts: bigint;
+      agent_id: string;
+      funding_source_id: string;
+      mode: Mode;
+      micros: bigint;
+      shared_micros: bigint;
+    }
   >;
-  private readonly adjustUsage: Statement;
+  private readonly adjustUsage: Statement<
+    [Micros, Micros, number],
+    { micros: bigint; shared_micros: bigint }
+  >;
   private readonly scopesWithRows: Statement<[], unknown>;
   private metered: Set<string> | undefined;
   private readonly sumRange: Record<
@@ -81,31 +105,38 @@ export class Meters {
     );
     // A usage at `ts` belongs to a calendar meter whose window holds ts, and to every
     // rolling meter that has not yet slid past it.
-    this.bump = db.prepare(
-      `UPDATE meters SET sum_micros = sum_micros + ?, count = count + ?
-       WHERE scope = ? AND (
-         (width IS NULL AND window_start <= ? AND (window_end IS NULL OR ? < window_end))
-         OR (width IS NOT NULL AND ? > as_of - width))`,
-    );
+    this.bump = db
+      .prepare<[Micros, number, string, number, number, number], bigint>(
+        `UPDATE meters SET sum_micros = sum_micros + ?, count = count + ?
+         WHERE scope = ? AND (
+           (width IS NULL AND window_start <= ? AND (window_end IS NULL OR ? < window_end))
+           OR (width IS NOT NULL AND ? > as_of - width))
+         RETURNING sum_micros`,
+      )
+      .pluck();
     this.scopesWithRows = db.prepare('SELECT DISTINCT scope FROM meters').pluck();
     this.insertUsage = db.prepare(
-      `INSERT INTO usage (ts, agent_id, funding_source_id, mode, micros, origin_id)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO usage (ts, agent_id, funding_source_id, mode, micros, shared_micros, origin_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.usageById = db.prepare(
-      'SELECT ts, agent_id, funding_source_id, mode FROM usage WHERE id = ?',
+      'SELECT ts, agent_id, funding_source_id, mode, micros, shared_micros FROM usage WHERE id = ?',
     );
-    this.adjustUsage = db.prepare('UPDATE usage SET micros = micros + ? WHERE id = ?');
-    const range = (column: string) =>
+    this.adjustUsage = db.prepare(
+      `UPDATE usage SET micros = micros + ?, shared_micros = shared_micros + ? WHERE id = ?
+       RETURNING micros, shared_micros`,
+    );
+    // An agent's own limits sum what counts against it; the shared ones what counts there.
+    const range = (column: string, amount: 'micros' | 'shared_micros') =>
       db.prepare<[string, number, number], { s: bigint; c: bigint }>(
-        `SELECT coalesce(sum(micros), 0) AS s, count(*) AS c FROM usage
+        `SELECT coalesce(sum(${amount}), 0) AS s, count(*) AS c FROM usage
          WHERE ${column} = ? AND ts >= ? AND ts < ?`,
       );
     // Identifiers come from this fixed map, never from input.
     this.sumRange = {
-      agent: range('agent_id'),
-      funding: range('funding_source_id'),
-      global: range('mode'),
+      agent: range('agent_id', 'micros'),
+      funding: range('funding_source_id', 'shared_micros'),
+      global: range('mode', 'shared_micros'),
     };
   }
 
@@ -119,31 +150,55 @@ export class Meters {
     return this.compute(scope, spec, now, false);
   }
 
-  /** Counts `usage` at `ts` against every meter of its agent, funding source and mode. */
+  /**
+   * Counts `usage` at `ts`: its whole amount against every meter of its agent, its shared
+   * part against those of its funding source and mode.
+   */
   record(usage: UsageInput, ts: number): number {
+    assertMoney(usage.micros >= 0n, `a usage of ${usage.micros} (negative)`);
+    assertMoney(
+      usage.shared >= 0n && usage.shared <= usage.micros,
+      `a shared part of ${usage.shared} out of ${usage.micros}`,
+    );
     const { lastInsertRowid } = this.insertUsage.run(
       ts,
       usage.agentId,
       usage.fundingSourceId,
       usage.mode,
       usage.micros,
+      usage.shared,
       usage.originId,
     );
-    for (const scope of scopesOf(usage)) {
-      this.bumpScope(scopeKey(scope), usage.micros, 1, ts);
-    }
+    this.bumpScopes(usage, { micros: usage.micros, shared: usage.shared }, 1, ts);
     return Number(lastInsertRowid);
   }
 
-  /** Changes the amount of a recorded usage (a settlement releasing part of it). */
-  adjust(usageId: number, delta: Micros): void {
+  /** What a recorded usage counts now, against the agent and against shared limits. */
+  usage(usageId: number): UsageDelta | undefined {
+    const row = this.usageById.get(usageId);
+    return row && { micros: row.micros, shared: row.shared_micros };
+  }
+
+  /**
+   * Changes what a recorded usage counts, in the window where it was first counted: a
+   * release the chain or the owner vouches for (negative), a held part the owner accepts
+   * (`shared` only), a reservation counted again. Never on an agent's word.
+   */
+  adjust(usageId: number, delta: UsageDelta): { fundingSourceId: string } {
     const row = this.usageById.get(usageId);
     if (!row) throw new Error(`no usage ${usageId}`);
-    this.adjustUsage.run(delta, usageId);
+    const after = this.adjustUsage.get(delta.micros, delta.shared, usageId);
+    // Pair assertion: what the row holds now is what it held plus the change (the table's
+    // CHECK keeps both parts non-negative and the shared part within the whole).
+    assertMoney(
+      after !== undefined &&
+        after.micros === row.micros + delta.micros &&
+        after.shared_micros === row.shared_micros + delta.shared,
+      `usage ${usageId} did not move by ${delta.micros}/${delta.shared}`,
+    );
     const usage = { agentId: row.agent_id, fundingSourceId: row.funding_source_id, mode: row.mode };
-    for (const scope of scopesOf(usage)) {
-      this.bumpScope(scopeKey(scope), delta, 0, Number(row.ts));
-    }
+    this.bumpScopes(usage, delta, 0, Number(row.ts));
+    return { fundingSourceId: row.funding_source_id };
   }
 
   private compute(
@@ -192,7 +247,27 @@ export class Meters {
    */
   private bumpScope(scope: string, delta: Micros, inc: number, ts: number): void {
     this.metered ??= new Set(this.scopesWithRows.all() as string[]);
-    if (this.metered.has(scope)) this.bump.run(delta, inc, scope, ts, ts, ts);
+    if (!this.metered.has(scope) || (delta === 0n && inc === 0)) return;
+    for (const sum of this.bump.all(delta, inc, scope, ts, ts, ts)) {
+      // A window sums non-negative usage: below zero, something released what it never held.
+      assertMoney(sum >= 0n, `meter ${scope} would hold ${sum}`);
+    }
+  }
+
+  private bumpScopes(
+    usage: Pick<UsageInput, 'agentId' | 'fundingSourceId' | 'mode'>,
+    delta: UsageDelta,
+    inc: number,
+    ts: number,
+  ): void {
+    for (const scope of scopesOf(usage)) {
+      this.bumpScope(
+        scopeKey(scope),
+        scope.kind === 'agent' ? delta.micros : delta.shared,
+        inc,
+        ts,
+      );
+    }
   }
 
   /** After a rollback the set of metered scopes is read again from the database. */

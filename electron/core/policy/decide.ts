@@ -43,6 +43,11 @@ export interface DecisionInput {
   /** An approved, unexpired budget request of this agent, with what is left of it. */
   budgetRequest: { id: string; remaining: Micros } | null;
   merchantIsNew: boolean;
+  /**
+   * How many of this agent's requests wait for the owner now. Asked only when the answer
+   * would be needs_approval, so the count costs nothing on the common path.
+   */
+  pendingCount: () => number;
 }
 
 export type Rule =
@@ -64,6 +69,7 @@ export type Rule =
   | 'over_budget'
   | 'approval_threshold'
   | 'new_merchant'
+  | 'too_many_pending'
   | 'within_policy';
 
 export type HardLimitRule = 'funding_limit' | 'global_cap' | 'insufficient_balance';
@@ -94,7 +100,23 @@ export function decide(input: DecisionInput): Decision {
   const merchant = checkMerchant(input);
   if (merchant?.outcome === 'declined') return merchant;
   const rest = decideRest(input);
-  return merchant === null ? rest : askInstead(merchant, rest);
+  const decision = merchant === null ? rest : askInstead(merchant, rest);
+  return decision.outcome === 'needs_approval' ? capPending(input, decision) : decision;
+}
+
+/**
+ * The owner must always be able to see and act on what waits for them (docs/money-integrity.md,
+ * rule 5): an agent may keep at most `maxPending` requests waiting at once. Past it, what
+ * would have asked is declined, so a flood of requests cannot bury the others.
+ */
+function capPending(input: DecisionInput, ask: Verdict): Verdict {
+  const waiting = input.pendingCount();
+  const most = input.policy.maxPending;
+  if (waiting < most) return ask;
+  return declined(
+    'too_many_pending',
+    `${waiting} requests of this agent already wait for the owner, the most its policy allows (${most}); this one would have needed approval (${ask.reason})`,
+  );
 }
 
 /** Steps 7–15, once the agent's standing and the merchant have passed. */

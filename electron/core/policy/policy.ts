@@ -1,6 +1,6 @@
 import type { OverBudgetBehaviour, Period, WindowKind } from '../../../shared/domain';
 import { centsToMicros, microsToCentsFloor, type Micros } from '../../../shared/money';
-import type { PolicyInput } from '../../../shared/schemas/policy';
+import { DEFAULT_POLICY, type PolicyInput } from '../../../shared/schemas/policy';
 import { merchantKey, normalizeText } from './merchant-key';
 import { compileMerchantList, type MerchantList } from './merchants';
 
@@ -28,6 +28,8 @@ export interface Policy {
   velocityPerHour: number | null;
   rateLimitPerMinute: number;
   pauseOnOverBudget: boolean;
+  /** Requests of this agent that may wait for the owner at once (docs/money-integrity.md). */
+  maxPending: number;
 }
 
 const nullableMicros = (cents: number | null) => (cents === null ? null : centsToMicros(cents));
@@ -62,6 +64,7 @@ export function policyFromInput(input: PolicyInput, version: number): Policy {
     velocityPerHour: input.velocity_per_hour,
     rateLimitPerMinute: input.rate_limit_per_minute,
     pauseOnOverBudget: input.pause_on_over_budget,
+    maxPending: input.max_pending,
   });
 }
 
@@ -80,6 +83,7 @@ export function policyToInput(p: Policy): PolicyInput {
     velocity_per_hour: p.velocityPerHour,
     rate_limit_per_minute: p.rateLimitPerMinute,
     pause_on_over_budget: p.pauseOnOverBudget,
+    max_pending: p.maxPending,
   };
 }
 
@@ -112,5 +116,7 @@ export function parsePolicy(text: string, version: number): Policy {
     raw[field] = typeof value === 'string' ? BigInt(value) : null;
   }
   const { allowList: _a, denyList: _d, categoryKeys: _c, ...stored } = raw;
+  // Policies written before the cap on waiting requests existed take its default.
+  stored.maxPending ??= DEFAULT_POLICY.max_pending;
   return withDerived({ ...(stored as unknown as Omit<Policy, 'version' | Derived>), version });
 }

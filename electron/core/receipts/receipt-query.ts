@@ -10,6 +10,8 @@ export interface ReceiptFilter {
   /** Exclusive upper bound, ms. */
   to?: number;
   before?: string;
+  /** Receipts whose claim waits for the owner, or was accepted or disputed. */
+  review?: 'open' | 'accepted' | 'disputed';
 }
 
 /** Each filter is a fixed clause with a parameter; no identifier ever comes from input. */
@@ -21,6 +23,7 @@ const CLAUSES: Record<keyof ReceiptFilter, string> = {
   to: 'created_at < @to',
   // Ids start with their creation time, so id order is creation order and a stable cursor.
   before: 'id < @before',
+  review: 'review = @review',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { centsToMicros, microsFromNumber, type Micros } from '../../../shared/money';
+import { centsToMicros, formatUsd, microsFromNumber, type Micros } from '../../../shared/money';
 import type { ReceiptCreateBody } from '../../../shared/schemas/receipts';
 import type { Agent } from '../agents/agents';
 import { agentOf } from '../agents/agent-of';
@@ -9,11 +9,12 @@ import { invalidTransition, notFound } from '../errors';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/keys';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
-import { adjustUsage, countUsage } from '../spend/usage';
+import { countUsage } from '../spend/usage';
+import { headroomOf } from './headroom';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import type { WalletDeps } from '../wallet-deps';
-import type { OverLimit, ReceiptFlag, ReceiptRecord } from './receipt-repository';
+import type { OverLimit, ReceiptFlag, ReceiptRecord, ReceiptReview } from './receipt-repository';
 import { ReceiptQuery, type ReceiptFilter } from './receipt-query';
 
 export interface ReceiptResult {
@@ -21,12 +22,15 @@ export interface ReceiptResult {
   budget: BudgetSnapshot;
 }
 
-/** What a receipt changes in the counters: a new usage row, or an adjustment of a settled request's. */
+/** What a receipt counts: against the agent's own limits, and against the shared ones. */
 interface Counting {
   counted: Micros;
-  usageId: number;
+  shared: Micros;
+  usageId: number | null;
   grantId: string | null;
   flags: ReceiptFlag[];
+  settles: boolean;
+  review: Pick<ReceiptReview, 'kind' | 'micros'> | null;
 }
 
 /** What ReceiptService uses of the wallet: no more (wallet.ts wires it). */
@@ -48,7 +52,9 @@ export type ReceiptServiceDeps = Pick<
   | 'rateLimiter'
   | 'reads'
   | 'receipts'
+  | 'settings'
   | 'spends'
+  | 'x402Payments'
 >;
 
 /**
@@ -112,14 +118,20 @@ export class ReceiptService {
     const merchant = body.merchant_name ?? body.host ?? '';
     const id = newId('receipt');
 
-    const settled =
-      body.spend_request_id === undefined
-        ? undefined
-        : this.settleable(agent, body.spend_request_id);
+    const named =
+      body.spend_request_id === undefined ? undefined : this.named(agent, body.spend_request_id);
     const counting =
-      settled?.status === 'approved' && settled.usageId !== null
-        ? this.settle(tx, agent, settled, amount, now)
-        : this.count(tx, agent, id, amount, merchant, now, settled);
+      named?.status === 'approved' && named.usageId !== null
+        ? this.settle(tx, agent, id, named, amount, merchant, now)
+        : this.claim(
+            tx,
+            agent,
+            id,
+            amount,
+            merchant,
+            now,
+            named ? [`request_${named.status}` as ReceiptFlag] : [],
+          );
 
     const policy = d.policies.current(agent);
     const budget = d.limits.budget(agent, policy, now, true);
@@ -133,6 +145,7 @@ export class ReceiptService {
       host: body.host ?? null,
       rail: body.rail,
       spendRequestId: body.spend_request_id ?? null,
+      settles: counting.settles,
       budgetRequestId: counting.grantId,
       txHash: body.tx_hash ?? null,
       network: body.network ?? null,
@@ -143,6 +156,12 @@ export class ReceiptService {
       flags: counting.flags,
       metadata: body.metadata ?? null,
       createdAt: now,
+      review: counting.review && {
+        ...counting.review,
+        status: 'open',
+        reviewedAt: null,
+        comment: null,
+      },
     };
     d.receipts.insert(receipt);
     d.ledger.append(
@@ -160,9 +179,17 @@ export class ReceiptService {
         data: {
           usage_id: counting.usageId,
           spend_request_id: receipt.spendRequestId,
+          settles: receipt.settles,
           budget_request_id: receipt.budgetRequestId,
           flags: receipt.flags,
           over_limits: overLimits,
+          // What this receipt counts against the limits other agents share; the rest of
+          // `counted` waits for the owner (docs/money-integrity.md).
+          shared_micros: counting.shared.toString(),
+          review: counting.review && {
+            kind: counting.review.kind,
+            micros: counting.review.micros.toString(),
+          },
           tx_hash: receipt.txHash,
           network: receipt.network,
           occurred_at: body.occurred_at ?? null,
@@ -172,7 +199,7 @@ export class ReceiptService {
     );
     tx.afterCommit(() => d.events.emit('receipt', receipt));
     if (overLimits.length > 0) this.overBudget(tx, agent, receipt, now);
-    else if (receipt.flags.length > 0) {
+    else if (receipt.flags.length > 0 && counting.review?.kind !== 'shared_excess') {
       tx.afterCommit(() =>
         d.events.emit('alert', {
           kind: 'receipt_flagged',
@@ -182,14 +209,28 @@ export class ReceiptService {
         }),
       );
     }
+    // After the over-budget pause (if the policy asks for one), so the agent is paused once.
+    if (counting.review?.kind === 'shared_excess')
+      this.held(tx, d.agents.get(agent.id) ?? agent, receipt, now);
     return { receipt, budget };
   }
 
-  /** A request this agent made, not yet settled by another receipt. */
-  private settleable(agent: Agent, spendRequestId: string): SpendRecord {
-    const request = this.d.spends.get(spendRequestId);
+  /**
+   * The request a receipt names: one of this agent's, that a receipt may still name. A
+   * request Purser pays itself (x402) is settled by the chain, never by a receipt; an
+   * approved one is settled at most once.
+   */
+  private named(agent: Agent, spendRequestId: string): SpendRecord {
+    const { d } = this;
+    const request = d.spends.get(spendRequestId);
     if (!request || request.agentId !== agent.id) throw notFound('spend request', spendRequestId);
-    const earlier = this.d.receipts.settling(spendRequestId);
+    if (d.x402Payments.ofSpendRequest(spendRequestId)) {
+      throw invalidTransition(
+        `Spend request ${spendRequestId} is paid through Purser (x402): the chain settles it, not a receipt.`,
+        { id: spendRequestId, reason: 'paid_through_purser' },
+      );
+    }
+    const earlier = request.status === 'approved' ? d.receipts.settling(spendRequestId) : undefined;
     if (earlier) {
       throw invalidTransition(
         `Spend request ${spendRequestId} was already settled by receipt ${earlier.id}.`,
@@ -200,48 +241,90 @@ export class ReceiptService {
   }
 
   /**
-   * Settles an approved request: its counted amount becomes the receipt's. Less releases
-   * the difference (to the budget, the funding source and any grant); more is counted too,
-   * and flagged.
+   * Settles an approved request: the receipt says what it cost. More than approved counts the
+   * excess now, in this window, like any reported payment. Less releases nothing on the
+   * agent's word: the difference waits for the owner, who alone can settle for less.
    */
   private settle(
     tx: TxContext,
     agent: Agent,
+    id: string,
     request: SpendRecord,
     amount: Micros,
+    merchant: string,
     now: number,
   ): Counting {
-    const { d } = this;
     const delta = amount - request.amount;
-    const usageId = request.usageId as number;
-    if (delta !== 0n) {
-      adjustUsage(d, agent, usageId, delta);
-      if (request.budgetRequestId) this.budgets.draw(tx, request.budgetRequestId, delta, now);
+    if (delta > 0n) {
+      return {
+        ...this.claim(tx, agent, id, delta, merchant, now, ['exceeds_request']),
+        settles: true,
+      };
     }
     return {
-      counted: delta,
-      usageId,
+      counted: 0n,
+      shared: 0n,
+      usageId: request.usageId,
       grantId: request.budgetRequestId,
-      flags: delta > 0n ? ['exceeds_request'] : [],
+      flags: delta < 0n ? ['less_than_request'] : [],
+      settles: true,
+      review: delta < 0n ? { kind: 'settled_for_less', micros: -delta } : null,
     };
   }
 
-  /** Money that no approved request accounted for: counted in full, against a grant if one is open. */
-  private count(
+  /**
+   * Money the agent says it paid that no approved request accounted for: it counts in full
+   * against the agent's own limits (and its open grant), and against the limits other agents
+   * share up to the agent's own headroom. The rest waits for the owner's review.
+   */
+  private claim(
     tx: TxContext,
     agent: Agent,
     id: string,
     amount: Micros,
     merchant: string,
     now: number,
-    request: SpendRecord | undefined,
+    flags: ReceiptFlag[],
   ): Counting {
     const { d } = this;
-    const usageId = countUsage(d, agent, id, amount, merchant, now);
+    const headroom = headroomOf(d, this.budgets, agent, now);
+    const shared = amount < headroom ? amount : headroom;
+    const held = amount - shared;
+    const usageId = countUsage(d, agent, id, amount, merchant, now, shared);
     const grant = this.budgets.activeGrant(agent.id, now);
     if (grant) this.budgets.draw(tx, grant.id, amount, now);
-    const flags: ReceiptFlag[] = request ? [`request_${request.status}` as ReceiptFlag] : [];
-    return { counted: amount, usageId, grantId: grant?.id ?? null, flags };
+    return {
+      counted: amount,
+      shared,
+      usageId,
+      grantId: grant?.id ?? null,
+      flags: held > 0n ? [...flags, 'held_for_review'] : flags,
+      settles: false,
+      review: held > 0n ? { kind: 'shared_excess', micros: held } : null,
+    };
+  }
+
+  /** A receipt whose claim on shared limits waits for the owner: the agent waits too. */
+  private held(tx: TxContext, agent: Agent, receipt: ReceiptRecord, now: number): void {
+    const { d } = this;
+    const held = receipt.review?.micros ?? 0n;
+    tx.afterCommit(() =>
+      d.events.emit('alert', {
+        kind: 'receipt_held',
+        agentId: agent.id,
+        objectId: receipt.id,
+        message: `${agent.name} reported ${formatUsd(receipt.amount)}; ${formatUsd(held)} of it is more than it could spend on its own and waits for your review`,
+      }),
+    );
+    pauseBySystem(
+      d,
+      tx,
+      agent,
+      'receipt_review',
+      'a receipt claims more than it could spend on its own; review it',
+      { receipt_id: receipt.id },
+      now,
+    );
   }
 
   /** Every limit the agent is over once this receipt counts. */

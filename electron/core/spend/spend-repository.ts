@@ -80,6 +80,12 @@ export class SpendRepository {
   private readonly listAll: Statement<[number], Row>;
   private readonly pendingCount: Statement<[], { n: bigint }>;
   private readonly listByStatus: Statement<[string, number], Row>;
+  private readonly pendingOfStmt: Statement<[string], bigint>;
+  private readonly pendingPageStmt: Statement<[string, number, number, string, number], Row>;
+  private readonly pendingByAgentStmt: Statement<
+    [],
+    { agent_id: string; n: bigint; oldest: bigint; newest: bigint }
+  >;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -109,6 +115,22 @@ export class SpendRepository {
     );
     this.pendingCount = db.prepare(
       "SELECT count(*) AS n FROM spend_requests WHERE status = 'needs_approval'",
+    );
+    this.pendingOfStmt = db
+      .prepare<[string], bigint>(
+        "SELECT count(*) FROM spend_requests WHERE agent_id = ? AND status = 'needs_approval'",
+      )
+      .pluck();
+    // Keyset paging, newest first: (created_at, id) below the cursor's.
+    this.pendingPageStmt = db.prepare(
+      `SELECT * FROM spend_requests
+       WHERE agent_id = ? AND status = 'needs_approval'
+         AND (created_at < ? OR (created_at = ? AND id < ?))
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    );
+    this.pendingByAgentStmt = db.prepare(
+      `SELECT agent_id, count(*) AS n, min(created_at) AS oldest, max(created_at) AS newest
+       FROM spend_requests WHERE status = 'needs_approval' GROUP BY agent_id`,
     );
     this.listAll = db.prepare('SELECT * FROM spend_requests ORDER BY created_at DESC LIMIT ?');
     this.listByStatus = db.prepare(
@@ -175,6 +197,29 @@ export class SpendRepository {
   /** How many wait for the owner (the tray's count), from the partial index. */
   countPending(): number {
     return Number(this.pendingCount.get()?.n ?? 0n);
+  }
+
+  /** How many of one agent's requests wait for the owner. */
+  pendingOf(agentId: string): number {
+    return Number(this.pendingOfStmt.get(agentId) ?? 0n);
+  }
+
+  /** One agent's pending requests, newest first, after the cursor (`before`, a request). */
+  pendingPage(agentId: string, before: SpendRecord | undefined, limit: number): SpendRecord[] {
+    const at = before ? before.createdAt : Number.MAX_SAFE_INTEGER;
+    return this.pendingPageStmt
+      .all(agentId, at, at, before ? before.id : '\uffff', limit)
+      .map(fromRow);
+  }
+
+  /** Per agent: how many wait, and the oldest's and newest's times. */
+  pendingByAgent(): Array<{ agentId: string; count: number; oldest: number; newest: number }> {
+    return this.pendingByAgentStmt.all().map((r) => ({
+      agentId: r.agent_id,
+      count: Number(r.n),
+      oldest: Number(r.oldest),
+      newest: Number(r.newest),
+    }));
   }
 
   /** Newest first, optionally of one status. */

@@ -17,6 +17,7 @@ import type { BudgetService } from '../budgets/budget-service';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from './usage';
 import { snapshotOf, type BudgetSnapshot } from './limits';
+import { closePending } from '../approvals/pending-lifecycle';
 import type { SpendRecord } from './spend-repository';
 
 export type CreateResult =
@@ -256,6 +257,7 @@ export class SpendService {
       globalCap: d.limits.globalCap(agent.mode, now, true),
       budgetRequest: this.budgets.activeGrant(agent.id, now),
       merchantIsNew: policy.askOnNewMerchant ? d.merchants.isNew(agent.id, merchant) : false,
+      pendingCount: () => d.spends.pendingOf(agent.id),
     });
     return { decision, budget };
   }
@@ -302,37 +304,28 @@ export class SpendService {
       const now = d.clock.now();
       const record = d.spends.get(id);
       if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
-      if (record.status !== 'needs_approval') {
+      const cancelled =
+        record.status === 'needs_approval'
+          ? closePending(
+              d,
+              tx,
+              record,
+              {
+                status: 'cancelled',
+                reason: 'Withdrawn by the agent',
+                rule: 'cancelled',
+                actor: keyActor(auth),
+              },
+              now,
+            )
+          : undefined;
+      if (!cancelled) {
         throw invalidTransition(
           `Only a pending request can be cancelled; ${id} is ${record.status}.`,
           { id, status: record.status },
         );
       }
-      const change = {
-        status: 'cancelled' as const,
-        decisionReason: 'Withdrawn by the agent',
-        decisionRule: 'cancelled',
-        decidedAt: now,
-        usageId: null,
-      };
-      d.spends.resolve(id, change);
-      const agent = agentOf(this.d.agents, auth);
-      d.ledger.append(
-        {
-          type: 'spend.cancelled',
-          actor: keyActor(auth),
-          mode: agent.mode,
-          agentId: agent.id,
-          objectId: id,
-          amount: record.amount,
-          status: 'cancelled',
-          merchant: record.merchantName,
-        },
-        now,
-      );
-      const updated = { ...record, ...change };
-      tx.afterCommit(() => d.events.emit('spend', updated));
-      return updated;
+      return cancelled;
     });
   }
 
@@ -341,34 +334,21 @@ export class SpendService {
    * transaction (so no decision ever sees a stale pending request) and from the sweeper.
    */
   expireDue(tx: TxContext, now: number): number {
-    const { d } = this;
     let n = 0;
-    for (const record of d.spends.due(now)) {
-      const change = {
-        status: 'expired' as const,
-        decisionReason: 'No decision by the owner before the request expired',
-        decisionRule: 'expired',
-        decidedAt: now,
-        usageId: null,
-      };
-      if (!d.spends.resolve(record.id, change)) continue;
-      const agent = d.agents.get(record.agentId);
-      d.ledger.append(
+    for (const record of this.d.spends.due(now)) {
+      const expired = closePending(
+        this.d,
+        tx,
+        record,
         {
-          type: 'spend.expired',
-          actor: 'system',
-          mode: agent?.mode ?? null,
-          agentId: record.agentId,
-          objectId: record.id,
-          amount: record.amount,
           status: 'expired',
-          merchant: record.merchantName,
+          reason: 'No decision by the owner before the request expired',
+          rule: 'expired',
+          actor: 'system',
         },
         now,
       );
-      const updated = { ...record, ...change };
-      tx.afterCommit(() => d.events.emit('spend', updated));
-      n += 1;
+      if (expired) n += 1;
     }
     return n;
   }

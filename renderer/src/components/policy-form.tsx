@@ -31,6 +31,7 @@ const ORDER: DraftField[] = [
   'allowed_categories',
   'velocity_per_hour',
   'rate_limit_per_minute',
+  'max_pending',
 ];
 
 const PERIOD_TEXT: Record<(typeof PERIODS)[number], string> = {
@@ -288,6 +289,13 @@ export function PolicyFormDialog({
               'rate_limit_per_minute',
               text('rate_limit_per_minute'),
               'API requests per minute, per key.',
+            )}
+          </div>
+          <div className="form-row">
+            {field(
+              'max_pending',
+              text('max_pending'),
+              'Requests that may wait for you at once; past it, one that would ask is declined.',
             )}
           </div>
         </fieldset>

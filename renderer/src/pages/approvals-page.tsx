@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
-import { BudgetRequestCard } from '../components/budget-request-card';
+import { ApprovalGroupSection } from '../components/approval-group';
 import { DismissableError } from '../components/dismissable-error';
 import { SpendRequestCard } from '../components/spend-request-card';
 import { useApprovals } from '../stores/approvals';
+import { pendingSpends } from '../stores/approvals-state';
 
 /** Pending spend and budget requests, newest first; `focusId` is the one an approval_url named. */
 /**
@@ -17,7 +18,7 @@ function useApprovalShortcuts() {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
       const s = useApprovals.getState();
-      const current = s.spend.find((r) => r.id === s.selected);
+      const current = pendingSpends(s.queue).find((r) => r.id === s.selected);
       if (e.key === 'j' || e.key === 'ArrowDown') s.move(1);
       else if (e.key === 'k' || e.key === 'ArrowUp') s.move(-1);
       else if (e.key === 'a' && current) void s.approve(current);
@@ -32,7 +33,7 @@ function useApprovalShortcuts() {
 }
 
 export function ApprovalsPage({ focusId }: { focusId: string | null }) {
-  const { spend, budget, focused, error, actionError, load, focus, dismiss } = useApprovals();
+  const { queue, focused, error, actionError, load, focus, dismiss } = useApprovals();
   useApprovalShortcuts();
 
   // Live updates come from the one event stream the app holds (app.tsx).
@@ -44,30 +45,36 @@ export function ApprovalsPage({ focusId }: { focusId: string | null }) {
     void focus(focusId);
   }, [focus, focusId]);
 
-  const focusedIsPending = focused !== null && spend.some((r) => r.id === focused.id);
+  const spends = pendingSpends(queue);
+  const focusedIsPending = focused !== null && spends.some((r) => r.id === focused.id);
+  const { counts } = queue;
+  const summary = [
+    counts.spend_requests > 0 && `${counts.spend_requests} pending`,
+    counts.budget_requests > 0 && `${counts.budget_requests} budget`,
+    counts.receipt_reviews > 0 && `${counts.receipt_reviews} receipts to review`,
+  ].filter(Boolean);
   return (
     <section>
-      <h2>Approvals</h2>
+      <h2>
+        Approvals {summary.length > 0 && <span className="page-counts">{summary.join(' · ')}</span>}
+      </h2>
       {error && <p role="alert">{error}</p>}
       {actionError && <DismissableError message={actionError} onDismiss={dismiss} />}
       {focused && !focusedIsPending && <SpendRequestCard request={focused} focused />}
-      {spend.length === 0 && budget.length === 0 && !error && (
+      {queue.groups.length === 0 && !error && (
         <p className="empty">
           Nothing waits for you. When an agent asks for more than its policy allows on its own, the
           request appears here, and on your desktop as a notification.
         </p>
       )}
-      {spend.length > 0 && (
+      {spends.length > 0 && (
         <p className="shortcuts">
           Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> approve, <kbd>d</kbd> decline,{' '}
           <kbd>Esc</kbd> cancel.
         </p>
       )}
-      {spend.map((r) => (
-        <SpendRequestCard key={r.id} request={r} focused={r.id === focusId} />
-      ))}
-      {budget.map((r) => (
-        <BudgetRequestCard key={r.id} request={r} />
+      {queue.groups.map((g) => (
+        <ApprovalGroupSection key={g.agent_id} group={g} focusId={focusId} />
       ))}
     </section>
   );

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
-import { FINAL_SPEND_STATUSES } from '../../../shared/domain';
-import type { OwnerBudgetRequestView, OwnerSpendView } from '../../../shared/schemas/owner-api';
+import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { api, messageOf, type OwnerEvent } from '../api/client';
+import { applyEvent, emptyQueue, pendingSpends, withPage, type Queue } from './approvals-state';
 
 interface ApprovalsState {
-  spend: OwnerSpendView[];
-  budget: OwnerBudgetRequestView[];
+  /** What waits, grouped by agent (approvals-state.ts). */
+  queue: Queue;
   /** A request opened by its approval_url, pending or not. */
   focused: OwnerSpendView | null;
   error: string | null;
@@ -13,6 +13,8 @@ interface ApprovalsState {
   actionError: string | null;
   busy: string | null;
   load(): Promise<void>;
+  /** The next page of one agent's pending requests. */
+  more(agentId: string): Promise<void>;
   focus(id: string | null): Promise<void>;
   apply(event: OwnerEvent): void;
   act(id: string, action: () => Promise<unknown>): Promise<void>;
@@ -28,6 +30,10 @@ interface ApprovalsState {
   confirmOverride(r: OwnerSpendView, comment?: string): Promise<void>;
   cancelConfirm(): void;
   decline(id: string, comment?: string): Promise<void>;
+  /** Declines every pending request of one agent (and rejects its budget request). */
+  declineAll(agentId: string, comment?: string): Promise<void>;
+  /** Answers what a receipt claims (docs/money-integrity.md). */
+  review(id: string, answer: 'accept' | 'dispute', comment?: string): Promise<void>;
 }
 
 /** The id `delta` places from `current` in `ids`, staying at the ends; the first if none. */
@@ -38,50 +44,56 @@ export function nextSelection(ids: readonly string[], current: string | null, de
   return ids[Math.min(ids.length - 1, Math.max(0, at + delta))] ?? null;
 }
 
-const newestFirst = <T extends { created_at: string }>(list: T[]) =>
-  [...list].sort((a, b) => b.created_at.localeCompare(a.created_at));
-
-function upsert<T extends { id: string; created_at: string }>(
-  list: T[],
-  item: T,
-  keep: boolean,
-): T[] {
-  const rest = list.filter((x) => x.id !== item.id);
-  return keep ? newestFirst([...rest, item]) : rest;
-}
+/** Re-reads after events the reducer cannot count (approvals-state.ts) come at most this often. */
+const RELOAD_MS = 500;
+let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const useApprovals = create<ApprovalsState>((set, get) => ({
-  spend: [],
-  budget: [],
+  queue: emptyQueue,
   focused: null,
   error: null,
   actionError: null,
   busy: null,
   async load() {
     try {
-      const { spend_requests, budget_requests } = await api.approvals();
-      set({ spend: spend_requests, budget: budget_requests, error: null });
+      const { groups, counts } = await api.call('listApprovals');
+      set({ queue: { groups, counts }, error: null });
     } catch (error) {
       set({ error: messageOf(error) });
+    }
+  },
+  async more(agentId) {
+    const group = get().queue.groups.find((g) => g.agent_id === agentId);
+    if (!group?.next_before) return;
+    try {
+      const page = await api.call('listApprovals', {
+        query: { agent_id: agentId, before: group.next_before },
+      });
+      set({ queue: withPage(get().queue, page) });
+    } catch (error) {
+      set({ actionError: messageOf(error) });
     }
   },
   async focus(id) {
     if (!id) return set({ focused: null });
     try {
-      set({ focused: await api.spendRequest(id) });
+      set({ focused: await api.call('getSpendRequest', { params: { id } }) });
     } catch (error) {
       set({ error: messageOf(error), focused: null });
     }
   },
   apply(event) {
-    if (event.event === 'spend') {
-      const r = event.data;
-      set({
-        spend: upsert(get().spend, r, !FINAL_SPEND_STATUSES[r.status]),
-        focused: get().focused?.id === r.id ? r : get().focused,
-      });
-    } else if (event.event === 'budget_request') {
-      set({ budget: upsert(get().budget, event.data, event.data.status === 'pending') });
+    const { queue, stale } = applyEvent(get().queue, event);
+    const focused = get().focused;
+    set({
+      queue,
+      focused: event.event === 'spend' && focused?.id === event.data.id ? event.data : focused,
+    });
+    if (stale && reloadTimer === undefined) {
+      reloadTimer = setTimeout(() => {
+        reloadTimer = undefined;
+        void get().load();
+      }, RELOAD_MS);
     }
   },
   async act(id, action) {
@@ -103,7 +115,7 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
   move(delta) {
     set({
       selected: nextSelection(
-        get().spend.map((r) => r.id),
+        pendingSpends(get().queue).map((r) => r.id),
         get().selected,
         delta,
       ),
@@ -113,15 +125,28 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
   async approve(r, comment) {
     if (r.impact?.hard_limit) return;
     if (r.impact?.exceeds_budget) return set({ confirming: r.id });
-    await get().act(r.id, () => api.approveSpend(r.id, { comment }));
+    await get().act(r.id, () =>
+      api.call('approveSpend', { params: { id: r.id }, body: { comment } }),
+    );
   },
   async confirmOverride(r, comment) {
     set({ confirming: null });
-    await get().act(r.id, () => api.approveSpend(r.id, { comment, override_budget: true }));
+    await get().act(r.id, () =>
+      api.call('approveSpend', { params: { id: r.id }, body: { comment, override_budget: true } }),
+    );
   },
   cancelConfirm: () => set({ confirming: null }),
   async decline(id, comment) {
     set({ confirming: null });
-    await get().act(id, () => api.declineSpend(id, { comment }));
+    await get().act(id, () => api.call('declineSpend', { params: { id }, body: { comment } }));
+  },
+  async declineAll(agentId, comment) {
+    await get().act(agentId, () =>
+      api.call('declineAllPending', { params: { id: agentId }, body: { comment } }),
+    );
+  },
+  async review(id, answer, comment) {
+    const route = answer === 'accept' ? 'acceptReceipt' : 'disputeReceipt';
+    await get().act(id, () => api.call(route, { params: { id }, body: { comment } }));
   },
 }));

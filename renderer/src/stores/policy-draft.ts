@@ -34,6 +34,7 @@ export interface PolicyDraft {
   velocity_per_hour: string;
   rate_limit_per_minute: string;
   pause_on_over_budget: boolean;
+  max_pending: string;
 }
 export type DraftField = keyof PolicyDraft;
 
@@ -54,6 +55,7 @@ export const API_FIELD: Record<DraftField, string> = {
   velocity_per_hour: 'velocity_per_hour',
   rate_limit_per_minute: 'rate_limit_per_minute',
   pause_on_over_budget: 'pause_on_over_budget',
+  max_pending: 'max_pending',
 };
 const DRAFT_FIELD = Object.fromEntries(
   Object.entries(API_FIELD).map(([draft, apiName]) => [apiName, draft]),
@@ -76,6 +78,7 @@ export const FIELD_LABEL: Record<DraftField, string> = {
   velocity_per_hour: 'Purchases per hour',
   rate_limit_per_minute: 'Requests per minute',
   pause_on_over_budget: 'Pause when over budget',
+  max_pending: 'Requests waiting at once',
 };
 
 const MONEY_FIELDS = new Set<DraftField>(['budget', 'max_transaction', 'approval_threshold']);
@@ -146,6 +149,7 @@ export function draftOf(
     velocity_per_hour: policy.velocity_per_hour === null ? '' : String(policy.velocity_per_hour),
     rate_limit_per_minute: String(policy.rate_limit_per_minute),
     pause_on_over_budget: policy.pause_on_over_budget,
+    max_pending: String(policy.max_pending),
   };
 }
 
@@ -166,6 +170,7 @@ function policyFieldsOf(d: PolicyDraft): Record<keyof PolicyInput, unknown> {
     velocity_per_hour: d.velocity_per_hour.trim() === '' ? null : wholeNumber(d.velocity_per_hour),
     rate_limit_per_minute: wholeNumber(d.rate_limit_per_minute),
     pause_on_over_budget: d.pause_on_over_budget,
+    max_pending: wholeNumber(d.max_pending),
   };
 }
 

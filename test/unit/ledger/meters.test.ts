@@ -1,7 +1,8 @@
 /**
  * Meters keep window sums without rescanning history. The property: whatever sequence of
  * usage, settlements, reads and clock moves (backwards too), every read equals the sum a
- * brute-force scan of all usage would give.
+ * brute-force scan of all usage would give: an agent's meters sum what counts against it,
+ * a funding source's and a mode's sum the shared part (docs/money-integrity.md).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ interface ModelUsage {
   id: number;
   ts: number;
   micros: bigint;
+  shared: bigint;
   agentId: string;
   fundingSourceId: string;
   mode: 'live' | 'test';
@@ -53,12 +55,13 @@ function bruteForce(usage: ModelUsage[], scope: MeterScope, spec: WindowSpec, no
   const inWindow = (ts: number) =>
     w.width === null ? ts >= w.start && (w.end === null || ts < w.end) : ts > now - w.width;
   const rows = usage.filter((u) => inScope(u, scope) && inWindow(u.ts));
-  return { sum: rows.reduce((s, u) => s + u.micros, 0n), count: rows.length };
+  const amount = (u: ModelUsage) => (scope.kind === 'agent' ? u.micros : u.shared);
+  return { sum: rows.reduce((s, u) => s + amount(u), 0n), count: rows.length };
 }
 
 type Op =
-  | { op: 'record'; agent: 0 | 1; funding: 0 | 1; mode: 0 | 1; micros: number }
-  | { op: 'adjust'; pick: number; delta: number }
+  | { op: 'record'; agent: 0 | 1; funding: 0 | 1; mode: 0 | 1; micros: number; held: number }
+  | { op: 'adjust'; pick: number; delta: number; sharedOnly: boolean }
   | { op: 'read'; scope: number; spec: number; persist: boolean }
   | { op: 'advance'; ms: number };
 
@@ -71,6 +74,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       funding: fc.constantFrom(0 as const, 1 as const),
       mode: fc.constantFrom(0 as const, 1 as const),
       micros: fc.integer({ min: 1, max: 10_000_000 }),
+      // Most usage counts in full everywhere; some holds a part back from shared limits.
+      held: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 10_000_000 })),
     }),
   },
   {
@@ -79,6 +84,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       op: fc.constant('adjust' as const),
       pick: fc.nat(),
       delta: fc.integer({ min: -5_000_000, max: 0 }),
+      sharedOnly: fc.boolean(),
     }),
   },
   {
@@ -128,9 +134,12 @@ describe('Meters', () => {
         for (const o of ops) {
           if (o.op === 'advance') now += o.ms;
           else if (o.op === 'record') {
+            const micros = BigInt(o.micros);
+            const held = BigInt(o.held) > micros ? micros : BigInt(o.held);
             const u = {
               ts: now,
-              micros: BigInt(o.micros),
+              micros,
+              shared: micros - held,
               agentId: o.agent ? 'agt_b' : 'agt_a',
               fundingSourceId: o.funding ? 'fs_2' : 'fs_1',
               mode: o.mode ? 'test' : 'live',
@@ -140,9 +149,21 @@ describe('Meters', () => {
           } else if (o.op === 'adjust') {
             const target = usage[o.pick % Math.max(1, usage.length)];
             if (!target) continue;
-            const delta = BigInt(o.delta) < -target.micros ? -target.micros : BigInt(o.delta);
-            meters.adjust(target.id, delta);
-            target.micros += delta;
+            if (o.sharedOnly) {
+              // The owner accepts a held part: the shared part grows, up to the whole.
+              const room = target.micros - target.shared;
+              const grow = BigInt(-o.delta) > room ? room : BigInt(-o.delta);
+              meters.adjust(target.id, { micros: 0n, shared: grow });
+              target.shared += grow;
+            } else {
+              // A release: both parts shrink, the shared one no lower than zero.
+              const cut = BigInt(o.delta) < -target.micros ? -target.micros : BigInt(o.delta);
+              const sharedAfter =
+                target.shared < target.micros + cut ? target.shared : target.micros + cut;
+              meters.adjust(target.id, { micros: cut, shared: sharedAfter - target.shared });
+              target.micros += cut;
+              target.shared = sharedAfter;
+            }
           } else {
             const scope = SCOPES[o.scope] as MeterScope;
             const spec = SPECS[o.spec] as WindowSpec;
@@ -164,6 +185,25 @@ describe('Meters', () => {
     );
   });
 
+  it('refuses, inside the write, a usage or change that breaks its money invariants', () => {
+    const db = openMemoryDatabase();
+    const meters = new Meters(db);
+    const base = {
+      agentId: 'agt_a',
+      fundingSourceId: 'fs_1',
+      mode: 'live' as const,
+      originId: 'o',
+    };
+    expect(() => meters.record({ ...base, micros: -1n, shared: -1n }, T0)).toThrow(/invariant/);
+    expect(() => meters.record({ ...base, micros: 5n, shared: 6n }, T0)).toThrow(/invariant/);
+    const id = meters.record({ ...base, micros: 5n, shared: 3n }, T0);
+    // More released than the usage holds, or a shared part past the whole: the table refuses.
+    expect(() => meters.adjust(id, { micros: -6n, shared: -3n })).toThrow();
+    expect(() => meters.adjust(id, { micros: 0n, shared: 3n })).toThrow();
+    expect(meters.usage(id)).toEqual({ micros: 5n, shared: 3n });
+    db.close();
+  });
+
   it('window sums are index range scans on the scope, never a table scan', () => {
     const db = openMemoryDatabase();
     const meters = new Meters(db);
@@ -172,7 +212,14 @@ describe('Meters', () => {
     let now = T0;
     for (let i = 0; i < 2_000; i += 1) {
       meters.record(
-        { agentId: 'agt_a', fundingSourceId: 'fs_1', mode: 'live', micros: 1n, originId: `o${i}` },
+        {
+          agentId: 'agt_a',
+          fundingSourceId: 'fs_1',
+          mode: 'live',
+          micros: 1n,
+          shared: 1n,
+          originId: `o${i}`,
+        },
         now,
       );
       now += 60_000;

@@ -41,6 +41,7 @@ function input(overrides: Partial<DecisionInput> = {}): DecisionInput {
     globalCap: null,
     budgetRequest: null,
     merchantIsNew: false,
+    pendingCount: () => 0,
     ...overrides,
   };
 }
@@ -490,8 +491,49 @@ describe('decide: order of the steps', () => {
     expect(d.reason).toContain('budget');
   });
   it('does not mutate its input', () => {
-    const copy = structuredClone(allBroken);
+    // The pending count is a function (asked only when needed); the rest is plain data.
+    const { pendingCount, ...data } = allBroken;
+    const copy = structuredClone(data);
     decide(allBroken);
-    expect(allBroken).toEqual(copy);
+    expect({ ...allBroken, pendingCount }).toEqual({ ...copy, pendingCount });
+  });
+});
+
+describe('decide: the cap on requests waiting for the owner (docs/money-integrity.md)', () => {
+  const asks = policy({ approval_threshold_cents: 1, max_pending: 3 });
+
+  it('declines what would ask once the agent has max_pending waiting, and says why', () => {
+    const d = decide(input({ policy: asks, pendingCount: () => 3 }));
+    expect(d).toMatchObject({ outcome: 'declined', rule: 'too_many_pending' });
+    expect((d as { reason: string }).reason).toMatch(/3 requests .* already wait .*\(3\)/);
+    expect(decide(input({ policy: asks, pendingCount: () => 2 }))).toMatchObject({
+      outcome: 'needs_approval',
+      rule: 'approval_threshold',
+    });
+  });
+
+  it('never counts for an answer that would not ask: approvals and declines are as before', () => {
+    let asked = 0;
+    const counting = () => {
+      asked += 1;
+      return 1_000;
+    };
+    expect(decide(input({ pendingCount: counting })).outcome).toBe('approved');
+    expect(decide(input({ pendingCount: counting, agentStatus: 'paused' })).outcome).toBe(
+      'declined',
+    );
+    expect(asked).toBe(0);
+  });
+
+  it('caps look-alike and over-budget asks too', () => {
+    const lookalike = policy({ allow_merchants: ['paypal.com'], max_pending: 1 });
+    expect(
+      decide(input({ policy: lookalike, merchant: 'pаypal.com', pendingCount: () => 1 })),
+    ).toMatchObject({ outcome: 'declined', rule: 'too_many_pending' });
+    const over = policy({ budget_cents: 50, over_budget: 'ask', max_pending: 1 });
+    expect(decide(input({ policy: over, pendingCount: () => 1 }))).toMatchObject({
+      outcome: 'declined',
+      rule: 'too_many_pending',
+    });
   });
 });

@@ -29,6 +29,8 @@ describe('expiry backlog', () => {
       budget_cents: 10_000_000,
       approval_threshold_cents: 1,
       rate_limit_per_minute: 100_000,
+      // A backlog this large needs the cap on waiting requests raised (docs/money-integrity.md).
+      max_pending: 1_000,
     });
     const { plaintext } = await wallet.keys.issue(agent.id, {});
     const auth = walletInternals(wallet).keys.authenticate(plaintext, clock.now());

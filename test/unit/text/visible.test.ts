@@ -7,8 +7,14 @@ const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const FORMAT = /\p{Cf}/gu;
 const JOINERS = new Set(['\u200c', '\u200d']);
-/** What visible() may change: the test's own statement of it, not the module's regex. */
-const NEEDS_ESCAPE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]|\p{Cs}/u;
+/**
+ * What visible() may change: the test's own statement of it, not the module's regex. Also
+ * what draws as nothing without being a control: default-ignorable code points (Hangul
+ * fillers, variation selectors) and the Braille blank.
+ */
+const NEEDS_ESCAPE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800\\]|\p{Cs}/u;
+/** Combining marks stack over the lines around them: more than four in a row are shown. */
+const MARK_RUN = /\p{M}{5}/u;
 
 /** Reads visible()'s output back: every backslash starts an escape, everything else is itself. */
 function decode(shown: string): string {
@@ -76,7 +82,8 @@ const plain = fc
       .filter((ch) => !NEEDS_ESCAPE.test(ch)),
     { maxLength: 40 },
   )
-  .map((parts) => parts.join(''));
+  .map((parts) => parts.join(''))
+  .filter((text) => !MARK_RUN.test(text));
 
 describe('visible: what a terminal would act on is shown, not obeyed', () => {
   it('shows backspaces, so a request cannot rub out its own amount', () => {
@@ -159,6 +166,16 @@ describe('visible: what a terminal would act on is shown, not obeyed', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('shows what would draw as nothing: Braille blanks, Hangul fillers, stacked marks', () => {
+    expect(visible('\u2800\u2800\u2800')).toBe('\\u{2800}\\u{2800}\\u{2800}');
+    expect(visible('\u3164\u115f\u1160\uffa0')).toBe('\\u{3164}\\u{115f}\\u{1160}\\u{ffa0}');
+    expect(visible(`A${'\u0301'.repeat(7)}`)).toBe(`A${'\u0301'.repeat(4)}${'\\u{301}'.repeat(3)}`);
+    // What draws stays: an emoji's presentation selector, a keycap, Vietnamese, Devanagari.
+    for (const text of ['❤️', '1️⃣', 'Tiếng Việt', 'क्षत्रिय']) expect(visible(text)).toBe(text);
+    // …but a selector on a letter draws nothing, and neither does the grapheme joiner.
+    expect(visible('a\ufe0fb x\u034fy')).toBe('a\\u{fe0f}b x\\u{34f}y');
   });
 
   it('can be read back exactly, so two different texts never look the same', () => {

@@ -85,15 +85,12 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
       const { payment, spend } = outcome;
       if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
       if (payment.status === 'declined') {
-        throw new PurserError(
-          'policy_declined',
-          `The owner did not approve: ${spend.decisionReason}`,
-          {
-            payment_id: payment.id,
-            spend_request_id: spend.id,
-            decision: spend.status,
-          },
-        );
+        throw new PurserError('policy_declined', declinedBecause(spend), {
+          payment_id: payment.id,
+          spend_request_id: spend.id,
+          decision: spend.status,
+          decision_rule: spend.decisionRule,
+        });
       }
       if (payment.status === 'awaiting_approval') reply.code(202);
       return x402View(payment, spend);
@@ -118,4 +115,16 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
       return x402View(payment, spend);
     },
   );
+}
+
+/**
+ * Who refused a payment, in words that are true: the policy, the owner, the clock or the
+ * agent itself (before, every refusal said the owner had not approved).
+ */
+export function declinedBecause(spend: SpendRecord): string {
+  const why = spend.decisionReason;
+  if (spend.status === 'expired') return `Nobody approved this payment before it expired: ${why}.`;
+  if (spend.status === 'cancelled') return `This payment was cancelled: ${why}.`;
+  if (spend.decisionRule === 'owner_declined') return `The owner declined this payment: ${why}.`;
+  return `The policy declined this payment: ${why}.`;
 }

@@ -6,6 +6,13 @@ import type { BudgetRequestRecord } from '../../../core/budgets/budget-repositor
 import { ownerSpendOf } from '../../owner-spend';
 import type { RouteContext, ZodApp } from '../../context';
 import { ownerBudgetRequestView } from '../../owner-views';
+import { receiptView } from '../../views';
+import { invalidRequest } from '../../../core/errors';
+import { toIso } from '../../../core/clock';
+import { centsToMicros, microsFromNumber, microsToCentsFloor } from '../../../../shared/money';
+
+/** Requests per agent on the first page of the owner's approvals. */
+const DEFAULT_GROUP_PAGE = 20;
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
@@ -20,12 +27,106 @@ export function ownerApprovalRoutes(app: ZodApp, { wallet }: RouteContext): void
     ownerContract.listApprovals.path,
     {
       config: owner,
-      schema: { hide: true, response: { 200: ownerContract.listApprovals.response } },
+      schema: {
+        hide: true,
+        querystring: ownerContract.listApprovals.query,
+        response: { 200: ownerContract.listApprovals.response, ...errors },
+      },
     },
-    async () => ({
-      spend_requests: wallet.approvals.spends('needs_approval').map(spendView),
-      budget_requests: wallet.approvals.budgetRequests('pending').map(budgetView),
-    }),
+    async (request) => {
+      const q = request.query;
+      if (q.before !== undefined && q.agent_id === undefined)
+        throw invalidRequest('before pages one agent’s requests: give agent_id too.', {
+          field: 'before',
+        });
+      const queue = wallet.approvals.queue({
+        agentId: q.agent_id,
+        before: q.before,
+        limit: q.limit ?? DEFAULT_GROUP_PAGE,
+      });
+      const groups = queue.groups.map((g) => ({
+        agent_id: g.agentId,
+        agent_name: g.agentName,
+        agent_status: g.agentStatus,
+        pending_count: g.pendingCount,
+        oldest_pending_at: g.oldestPendingAt === null ? null : toIso(g.oldestPendingAt),
+        spend_requests: g.spends.map(spendView),
+        next_before: g.nextBefore,
+        budget_request: g.budgetRequest && budgetView(g.budgetRequest),
+        review_count: g.reviewCount,
+        receipt_reviews: g.reviews.map((r) => ({
+          ...receiptView(r),
+          agent_id: r.agentId,
+          agent_name: g.agentName,
+        })),
+      }));
+      const newestFirst = <T extends { created_at: string }>(list: T[]) =>
+        list.sort((a, b) => b.created_at.localeCompare(a.created_at));
+      return {
+        groups,
+        counts: {
+          spend_requests: queue.counts.spendRequests,
+          budget_requests: queue.counts.budgetRequests,
+          receipt_reviews: queue.counts.receiptReviews,
+        },
+        spend_requests: newestFirst(groups.flatMap((g) => g.spend_requests)),
+        budget_requests: newestFirst(groups.flatMap((g) => g.budget_request ?? [])),
+      };
+    },
+  );
+
+  app.post(
+    ownerContract.declineAllPending.path,
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: ownerContract.declineAllPending.params,
+        body: ownerContract.declineAllPending.body,
+        response: { 200: ownerContract.declineAllPending.response, ...errors },
+      },
+    },
+    async (request) => {
+      const { declined, rejected } = await wallet.approvals.declineAll(
+        request.params.id,
+        request.body.comment ?? null,
+      );
+      return {
+        declined: declined.length,
+        spend_request_ids: declined.map((r) => r.id),
+        budget_request_id: rejected?.id ?? null,
+      };
+    },
+  );
+
+  app.post(
+    ownerContract.settleSpend.path,
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: ownerContract.settleSpend.params,
+        body: ownerContract.settleSpend.body,
+        response: { 200: ownerContract.settleSpend.response, ...errors },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const to =
+        b.amount_micros !== undefined
+          ? microsFromNumber(b.amount_micros)
+          : centsToMicros(b.amount_cents ?? 0);
+      const { record, released } = await wallet.approvals.settle(
+        request.params.id,
+        to,
+        b.comment ?? null,
+      );
+      return {
+        spend_request: spendView(record),
+        released_micros: Number(released),
+        released_cents: microsToCentsFloor(released),
+      };
+    },
   );
 
   app.get(

@@ -2,20 +2,14 @@ import { ownerContract } from '../../../../shared/contract/owner';
 import { errorEnvelope } from '../../../../shared/schemas/common';
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
 import type { RouteContext, ZodApp } from '../../context';
-import { receiptView } from '../../views';
+import { ownerReceiptView } from '../../owner-views';
 
 const owner = { owner: true } as const;
 const errors = { '4XX': errorEnvelope };
 
 /** Receipts for the owner: payments agents reported making elsewhere, newest first. */
 export function ownerReceiptRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  const view = (r: ReceiptRecord) => ({
-    ...receiptView(r),
-    agent_id: r.agentId,
-    agent_name: wallet.agents.nameOf(r.agentId),
-    key_id: r.keyId,
-    metadata: r.metadata,
-  });
+  const view = (r: ReceiptRecord) => ownerReceiptView(r, wallet.agents.nameOf(r.agentId));
 
   app.get(
     ownerContract.listReceipts.path,
@@ -38,6 +32,7 @@ export function ownerReceiptRoutes(app: ZodApp, { wallet }: RouteContext): void 
           from: q.from === undefined ? undefined : Date.parse(q.from),
           to: q.to === undefined ? undefined : Date.parse(q.to),
           before: q.before,
+          review: q.review,
         },
         limit,
       );
@@ -46,5 +41,35 @@ export function ownerReceiptRoutes(app: ZodApp, { wallet }: RouteContext): void 
         next_before: page.length === limit ? (page.at(-1)?.id ?? null) : null,
       };
     },
+  );
+
+  app.post(
+    ownerContract.acceptReceipt.path,
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: ownerContract.acceptReceipt.params,
+        body: ownerContract.acceptReceipt.body,
+        response: { 200: ownerContract.acceptReceipt.response, ...errors },
+      },
+    },
+    async (request) =>
+      view(await wallet.receiptReviews.accept(request.params.id, request.body.comment ?? null)),
+  );
+
+  app.post(
+    ownerContract.disputeReceipt.path,
+    {
+      config: owner,
+      schema: {
+        hide: true,
+        params: ownerContract.disputeReceipt.params,
+        body: ownerContract.disputeReceipt.body,
+        response: { 200: ownerContract.disputeReceipt.response, ...errors },
+      },
+    },
+    async (request) =>
+      view(await wallet.receiptReviews.dispute(request.params.id, request.body.comment ?? null)),
   );
 }

@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-approvals-budgets-receipts';
 import { migration0003 } from './0003-idempotency-by-hash';
 import { migration0004 } from './0004-chain';
+import { migration0005 } from './0005-money-integrity';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];
