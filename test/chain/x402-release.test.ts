@@ -27,7 +27,8 @@ beforeAll(() => {
 
 it('an approved payment never fetched is released after 15 minutes', async () => {
   const t = await chain.purser();
-  const { key } = await walletAgent(t, { budget_cents: 100, approval_threshold_cents: 10 }, 0);
+  // Funded on chain: a Purser-held wallet is its agent's funding (docs/money-integrity.md).
+  const { key } = await walletAgent(t, { budget_cents: 100, approval_threshold_cents: 10 }, 100);
   const required = await paymentRequiredOf(w.paywall.url);
   const idem = randomUUID();
   const pending = await pay(t, key, w.paywall.url, required, idem);

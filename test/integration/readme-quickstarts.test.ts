@@ -17,6 +17,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PURSER_BIN } from '../helpers/cli';
+import { quickstarts } from '../helpers/readme';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer } from '../helpers/server';
@@ -26,14 +27,6 @@ vi.setConfig({ testTimeout: 60_000 });
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-/** The code of every marked block, by name. */
-export function quickstarts(text: string): Map<string, { lang: string; code: string }> {
-  const blocks = new Map<string, { lang: string; code: string }>();
-  for (const m of text.matchAll(/<!-- quickstart:([\w-]+) -->\s*```(\w+)\n([\s\S]*?)```/g)) {
-    blocks.set(m[1] ?? '', { lang: m[2] ?? '', code: m[3] ?? '' });
-  }
-  return blocks;
-}
 
 function run(
   command: string,

@@ -1,4 +1,5 @@
 import { PurserError } from '../errors';
+import { assertMoney } from '../invariants';
 import {
   runEffects,
   runInOwnTransaction,
@@ -176,6 +177,11 @@ export class GroupCommitter implements Committer {
       } else {
         outcomes = fast;
       }
+      // Pair assertion: every job of the batch has exactly one outcome to answer it with.
+      assertMoney(
+        outcomes.length === batch.length,
+        `a batch of ${batch.length} jobs has ${outcomes.length} outcomes`,
+      );
       this.hooks.beforeCommit?.();
       const committing = performance.now();
       this.sql.commit.run();
