@@ -54,7 +54,8 @@ test.beforeAll(async () => {
   research = await agentWithKey(
     home,
     'research-bot',
-    [...flags, '--approval-threshold-cents', '20000'],
+    // Many requests wait for the owner here: above the default cap of 20 waiting at once.
+    [...flags, '--approval-threshold-cents', '20000', '--max-pending', '1000'],
     50_000_000,
   );
   crawler = await agentWithKey(home, 'crawler', flags, 0);

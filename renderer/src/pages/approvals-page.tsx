@@ -3,7 +3,12 @@ import { ApprovalGroupSection } from '../components/approval-group';
 import { DismissableError } from '../components/dismissable-error';
 import { SpendRequestCard } from '../components/spend-request-card';
 import { useApprovals } from '../stores/approvals';
-import { pendingSpends } from '../stores/approvals-state';
+import { pendingSpends, type ApprovalGroup } from '../stores/approvals-state';
+import { visible } from '../../../shared/text/visible';
+
+/** How many things of one agent wait, in one number. */
+const waitingIn = (g: ApprovalGroup) =>
+  g.pending_count + (g.budget_request ? 1 : 0) + g.review_count;
 
 /** Pending spend and budget requests, newest first; `focusId` is the one an approval_url named. */
 /**
@@ -51,7 +56,8 @@ export function ApprovalsPage({ focusId }: { focusId: string | null }) {
   const summary = [
     counts.spend_requests > 0 && `${counts.spend_requests} pending`,
     counts.budget_requests > 0 && `${counts.budget_requests} budget`,
-    counts.receipt_reviews > 0 && `${counts.receipt_reviews} receipts to review`,
+    counts.receipt_reviews > 0 &&
+      `${counts.receipt_reviews} receipt${counts.receipt_reviews === 1 ? '' : 's'} to review`,
   ].filter(Boolean);
   return (
     <section>
@@ -72,6 +78,23 @@ export function ApprovalsPage({ focusId }: { focusId: string | null }) {
           Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> approve, <kbd>d</kbd> decline,{' '}
           <kbd>Esc</kbd> cancel.
         </p>
+      )}
+      {queue.groups.length > 1 && (
+        <nav className="group-jump" aria-label="Waiting, by agent">
+          {queue.groups.map((g) => (
+            <button
+              key={g.agent_id}
+              className="secondary"
+              onClick={() =>
+                document
+                  .querySelector(`[data-agent-id="${CSS.escape(g.agent_id)}"]`)
+                  ?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+              }
+            >
+              {visible(g.agent_name)} · {waitingIn(g)}
+            </button>
+          ))}
+        </nav>
       )}
       {queue.groups.map((g) => (
         <ApprovalGroupSection key={g.agent_id} group={g} focusId={focusId} />

@@ -44,6 +44,10 @@ export function nextSelection(ids: readonly string[], current: string | null, de
   return ids[Math.min(ids.length - 1, Math.max(0, at + delta))] ?? null;
 }
 
+/** Requests per agent when the page opens, and per "Show more". */
+const FIRST_PAGE = 5;
+const MORE_PAGE = 20;
+
 /** Re-reads after events the reducer cannot count (approvals-state.ts) come at most this often. */
 const RELOAD_MS = 500;
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -56,7 +60,11 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
   busy: null,
   async load() {
     try {
-      const { groups, counts } = await api.call('listApprovals');
+      // A few of each agent's newest first, so every agent's group is near the top of the
+      // page however many another agent sent; "Show more" reads on.
+      const { groups, counts } = await api.call('listApprovals', {
+        query: { limit: FIRST_PAGE },
+      });
       set({ queue: { groups, counts }, error: null });
     } catch (error) {
       set({ error: messageOf(error) });
@@ -67,7 +75,7 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
     if (!group?.next_before) return;
     try {
       const page = await api.call('listApprovals', {
-        query: { agent_id: agentId, before: group.next_before },
+        query: { agent_id: agentId, before: group.next_before, limit: MORE_PAGE },
       });
       set({ queue: withPage(get().queue, page) });
     } catch (error) {
