@@ -126,3 +126,31 @@ test('a flood is grouped, paged and declined at once; a held receipt is disputed
   );
   expect(left.spend_requests.map((r) => r.agent_name)).toEqual(['quiet-bot']);
 });
+
+test('the owner settles an approved request for less from the ledger: the difference goes back', async ({
+  page,
+}) => {
+  const agent = await agentWithKey('refund-bot', ['--budget-cents', '10000']);
+  const approved = await post(agent.key, '/v1/spend', spend(4_000, 'GPU Co'));
+  expect(approved.status).toBe('approved');
+  const login = json<{ url: string }>((await runCli([...h(), 'login', '--json'])).stdout).url;
+  await page.goto(login);
+  await page.getByRole('link', { name: 'Ledger' }).click();
+  await page.getByLabel('Kind').selectOption('spend.approved');
+  await page.locator('.ledger-body [data-seq]').first().getByRole('button').click();
+  const details = page.getByRole('region', { name: /^Entry #\d+$/ });
+  await details.getByLabel('What it cost in the end').fill('10.00');
+  await details.getByLabel('Why').fill('refunded by GPU Co');
+  await details.getByRole('button', { name: 'Settle for less' }).click();
+  await expect(details.getByRole('status')).toHaveText(
+    "Settled: $30.00 went back to the agent's budget and funding.",
+  );
+  const balance = await fetch(`${serve.url}/v1/balance`, {
+    headers: { authorization: `Bearer ${agent.key}` },
+  });
+  expect(await balance.json()).toMatchObject({ spent_cents: 1_000 });
+  // Again for more than it now counts: refused, and said why.
+  await details.getByLabel('What it cost in the end').fill('20.00');
+  await details.getByRole('button', { name: 'Settle for less' }).click();
+  await expect(details.getByRole('status')).toContainText('settling it is for less than that');
+});

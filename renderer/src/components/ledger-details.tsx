@@ -1,6 +1,7 @@
 import { useLedger } from '../stores/ledger';
 import { visible } from '../../../shared/text/visible';
 import { amountText, when } from './ledger-table';
+import { SettleForLess } from './settle-for-less';
 
 /** A value from an entry's `data`: text made visible, anything else as compact JSON. */
 function dataValue(value: unknown): string {
@@ -71,6 +72,14 @@ export function LedgerDetails({ nameOf }: { nameOf(agentId: string | null): stri
             </dl>
           )}
         </dd>
+        {entry.type === 'spend.approved' && entry.object_id?.startsWith('req_') && (
+          <>
+            <dt>Refund</dt>
+            <dd>
+              <SettleForLess requestId={entry.object_id} />
+            </dd>
+          </>
+        )}
         <dt>Previous hash</dt>
         <dd>
           <code className="hash">{entry.prev_hash}</code>
