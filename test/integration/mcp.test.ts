@@ -307,6 +307,51 @@ describe('purser mcp', () => {
     expect(stderr).toContain('request_spend: Invalid body');
   });
 
+  it('reads amounts from their digits: a tool call with a number JSON would round is refused, nothing spent', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const child = spawn(process.execPath, [PURSER_BIN, 'mcp'], {
+      env: { ...process.env, PURSER_KEY: key, PURSER_URL: t.url },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const line = (text: string) => child.stdin.write(`${text}\n`);
+    line(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '1' },
+        },
+      }),
+    );
+    line('{"jsonrpc":"2.0","method":"notifications/initialized"}');
+    // Written by hand: JSON.stringify would never write this number, JSON.parse reads it as 1.
+    line(
+      '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"request_spend","arguments":{"amount_cents":0.99999999999999999999,"merchant_name":"AWS","reason":"r"}}}',
+    );
+    await expect.poll(() => stdout.split('\n').filter(Boolean).length, { timeout: 15_000 }).toBe(2);
+    child.stdin.end();
+    await once(child, 'exit');
+    const refused = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; error?: { code: number; message: string } })
+      .find((m) => m.id === 2);
+    expect(refused?.error).toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('cannot be read exactly'),
+    });
+    const spent = await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance');
+    expect(spent.body.spent_cents).toBe(0);
+    const ledger = await t.owner<{ entries: Array<{ type: string }> }>('GET', '/admin/v1/ledger');
+    expect(ledger.body.entries.filter((e) => e.type.startsWith('spend.'))).toEqual([]);
+  });
+
   it('without PURSER_KEY it says so on stderr and exits 2, writing nothing on stdout', async () => {
     const result = await runCli(['mcp'], { PURSER_KEY: '', PURSER_URL: 'http://127.0.0.1:9' });
     expect(result.code).toBe(2);
