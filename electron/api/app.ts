@@ -16,20 +16,21 @@ import { clientErrorHandler } from './client-errors';
 import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { assertExactNumbers } from './json-numbers';
 import { OwnerSessions } from './owner-sessions';
+import { registerOwnerRoutes } from './owner-routes';
 import { defaultRendererDir, installUi } from './ui';
 import { accountRoutes } from './routes/agent/account';
 import { spendRoutes } from './routes/agent/spend';
-import { ownerAgentRoutes } from './routes/owner/agents';
-import { ownerFundingRoutes } from './routes/owner/funding';
-import { ownerLedgerRoutes } from './routes/owner/ledger';
-import { ownerApprovalRoutes } from './routes/owner/approvals';
-import { ownerEventRoutes } from './routes/owner/events';
-import { ownerReceiptRoutes } from './routes/owner/receipts';
+import { ownerAgentHandlers } from './routes/owner/agents';
+import { ownerFundingHandlers } from './routes/owner/funding';
+import { ownerLedgerHandlers } from './routes/owner/ledger';
+import { ownerApprovalHandlers } from './routes/owner/approvals';
+import { ownerEventHandlers } from './routes/owner/events';
+import { ownerReceiptHandlers } from './routes/owner/receipts';
 import { budgetRequestRoutes } from './routes/agent/budget-requests';
 import { receiptRoutes } from './routes/agent/receipts';
 import { x402Routes } from './routes/agent/x402';
-import { ownerChainRoutes } from './routes/owner/chain';
-import { ownerSessionRoutes } from './routes/owner/sessions';
+import { ownerChainHandlers } from './routes/owner/chain';
+import { ownerSessionHandlers } from './routes/owner/sessions';
 
 export interface AppOptions {
   wallet: Wallet;
@@ -148,17 +149,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const context: RouteContext = { wallet: options.wallet, baseUrl, sessions };
   spendRoutes(app, context);
   accountRoutes(app, context);
-  ownerAgentRoutes(app, context);
-  ownerFundingRoutes(app, context);
-  ownerLedgerRoutes(app, context);
-  ownerApprovalRoutes(app, context);
-  ownerEventRoutes(app, context);
-  ownerReceiptRoutes(app, context);
   budgetRequestRoutes(app, context);
   receiptRoutes(app, context);
   x402Routes(app, context);
-  ownerChainRoutes(app, context);
-  ownerSessionRoutes(app, context);
+  // Every owner route, from the contract; a route without a handler does not compile.
+  registerOwnerRoutes(app, {
+    ...ownerAgentHandlers(context),
+    ...ownerFundingHandlers(context),
+    ...ownerLedgerHandlers(context),
+    ...ownerApprovalHandlers(context),
+    ...ownerEventHandlers(context),
+    ...ownerReceiptHandlers(context),
+    ...ownerChainHandlers(context),
+    ...ownerSessionHandlers(context),
+  });
 
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),

@@ -1,15 +1,11 @@
-import { ownerContract } from '../../../../shared/contract/owner';
-import { errorEnvelope } from '../../../../shared/schemas/common';
 import { centsToMicros, microsToCentsFloor } from '../../../../shared/money';
 import { toIso } from '../../../core/clock';
 import { networkOf, type ChainConfig } from '../../../core/chain/chain-config';
 import type { AccountView } from '../../../core/chain/chain-service';
 import type { AllowanceView } from '../../../core/chain/allowances';
 import type { ChainAccount } from '../../../core/chain/accounts';
-import type { RouteContext, ZodApp } from '../../context';
-
-const owner = { owner: true } as const;
-const errors = { '4XX': errorEnvelope };
+import type { RouteContext } from '../../context';
+import type { OwnerHandlerGroup } from '../../owner-routes';
 
 const chainOut = (c: ChainConfig) => ({
   id: c.id,
@@ -47,40 +43,32 @@ const allowanceOut = (a: AllowanceView) => ({
   updated_at: toIso(a.updatedAt),
 });
 
-/** The owner's side of on-chain enforcement (docs/chain.md). Keys never leave the core. */
-export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  const { chain } = wallet;
+type ChainRoutes =
+  | 'chainSummary'
+  | 'configureChain'
+  | 'setOwnerAccount'
+  | 'createAgentWallet'
+  | 'fundAgentWallet'
+  | 'setAllowance'
+  | 'revokeAllowance'
+  | 'syncChain';
 
-  app.get(
-    ownerContract.chainSummary.path,
-    {
-      config: owner,
-      schema: { hide: true, response: { 200: ownerContract.chainSummary.response, ...errors } },
-    },
-    async () => ({
+/** The owner's side of on-chain enforcement (docs/chain.md). Keys never leave the core. */
+export function ownerChainHandlers({ wallet }: RouteContext): OwnerHandlerGroup<ChainRoutes> {
+  const { chain } = wallet;
+  const withBalances = async (account: ChainAccount) =>
+    accountOut({ ...account, balances: await chain.balanceOf(account.address) });
+  return {
+    chainSummary: async () => ({
       unlocked: chain.unlocked,
       chains: chain.chains().map(chainOut),
       accounts: (await chain.accounts()).map(accountOut),
       allowances: (await chain.allowanceList()).map(allowanceOut),
     }),
-  );
-
-  app.put(
-    ownerContract.configureChain.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        params: ownerContract.configureChain.params,
-        body: ownerContract.configureChain.body,
-        response: { 200: ownerContract.configureChain.response, ...errors },
-      },
-    },
-    async (request) => {
-      const b = request.body;
-      return chainOut(
+    configureChain: async ({ params, body: b }) =>
+      chainOut(
         await chain.configure({
-          id: request.params.id,
+          id: params.id,
           rpcUrl: b.rpc_url,
           chainId: b.chain_id,
           usdc: {
@@ -90,111 +78,30 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
             ...(b.usdc_version !== undefined && { version: b.usdc_version }),
           },
         }),
-      );
-    },
-  );
-
-  app.put(
-    ownerContract.setOwnerAccount.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        body: ownerContract.setOwnerAccount.body,
-        response: { 200: ownerContract.setOwnerAccount.response, ...errors },
-      },
-    },
-    async (request) => {
-      const b = request.body;
-      const account = await chain.setOwnerAccount({
-        privateKey: b.private_key,
-        generate: b.generate,
-        address: b.address,
-      });
-      return accountOut({ ...account, balances: await chain.balanceOf(account.address) });
-    },
-  );
-
-  app.post(
-    ownerContract.createAgentWallet.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        params: ownerContract.createAgentWallet.params,
-        response: { 200: ownerContract.createAgentWallet.response, ...errors },
-      },
-    },
-    async (request) => {
-      const account = await chain.createAgentWallet(request.params.id);
-      return accountOut({ ...account, balances: await chain.balanceOf(account.address) });
-    },
-  );
-
-  app.post(
-    ownerContract.fundAgentWallet.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        params: ownerContract.fundAgentWallet.params,
-        body: ownerContract.fundAgentWallet.body,
-        response: { 200: ownerContract.fundAgentWallet.response, ...errors },
-      },
-    },
-    async (request) => ({
-      tx_hash: await chain.fundAgent(
-        request.params.id,
-        centsToMicros(request.body.amount_cents),
-        request.body.chain,
       ),
+    setOwnerAccount: async ({ body: b }) =>
+      withBalances(
+        await chain.setOwnerAccount({
+          privateKey: b.private_key,
+          generate: b.generate,
+          address: b.address,
+        }),
+      ),
+    createAgentWallet: async ({ params }) => withBalances(await chain.createAgentWallet(params.id)),
+    fundAgentWallet: async ({ params, body }) => ({
+      tx_hash: await chain.fundAgent(params.id, centsToMicros(body.amount_cents), body.chain),
     }),
-  );
-
-  app.put(
-    ownerContract.setAllowance.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        params: ownerContract.setAllowance.params,
-        body: ownerContract.setAllowance.body,
-        response: { 200: ownerContract.setAllowance.response, ...errors },
-      },
-    },
-    async (request) => {
-      const b = request.body;
-      return allowanceOut(
-        await chain.allowances.set(request.params.id, {
+    setAllowance: async ({ params, body: b }) =>
+      allowanceOut(
+        await chain.allowances.set(params.id, {
           spender: b.spender,
           amountMicros: b.amount_cents === undefined ? undefined : centsToMicros(b.amount_cents),
           resetEachWindow: b.reset_each_window,
           chain: b.chain,
         }),
-      );
-    },
-  );
-
-  app.delete(
-    ownerContract.revokeAllowance.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        params: ownerContract.revokeAllowance.params,
-        response: { 200: ownerContract.revokeAllowance.response, ...errors },
-      },
-    },
-    async (request) => allowanceOut(await chain.allowances.revoke(request.params.id)),
-  );
-
-  app.post(
-    ownerContract.syncChain.path,
-    {
-      config: owner,
-      schema: { hide: true, response: { 200: ownerContract.syncChain.response, ...errors } },
-    },
-    async () => ({
+      ),
+    revokeAllowance: async ({ params }) => allowanceOut(await chain.allowances.revoke(params.id)),
+    syncChain: async () => ({
       reports: (await chain.sync()).map((r) => ({
         chain: r.chain,
         to_block: r.toBlock,
@@ -204,5 +111,5 @@ export function ownerChainRoutes(app: ZodApp, { wallet }: RouteContext): void {
         unmatched: r.unmatched,
       })),
     }),
-  );
+  };
 }

@@ -1,5 +1,3 @@
-import type { FastifyReply } from 'fastify';
-import { ownerContract } from '../../../../shared/contract/owner';
 import type { OwnerEventName, ownerEvents } from '../../../../shared/contract/events';
 import type { z } from 'zod';
 
@@ -10,7 +8,8 @@ import type { BudgetRequestRecord } from '../../../core/budgets/budget-repositor
 import type { ReceiptRecord } from '../../../core/receipts/receipt-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import { ownerSpendOf } from '../../owner-spend';
-import type { RouteContext, ZodApp } from '../../context';
+import type { RouteContext } from '../../context';
+import type { OwnerHandlerGroup } from '../../owner-routes';
 import { ownerBudgetRequestView, settingsView } from '../../owner-views';
 import { receiptView } from '../../views';
 import type { Settings } from '../../../core/settings/settings';
@@ -25,14 +24,15 @@ const HEARTBEAT_MS = 15_000;
  * that made them. A stream opened by a window session ends when that session does
  * (revoked, logged out, or idle past its timeout), so an ended session hears nothing more.
  */
-export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext): void {
+export function ownerEventHandlers({
+  wallet,
+  sessions,
+}: RouteContext): OwnerHandlerGroup<'events'> {
   const { events } = wallet;
   const name = (agentId: string) => wallet.agents.nameOf(agentId);
 
-  app.get(
-    ownerContract.events.path,
-    { config: { owner: true }, schema: { hide: true } },
-    (request, reply: FastifyReply) => {
+  return {
+    events: ({ request, reply }) => {
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -102,5 +102,5 @@ export function ownerEventRoutes(app: ZodApp, { wallet, sessions }: RouteContext
         events.off('agent', onAgent);
       });
     },
-  );
+  };
 }

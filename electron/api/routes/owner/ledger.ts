@@ -1,18 +1,14 @@
 import { Readable } from 'node:stream';
 import type { z } from 'zod';
-import { ownerContract } from '../../../../shared/contract/owner';
 import type { ledgerQuery } from '../../../../shared/schemas/owner-api';
-import { errorEnvelope } from '../../../../shared/schemas/common';
 import { toIso } from '../../../core/clock';
 import { csvHeader, csvLine } from '../../../core/ledger/export';
 import type { LedgerRow, VerifyResult } from '../../../core/ledger/ledger';
 import type { LedgerVerifyStatusView, LedgerVerifyView } from '../../../../shared/ledger';
 import type { LedgerFilter } from '../../../core/ledger/ledger-query';
-import type { RouteContext, ZodApp } from '../../context';
+import type { RouteContext } from '../../context';
+import type { OwnerHandlerGroup } from '../../owner-routes';
 import { ledgerEntryView } from '../../owner-views';
-
-const owner = { owner: true } as const;
-const errors = { '4XX': errorEnvelope };
 
 function verifyResultView(result: VerifyResult): LedgerVerifyView {
   return {
@@ -48,8 +44,10 @@ function exportEntry(row: LedgerRow) {
   return { seq, time: entry.ts, ...entry };
 }
 
+type LedgerRoutes = 'ledgerPage' | 'ledgerExport' | 'verifyLedger' | 'ledgerVerifyStatus';
+
 /** The ledger for the owner: pages, export, chain verification. */
-export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
+export function ownerLedgerHandlers({ wallet }: RouteContext): OwnerHandlerGroup<LedgerRoutes> {
   const { ledger } = wallet;
   const verifyStatus = (): LedgerVerifyStatusView => {
     const s = ledger.verifyStatus();
@@ -64,36 +62,18 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
       error: s.error,
     };
   };
-
-  app.get(
-    ownerContract.ledgerPage.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        querystring: ownerContract.ledgerPage.query,
-        response: { 200: ownerContract.ledgerPage.response, ...errors },
-      },
-    },
-    async (request) => {
-      const limit = Math.min(request.query.limit ?? 100, 1000);
-      const rows = ledger.page(toFilter(request.query), limit);
+  return {
+    ledgerPage: ({ query }) => {
+      const limit = Math.min(query.limit ?? 100, 1000);
+      const rows = ledger.page(toFilter(query), limit);
       const last = rows.at(-1);
       return {
         entries: rows.map(ledgerEntryView),
         next_before_seq: rows.length === limit && last ? last.seq : null,
       };
     },
-  );
-
-  app.get(
-    ownerContract.ledgerExport.path,
-    {
-      config: owner,
-      schema: { hide: true, querystring: ownerContract.ledgerExport.query },
-    },
-    async (request, reply) => {
-      const { format, ...q } = request.query;
+    ledgerExport: ({ query, reply }) => {
+      const { format, ...q } = query;
       const rows = ledger.all(toFilter(q));
       reply.header('Cache-Control', 'no-store');
       reply.header('Content-Disposition', `attachment; filename="purser-ledger.${format}"`);
@@ -124,45 +104,18 @@ export function ownerLedgerRoutes(app: ZodApp, { wallet }: RouteContext): void {
         ),
       );
     },
-  );
-
-  // Verification: `POST` starts one (or joins the one running) and answers with its result
-  // once done; with `?wait=false` it answers at once (202) with the progress, which
-  // `GET` then reports until the run is finished (docs/ledger-format.md).
-  app.post(
-    ownerContract.verifyLedger.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        querystring: ownerContract.verifyLedger.query,
-        response: {
-          200: ownerContract.verifyLedger.response,
-          202: ownerContract.verifyLedger.accepted,
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
+    // Verification: `POST` starts one (or joins the one running) and answers with its result
+    // once done; with `?wait=false` it answers at once (202) with the progress, which `GET`
+    // then reports until the run is finished (docs/ledger-format.md).
+    verifyLedger: ({ query, reply }) => {
       const done = ledger.verify().then(verifyResultView);
-      if (request.query.wait !== 'false') return done;
+      if (query.wait !== 'false') return done;
       done.catch(() => undefined); // reported by GET as `error`
       return reply.code(202).send(verifyStatus());
     },
-  );
-
-  app.get(
-    ownerContract.ledgerVerifyStatus.path,
-    {
-      config: owner,
-      schema: {
-        hide: true,
-        response: { 200: ownerContract.ledgerVerifyStatus.response, ...errors },
-      },
-    },
-    async (_request, reply) => {
+    ledgerVerifyStatus: ({ reply }) => {
       reply.header('Cache-Control', 'no-store');
       return verifyStatus();
     },
-  );
+  };
 }
