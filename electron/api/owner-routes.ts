@@ -28,8 +28,7 @@ export interface OwnerCall<N extends OwnerRouteName> {
  */
 type Answer<N extends OwnerRouteName> =
   | (Spec<N> extends { response: infer S extends z.ZodType } ? z.input<S> : never)
-  | FastifyReply
-  | void;
+  | FastifyReply;
 
 export type OwnerHandler<N extends OwnerRouteName> = (
   call: OwnerCall<N>,

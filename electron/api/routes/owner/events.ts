@@ -101,6 +101,8 @@ export function ownerEventHandlers({
         events.off('chain', onChain);
         events.off('agent', onAgent);
       });
+      // The reply was hijacked: the stream is written by hand, and nothing is answered here.
+      return reply;
     },
   };
 }
