@@ -27,8 +27,7 @@ export interface OwnerCall<N extends OwnerRouteName> {
  * itself when it sends something else (a 202, a file, an event stream).
  */
 type Answer<N extends OwnerRouteName> =
-  | (Spec<N> extends { response: infer S extends z.ZodType } ? z.input<S> : never)
-  | FastifyReply;
+  (Spec<N> extends { response: infer S extends z.ZodType } ? z.input<S> : never) | FastifyReply;
 
 export type OwnerHandler<N extends OwnerRouteName> = (
   call: OwnerCall<N>,
