@@ -49,6 +49,7 @@ export type ApprovalServiceDeps = Pick<
   | 'receipts'
   | 'settings'
   | 'spends'
+  | 'x402Payments'
 >;
 
 /**

@@ -195,7 +195,12 @@ export class Reconciler {
           status: 'settled',
           merchant: new URL(payment.resourceUrl).hostname,
           rail: 'x402',
-          data: { ...data, spend_request_id: payment.spendRequestId, nonce: payment.nonce },
+          data: {
+            ...data,
+            spend_request_id: payment.spendRequestId,
+            usage_id: d.spends.get(payment.spendRequestId)?.usageId ?? null,
+            nonce: payment.nonce,
+          },
         },
         now,
       );

@@ -84,6 +84,7 @@ export async function releaseLapsed(
           rail: 'x402',
           data: {
             spend_request_id: p.spendRequestId,
+            usage_id: d.spends.get(p.spendRequestId)?.usageId ?? null,
             nonce: p.nonce,
             valid_before: p.validBefore,
             was: p.status,

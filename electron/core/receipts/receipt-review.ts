@@ -18,6 +18,7 @@ export type ReceiptReviewDeps = Pick<
   | 'meters'
   | 'receipts'
   | 'spends'
+  | 'x402Payments'
 >;
 
 /**

@@ -7,7 +7,10 @@ import type { WalletDeps } from '../wallet-deps';
 import type { SpendRecord } from './spend-repository';
 import { adjustUsage } from './usage';
 
-export type SettlementDeps = Pick<WalletDeps, 'agents' | 'funding' | 'ledger' | 'meters'>;
+export type SettlementDeps = Pick<
+  WalletDeps,
+  'agents' | 'funding' | 'ledger' | 'meters' | 'x402Payments'
+>;
 
 /**
  * The owner settles an approved request for less than it counts (a refund, a cheaper
@@ -30,6 +33,14 @@ export function settleForLess(
     throw invalidTransition(
       `Spend request ${request.id} is ${request.status}; only an approved request can be settled.`,
       { id: request.id, status: request.status },
+    );
+  }
+  // What an x402 payment cost is what the chain shows: its reservation is released or
+  // settled by the chain's word alone (docs/chain.md), never settled for less by hand.
+  if (d.x402Payments.ofSpendRequest(request.id)) {
+    throw invalidTransition(
+      `Spend request ${request.id} is paid through Purser (x402): the chain settles it, not a settlement by hand.`,
+      { id: request.id, reason: 'paid_through_purser' },
     );
   }
   if (to < 0n || to >= counted.micros) {
