@@ -62,6 +62,11 @@ export function formatUsd(micros: Micros): string {
   return `${negative ? '-' : ''}$${grouped}.${fracText}`;
 }
 
+/** Whole cents as a person reads them: `$1,234.56`. The one formatter of cents (formatUsd). */
+export function formatCents(cents: number): string {
+  return formatUsd(centsToMicros(cents));
+}
+
 /** Micros as a JSON-safe decimal string (the owner API carries exact amounts this way). */
 export function microsToString(micros: Micros): string {
   return micros.toString();

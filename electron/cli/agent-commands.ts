@@ -7,7 +7,7 @@ import {
   type PurserClient,
   type ReceiptResult,
   type SpendRequestView,
-} from '../../shared/client/purser-client';
+} from '../../shared/client';
 import { RAILS, type BudgetRequestStatus, type SpendStatus } from '../../shared/domain';
 import { agentClient } from './agent-env';
 import { globals } from './globals';

@@ -1,6 +1,6 @@
 import { readServerInfo } from '../api/server';
 import { defaultHome } from '../core/paths';
-import { DEFAULT_URL, PurserClient } from '../../shared/client/purser-client';
+import { DEFAULT_URL, PurserClient } from '../../shared/client';
 import { CliError } from './owner-client';
 
 /**

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { formatCents } from '../../shared/money';
 import { visible } from '../../shared/text/visible';
 
 export { visible };
@@ -16,8 +17,9 @@ export function emit(json: boolean, data: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
 }
 
+/** Cents as a person reads them (shared/money.ts), a dash for none. */
 export const usd = (cents: number | null | undefined) =>
-  cents === null || cents === undefined ? '—' : `$${(cents / 100).toFixed(2)}`;
+  cents === null || cents === undefined ? '—' : formatCents(cents);
 
 /**
  * `"text"` for a human: quoted so its ends show, and made visible. A quote inside is

@@ -4,7 +4,7 @@ import {
   PurserApiError,
   PurserPaymentPendingError,
   type X402PaymentView,
-} from '../../shared/client/purser-client';
+} from '../../shared/client';
 import { agentClient } from './agent-env';
 import { EXIT } from './agent-commands';
 import { globals } from './globals';

@@ -11,7 +11,7 @@ import {
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_URL, PurserApiError, PurserClient } from '../../shared/client/purser-client';
+import { DEFAULT_URL, PurserApiError, PurserClient } from '../../shared/client';
 import { readServerInfo } from '../api/server';
 import { defaultHome } from '../core/paths';
 import { globals } from '../cli/globals';

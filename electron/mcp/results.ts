@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PurserApiError } from '../../shared/client/purser-client';
+import { PurserApiError } from '../../shared/client';
 import type {
   BalanceView,
   BudgetRequestResult,
@@ -15,15 +15,16 @@ import type {
   ReceiptResult,
   SpendRequestView,
   X402PaymentView,
-} from '../../shared/client/purser-client';
+} from '../../shared/client';
 import { balance, policyView, spendRequest } from '../../shared/schemas/agent-api';
 import { agentBudgetRequestView } from '../../shared/schemas/budget-requests';
 import { receiptResult } from '../../shared/schemas/receipts';
 import { x402PaymentView } from '../../shared/schemas/x402';
 import { visible } from '../../shared/text/visible';
+import { formatCents } from '../../shared/money';
 
 const usd = (cents: number | null | undefined) =>
-  cents === null || cents === undefined ? 'none' : `$${(cents / 100).toFixed(2)}`;
+  cents === null || cents === undefined ? 'none' : formatCents(cents);
 
 const extras = {
   idempotency_key: z.string().optional().describe('send it again to retry this same request'),

@@ -20,8 +20,9 @@ import type {
   SpendInput,
   SpendRequestView,
   X402PayInput,
-} from '../../shared/client/purser-client';
+} from '../../shared/client';
 import { visible } from '../../shared/text/visible';
+import { formatCents } from '../../shared/money';
 import { budgetShape, receiptShape, spendShape, waitShape, x402PayShape } from './inputs';
 import {
   balanceAnswer,
@@ -314,7 +315,7 @@ export function createPurserMcpServer(
     if (view.status !== 'needs_approval' || !url || !capability || prompted.has(view.id)) return;
     prompted.add(view.id);
     const message =
-      `Your agent asks to spend $${(view.amount_cents / 100).toFixed(2)} at ` +
+      `Your agent asks to spend ${formatCents(view.amount_cents)} at ` +
       `${visible(view.merchant_name)}. Approve or decline it in Purser` +
       `${capability.url ? '' : `: ${url}`}. Answering this prompt approves nothing.`;
     // Not tied to the tool call, which answers at once: the human may take minutes.

@@ -34,27 +34,6 @@ import type {
   X402PaymentView,
 } from './types';
 
-// Agents import everything from this path: the errors, fetchWithPurser and the types live
-// in their own files and are re-exported here.
-export { PurserApiError, PurserPaymentPendingError } from './errors';
-export { fetchWithPurser, type PurserFetchOptions } from './fetch-with-purser';
-export type {
-  BalanceView,
-  BudgetInput,
-  BudgetRequestList,
-  BudgetRequestResult,
-  BudgetRequestView,
-  PolicyView,
-  PurserClientOptions,
-  ReceiptInput,
-  ReceiptResult,
-  ReceiptView,
-  SpendInput,
-  SpendRequestView,
-  X402PayInput,
-  X402PaymentView,
-} from './types';
-
 export const DEFAULT_URL = 'http://127.0.0.1:8402';
 
 interface Call {

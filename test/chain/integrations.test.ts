@@ -15,7 +15,7 @@ import {
   PurserClient,
   PurserPaymentPendingError,
   type X402PaymentView,
-} from '../../shared/client/purser-client';
+} from '../../shared/client';
 import { PURSER_BIN, runCli } from '../helpers/cli';
 import type { TestServer } from '../helpers/server';
 import {

@@ -341,7 +341,7 @@ describe('purser CLI', () => {
       `bot\\x1b[8m (${agent.id}, active): 1 pending\n` +
         `  ${pending.id}  bot\\x1b[8m  $400.00  "${'\\x08'.repeat(9)}$4.00    aws" (matched as "$4.00 aws")  ` +
         '"GPU time\\x1b]0;pwned\\x07 \\u{202e}evil\\u{2066}\\u{200b}\\r\\ndone\\"  approved"  needs_approval' +
-        '  (leaves $600.00 of $1000.00 monthly)\n',
+        '  (leaves $600.00 of $1,000.00 monthly)\n',
     );
     expect((await runCli([...h, 'agents', 'list'])).stdout.slice(0, -1)).not.toMatch(hidden);
 

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PurserApiError, PurserClient } from '../../shared/client/purser-client';
+import { PurserApiError, PurserClient } from '../../shared/client';
 import { startTestServer } from '../helpers/server';
 
 interface Seen {

@@ -1,5 +1,4 @@
 import { createParser } from 'eventsource-parser';
-import { centsToMicros, formatUsd } from '../../../shared/money';
 import type { ErrorEnvelope } from '../../../shared/errors';
 import type { LedgerFilterParams, LedgerVerifyStatusView } from '../../../shared/ledger';
 import type { PolicyPatch } from '../../../shared/schemas/policy';
@@ -295,7 +294,6 @@ async function readEvents(
 export const api = new OwnerApi();
 
 /** Dollars from whole cents, through the one money formatter (shared/money.ts): no floats. */
-export const usd = (cents: number) => formatUsd(centsToMicros(cents));
 
 export function messageOf(error: unknown): string {
   if (error instanceof OwnerApiError && error.notLoggedIn) return NOT_LOGGED_IN;

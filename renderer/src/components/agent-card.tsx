@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { AgentStatus } from '../../../shared/domain';
 import type { CountedEntry } from '../../../shared/forecast';
-import { centsToMicros, formatUsd } from '../../../shared/money';
+import { formatCents } from '../../../shared/money';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import { visible } from '../../../shared/text/visible';
 import type { KeyView } from '../api/client';
@@ -16,8 +16,6 @@ const STATUS_TEXT: Record<AgentStatus, string> = {
   paused: 'Paused',
   revoked: 'Revoked',
 };
-
-const dollars = (cents: number) => formatUsd(centsToMicros(cents));
 
 /** A list of merchants in a sentence, escaped, at most a few shown. */
 function names(list: string[], max = 3): string {
@@ -34,9 +32,9 @@ function PolicySummary({ agent }: { agent: AgentView }) {
       <dd>
         {p.max_transaction_cents === null
           ? 'no size limit'
-          : `at most ${dollars(p.max_transaction_cents)}`}
+          : `at most ${formatCents(p.max_transaction_cents)}`}
         {p.approval_threshold_cents !== null &&
-          `; you approve ${dollars(p.approval_threshold_cents)} or more`}
+          `; you approve ${formatCents(p.approval_threshold_cents)} or more`}
         {p.ask_on_new_merchant && '; you approve a new merchant'}
       </dd>
       <dt>Over budget</dt>

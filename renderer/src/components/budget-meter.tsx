@@ -1,5 +1,5 @@
+import { formatCents } from '../../../shared/money';
 import type { AgentView } from '../../../shared/schemas/owner-api';
-import { usd } from '../api/client';
 
 /** Spent this period against the budget, as a bar and in words. */
 export function BudgetMeter({ budget }: { budget: AgentView['budget'] }) {
@@ -14,7 +14,7 @@ export function BudgetMeter({ budget }: { budget: AgentView['budget'] }) {
   return (
     <div
       className="meter"
-      aria-label={`${usd(budget.spent_cents)} of ${usd(budget.budget_cents)} spent`}
+      aria-label={`${formatCents(budget.spent_cents)} of ${formatCents(budget.budget_cents)} spent`}
     >
       <div className="meter-bar">
         <div
@@ -23,7 +23,7 @@ export function BudgetMeter({ budget }: { budget: AgentView['budget'] }) {
         />
       </div>
       <span>
-        {usd(budget.spent_cents)} of {usd(budget.budget_cents)} {budget.period}
+        {formatCents(budget.spent_cents)} of {formatCents(budget.budget_cents)} {budget.period}
       </span>
     </div>
   );

@@ -1,7 +1,8 @@
+import { formatCents } from '../../../shared/money';
 import { useState } from 'react';
 import { visible } from '../../../shared/text/visible';
 import type { OwnerBudgetRequestView } from '../../../shared/schemas/owner-api';
-import { api, usd } from '../api/client';
+import { api } from '../api/client';
 import { useApprovals } from '../stores/approvals';
 import { centsToDollars, dollarsToCents } from '../stores/policy-draft';
 
@@ -26,7 +27,7 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
     >
       <header>
         <strong>{visible(request.agent_name)}</strong> asks for a budget of{' '}
-        <strong>{usd(request.requested_amount_cents)}</strong>
+        <strong>{formatCents(request.requested_amount_cents)}</strong>
         <span className="status pending">budget request</span>
       </header>
       <p className="reason">

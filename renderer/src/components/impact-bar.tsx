@@ -1,5 +1,5 @@
+import { formatCents } from '../../../shared/money';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
-import { usd } from '../api/client';
 
 /**
  * What approving does to the budget, drawn: spent before, this request, and what would go
@@ -17,7 +17,7 @@ export function ImpactBar({ request }: { request: OwnerSpendView }) {
     <div
       className="impact-bar"
       role="img"
-      aria-label={`Before: ${usd(i.spent_cents)} of ${usd(i.budget_cents)}; after approving: ${usd(i.spent_after_cents)}`}
+      aria-label={`Before: ${formatCents(i.spent_cents)} of ${formatCents(i.budget_cents)}; after approving: ${formatCents(i.spent_after_cents)}`}
     >
       <div className="impact-track">
         <span className="impact-before" style={{ width: pct(before) }} />
@@ -26,7 +26,8 @@ export function ImpactBar({ request }: { request: OwnerSpendView }) {
         <span className="impact-limit" style={{ left: pct(i.budget_cents) }} />
       </div>
       <span className="impact-legend">
-        {usd(i.spent_cents)} → {usd(i.spent_after_cents)} of {usd(i.budget_cents)} {i.period}
+        {formatCents(i.spent_cents)} → {formatCents(i.spent_after_cents)} of{' '}
+        {formatCents(i.budget_cents)} {i.period}
       </span>
     </div>
   );

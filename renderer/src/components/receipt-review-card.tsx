@@ -1,20 +1,20 @@
+import { formatCents } from '../../../shared/money';
 import { useState } from 'react';
 import { visible } from '../../../shared/text/visible';
-import { usd } from '../api/client';
 import { useApprovals } from '../stores/approvals';
 import type { ReceiptReview } from '../stores/approvals-state';
 
 /** What accepting or disputing a receipt's claim does, in one sentence each. */
 function claimText(r: ReceiptReview): { claim: string; accept: string; dispute: string } {
-  const amount = usd(r.review?.amount_cents ?? 0);
+  const amount = formatCents(r.review?.amount_cents ?? 0);
   if (r.review?.kind === 'settled_for_less')
     return {
-      claim: `says ${visible(r.spend_request_id ?? 'its request')} cost ${usd(r.amount_cents)}, ${amount} less than approved`,
-      accept: `Accepting settles it for ${usd(r.amount_cents)}: ${amount} goes back to its budget and funding.`,
+      claim: `says ${visible(r.spend_request_id ?? 'its request')} cost ${formatCents(r.amount_cents)}, ${amount} less than approved`,
+      accept: `Accepting settles it for ${formatCents(r.amount_cents)}: ${amount} goes back to its budget and funding.`,
       dispute: 'Disputing keeps the request counted in full.',
     };
   return {
-    claim: `reported paying ${usd(r.amount_cents)} at ${visible(r.merchant_name)}; ${amount} of it is more than it could spend on its own`,
+    claim: `reported paying ${formatCents(r.amount_cents)} at ${visible(r.merchant_name)}; ${amount} of it is more than it could spend on its own`,
     accept: `Accepting counts that ${amount} against the funding and cap it shares with other agents.`,
     dispute: 'Disputing leaves them as they are; the agent’s own budget counts it either way.',
   };

@@ -3,6 +3,7 @@ import { PERIODS, type Period } from '../../../shared/domain';
 import { settingsPatch } from '../../../shared/schemas/owner-api';
 import type { SettingsPatch, SettingsView } from '../api/client';
 import { useWallet } from '../stores/wallet';
+import { centsToDollars } from '../stores/policy-draft';
 
 /** Every IANA zone the browser knows; the server checks the one chosen again. */
 const ZONES: readonly string[] =
@@ -15,9 +16,6 @@ export function centsFromDollars(text: string): number | undefined {
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
-const dollars = (cents: number) =>
-  `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-
 /**
  * The workspace settings, editable: the time zone calendar windows use, how long a
  * request waits for the owner, the global cap, desktop notifications and start at login.
@@ -29,7 +27,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
   const [hours, setHours] = useState(String(settings.pending_expiry_hours));
   const [capOn, setCapOn] = useState(settings.global_cap !== null);
   const [cap, setCap] = useState(
-    settings.global_cap ? dollars(settings.global_cap.amount_cents) : '',
+    settings.global_cap ? centsToDollars(settings.global_cap.amount_cents) : '',
   );
   const [period, setPeriod] = useState<Period>(settings.global_cap?.period ?? 'monthly');
   const [notifications, setNotifications] = useState(settings.notifications);

@@ -1,5 +1,6 @@
+import { formatCents } from '../../../shared/money';
 import { useState } from 'react';
-import { api, messageOf, usd } from '../api/client';
+import { api, messageOf } from '../api/client';
 import { dollarsToCents } from '../stores/policy-draft';
 
 /**
@@ -23,7 +24,9 @@ export function SettleForLess({ requestId }: { requestId: string }) {
         params: { id: requestId },
         body: { amount_cents: cents, comment: comment.trim() || undefined },
       });
-      setOutcome(`Settled: ${usd(r.released_cents)} went back to the agent's budget and funding.`);
+      setOutcome(
+        `Settled: ${formatCents(r.released_cents)} went back to the agent's budget and funding.`,
+      );
     } catch (error) {
       setOutcome(messageOf(error));
     } finally {

@@ -1,9 +1,9 @@
+import { formatCents } from '../../../shared/money';
 import { useState } from 'react';
 import { showMatchedKey } from '../../../shared/merchant';
 import { visible } from '../../../shared/text/visible';
 import type { SpendStatus } from '../../../shared/domain';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
-import { usd } from '../api/client';
 import { ageText, expiresSoon, expiryText } from '../format/durations';
 import { useNow } from '../hooks/use-now';
 import { useApprovals } from '../stores/approvals';
@@ -24,8 +24,8 @@ function impactText(r: OwnerSpendView): string {
   if (!i) return visible(r.decision_reason);
   if (i.hard_limit) return `Cannot be approved now: ${visible(i.hard_limit.reason)}`;
   if (i.exceeds_budget)
-    return `Approving goes over the ${i.period} budget by ${usd(i.over_by_cents)} (${usd(i.spent_after_cents)} of ${usd(i.budget_cents)}).`;
-  return `Approving leaves ${usd(i.budget_cents - i.spent_after_cents)} of the ${usd(i.budget_cents)} ${i.period} budget.`;
+    return `Approving goes over the ${i.period} budget by ${formatCents(i.over_by_cents)} (${formatCents(i.spent_after_cents)} of ${formatCents(i.budget_cents)}).`;
+  return `Approving leaves ${formatCents(i.budget_cents - i.spent_after_cents)} of the ${formatCents(i.budget_cents)} ${i.period} budget.`;
 }
 
 export function SpendRequestCard({
@@ -53,7 +53,7 @@ export function SpendRequestCard({
     >
       <header>
         <strong>{visible(request.agent_name)}</strong> asks to spend{' '}
-        <strong>{usd(request.amount_cents)}</strong> at{' '}
+        <strong>{formatCents(request.amount_cents)}</strong> at{' '}
         <strong>{visible(request.merchant_name)}</strong>
         {showMatchedKey(request.merchant_name, request.merchant_key) && (
           <span className="merchant-key">
@@ -78,8 +78,8 @@ export function SpendRequestCard({
       {pending && confirming === request.id && (
         <div className="confirm" role="alertdialog" aria-label="Confirm approving over budget">
           <span>
-            Approve {usd(request.amount_cents)} and go over the budget by{' '}
-            {usd(request.impact?.over_by_cents ?? 0)}?
+            Approve {formatCents(request.amount_cents)} and go over the budget by{' '}
+            {formatCents(request.impact?.over_by_cents ?? 0)}?
           </span>
           <button autoFocus onClick={() => void confirmOverride(request, note)}>
             Yes, approve over budget

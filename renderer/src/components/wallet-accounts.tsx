@@ -3,13 +3,12 @@
  * wallets (create, fund) and the allowances of agents that hold their own keys (revoke).
  */
 import { useState } from 'react';
-import { centsToMicros, formatUsd } from '../../../shared/money';
+import { formatCents, formatUsd } from '../../../shared/money';
 import { visible } from '../../../shared/text/visible';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import type { AllowanceView, ChainAccountView, ChainSummaryView } from '../api/client';
 import { centsFromDollars, unitsToMicros, useChain } from '../stores/chain';
 
-const dollars = (cents: number) => formatUsd(centsToMicros(cents));
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 function Balances({ account }: { account: ChainAccountView }) {
@@ -23,7 +22,7 @@ function Balances({ account }: { account: ChainAccountView }) {
             <span className="warn-text">unknown: {b.chain} could not be reached</span>
           ) : (
             <>
-              <strong className="money">{dollars(b.usdc_cents)}</strong>{' '}
+              <strong className="money">{formatCents(b.usdc_cents)}</strong>{' '}
               <span className="units">({b.usdc_units} units)</span>
             </>
           )}

@@ -5,17 +5,8 @@ import { DismissableError } from '../components/dismissable-error';
 import { PolicyFormDialog } from '../components/policy-form';
 import { useAgents } from '../stores/agents';
 import { useWallet } from '../stores/wallet';
+import { useNow } from '../hooks/use-now';
 import './agents-page.css';
-
-/** The time now, every `everyMs`: countdowns and forecasts move without a reload. */
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 

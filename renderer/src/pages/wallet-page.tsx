@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { centsToMicros, formatUsd, microsFromString } from '../../../shared/money';
+import { formatCents, formatUsd, microsFromString } from '../../../shared/money';
 import { visible } from '../../../shared/text/visible';
 import type { ChainSummaryView, FundingSourceView, SettingsView } from '../api/client';
 import { DismissableError } from '../components/dismissable-error';
@@ -8,7 +8,6 @@ import { useAgents } from '../stores/agents';
 import { useChain, type ChainNews } from '../stores/chain';
 import { useWallet } from '../stores/wallet';
 
-const dollars = (cents: number) => formatUsd(centsToMicros(cents));
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 const NEWS_LABEL: Record<ChainNews['kind'], string> = {
@@ -105,7 +104,7 @@ function FundingSources({
                 <td>
                   {f.limit_cents === null
                     ? 'no limit'
-                    : `${dollars(f.limit_cents)} ${f.limit_period ?? ''}${f.limit_window ? ` (${f.limit_window} window)` : ''}`}
+                    : `${formatCents(f.limit_cents)} ${f.limit_period ?? ''}${f.limit_window ? ` (${f.limit_window} window)` : ''}`}
                 </td>
               </tr>
             ))}
@@ -117,7 +116,7 @@ function FundingSources({
           Global cap across all agents:{' '}
           {cap ? (
             <strong>
-              {dollars(cap.amount_cents)} {cap.period} ({cap.window} window)
+              {formatCents(cap.amount_cents)} {cap.period} ({cap.window} window)
             </strong>
           ) : (
             <>

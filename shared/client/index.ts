@@ -1,0 +1,24 @@
+/**
+ * `purser/client`: what agents import. The client, its errors, `fetchWithPurser` and the
+ * types live in their own files; this entry gathers them, so that no file of the client
+ * imports another that imports it back.
+ */
+export { DEFAULT_URL, PurserClient } from './purser-client';
+export { PurserApiError, PurserPaymentPendingError } from './errors';
+export { fetchWithPurser, type PurserFetchOptions } from './fetch-with-purser';
+export type {
+  BalanceView,
+  BudgetInput,
+  BudgetRequestList,
+  BudgetRequestResult,
+  BudgetRequestView,
+  PolicyView,
+  PurserClientOptions,
+  ReceiptInput,
+  ReceiptResult,
+  ReceiptView,
+  SpendInput,
+  SpendRequestView,
+  X402PayInput,
+  X402PaymentView,
+} from './types';
