@@ -40,9 +40,14 @@ const coreImports = {
   patterns: [
     ...shellFree.patterns,
     {
-      regex: '^(\\.\\./)+(electron/)?(api|desktop|cli)(/|$)',
+      regex: '^(\\.\\./)+(electron/)?(api|desktop|cli|mcp)(/|$)',
       message:
-        'The core may not import the shells: electron/api, electron/desktop and electron/cli import the core.',
+        'The core may not import the shells: electron/api, electron/desktop, electron/cli and electron/mcp import the core.',
+    },
+    {
+      // HTTP is the API's business: the core speaks domain commands and errors with a kind.
+      regex: '^(fastify|@fastify/.*|fastify-.*|@modelcontextprotocol/.*|commander)$',
+      message: 'The core knows no transport: HTTP, MCP and the CLI live in the shells.',
     },
   ],
 };
