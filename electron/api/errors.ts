@@ -6,7 +6,23 @@ import {
   type ErrorDetails,
   type ErrorEnvelope,
 } from '../../shared/errors';
-import { PurserError } from '../core/errors';
+import { PurserError, type ErrorKind } from '../core/errors';
+
+/** The HTTP status of each kind of error (docs/errors.md): the one place it is decided. */
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  conflict: 409,
+  not_found: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  refused: 402,
+  busy: 429,
+  too_large: 413,
+  internal: 500,
+};
+
+/** The status an error of the core leaves the server with. */
+export const httpStatusOf = (error: PurserError): number => STATUS_OF_KIND[error.kind];
 
 export function sendError(
   reply: FastifyReply,
@@ -54,7 +70,7 @@ function describeIssue(issue: Issue, part: string | undefined): { field: string;
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | PurserError | Error, request, reply) => {
     if (error instanceof PurserError) {
-      return sendError(reply, error.code, error.message, error.details, error.status);
+      return sendError(reply, error.code, error.message, error.details, httpStatusOf(error));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const part = (error as { validationContext?: string }).validationContext;

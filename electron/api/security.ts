@@ -23,7 +23,7 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
     const host = request.headers.host;
     if (host === undefined || host === '') {
       // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own refusal would have no body.
-      return done(new PurserError('invalid_request', 'A Host header is required.', {}, 400));
+      return done(new PurserError('invalid_request', 'A Host header is required.'));
     }
     if (!isAllowedHost(host, expectedPort)) {
       return done(
@@ -31,20 +31,25 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
           'invalid_request',
           'Host not allowed: Purser answers only on a loopback address.',
           {},
-          403,
+          'forbidden',
         ),
       );
     }
     const origin = request.headers.origin;
     if (origin !== undefined && !isAllowedOrigin(origin, expectedPort)) {
       return done(
-        new PurserError('invalid_request', 'Cross-origin requests are not allowed.', {}, 403),
+        new PurserError(
+          'invalid_request',
+          'Cross-origin requests are not allowed.',
+          {},
+          'forbidden',
+        ),
       );
     }
     const site = request.headers['sec-fetch-site'];
     if (site === 'cross-site' || site === 'same-site') {
       return done(
-        new PurserError('invalid_request', 'Cross-site requests are not allowed.', {}, 403),
+        new PurserError('invalid_request', 'Cross-site requests are not allowed.', {}, 'forbidden'),
       );
     }
     done();
@@ -55,7 +60,7 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
       'invalid_request',
       `Cross-origin requests are not allowed (${request.method}).`,
       {},
-      403,
+      'forbidden',
     );
   });
 }

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { Wallet } from '../../electron/core/wallet';
 import { walletInternals } from '../../electron/core/wallet-internals';
 import { GroupCommitter } from '../../electron/core/db/group-committer';
+import { spendClaimOf, spendCommandOf } from '../../electron/api/commands';
+import { agentCommand } from '../helpers/commands';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 5);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 20_000);
@@ -24,12 +26,14 @@ async function main(): Promise<void> {
   const wallet = Wallet.open({ home });
   try {
     const d = walletInternals(wallet);
-    const { agent } = await wallet.agents.create({
-      name: 'stages',
-      mode: 'live',
-      budget_cents: 100_000_000_000,
-      rate_limit_per_minute: 1_000_000,
-    });
+    const { agent } = await wallet.agents.create(
+      agentCommand({
+        name: 'stages',
+        mode: 'live',
+        budget_cents: 100_000_000_000,
+        rate_limit_per_minute: 1_000_000,
+      }),
+    );
     await wallet.funding.deposit({ mode: 'live' }, 10n ** 17n);
     const { plaintext } = await wallet.keys.issue(agent.id, {});
     const auth = wallet.keys.authenticate(plaintext);
@@ -58,10 +62,13 @@ async function main(): Promise<void> {
     const committer = d.committer;
     if (!(committer instanceof GroupCommitter)) throw new Error('expected group commit');
     const body = { amount_cents: 1, currency: 'usd' as const, merchant_name: 'AWS', reason: 'x' };
+    const command = spendCommandOf(body);
     const round = async () => {
       for (let done = 0; done < DECISIONS; done += BATCH)
         await Promise.all(
-          Array.from({ length: BATCH }, () => wallet.spend.create(auth, body, randomUUID())),
+          Array.from({ length: BATCH }, () =>
+            wallet.spend.create(auth, command, spendClaimOf(randomUUID(), body)),
+          ),
         );
     };
     await round(); // warm-up: JIT, page cache

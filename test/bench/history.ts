@@ -7,6 +7,8 @@ import type { KeyAuth } from '../../electron/core/keys/keys';
 import { Wallet } from '../../electron/core/wallet';
 import { centsToMicros } from '../../shared/money';
 import { walletInternals } from '../../electron/core/wallet-internals';
+import { spendCommandOf } from '../../electron/api/commands';
+import { agentCommand } from '../helpers/commands';
 
 export interface LatencySample {
   ledgerEntries: number;
@@ -26,7 +28,12 @@ export interface HistoryResult {
   verifyOk: boolean;
 }
 
-const body = { amount_cents: 1, currency: 'usd' as const, merchant_name: 'AWS', reason: 'bench' };
+const body = spendCommandOf({
+  amount_cents: 1,
+  currency: 'usd',
+  merchant_name: 'AWS',
+  reason: 'bench',
+});
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -65,13 +72,15 @@ export async function historyBench(
     await wallet.funding.deposit({ mode: 'live' }, centsToMicros(100_000_000_000));
     // Calendar daily budget and a rolling weekly funding limit: both windows move while
     // the history grows, so rollover and eviction are in the measurement.
-    const { agent } = await wallet.agents.create({
-      name: 'bench',
-      mode: 'live',
-      budget_cents: 100_000_000_000,
-      period: 'daily',
-      rate_limit_per_minute: 1_000_000,
-    });
+    const { agent } = await wallet.agents.create(
+      agentCommand({
+        name: 'bench',
+        mode: 'live',
+        budget_cents: 100_000_000_000,
+        period: 'daily',
+        rate_limit_per_minute: 1_000_000,
+      }),
+    );
     const source = walletInternals(wallet).funding.defaultForMode('live');
     if (source)
       await wallet.funding.setLimit(source.id, {

@@ -37,6 +37,7 @@ import { Wallet } from '../../electron/core/wallet';
 import { ManualClock } from '../../electron/core/clock';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { startChild } from './load';
+import { agentCommand } from '../helpers/commands';
 
 const ENTRIES = Number(process.env.UI_BENCH_ENTRIES ?? 200_000);
 const VERIFY_ENTRIES = Number(process.env.UI_BENCH_VERIFY ?? 1_000_000);
@@ -143,7 +144,9 @@ export async function buildDataFolder(home: string, n: number): Promise<{ second
   const wallet = Wallet.open({ home, clock: new ManualClock(now - span - DAY_MS) });
   const agents: Array<{ id: string; key: string }> = [];
   for (const name of ['research-bot', 'crawler', 'support-agent', 'ops-bot']) {
-    const { agent } = await wallet.agents.create({ name, mode: 'live', budget_cents: 10_000_000 });
+    const { agent } = await wallet.agents.create(
+      agentCommand({ name, mode: 'live', budget_cents: 10_000_000 }),
+    );
     agents.push({ id: agent.id, key: `key_${agent.id.slice(4)}` });
   }
   await wallet.close();

@@ -20,6 +20,14 @@ import { Wallet } from '../../electron/core/wallet';
 import { centsToMicros } from '../../shared/money';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 import { walletInternals } from '../../electron/core/wallet-internals';
+import {
+  agentCommand,
+  budgetRequestCommand,
+  grantCommand,
+  policyChange,
+  receiptCommand,
+  spendCommand,
+} from '../helpers/commands';
 
 const RUNS = Number(process.env.PURSER_PROPERTY_RUNS ?? 120);
 
@@ -57,11 +65,13 @@ async function makeWorld(): Promise<World> {
   ];
   const agents = [];
   for (const p of policies) {
-    const { agent } = await wallet.agents.create({
-      mode: 'live',
-      rate_limit_per_minute: 1_000_000,
-      ...p,
-    });
+    const { agent } = await wallet.agents.create(
+      agentCommand({
+        mode: 'live',
+        rate_limit_per_minute: 1_000_000,
+        ...p,
+      }),
+    );
     const { plaintext } = await wallet.keys.issue(agent.id, {});
     agents.push({
       id: agent.id,
@@ -189,12 +199,17 @@ const agentArb = fc.nat({ max: 1 });
 const centsArb = fc.constantFrom(1, 99, 500, 2_500, 5_999, 6_000, 9_000, 15_000, 21_000);
 const merchantArb = fc.constantFrom('AWS', 'api.openai.com', 'Vercel', 'GPU Co');
 
-const spendCommand = fc.tuple(agentArb, centsArb, merchantArb).map(([a, cents, merchant]) =>
+const spendStep = fc.tuple(agentArb, centsArb, merchantArb).map(([a, cents, merchant]) =>
   cmd(`spend(${a}, ${cents}, ${merchant})`, async (w) => {
     const agent = w.agents[a] as World['agents'][number];
     const r = await w.wallet.spend.create(
       agent.auth,
-      { amount_cents: cents, currency: 'usd', merchant_name: merchant, reason: 'property' },
+      spendCommand({
+        amount_cents: cents,
+        currency: 'usd',
+        merchant_name: merchant,
+        reason: 'property',
+      }),
       undefined,
     );
     if (r.kind === 'created' && r.record.status === 'approved')
@@ -204,9 +219,9 @@ const spendCommand = fc.tuple(agentArb, centsArb, merchantArb).map(([a, cents, m
 
 // Spends are listed three times so that they make up a fair share of each run.
 const commands = [
-  spendCommand,
-  spendCommand,
-  spendCommand,
+  spendStep,
+  spendStep,
+  spendStep,
   fc.tuple(fc.nat(), fc.boolean()).map(([i, override]) =>
     cmd(`approve(${i}, override=${override})`, async (w) => {
       const pending = pick(walletInternals(w.wallet).spends.list('needs_approval', 100), i);
@@ -251,12 +266,12 @@ const commands = [
       const target = settle === undefined ? undefined : pick(settleable, settle);
       await w.wallet.receipts.record(
         agent.auth,
-        {
+        receiptCommand({
           amount_cents: cents,
           rail: 'x402',
           host: 'api.example.com',
           spend_request_id: target?.id,
-        },
+        }),
         undefined,
       );
     }),
@@ -267,7 +282,7 @@ const commands = [
       await allowRefusal(
         w.wallet.budgets.create(
           agent.auth,
-          { amount_cents: cents, purpose: 'property' },
+          budgetRequestCommand({ amount_cents: cents, purpose: 'property' }),
           undefined,
         ),
       );
@@ -280,14 +295,18 @@ const commands = [
         const pending = pick(walletInternals(w.wallet).budgets.list('pending', 100), i);
         if (!pending) return;
         if (reject) await w.wallet.budgets.reject(pending.id, 'no');
-        else await w.wallet.budgets.approve(pending.id, { amountCents: cents, hours });
+        else
+          await w.wallet.budgets.approve(pending.id, grantCommand({ amountCents: cents, hours }));
       }),
     ),
   fc.tuple(agentArb, fc.constantFrom(0, 5_000, 20_000, 40_000)).map(([a, cents]) =>
     cmd(`edit_budget(${a}, ${cents})`, async (w) => {
-      await w.wallet.agents.updatePolicy((w.agents[a] as World['agents'][number]).id, {
-        budget_cents: cents,
-      });
+      await w.wallet.agents.updatePolicy(
+        (w.agents[a] as World['agents'][number]).id,
+        policyChange({
+          budget_cents: cents,
+        }),
+      );
     }),
   ),
   fc.constantFrom(1_000, 10_000).map((cents) =>

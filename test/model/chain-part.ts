@@ -18,6 +18,7 @@ import type { World } from './setup';
 import { moveChainTime } from './chain-time';
 import { walletInternals } from '../../electron/core/wallet-internals';
 import { fetchPaid } from '../chain/chain-world';
+import { agentCommand } from '../helpers/commands';
 
 export interface ChainSite {
   rpcUrl: string;
@@ -57,12 +58,14 @@ export async function addPayers(w: World, m: ModelState): Promise<number[]> {
   const deps = walletInternals(w.wallet);
   const indices: number[] = [];
   for (const spec of PAYERS) {
-    const { agent } = await w.wallet.agents.create({
-      name: spec.name,
-      mode: 'live',
-      rate_limit_per_minute: 1_000_000,
-      ...spec.policy,
-    });
+    const { agent } = await w.wallet.agents.create(
+      agentCommand({
+        name: spec.name,
+        mode: 'live',
+        rate_limit_per_minute: 1_000_000,
+        ...spec.policy,
+      }),
+    );
     const { plaintext } = await w.wallet.keys.issue(agent.id, {});
     await w.wallet.chain.createAgentWallet(agent.id);
     const sourceId = deps.agents.get(agent.id)?.fundingSourceId as string;

@@ -3,11 +3,19 @@
  * and reduces what came back to an Outcome the model can be compared with. A PurserError
  * is an answer (its code and HTTP status); anything else thrown is a bug and fails the run.
  */
-import { ERROR_STATUS, type ErrorCode } from '../../shared/errors';
+import { httpStatusOf } from '../../electron/api/errors';
+import { PurserError } from '../../electron/core/errors';
 import type { SpendRecord } from '../../electron/core/spend/spend-repository';
 import { walletInternals } from '../../electron/core/wallet-internals';
 import type { Action, Minted, Outcome } from './actions';
 import type { World } from './setup';
+import {
+  budgetRequestCommand,
+  grantCommand,
+  policyChange,
+  receiptCommand,
+  spendCommand,
+} from '../helpers/commands';
 
 export interface Executed {
   outcome: Outcome;
@@ -15,13 +23,13 @@ export interface Executed {
 }
 
 export function asAnswer(error: unknown): Outcome {
-  const e = error as { name?: string; code?: ErrorCode; status?: number; details?: unknown };
-  if (e?.name !== 'PurserError' || e.code === undefined) throw error;
+  if (!(error instanceof PurserError)) throw error;
+  const e = error;
   const reason = (e.details as { reason?: unknown } | undefined)?.reason;
   return {
     kind: 'error',
     code: e.code,
-    status: e.status ?? ERROR_STATUS[e.code],
+    status: httpStatusOf(e),
     ...(typeof reason === 'string' ? { reason } : {}),
   };
 }
@@ -55,7 +63,12 @@ async function core(w: World, a: Action): Promise<Executed> {
     case 'spend': {
       const r = await wallet.spend.create(
         w.auth(a.agent),
-        { amount_cents: a.cents, currency: 'usd', merchant_name: a.merchant, reason: 'model' },
+        spendCommand({
+          amount_cents: a.cents,
+          currency: 'usd',
+          merchant_name: a.merchant,
+          reason: 'model',
+        }),
         undefined,
       );
       if (r.kind === 'refused')
@@ -75,7 +88,7 @@ async function core(w: World, a: Action): Promise<Executed> {
         'cents' in a.amount ? { amount_cents: a.amount.cents } : { amount_micros: a.amount.micros };
       const { result } = await wallet.receipts.record(
         w.auth(a.agent),
-        { ...amount, ...where, rail: 'card', spend_request_id: a.spendId },
+        receiptCommand({ ...amount, ...where, rail: 'card', spend_request_id: a.spendId }),
         undefined,
       );
       const r = result.receipt;
@@ -93,7 +106,7 @@ async function core(w: World, a: Action): Promise<Executed> {
     case 'budgetRequest': {
       const { result: r } = await wallet.budgets.create(
         w.auth(a.agent),
-        { amount_cents: a.cents, purpose: 'model' },
+        budgetRequestCommand({ amount_cents: a.cents, purpose: 'model' }),
         undefined,
       );
       const outcome: Outcome = {
@@ -140,7 +153,10 @@ async function core(w: World, a: Action): Promise<Executed> {
     case 'grantReject': {
       const r =
         a.t === 'grantApprove'
-          ? await wallet.budgets.approve(a.grantId, { amountCents: a.cents, hours: a.hours })
+          ? await wallet.budgets.approve(
+              a.grantId,
+              grantCommand({ amountCents: a.cents, hours: a.hours }),
+            )
           : await wallet.budgets.reject(a.grantId, 'no');
       const outcome: Outcome = {
         kind: 'grant',
@@ -157,7 +173,7 @@ async function core(w: World, a: Action): Promise<Executed> {
       await wallet.settings.setFrozen(a.frozen);
       return ok;
     case 'policy':
-      await wallet.agents.updatePolicy(id(a.agent), a.patch);
+      await wallet.agents.updatePolicy(id(a.agent), policyChange(a.patch));
       return ok;
     case 'deposit':
       await wallet.funding.deposit({ fundingSourceId: w.sourceId }, BigInt(a.micros));

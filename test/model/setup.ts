@@ -16,6 +16,7 @@ import { walletInternals } from '../../electron/core/wallet-internals';
 import type { Policy } from './actions';
 import { cents, ModelState, type MPolicy } from './model-state';
 import type { Prng } from './prng';
+import { agentCommand } from '../helpers/commands';
 
 export interface AgentHandle {
   id: string;
@@ -145,14 +146,16 @@ export async function setUpWorld(
   const agents: AgentHandle[] = [];
   for (const [index, spec] of AGENTS.entries()) {
     const deny = spec.name === 'granted' ? [DENIED_MERCHANT] : [];
-    const { agent } = await wallet.agents.create({
-      name: spec.name,
-      mode: 'live',
-      funding_source_id: source.id,
-      rate_limit_per_minute: 1_000_000,
-      deny_merchants: deny,
-      ...spec.policy,
-    });
+    const { agent } = await wallet.agents.create(
+      agentCommand({
+        name: spec.name,
+        mode: 'live',
+        funding_source_id: source.id,
+        rate_limit_per_minute: 1_000_000,
+        deny_merchants: deny,
+        ...spec.policy,
+      }),
+    );
     const { plaintext } = await wallet.keys.issue(agent.id, {});
     agents.push({ id: agent.id, name: spec.name, plaintext });
     model.agents.push({

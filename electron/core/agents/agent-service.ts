@@ -1,9 +1,14 @@
-import type { AgentStatus } from '../../../shared/domain';
-import { DEFAULT_POLICY, type PolicyInput, type PolicyPatch } from '../../../shared/schemas/policy';
-import type { AgentCreateBody } from '../../../shared/schemas/owner-api';
+import type { AgentStatus, Mode } from '../../../shared/domain';
 import { invalidTransition, notFound, PurserError } from '../errors';
 import { newId } from '../ids';
-import { policyFromInput, policyToInput, type Policy } from '../policy/policy';
+import {
+  changedInput,
+  DEFAULT_RULES,
+  policyOf,
+  policyToInput,
+  type Policy,
+  type PolicyRules,
+} from '../policy/policy';
 import type { TxContext } from '../db/committer';
 import type { AgentChange } from '../events';
 import type { WalletDeps } from '../wallet-deps';
@@ -31,6 +36,15 @@ export type AgentServiceDeps = Pick<
   | 'spends'
 >;
 
+/** A new agent as the core takes it: its policy in the core's units (rulesFromInput). */
+export interface AgentCommand {
+  name: string;
+  mode: Mode;
+  /** Its own source; by default the mode's default cash source. */
+  fundingSourceId: string | null;
+  policy: Partial<PolicyRules>;
+}
+
 /** The owner's operations on agents: create, edit policy (a new version each time), pause. */
 export class AgentService {
   constructor(
@@ -38,23 +52,22 @@ export class AgentService {
     private readonly budgets: Pick<BudgetService, 'rejectNow'>,
   ) {}
 
-  create(body: AgentCreateBody): Promise<{ agent: Agent; policy: Policy }> {
+  create(command: AgentCommand): Promise<{ agent: Agent; policy: Policy }> {
     return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
-      const { name, mode, funding_source_id, ...fields } = body;
-      const source = funding_source_id
-        ? d.funding.get(funding_source_id)
+      const { name, mode, fundingSourceId } = command;
+      const source = fundingSourceId
+        ? d.funding.get(fundingSourceId)
         : d.funding.defaultForMode(mode);
-      if (!source) throw notFound('funding source', funding_source_id ?? `for ${mode} mode`);
+      if (!source) throw notFound('funding source', fundingSourceId ?? `for ${mode} mode`);
       if (source.mode !== mode) {
         throw new PurserError(
           'invalid_request',
           `Funding source ${source.id} is for ${source.mode} mode, not ${mode}.`,
         );
       }
-      const input: PolicyInput = { ...DEFAULT_POLICY, ...stripUndefined(fields) };
-      const policy = policyFromInput(input, 1);
+      const policy = policyOf({ ...DEFAULT_RULES, ...stripUndefined(command.policy) }, 1);
       const agent = { id: newId('agent'), name, mode, fundingSourceId: source.id };
       d.agents.insert(agent, policy, now);
       d.ledger.append(
@@ -75,7 +88,7 @@ export class AgentService {
           mode,
           agentId: agent.id,
           objectId: agent.id,
-          data: { version: 1, policy: input },
+          data: { version: 1, policy: policyToInput(policy) },
         },
         now,
       );
@@ -85,14 +98,17 @@ export class AgentService {
   }
 
   /** Writes the next policy version: the patch over the current one. */
-  updatePolicy(agentId: string, patch: PolicyPatch): Promise<{ agent: Agent; policy: Policy }> {
+  updatePolicy(
+    agentId: string,
+    change: Partial<PolicyRules>,
+  ): Promise<{ agent: Agent; policy: Policy }> {
     return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const agent = this.require(agentId);
       const current = d.policies.current(agent);
-      const input: PolicyInput = { ...policyToInput(current), ...stripUndefined(patch) };
-      const policy = policyFromInput(input, current.version + 1);
+      const rules = stripUndefined(change);
+      const policy = policyOf({ ...current, ...rules }, current.version + 1);
       d.agents.addPolicyVersion(agentId, policy, now);
       d.ledger.append(
         {
@@ -101,7 +117,11 @@ export class AgentService {
           mode: agent.mode,
           agentId,
           objectId: agentId,
-          data: { version: policy.version, previous_version: current.version, changes: patch },
+          data: {
+            version: policy.version,
+            previous_version: current.version,
+            changes: changedInput(policy, rules),
+          },
         },
         now,
       );

@@ -1,6 +1,6 @@
 import type { BudgetRequestStatus } from '../../../shared/domain';
-import { centsToMicros, type Micros } from '../../../shared/money';
-import type { BudgetRequestCreateBody } from '../../../shared/schemas/budget-requests';
+import type { Micros } from '../../../shared/money';
+import type { IdempotencyClaim } from '../spend/idempotency';
 import { HOUR_MS } from '../clock';
 import { runUpkeep, type TxContext } from '../db/committer';
 import { invalidTransition, notFound, PurserError } from '../errors';
@@ -11,6 +11,21 @@ import { enforceRateLimit } from '../keys/rate-limit-policy';
 import type { BudgetRequestRecord } from './budget-repository';
 
 export const DEFAULT_GRANT_HOURS = 24;
+
+/** An agent's request for a budget, as the core takes it. */
+export interface BudgetRequestCommand {
+  amount: Micros;
+  purpose: string;
+  category: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+/** The owner's approval: another amount if they like, a window, a comment. */
+export interface GrantCommand {
+  amount?: Micros;
+  hours?: number;
+  comment?: string | null;
+}
 
 /** What BudgetService uses of the wallet: no more (wallet.ts wires it). */
 export type BudgetServiceDeps = Pick<
@@ -37,13 +52,12 @@ export type BudgetServiceDeps = Pick<
 export class BudgetService {
   constructor(private readonly d: BudgetServiceDeps) {}
 
-  create(auth: KeyAuth, body: BudgetRequestCreateBody, idempotencyKey: string | undefined) {
+  create(auth: KeyAuth, command: BudgetRequestCommand, idempotency?: IdempotencyClaim) {
     return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
-      const { idempotency_key: _key, ...request } = body;
       return d.idempotency.once(
-        { agentId: auth.agentId, key: idempotencyKey, route: 'budget_request', body: request, now },
+        { agentId: auth.agentId, claim: idempotency, route: 'budget_request', now },
         (id) => this.require(id),
         () => {
           const existing = d.budgets.active(auth.agentId);
@@ -60,10 +74,10 @@ export class BudgetService {
             id,
             agentId: auth.agentId,
             keyId: auth.keyId,
-            requested: centsToMicros(body.amount_cents),
-            purpose: body.purpose,
-            category: body.category ?? null,
-            metadata: body.metadata ?? null,
+            requested: command.amount,
+            purpose: command.purpose,
+            category: command.category,
+            metadata: command.metadata,
             createdAt: now,
             expiresAt: now + d.settings.get().pendingExpiryHours * HOUR_MS,
           });
@@ -84,16 +98,12 @@ export class BudgetService {
   }
 
   /** The owner approves, optionally adjusting the amount; the window opens now. */
-  approve(
-    id: string,
-    options: { amountCents?: number; hours?: number; comment?: string | null },
-  ): Promise<BudgetRequestRecord> {
+  approve(id: string, options: GrantCommand): Promise<BudgetRequestRecord> {
     return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
       const record = this.pending(id);
-      const amount =
-        options.amountCents === undefined ? record.requested : centsToMicros(options.amountCents);
+      const amount = options.amount ?? record.requested;
       const hours = options.hours ?? DEFAULT_GRANT_HOURS;
       d.budgets.approve(id, amount, now + hours * HOUR_MS, options.comment ?? null, now);
       const approved = this.require(id);

@@ -48,24 +48,63 @@ function withDerived(p: Omit<Policy, Derived>): Policy {
   };
 }
 
+/** A policy's rules, as the core takes them: micro-dollars and camelCase. */
+export type PolicyRules = Omit<Policy, 'version' | Derived>;
+
+/**
+ * Each rule's field in a policy as the owner writes it (cents, snake_case, shared/schemas/
+ * policy.ts), and how it is read from there: the owner API's routes translate a body into
+ * rules with `rulesFromInput`, the core keeps rules only.
+ */
+const FROM_INPUT: { [K in keyof PolicyRules]: [keyof PolicyInput, (v: never) => PolicyRules[K]] } =
+  {
+    budget: ['budget_cents', (v: number) => centsToMicros(v)],
+    period: ['period', (v: PolicyInput['period']) => v],
+    window: ['window', (v: PolicyInput['window']) => v],
+    maxTransaction: ['max_transaction_cents', (v: number | null) => nullableMicros(v)],
+    approvalThreshold: ['approval_threshold_cents', (v: number | null) => nullableMicros(v)],
+    allowMerchants: ['allow_merchants', (v: string[]) => v.map(listEntry)],
+    denyMerchants: ['deny_merchants', (v: string[]) => v.map(listEntry)],
+    allowedCategories: ['allowed_categories', (v: string[]) => v.map(listEntry)],
+    askOnNewMerchant: ['ask_on_new_merchant', (v: boolean) => v],
+    overBudget: ['over_budget', (v: PolicyInput['over_budget']) => v],
+    velocityPerHour: ['velocity_per_hour', (v: number | null) => v],
+    rateLimitPerMinute: ['rate_limit_per_minute', (v: number) => v],
+    pauseOnOverBudget: ['pause_on_over_budget', (v: boolean) => v],
+    maxPending: ['max_pending', (v: number) => v],
+  };
+
+/** The rules a (partial) policy body names; the fields it leaves out are left out. */
+export function rulesFromInput(input: Partial<PolicyInput>): Partial<PolicyRules> {
+  const rules: Record<string, unknown> = {};
+  for (const [rule, [field, read]] of Object.entries(FROM_INPUT)) {
+    const value = input[field];
+    if (value !== undefined) rules[rule] = (read as (v: unknown) => unknown)(value);
+  }
+  return rules as Partial<PolicyRules>;
+}
+
+/** The rules of a new agent (DEFAULT_POLICY, in the core's units). */
+export const DEFAULT_RULES = rulesFromInput(DEFAULT_POLICY) as PolicyRules;
+
+/** A policy version from its rules. */
+export function policyOf(rules: PolicyRules, version: number): Policy {
+  return withDerived({ ...rules, version });
+}
+
 export function policyFromInput(input: PolicyInput, version: number): Policy {
-  return withDerived({
-    version,
-    budget: centsToMicros(input.budget_cents),
-    period: input.period,
-    window: input.window,
-    maxTransaction: nullableMicros(input.max_transaction_cents),
-    approvalThreshold: nullableMicros(input.approval_threshold_cents),
-    allowMerchants: input.allow_merchants.map(listEntry),
-    denyMerchants: input.deny_merchants.map(listEntry),
-    allowedCategories: input.allowed_categories.map(listEntry),
-    askOnNewMerchant: input.ask_on_new_merchant,
-    overBudget: input.over_budget,
-    velocityPerHour: input.velocity_per_hour,
-    rateLimitPerMinute: input.rate_limit_per_minute,
-    pauseOnOverBudget: input.pause_on_over_budget,
-    maxPending: input.max_pending,
-  });
+  return policyOf(rulesFromInput(input) as PolicyRules, version);
+}
+
+/** The fields of `change`, as the owner reads them in `policy` (for the ledger). */
+export function changedInput(policy: Policy, change: Partial<PolicyRules>): Partial<PolicyInput> {
+  const all = policyToInput(policy);
+  return Object.fromEntries(
+    Object.keys(change).map((rule) => {
+      const field = FROM_INPUT[rule as keyof PolicyRules][0];
+      return [field, all[field]];
+    }),
+  );
 }
 
 export function policyToInput(p: Policy): PolicyInput {

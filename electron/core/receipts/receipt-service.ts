@@ -1,5 +1,6 @@
-import { centsToMicros, formatUsd, microsFromNumber, type Micros } from '../../../shared/money';
-import type { ReceiptCreateBody } from '../../../shared/schemas/receipts';
+import { formatUsd, type Micros } from '../../../shared/money';
+import type { Rail } from '../../../shared/domain';
+import type { IdempotencyClaim } from '../spend/idempotency';
 import type { Agent } from '../agents/agents';
 import { agentOf } from '../agents/agent-of';
 import { pauseBySystem } from '../agents/system-pause';
@@ -16,6 +17,20 @@ import type { SpendRecord } from '../spend/spend-repository';
 import type { WalletDeps } from '../wallet-deps';
 import type { OverLimit, ReceiptFlag, ReceiptRecord, ReceiptReview } from './receipt-repository';
 import { ReceiptQuery, type ReceiptFilter } from './receipt-query';
+
+/** A payment an agent reports, as the core takes it. */
+export interface ReceiptCommand {
+  amount: Micros;
+  merchant: string;
+  host: string | null;
+  rail: Rail;
+  spendRequestId: string | null;
+  txHash: string | null;
+  network: string | null;
+  /** When the agent says it was paid (ISO 8601, as reported): kept as information only. */
+  occurredAt: string | null;
+  metadata: Record<string, unknown> | null;
+}
 
 export interface ReceiptResult {
   receipt: ReceiptRecord;
@@ -84,19 +99,18 @@ export class ReceiptService {
 
   record(
     auth: KeyAuth,
-    body: ReceiptCreateBody,
-    idempotencyKey: string | undefined,
+    command: ReceiptCommand,
+    idempotency?: IdempotencyClaim,
   ): Promise<{ replayed: boolean; result: ReceiptResult }> {
     return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
-      const { idempotency_key: _key, ...request } = body;
       return d.idempotency.once(
-        { agentId: auth.agentId, key: idempotencyKey, route: 'receipt', body: request, now },
+        { agentId: auth.agentId, claim: idempotency, route: 'receipt', now },
         (id) => this.replay(id),
         () => {
           enforceRateLimit(d, auth, now);
-          const receipt = this.recordNow(tx, auth, body, now);
+          const receipt = this.recordNow(tx, auth, command, now);
           return { objectId: receipt.receipt.id, result: receipt };
         },
       );
@@ -106,20 +120,16 @@ export class ReceiptService {
   private recordNow(
     tx: TxContext,
     auth: KeyAuth,
-    body: ReceiptCreateBody,
+    command: ReceiptCommand,
     now: number,
   ): ReceiptResult {
     const { d } = this;
     const agent = agentOf(this.d.agents, auth);
-    const amount =
-      body.amount_micros !== undefined
-        ? microsFromNumber(body.amount_micros)
-        : centsToMicros(body.amount_cents ?? 0);
-    const merchant = body.merchant_name ?? body.host ?? '';
+    const { amount, merchant } = command;
     const id = newId('receipt');
 
     const named =
-      body.spend_request_id === undefined ? undefined : this.named(agent, body.spend_request_id);
+      command.spendRequestId === null ? undefined : this.named(agent, command.spendRequestId);
     const counting =
       named?.status === 'approved' && named.usageId !== null
         ? this.settle(tx, agent, id, named, amount, merchant, now)
@@ -142,19 +152,19 @@ export class ReceiptService {
       keyId: auth.keyId,
       amount,
       merchant,
-      host: body.host ?? null,
-      rail: body.rail,
-      spendRequestId: body.spend_request_id ?? null,
+      host: command.host,
+      rail: command.rail,
+      spendRequestId: command.spendRequestId,
       settles: counting.settles,
       budgetRequestId: counting.grantId,
-      txHash: body.tx_hash ?? null,
-      network: body.network ?? null,
-      occurredAt: body.occurred_at === undefined ? null : Date.parse(body.occurred_at),
+      txHash: command.txHash,
+      network: command.network,
+      occurredAt: command.occurredAt === null ? null : Date.parse(command.occurredAt),
       counted: counting.counted,
       usageId: counting.usageId,
       overLimits,
       flags: counting.flags,
-      metadata: body.metadata ?? null,
+      metadata: command.metadata,
       createdAt: now,
       review: counting.review && {
         ...counting.review,
@@ -175,7 +185,7 @@ export class ReceiptService {
         counted: counting.counted,
         status: overLimits.length > 0 ? 'over_budget' : 'recorded',
         merchant,
-        rail: body.rail,
+        rail: command.rail,
         data: {
           usage_id: counting.usageId,
           spend_request_id: receipt.spendRequestId,
@@ -192,7 +202,7 @@ export class ReceiptService {
           },
           tx_hash: receipt.txHash,
           network: receipt.network,
-          occurred_at: body.occurred_at ?? null,
+          occurred_at: command.occurredAt,
         },
       },
       now,

@@ -5,6 +5,15 @@ import { canonicalJson, sha256 } from '../canonical-json';
 import { DAY_MS } from '../clock';
 import { idempotencyLookup } from './idempotency-lookup';
 
+/**
+ * An idempotency key, and what makes a retry "the same request": the request as its
+ * transport normalised it (docs/decision-order.md, step 3). Its canonical JSON is hashed.
+ */
+export interface IdempotencyClaim {
+  key: string;
+  request: unknown;
+}
+
 /** How long a key is remembered: a week, well past the 24 hours clients may rely on. */
 export const IDEMPOTENCY_RETENTION_MS = 7 * DAY_MS;
 
@@ -85,15 +94,16 @@ export class IdempotencyStore {
    * and the same body, `replay` runs on the original object instead.
    */
   once<T>(
-    scope: { agentId: string; key: string | undefined; route: string; body: unknown; now: number },
+    scope: { agentId: string; claim: IdempotencyClaim | undefined; route: string; now: number },
     replay: (objectId: string) => T,
     create: () => { objectId: string; result: T },
   ): { replayed: boolean; result: T } {
-    if (scope.key === undefined) return { replayed: false, result: create().result };
-    const hit = this.lookup(scope.agentId, scope.key, scope.route, scope.body);
+    const { claim } = scope;
+    if (claim === undefined) return { replayed: false, result: create().result };
+    const hit = this.lookup(scope.agentId, claim.key, scope.route, claim.request);
     if (hit.objectId !== undefined) return { replayed: true, result: replay(hit.objectId) };
     const made = create();
-    this.remember(scope.agentId, scope.key, scope.route, hit.bodyHash, made.objectId, scope.now);
+    this.remember(scope.agentId, claim.key, scope.route, hit.bodyHash, made.objectId, scope.now);
     return { replayed: false, result: made.result };
   }
 

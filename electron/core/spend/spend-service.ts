@@ -1,6 +1,4 @@
 import type { Micros } from '../../../shared/money';
-import { centsToMicros } from '../../../shared/money';
-import type { SpendCreateBody } from '../../../shared/schemas/agent-api';
 import type { Actor } from '../../../shared/ledger';
 import type { Rail } from '../../../shared/domain';
 import type { Agent } from '../agents/agents';
@@ -16,6 +14,9 @@ import type { WalletDeps } from '../wallet-deps';
 import type { BudgetService } from '../budgets/budget-service';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from './usage';
+import type { IdempotencyClaim } from './idempotency';
+
+export type { IdempotencyClaim } from './idempotency';
 import { snapshotOf, type BudgetSnapshot } from './limits';
 import { closePending } from '../approvals/pending-lifecycle';
 import type { SpendRecord } from './spend-repository';
@@ -25,6 +26,15 @@ export type CreateResult =
   | { kind: 'refused'; refusal: Refusal; budget: BudgetSnapshot };
 
 const keyActor = (auth: KeyAuth): Actor => `key:${auth.keyId}`;
+
+/** A spend request as the core takes it: micro-dollars, no transport's field names. */
+export interface SpendCommand {
+  amount: Micros;
+  merchant: string;
+  reason: string;
+  category: string | null;
+  metadata: Record<string, unknown> | null;
+}
 
 /** What is decided: a spend request's fields, already in micros. */
 export interface SpendInput {
@@ -74,29 +84,28 @@ export class SpendService {
 
   create(
     auth: KeyAuth,
-    body: SpendCreateBody,
-    idempotencyKey: string | undefined,
+    command: SpendCommand,
+    idempotency?: IdempotencyClaim,
   ): Promise<CreateResult> {
-    return this.d.committer.run((tx) => this.createNow(tx, auth, body, idempotencyKey));
+    return this.d.committer.run((tx) => this.createNow(tx, auth, command, idempotency));
   }
 
   private createNow(
     tx: TxContext,
     auth: KeyAuth,
-    body: SpendCreateBody,
-    idemKey: string | undefined,
+    command: SpendCommand,
+    idempotency: IdempotencyClaim | undefined,
   ): CreateResult {
     const { d } = this;
     const now = d.clock.now();
     const agent = agentOf(this.d.agents, auth);
     const policy = d.policies.current(agent);
 
-    // Step 3: the body that counts for idempotency is what the agent asked for, normalised.
-    const { idempotency_key: _ignored, ...request } = body;
-    const normalized = { ...request, currency: 'usd' };
+    // Step 3.
+    const idemKey = idempotency?.key;
     let bodyHash: Buffer | undefined;
-    if (idemKey !== undefined) {
-      const hit = d.idempotency.lookup(agent.id, idemKey, 'spend', normalized);
+    if (idempotency !== undefined) {
+      const hit = d.idempotency.lookup(agent.id, idempotency.key, 'spend', idempotency.request);
       if (hit.objectId !== undefined) {
         const record = d.spends.get(hit.objectId);
         if (!record) throw new Error(`idempotency key points at missing ${hit.objectId}`);
@@ -109,11 +118,7 @@ export class SpendService {
     enforceRateLimit(d, auth, now);
 
     return this.decideAndRecord(tx, auth, agent, policy, {
-      amount: centsToMicros(body.amount_cents),
-      merchant: body.merchant_name,
-      reason: body.reason,
-      category: body.category ?? null,
-      metadata: body.metadata ?? null,
+      ...command,
       now,
       remember:
         idemKey !== undefined && bodyHash

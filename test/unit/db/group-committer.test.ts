@@ -8,6 +8,7 @@ import { Wallet } from '../../../electron/core/wallet';
 import { centsToMicros } from '../../../shared/money';
 import { cleanupTmpDirs, tmpHome } from '../../helpers/tmp';
 import { walletInternals } from '../../../electron/core/wallet-internals';
+import { agentCommand, spendCommand } from '../../helpers/commands';
 
 const opened: Array<{ close(): unknown }> = [];
 afterEach(() => {
@@ -167,19 +168,21 @@ describe('group commit inside the wallet', () => {
     const wallet = Wallet.open({ home: tmpHome('batch'), clock });
     opened.push({ close: () => void wallet.close() });
     await wallet.funding.deposit({ mode: 'live' }, centsToMicros(70_000));
-    const { agent } = await wallet.agents.create({
-      name: 'a',
-      mode: 'live',
-      budget_cents: 100_000,
-      rate_limit_per_minute: 100_000,
-    });
+    const { agent } = await wallet.agents.create(
+      agentCommand({
+        name: 'a',
+        mode: 'live',
+        budget_cents: 100_000,
+        rate_limit_per_minute: 100_000,
+      }),
+    );
     const { plaintext } = await wallet.keys.issue(agent.id, {});
     const auth = walletInternals(wallet).keys.authenticate(plaintext, clock.now());
     const results = await Promise.all(
       Array.from({ length: 300 }, () =>
         wallet.spend.create(
           auth,
-          { amount_cents: 1_000, currency: 'usd', merchant_name: 'AWS', reason: 'x' },
+          spendCommand({ amount_cents: 1_000, currency: 'usd', merchant_name: 'AWS', reason: 'x' }),
           undefined,
         ),
       ),

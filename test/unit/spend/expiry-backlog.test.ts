@@ -10,6 +10,7 @@ import { Wallet } from '../../../electron/core/wallet';
 import { centsToMicros } from '../../../shared/money';
 import { cleanupTmpDirs, tmpHome } from '../../helpers/tmp';
 import { walletInternals } from '../../../electron/core/wallet-internals';
+import { agentCommand, spendCommand } from '../../helpers/commands';
 
 const wallets: Wallet[] = [];
 afterEach(async () => {
@@ -23,15 +24,17 @@ describe('expiry backlog', () => {
     const wallet = Wallet.open({ home: tmpHome('expiry'), clock });
     wallets.push(wallet);
     await wallet.funding.deposit({ mode: 'live' }, centsToMicros(10_000_000));
-    const { agent } = await wallet.agents.create({
-      name: 'a',
-      mode: 'live',
-      budget_cents: 10_000_000,
-      approval_threshold_cents: 1,
-      rate_limit_per_minute: 100_000,
-      // A backlog this large needs the cap on waiting requests raised (docs/money-integrity.md).
-      max_pending: 1_000,
-    });
+    const { agent } = await wallet.agents.create(
+      agentCommand({
+        name: 'a',
+        mode: 'live',
+        budget_cents: 10_000_000,
+        approval_threshold_cents: 1,
+        rate_limit_per_minute: 100_000,
+        // A backlog this large needs the cap on waiting requests raised (docs/money-integrity.md).
+        max_pending: 1_000,
+      }),
+    );
     const { plaintext } = await wallet.keys.issue(agent.id, {});
     const auth = walletInternals(wallet).keys.authenticate(plaintext, clock.now());
     const total = EXPIRY_BATCH + 37;
@@ -39,7 +42,7 @@ describe('expiry backlog', () => {
       Array.from({ length: total }, () =>
         wallet.spend.create(
           auth,
-          { amount_cents: 500, currency: 'usd', merchant_name: 'AWS', reason: 'x' },
+          spendCommand({ amount_cents: 500, currency: 'usd', merchant_name: 'AWS', reason: 'x' }),
           undefined,
         ),
       ),

@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/schemas/budget-requests';
 import { errorEnvelope, idempotencyKey, waitQuery } from '../../../../shared/schemas/common';
 import { agentAuthOf } from '../../auth';
+import { budgetRequestCommandOf, claimOf } from '../../commands';
 import type { RouteContext, ZodApp } from '../../context';
 import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
 import { budgetRequestView as view } from '../../views';
@@ -36,7 +37,11 @@ export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void
     async (request, reply) => {
       const auth = agentAuthOf(request);
       const key = idempotencyKeyOf(request, request.body.idempotency_key);
-      const { replayed, result } = await wallet.budgets.create(auth, request.body, key);
+      const { replayed, result } = await wallet.budgets.create(
+        auth,
+        budgetRequestCommandOf(request.body),
+        claimOf(key, request.body),
+      );
       if (replayed) reply.header('Idempotent-Replayed', 'true');
       return withRemaining(auth.agentId, view(result));
     },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorEnvelope, idempotencyKey } from '../../../../shared/schemas/common';
 import { receiptCreateBody, receiptResult } from '../../../../shared/schemas/receipts';
 import { agentAuthOf } from '../../auth';
+import { claimOf, receiptCommandOf } from '../../commands';
 import type { RouteContext, ZodApp } from '../../context';
 import { idempotencyKeyOf } from '../../idempotency';
 import { receiptView as view, remainingFields } from '../../views';
@@ -26,7 +27,11 @@ export function receiptRoutes(app: ZodApp, { wallet }: RouteContext): void {
     async (request, reply) => {
       const auth = agentAuthOf(request);
       const key = idempotencyKeyOf(request, request.body.idempotency_key);
-      const { replayed, result } = await wallet.receipts.record(auth, request.body, key);
+      const { replayed, result } = await wallet.receipts.record(
+        auth,
+        receiptCommandOf(request.body),
+        claimOf(key, request.body),
+      );
       if (replayed) reply.header('Idempotent-Replayed', 'true');
       return {
         ...view(result.receipt),

@@ -3,6 +3,7 @@ import { spendCreateBody, spendRequest } from '../../../../shared/schemas/agent-
 import { errorEnvelope, idempotencyKey, waitQuery } from '../../../../shared/schemas/common';
 import { PurserError } from '../../../core/errors';
 import { agentAuthOf } from '../../auth';
+import { spendClaimOf, spendCommandOf } from '../../commands';
 import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
 import type { RouteContext, ZodApp } from '../../context';
 import { remainingFields, spendView } from '../../views';
@@ -34,7 +35,11 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
       async (request, reply) => {
         const auth = agentAuthOf(request);
         const key = idempotencyKeyOf(request, request.body.idempotency_key);
-        const result = await wallet.spend.create(auth, request.body, key);
+        const result = await wallet.spend.create(
+          auth,
+          spendCommandOf(request.body),
+          spendClaimOf(key, request.body),
+        );
         if (result.kind === 'refused') {
           const { refusal, budget } = result;
           throw new PurserError(refusal.code, refusal.reason, {

@@ -1,4 +1,6 @@
 import type { Agent } from '../../../core/agents/agents';
+import { agentCommandOf } from '../../commands';
+import { rulesFromInput } from '../../../core/policy/policy';
 import type { RouteContext } from '../../context';
 import type { OwnerHandlerGroup } from '../../owner-routes';
 import { agentView, keyView } from '../../owner-views';
@@ -25,10 +27,10 @@ export function ownerAgentHandlers({ wallet }: RouteContext): OwnerHandlerGroup<
     wallet.agents.setStatus(id, status).then(view);
   return {
     listAgents: () => ({ agents: wallet.agents.list().map(view) }),
-    createAgent: async ({ body }) => view((await wallet.agents.create(body)).agent),
+    createAgent: async ({ body }) => view((await wallet.agents.create(agentCommandOf(body))).agent),
     getAgent: ({ params }) => view(wallet.agents.require(params.id)),
     updatePolicy: async ({ params, body }) =>
-      view((await wallet.agents.updatePolicy(params.id, body)).agent),
+      view((await wallet.agents.updatePolicy(params.id, rulesFromInput(body))).agent),
     pauseAgent: ({ params }) => setStatus(params.id, 'paused'),
     resumeAgent: ({ params }) => setStatus(params.id, 'active'),
     revokeAgent: ({ params }) => setStatus(params.id, 'revoked'),

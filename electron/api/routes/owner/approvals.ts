@@ -118,7 +118,7 @@ export function ownerApprovalHandlers({ wallet }: RouteContext): OwnerHandlerGro
     approveBudgetRequest: async ({ params, body }) =>
       budgetView(
         await wallet.budgets.approve(params.id, {
-          amountCents: body.amount_cents,
+          amount: body.amount_cents === undefined ? undefined : centsToMicros(body.amount_cents),
           hours: body.hours,
           comment: body.comment,
         }),
