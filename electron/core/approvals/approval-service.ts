@@ -6,7 +6,7 @@ import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
-import { closePending } from './pending-lifecycle';
+import { closePending, PendingLifecycle, spendRequests } from './pending-lifecycle';
 import { settleForLess } from '../spend/settlement';
 import { approvalQueue, type ApprovalQueueView } from './approval-queue';
 import type { BudgetService } from '../budgets/budget-service';
@@ -49,6 +49,7 @@ export type ApprovalServiceDeps = Pick<
   | 'receipts'
   | 'settings'
   | 'spends'
+  | 'waiters'
   | 'x402Payments'
 >;
 
@@ -58,10 +59,14 @@ export type ApprovalServiceDeps = Pick<
  * over it takes an explicit override, which the ledger records.
  */
 export class ApprovalService {
+  private readonly requests: PendingLifecycle<SpendRecord>;
+
   constructor(
     private readonly d: ApprovalServiceDeps,
     private readonly budgets: Pick<BudgetService, 'reject' | 'draw'>,
-  ) {}
+  ) {
+    this.requests = new PendingLifecycle(d, spendRequests(d.spends));
+  }
 
   /** What waits for the owner, grouped by agent and paged (approval-queue.ts). */
   queue(options: { agentId?: string; before?: string; limit: number }): ApprovalQueueView {
@@ -270,15 +275,7 @@ export class ApprovalService {
 
   /** A request resolves at most once: anything but a pending one is a 409. */
   private pending(id: string): SpendRecord {
-    const record = this.d.spends.get(id);
-    if (!record) throw notFound('spend request', id);
-    if (record.status !== 'needs_approval') {
-      throw invalidTransition(
-        `Spend request ${id} is already ${record.status}; it can no longer be approved or declined.`,
-        { id, status: record.status },
-      );
-    }
-    return record;
+    return this.requests.pending(id);
   }
 
   /** The freeze and a paused or revoked agent stop owner approvals too: resume first. */

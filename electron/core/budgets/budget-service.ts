@@ -2,8 +2,9 @@ import type { BudgetRequestStatus } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
 import type { IdempotencyClaim } from '../spend/idempotency';
 import { HOUR_MS } from '../clock';
-import { runUpkeep, type TxContext } from '../db/committer';
-import { invalidTransition, notFound, PurserError } from '../errors';
+import type { TxContext } from '../db/committer';
+import { PendingLifecycle } from '../approvals/pending-lifecycle';
+import { notFound, PurserError } from '../errors';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/keys';
 import type { WalletDeps } from '../wallet-deps';
@@ -50,7 +51,19 @@ export type BudgetServiceDeps = Pick<
  * closes. One active (pending or approved) request per agent.
  */
 export class BudgetService {
-  constructor(private readonly d: BudgetServiceDeps) {}
+  private readonly requests: PendingLifecycle<BudgetRequestRecord>;
+
+  constructor(private readonly d: BudgetServiceDeps) {
+    this.requests = new PendingLifecycle(d, {
+      what: 'budget request',
+      get: (id) => d.budgets.get(id),
+      isPending: (r) => r.status === 'pending',
+      // A pending one lapses unanswered; an approved one's window closes.
+      isDue: (r, now) => (r.status === 'pending' || r.status === 'approved') && r.expiresAt <= now,
+      notPending: (r) =>
+        `Budget request ${r.id} is ${r.status}; only a pending one can be approved or rejected.`,
+    });
+  }
 
   create(auth: KeyAuth, command: BudgetRequestCommand, idempotency?: IdempotencyClaim) {
     return this.d.committer.run((tx) => {
@@ -182,53 +195,24 @@ export class BudgetService {
   }
 
   get(auth: KeyAuth, id: string): BudgetRequestRecord {
-    const record = this.d.budgets.get(id);
-    if (!record || record.agentId !== auth.agentId) throw notFound('budget request', id);
-    return record;
+    return this.requests.own(auth, id);
   }
 
-  async waitFor(
+  waitFor(
     auth: KeyAuth,
     id: string,
     seconds: number,
     signal?: AbortSignal,
   ): Promise<BudgetRequestRecord> {
-    const record = await this.fresh(auth, id);
-    if (record.status !== 'pending' || seconds <= 0) return record;
-    await this.d.waiters.waitForChange(id, seconds, record.expiresAt, this.d.clock.now(), signal);
-    return this.fresh(auth, id);
+    return this.requests.waitFor(auth, id, seconds, signal);
   }
 
   list(auth: KeyAuth, status: BudgetRequestStatus | undefined): BudgetRequestRecord[] {
     return this.d.budgets.listForAgent(auth.agentId, status, 100);
   }
 
-  /** Reads a request, first recording its expiry if its time is up (expiry is lazy). */
-  private async fresh(auth: KeyAuth, id: string): Promise<BudgetRequestRecord> {
-    const record = this.get(auth, id);
-    if (
-      (record.status === 'pending' || record.status === 'approved') &&
-      record.expiresAt <= this.d.clock.now()
-    ) {
-      await runUpkeep(this.d.committer);
-      return this.get(auth, id);
-    }
-    return record;
-  }
-
   private pending(id: string): BudgetRequestRecord {
-    const record = this.d.budgets.get(id);
-    if (!record) throw notFound('budget request', id);
-    if (record.status !== 'pending') {
-      throw invalidTransition(
-        `Budget request ${id} is ${record.status}; only a pending one can be approved or rejected.`,
-        {
-          id,
-          status: record.status,
-        },
-      );
-    }
-    return record;
+    return this.requests.pending(id);
   }
 
   private require(id: string): BudgetRequestRecord {

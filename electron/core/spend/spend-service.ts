@@ -3,8 +3,8 @@ import type { Actor } from '../../../shared/ledger';
 import type { Rail } from '../../../shared/domain';
 import type { Agent } from '../agents/agents';
 import { agentOf } from '../agents/agent-of';
-import { runUpkeep, type TxContext } from '../db/committer';
-import { notFound, invalidTransition } from '../errors';
+import type { TxContext } from '../db/committer';
+import { invalidTransition } from '../errors';
 import { HOUR_MS } from '../clock';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/keys';
@@ -18,7 +18,7 @@ import type { IdempotencyClaim } from './idempotency';
 
 export type { IdempotencyClaim } from './idempotency';
 import { snapshotOf, type BudgetSnapshot } from './limits';
-import { closePending } from '../approvals/pending-lifecycle';
+import { closePending, PendingLifecycle, spendRequests } from '../approvals/pending-lifecycle';
 import type { SpendRecord } from './spend-repository';
 
 export type CreateResult =
@@ -77,10 +77,14 @@ export type SpendServiceDeps = Pick<
  * funding balance, ledger entry, idempotency record) commit together or not at all.
  */
 export class SpendService {
+  private readonly requests: PendingLifecycle<SpendRecord>;
+
   constructor(
     private readonly d: SpendServiceDeps,
     private readonly budgets: BudgetService,
-  ) {}
+  ) {
+    this.requests = new PendingLifecycle(d, spendRequests(d.spends));
+  }
 
   create(
     auth: KeyAuth,
@@ -275,40 +279,20 @@ export class SpendService {
   }
 
   /** Reads one of the calling agent's requests; another agent's ids are not found. */
-  async get(auth: KeyAuth, id: string): Promise<SpendRecord> {
-    let record = this.d.spends.get(id);
-    if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
-    if (
-      record.status === 'needs_approval' &&
-      record.expiresAt !== null &&
-      record.expiresAt <= this.d.clock.now()
-    ) {
-      // Expiry is lazy: the write that notices it records it.
-      await runUpkeep(this.d.committer);
-      record = this.d.spends.get(id) ?? record;
-    }
-    return record;
+  get(auth: KeyAuth, id: string): Promise<SpendRecord> {
+    return this.requests.fresh(auth, id);
   }
 
   /** Waits up to `seconds` for a pending request to be resolved, then reads it. */
-  async waitFor(
-    auth: KeyAuth,
-    id: string,
-    seconds: number,
-    signal?: AbortSignal,
-  ): Promise<SpendRecord> {
-    const record = await this.get(auth, id);
-    if (record.status !== 'needs_approval' || seconds <= 0) return record;
-    await this.d.waiters.waitForChange(id, seconds, record.expiresAt, this.d.clock.now(), signal);
-    return this.get(auth, id);
+  waitFor(auth: KeyAuth, id: string, seconds: number, signal?: AbortSignal): Promise<SpendRecord> {
+    return this.requests.waitFor(auth, id, seconds, signal);
   }
 
   cancel(auth: KeyAuth, id: string): Promise<SpendRecord> {
     return this.d.committer.run((tx) => {
       const { d } = this;
       const now = d.clock.now();
-      const record = d.spends.get(id);
-      if (!record || record.agentId !== auth.agentId) throw notFound('spend request', id);
+      const record = this.requests.own(auth, id);
       const cancelled =
         record.status === 'needs_approval'
           ? closePending(
