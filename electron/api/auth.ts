@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import type { Scope } from '../../shared/domain';
 import { PurserError } from '../core/errors';
-import { hashKey, requireScope, type KeyAuth } from '../core/keys/keys';
+import { hashKey, requireScope, type KeyAuth } from '../core/keys/key-repository';
 import type { Wallet } from '../core/wallet';
 import type { OwnerSession, OwnerSessions } from './owner-sessions';
 

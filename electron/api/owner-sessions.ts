@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { HOUR_MS, MINUTE_MS } from '../core/clock';
 import { randomBase62 } from '../core/ids';
-import { hashKey } from '../core/keys/keys';
+import { hashKey } from '../core/keys/key-repository';
 
 const CODE_TTL_MS = 10 * MINUTE_MS;
 /** A session nobody has used for this long has ended (docs/trust-model.md). */

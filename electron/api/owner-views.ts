@@ -12,16 +12,16 @@ import type { ReceiptRecord } from '../core/receipts/receipt-repository';
 import type { OwnerReceiptView } from '../../shared/schemas/receipts';
 import { microsToCentsCeil, microsToCentsFloor } from '../../shared/money';
 import { toIso } from '../core/clock';
-import type { Agent } from '../core/agents/agents';
-import type { FundingSource } from '../core/funding/funding';
-import type { ApiKey } from '../core/keys/keys';
+import type { Agent } from '../core/agents/agent-repository';
+import type { FundingSource } from '../core/funding/funding-repository';
+import type { ApiKey } from '../core/keys/key-repository';
 import type { LedgerRow } from '../core/ledger/ledger';
 import { merchantKey } from '../core/policy/merchant-key';
 import { policyToInput, type Policy } from '../core/policy/policy';
 import type { BudgetSnapshot } from '../core/spend/limits';
 import type { X402Payment } from '../core/chain/x402-payments';
 import type { SpendRecord } from '../core/spend/spend-repository';
-import type { Settings } from '../core/settings/settings';
+import type { Settings } from '../core/settings/settings-repository';
 
 export function ownerBudgetView(b: BudgetSnapshot) {
   return {

@@ -3,7 +3,7 @@ import type { AgentChange, AlertKind, ChainEventKind } from '../../shared/domain
 import type { BudgetRequestRecord } from './budgets/budget-repository';
 import type { ReceiptRecord } from './receipts/receipt-repository';
 import type { SpendRecord } from './spend/spend-repository';
-import type { Settings } from './settings/settings';
+import type { Settings } from './settings/settings-repository';
 
 /** Something the owner should hear about at once (a desktop notification). */
 export interface Alert {

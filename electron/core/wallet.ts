@@ -1,4 +1,4 @@
-import { AgentRepository } from './agents/agents';
+import { AgentRepository } from './agents/agent-repository';
 import { ApprovalService } from './approvals/approval-service';
 import { BudgetRepository } from './budgets/budget-repository';
 import { BudgetService } from './budgets/budget-service';
@@ -6,7 +6,7 @@ import { ReceiptRepository } from './receipts/receipt-repository';
 import { ReceiptService } from './receipts/receipt-service';
 import { ReceiptReviewService } from './receipts/receipt-review';
 import { AgentService } from './agents/agent-service';
-import { KnownMerchants } from './agents/known-merchants';
+import { KnownMerchantRepository } from './agents/known-merchant-repository';
 import { PolicyCache } from './agents/policy-cache';
 import { Waiters } from './approvals/waiters';
 import { systemClock, type Clock } from './clock';
@@ -16,16 +16,16 @@ import type { Db } from './db/types';
 import { GroupCommitter, type GroupCommitOptions } from './db/group-committer';
 import { WalFsync, type FsyncFn } from './db/durability';
 import { WalletEvents, type WalletEventFeed } from './events';
-import { FundingRepository } from './funding/funding';
+import { FundingRepository } from './funding/funding-repository';
 import { FundingService } from './funding/funding-service';
-import { KeyRepository } from './keys/keys';
+import { KeyRepository } from './keys/key-repository';
 import { KeyService } from './keys/key-service';
 import { RateLimiter } from './keys/rate-limiter';
 import { Ledger } from './ledger/ledger';
 import { Meters } from './ledger/meters';
-import { SettingsStore, systemTimeZone } from './settings/settings';
+import { SettingsRepository, systemTimeZone } from './settings/settings-repository';
 import { SettingsService } from './settings/settings-service';
-import { IdempotencyStore, IDEMPOTENCY_RETENTION_MS } from './spend/idempotency';
+import { IdempotencyRepository, IDEMPOTENCY_RETENTION_MS } from './spend/idempotency-repository';
 import { LimitReader } from './spend/limits';
 import { SpendRepository } from './spend/spend-repository';
 import { SpendService } from './spend/spend-service';
@@ -107,7 +107,7 @@ export class Wallet {
   private constructor(db: Db, durability: WalFsync, options: WalletOptions) {
     const clock = options.clock ?? systemClock;
     const agents = new AgentRepository(db);
-    const settings = new SettingsStore(db);
+    const settings = new SettingsRepository(db);
     const meters = new Meters(db);
     const policies = new PolicyCache(agents);
     // Upkeep at the start of every write transaction: no decision may see a request that
@@ -149,12 +149,12 @@ export class Wallet {
       meters,
       limits: new LimitReader(meters, settings),
       ledger: new Ledger(db),
-      idempotency: new IdempotencyStore(db),
+      idempotency: new IdempotencyRepository(db),
       spends: new SpendRepository(db),
       budgets: new BudgetRepository(db),
       receipts: new ReceiptRepository(db),
       x402Payments: new X402Store(db),
-      merchants: new KnownMerchants(db),
+      merchants: new KnownMerchantRepository(db),
       rateLimiter: new RateLimiter(),
       events: new WalletEvents(),
       waiters: new Waiters(),
@@ -180,7 +180,7 @@ export class Wallet {
   private bootstrap(): void {
     const { committer, settings } = this.deps;
     committer.runNow((tx) => {
-      if (!this.deps.db.prepare("SELECT 1 FROM settings WHERE key = 'time_zone'").get()) {
+      if (!settings.hasTimeZone()) {
         settings.update({ timeZone: systemTimeZone() });
       }
       this.funding.ensureDefaults(tx);

@@ -3,7 +3,7 @@
  * with a million entries spread over days, on the real write path (group commit, fsync).
  */
 import { MINUTE_MS, ManualClock } from '../../electron/core/clock';
-import type { KeyAuth } from '../../electron/core/keys/keys';
+import type { KeyAuth } from '../../electron/core/keys/key-repository';
 import { Wallet } from '../../electron/core/wallet';
 import { centsToMicros } from '../../shared/money';
 import { walletInternals } from '../../electron/core/wallet-internals';

@@ -165,7 +165,7 @@ it('loses nothing and pays nothing twice across kill -9', async () => {
   // the chain go quiet first, so one sync sees every transfer (under a loaded machine the
   // last one was once still on its way).
   const client = createPublicClient({ transport: localTransport(w.node.rpcUrl) });
-  for (let last = -1n, block = await client.getBlockNumber(); block !== last; ) {
+  for (let last = -1n, block = await client.getBlockNumber(); block !== last;) {
     await new Promise((r) => setTimeout(r, 1_000));
     last = block;
     block = await client.getBlockNumber();

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock, HOUR_MS, DAY_MS, MINUTE_MS } from '../../electron/core/clock';
-import type { KeyAuth } from '../../electron/core/keys/keys';
+import type { KeyAuth } from '../../electron/core/keys/key-repository';
 import { currentWindow, type WindowSpec } from '../../electron/core/policy/windows';
 import { Wallet } from '../../electron/core/wallet';
 import { centsToMicros } from '../../shared/money';

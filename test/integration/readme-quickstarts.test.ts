@@ -27,7 +27,6 @@ vi.setConfig({ testTimeout: 60_000 });
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-
 function run(
   command: string,
   args: string[],

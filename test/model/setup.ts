@@ -10,7 +10,7 @@
  * - lifetime: a `total` budget; the one agent the workload may revoke.
  */
 import type { ManualClock } from '../../electron/core/clock';
-import type { KeyAuth } from '../../electron/core/keys/keys';
+import type { KeyAuth } from '../../electron/core/keys/key-repository';
 import type { Wallet } from '../../electron/core/wallet';
 import { walletInternals } from '../../electron/core/wallet-internals';
 import type { Policy } from './actions';

@@ -12,7 +12,7 @@ import {
 import type { TxContext } from '../db/committer';
 import type { AgentChange } from '../events';
 import type { WalletDeps } from '../wallet-deps';
-import type { Agent } from './agents';
+import type { Agent } from './agent-repository';
 import type { BudgetSnapshot } from '../spend/limits';
 import { standingOf, type Standing } from './standing';
 import { closePending } from '../approvals/pending-lifecycle';

@@ -1,4 +1,4 @@
-import type { Agent, AgentRepository } from './agents';
+import type { Agent, AgentRepository } from './agent-repository';
 import type { Policy } from '../policy/policy';
 
 /**

@@ -1,10 +1,10 @@
 import type { BudgetRequestRecord } from '../budgets/budget-repository';
-import type { FundingSource } from '../funding/funding';
+import type { FundingSource } from '../funding/funding-repository';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { LimitState } from '../policy/decide';
 import type { Policy } from '../policy/policy';
 import type { WalletDeps } from '../wallet-deps';
-import type { Agent } from './agents';
+import type { Agent } from './agent-repository';
 
 /** Everything an agent may know about its limits as they stand, read without writing. */
 export interface Standing {

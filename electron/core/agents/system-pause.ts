@@ -1,6 +1,6 @@
 import type { TxContext } from '../db/committer';
 import type { WalletDeps } from '../wallet-deps';
-import type { Agent } from './agents';
+import type { Agent } from './agent-repository';
 
 /**
  * Purser pauses an agent by itself (over budget after a receipt, an on-chain transfer that

@@ -1,5 +1,5 @@
 import { formatUsd, type Micros } from '../../../shared/money';
-import type { Agent } from '../agents/agents';
+import type { Agent } from '../agents/agent-repository';
 import { invalidTransition, notFound, PurserError } from '../errors';
 import { checkHardLimits, type Refusal } from '../policy/decide';
 import type { BudgetSnapshot } from '../spend/limits';

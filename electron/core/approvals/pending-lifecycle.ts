@@ -1,7 +1,7 @@
 import type { Actor } from '../../../shared/ledger';
 import { runUpkeep, type TxContext } from '../db/committer';
 import { invalidTransition, notFound } from '../errors';
-import type { KeyAuth } from '../keys/keys';
+import type { KeyAuth } from '../keys/key-repository';
 import type { SpendRecord } from '../spend/spend-repository';
 import type { WalletDeps } from '../wallet-deps';
 

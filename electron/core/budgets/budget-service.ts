@@ -1,12 +1,12 @@
 import type { BudgetRequestStatus } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
-import type { IdempotencyClaim } from '../spend/idempotency';
+import type { IdempotencyClaim } from '../spend/idempotency-repository';
 import { HOUR_MS } from '../clock';
 import type { TxContext } from '../db/committer';
 import { PendingLifecycle } from '../approvals/pending-lifecycle';
 import { notFound, PurserError } from '../errors';
 import { newId } from '../ids';
-import type { KeyAuth } from '../keys/keys';
+import type { KeyAuth } from '../keys/key-repository';
 import type { WalletDeps } from '../wallet-deps';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import type { BudgetRequestRecord } from './budget-repository';

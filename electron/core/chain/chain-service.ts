@@ -1,5 +1,5 @@
 import { getAddress, isAddress } from 'viem';
-import type { Agent } from '../agents/agents';
+import type { Agent } from '../agents/agent-repository';
 import type { BudgetService } from '../budgets/budget-service';
 import { invalidRequest, invalidTransition, notFound } from '../errors';
 import type { SpendService } from '../spend/spend-service';

@@ -1,5 +1,5 @@
 import { getAddress, parseAbiItem } from 'viem';
-import type { Agent } from '../agents/agents';
+import type { Agent } from '../agents/agent-repository';
 import { pauseBySystem } from '../agents/system-pause';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';

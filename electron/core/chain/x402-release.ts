@@ -1,4 +1,4 @@
-import type { Agent } from '../agents/agents';
+import type { Agent } from '../agents/agent-repository';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
 import { adjustUsage, whole } from '../spend/usage';

@@ -6,7 +6,7 @@ import { agentOf } from '../agents/agent-of';
 import type { TxContext } from '../db/committer';
 import { invalidRequest, invalidTransition, notFound } from '../errors';
 import { newId } from '../ids';
-import type { KeyAuth } from '../keys/keys';
+import type { KeyAuth } from '../keys/key-repository';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { matchIn } from '../policy/merchants';
 import { MerchantName } from '../policy/merchant-key';

@@ -4,8 +4,8 @@ import type { Actor } from '../../../shared/ledger';
 import { notFound, PurserError } from '../errors';
 import type { TxContext } from '../db/committer';
 import type { WalletDeps } from '../wallet-deps';
-import type { KeyAuth } from '../keys/keys';
-import type { FundingSource } from './funding';
+import type { KeyAuth } from '../keys/key-repository';
+import type { FundingSource } from './funding-repository';
 
 /** What FundingService uses of the wallet: no more (wallet.ts wires it). */
 export type FundingServiceDeps = Pick<

@@ -2,7 +2,7 @@ import type { Scope } from '../../../shared/domain';
 import { invalidTransition, notFound } from '../errors';
 import { announce } from '../agents/agent-service';
 import type { WalletDeps } from '../wallet-deps';
-import type { ApiKey, KeyAuth } from './keys';
+import type { ApiKey, KeyAuth } from './key-repository';
 
 /** What KeyService uses of the wallet: no more (wallet.ts wires it). */
 export type KeyServiceDeps = Pick<

@@ -1,6 +1,6 @@
 import { PurserError } from '../errors';
 import type { WalletDeps } from '../wallet-deps';
-import type { KeyAuth } from './keys';
+import type { KeyAuth } from './key-repository';
 import { agentOf } from '../agents/agent-of';
 
 /**

@@ -1,14 +1,14 @@
 import { formatUsd, type Micros } from '../../../shared/money';
 import type { Rail } from '../../../shared/domain';
-import type { IdempotencyClaim } from '../spend/idempotency';
-import type { Agent } from '../agents/agents';
+import type { IdempotencyClaim } from '../spend/idempotency-repository';
+import type { Agent } from '../agents/agent-repository';
 import { agentOf } from '../agents/agent-of';
 import { pauseBySystem } from '../agents/system-pause';
 import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
 import { invalidTransition, notFound } from '../errors';
 import { newId } from '../ids';
-import type { KeyAuth } from '../keys/keys';
+import type { KeyAuth } from '../keys/key-repository';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from '../spend/usage';
 import { headroomOf } from './headroom';

@@ -1,4 +1,4 @@
-import type { Settings } from './settings';
+import type { Settings } from './settings-repository';
 import { isValidTimeZone } from '../policy/windows';
 import { PurserError } from '../errors';
 import type { WalletDeps } from '../wallet-deps';

@@ -1,12 +1,12 @@
 import type { Mode, Period, WindowKind } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
-import type { Agent } from '../agents/agents';
-import type { FundingSource } from '../funding/funding';
+import type { Agent } from '../agents/agent-repository';
+import type { FundingSource } from '../funding/funding-repository';
 import type { Meters, MeterScope } from '../ledger/meters';
 import type { LimitState } from '../policy/decide';
 import type { Policy } from '../policy/policy';
 import type { TimeWindow, WindowSpec } from '../policy/windows';
-import type { SettingsStore } from '../settings/settings';
+import type { SettingsRepository } from '../settings/settings-repository';
 
 /** An agent's periodic budget as it stands: what every response to the agent reports. */
 export interface BudgetSnapshot {
@@ -42,7 +42,7 @@ export function snapshotOf(policy: Policy, spent: Micros, window: TimeWindow): B
 export class LimitReader {
   constructor(
     private readonly meters: Meters,
-    private readonly settings: SettingsStore,
+    private readonly settings: SettingsRepository,
   ) {}
 
   private reading(scope: MeterScope, spec: WindowSpec, now: number, persist: boolean) {

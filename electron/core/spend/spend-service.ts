@@ -1,22 +1,22 @@
 import type { Micros } from '../../../shared/money';
 import type { Actor } from '../../../shared/ledger';
 import type { Rail } from '../../../shared/domain';
-import type { Agent } from '../agents/agents';
+import type { Agent } from '../agents/agent-repository';
 import { agentOf } from '../agents/agent-of';
 import type { TxContext } from '../db/committer';
 import { invalidTransition } from '../errors';
 import { HOUR_MS } from '../clock';
 import { newId } from '../ids';
-import type { KeyAuth } from '../keys/keys';
+import type { KeyAuth } from '../keys/key-repository';
 import { decide, type Decision, type Refusal } from '../policy/decide';
 import type { Policy } from '../policy/policy';
 import type { WalletDeps } from '../wallet-deps';
 import type { BudgetService } from '../budgets/budget-service';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from './usage';
-import type { IdempotencyClaim } from './idempotency';
+import type { IdempotencyClaim } from './idempotency-repository';
 
-export type { IdempotencyClaim } from './idempotency';
+export type { IdempotencyClaim } from './idempotency-repository';
 import { snapshotOf, type BudgetSnapshot } from './limits';
 import { closePending, PendingLifecycle, spendRequests } from '../approvals/pending-lifecycle';
 import type { SpendRecord } from './spend-repository';

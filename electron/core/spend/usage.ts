@@ -1,5 +1,5 @@
 import type { Micros } from '../../../shared/money';
-import type { Agent } from '../agents/agents';
+import type { Agent } from '../agents/agent-repository';
 import type { UsageDelta } from '../ledger/meters';
 import type { WalletDeps } from '../wallet-deps';
 

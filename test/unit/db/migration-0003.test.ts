@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256 } from '../../../electron/core/canonical-json';
 import { migrate } from '../../../electron/core/db/migrate';
 import { MIGRATIONS } from '../../../electron/core/db/migrations';
-import { IdempotencyStore } from '../../../electron/core/spend/idempotency';
+import { IdempotencyRepository } from '../../../electron/core/spend/idempotency-repository';
 
 describe('migration 0003: idempotency keys by hash', () => {
   it('moves every key; each still replays its object and conflicts on another body', () => {
@@ -28,7 +28,7 @@ describe('migration 0003: idempotency keys by hash', () => {
     ).toBeUndefined();
     expect(db.prepare('SELECT count(*) AS n FROM idempotency').get()).toEqual({ n: 50n });
 
-    const store = new IdempotencyStore(db);
+    const store = new IdempotencyRepository(db);
     for (let i = 0; i < 50; i += 1) {
       const hit = store.lookup(`agt_${i % 3}`, `key-${i}`, 'spend', body);
       expect(hit.objectId).toBe(`req_${i}`);

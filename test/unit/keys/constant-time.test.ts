@@ -18,7 +18,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 
 const { openMemoryDatabase } = await import('../../../electron/core/db/database');
-const { KeyRepository, hashKey } = await import('../../../electron/core/keys/keys');
+const { KeyRepository, hashKey } = await import('../../../electron/core/keys/key-repository');
 
 describe('constant-time secret comparison', () => {
   beforeEach(() => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from '../../../electron/core/db/database';
-import { KeyRepository } from '../../../electron/core/keys/keys';
+import { KeyRepository } from '../../../electron/core/keys/key-repository';
 import { insertAgentRows } from '../../helpers/rows';
 
 function setup() {

@@ -1,4 +1,4 @@
-import type { Agent } from '../../../core/agents/agents';
+import type { Agent } from '../../../core/agents/agent-repository';
 import { agentCommandOf } from '../../commands';
 import { rulesFromInput } from '../../../core/policy/policy';
 import type { RouteContext } from '../../context';

@@ -12,7 +12,7 @@ import type { RouteContext } from '../../context';
 import type { OwnerHandlerGroup } from '../../owner-routes';
 import { ownerBudgetRequestView, settingsView } from '../../owner-views';
 import { receiptView } from '../../views';
-import type { Settings } from '../../../core/settings/settings';
+import type { Settings } from '../../../core/settings/settings-repository';
 
 const HEARTBEAT_MS = 15_000;
 

@@ -41,16 +41,23 @@ export function systemTimeZone(): string {
  * parsed form is cached and the cache is replaced only by writes through this class (a
  * rolled-back write restores it through `reload`).
  */
-export class SettingsStore {
+export class SettingsRepository {
   private readonly all: Statement<[], { key: string; value: string }>;
   private readonly put: Statement<[string, string]>;
+  private readonly zoneSet: Statement<[], unknown>;
   private cached: Settings | null = null;
 
   constructor(db: Db) {
     this.all = db.prepare('SELECT key, value FROM settings');
+    this.zoneSet = db.prepare("SELECT 1 FROM settings WHERE key = 'time_zone'");
     this.put = db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
+  }
+
+  /** Whether a time zone was ever written (a first run pins the system's). */
+  hasTimeZone(): boolean {
+    return this.zoneSet.get() !== undefined;
   }
 
   get(): Settings {

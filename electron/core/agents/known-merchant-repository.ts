@@ -9,7 +9,7 @@ import { merchantKey } from '../policy/merchant-key';
  * Pairs already written are remembered in memory so that a repeat costs no statement; a
  * rollback clears that memory.
  */
-export class KnownMerchants {
+export class KnownMerchantRepository {
   private readonly seen = new Set<string>();
   private readonly has: Statement<[string, string], { one: bigint }>;
   private readonly add: Statement<[string, string, number]>;

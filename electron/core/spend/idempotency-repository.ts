@@ -27,7 +27,7 @@ interface Row {
  * Idempotency keys, per agent (docs/decision-order.md, step 3). Looked up and stored in the
  * same transaction as the decision, so a retry racing its original sees it.
  */
-export class IdempotencyStore {
+export class IdempotencyRepository {
   private readonly find: Statement<[bigint, string, string], Row>;
   private readonly insert: Statement;
   private readonly purge: Statement<[number]>;
