@@ -10,9 +10,9 @@ import { ownerSpendView, ownerX402View } from './owner-views';
 export function ownerSpendOf(wallet: Wallet, r: SpendRecord): OwnerSpendView {
   const name = wallet.agents.nameOf(r.agentId);
   const impact = r.status === 'needs_approval' ? wallet.approvals.impact(r) : null;
-  const payment = wallet.chain.paymentOfSpend(r.id);
+  const payment = wallet.chain.x402.paymentOfSpend(r.id);
   const x402 = payment
-    ? ownerX402View(payment, wallet.chain.paidBefore(r.agentId, payment.payTo, payment.id))
+    ? ownerX402View(payment, wallet.chain.x402.paidBefore(r.agentId, payment.payTo, payment.id))
     : null;
   return ownerSpendView(r, name, impact, x402);
 }

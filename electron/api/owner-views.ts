@@ -19,7 +19,7 @@ import type { LedgerRow } from '../core/ledger/ledger';
 import { merchantKey } from '../core/policy/merchant-key';
 import { policyToInput, type Policy } from '../core/policy/policy';
 import type { BudgetSnapshot } from '../core/spend/limits';
-import type { X402Payment } from '../core/chain/x402-payments';
+import type { X402Payment } from '../core/rails/x402/x402-payment-repository';
 import type { SpendRecord } from '../core/spend/spend-repository';
 import type { Settings } from '../core/settings/settings-repository';
 

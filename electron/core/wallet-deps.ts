@@ -18,7 +18,11 @@ import type { SettingsRepository } from './settings/settings-repository';
 import type { IdempotencyRepository } from './spend/idempotency-repository';
 import type { LimitReader } from './spend/limits';
 import type { SpendRepository } from './spend/spend-repository';
-import type { X402Store } from './chain/x402-payments';
+import type { AccountRepository } from './chain/account-repository';
+import type { AllowanceRepository } from './chain/allowance-repository';
+import type { ChainRepository } from './chain/chain-repository';
+import type { TransferRepository } from './chain/transfer-repository';
+import type { X402PaymentRepository } from './rails/x402/x402-payment-repository';
 
 /** Everything a service may use; built once in wallet.ts. */
 export interface WalletDeps {
@@ -38,7 +42,12 @@ export interface WalletDeps {
   budgets: BudgetRepository;
   receipts: ReceiptRepository;
   /** x402 payments Purser signs: a request paid this way is settled by the chain only. */
-  x402Payments: X402Store;
+  x402Payments: X402PaymentRepository;
+  /** On chain (docs/chain.md): the chains, the owner's and agents' accounts, transfers seen. */
+  chains: ChainRepository;
+  chainAccounts: AccountRepository;
+  chainTransfers: TransferRepository;
+  allowances: AllowanceRepository;
   merchants: KnownMerchantRepository;
   rateLimiter: RateLimiter;
   events: WalletEvents;

@@ -31,7 +31,11 @@ import { SpendRepository } from './spend/spend-repository';
 import { SpendService } from './spend/spend-service';
 import type { WalletDeps } from './wallet-deps';
 import { ChainService } from './chain/chain-service';
-import { X402Store } from './chain/x402-payments';
+import { AccountRepository } from './chain/account-repository';
+import { AllowanceRepository } from './chain/allowance-repository';
+import { ChainRepository } from './chain/chain-repository';
+import { TransferRepository } from './chain/transfer-repository';
+import { X402PaymentRepository } from './rails/x402/x402-payment-repository';
 import { Reads } from './db/reads';
 import { LedgerService } from './ledger/ledger-service';
 
@@ -153,7 +157,11 @@ export class Wallet {
       spends: new SpendRepository(db),
       budgets: new BudgetRepository(db),
       receipts: new ReceiptRepository(db),
-      x402Payments: new X402Store(db),
+      x402Payments: new X402PaymentRepository(db),
+      chains: new ChainRepository(db),
+      chainAccounts: new AccountRepository(db),
+      chainTransfers: new TransferRepository(db),
+      allowances: new AllowanceRepository(db),
       merchants: new KnownMerchantRepository(db),
       rateLimiter: new RateLimiter(),
       events: new WalletEvents(),

@@ -3,10 +3,10 @@ import { invalidRequest, invalidTransition, notFound } from '../errors';
 import type { WalletDeps } from '../wallet-deps';
 import type { ChainParts } from './chain-parts';
 import type { Address, ChainConfig } from './chain-config';
-import { openAccount } from './accounts';
+import { openAccount } from './account-keys';
 import { usdcAbi } from './rpc';
-import { microsToUnits } from './x402-requirements';
-import type { Allowance } from './allowance-store';
+import { microsToUnits } from './units';
+import type { Allowance } from './allowance-repository';
 
 /** What this part of the chain service uses of the wallet: no more. */
 export type AllowancesDeps = Pick<

@@ -1,18 +1,16 @@
-import type { AccountStore } from './accounts';
-import type { ChainStore } from './chain-config';
+import type { AccountRepository } from './account-repository';
+import type { ChainRepository } from './chain-repository';
 import type { RpcPool } from './rpc';
 import type { Sealer } from './sealer';
-import type { TransferStore } from './transfers';
-import type { AllowanceStore } from './allowance-store';
-import type { X402Store } from './x402-payments';
+import type { TransferRepository } from './transfer-repository';
+import type { AllowanceRepository } from './allowance-repository';
 
-/** What the chain services share: their stores, the RPC clients and the sealer. */
+/** What the chain services and the rails share: the EVM stores, the RPC clients and the sealer. */
 export interface ChainParts {
-  chains: ChainStore;
-  accounts: AccountStore;
-  payments: X402Store;
-  transfers: TransferStore;
-  allowances: AllowanceStore;
+  chains: ChainRepository;
+  accounts: AccountRepository;
+  transfers: TransferRepository;
+  allowances: AllowanceRepository;
   rpc: RpcPool;
   /** The sealer, once the keys are unlocked (a passphrase, or the desktop's safe storage). */
   sealer(): Sealer | undefined;

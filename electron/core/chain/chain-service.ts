@@ -6,17 +6,17 @@ import type { SpendService } from '../spend/spend-service';
 import type { WalletDeps } from '../wallet-deps';
 import type { ChainName } from '../../../shared/domain';
 import { formatUsd } from '../../../shared/money';
-import { AccountStore, openAccount, sealNewKey, watchOnly, type ChainAccount } from './accounts';
+import type { ChainAccount } from './account-repository';
+import { openAccount, sealNewKey, watchOnly } from './account-keys';
 import { AllowanceService, type AllowancesDeps } from './allowances';
-import { AllowanceStore } from './allowance-store';
-import { CHAIN_PRESETS, ChainStore, type Address, type ChainConfig } from './chain-config';
+import { CHAIN_PRESETS, type Address, type ChainConfig } from './chain-config';
 import type { ChainParts } from './chain-parts';
 import { Reconciler, type ReconcilerDeps, type SyncReport } from './reconciler';
 import { RpcPool, usdcAbi } from './rpc';
 import type { Sealer } from './sealer';
-import { TransferStore } from './transfers';
-import { X402Service, type X402ServiceDeps } from './x402-service';
-import { microsToUnits, unitsToMicros } from './x402-requirements';
+import { X402Service, type X402ServiceDeps } from '../rails/x402/x402-service';
+import { x402Rail } from '../rails/x402/x402-settlement';
+import { microsToUnits, unitsToMicros } from './units';
 
 /**
  * What the chain service uses of the wallet: its own few repositories, and whatever the
@@ -26,9 +26,12 @@ import { microsToUnits, unitsToMicros } from './x402-requirements';
 export type ChainServiceDeps = Pick<
   WalletDeps,
   | 'agents'
+  | 'allowances'
+  | 'chainAccounts'
+  | 'chains'
+  | 'chainTransfers'
   | 'clock'
   | 'committer'
-  | 'db'
   | 'events'
   | 'funding'
   | 'ledger'
@@ -73,16 +76,16 @@ export class ChainService {
     budgets: BudgetService,
   ) {
     this.parts = {
-      chains: new ChainStore(d.db),
-      accounts: new AccountStore(d.db),
-      payments: d.x402Payments,
-      transfers: new TransferStore(d.db),
-      allowances: new AllowanceStore(d.db),
+      chains: d.chains,
+      accounts: d.chainAccounts,
+      transfers: d.chainTransfers,
+      allowances: d.allowances,
       rpc: new RpcPool(),
       sealer: () => this.sealer,
     };
-    this.reconciler = new Reconciler(d, this.parts, budgets);
-    this.x402 = new X402Service(d, this.parts, spend);
+    const x402Parts = { ...this.parts, payments: d.x402Payments };
+    this.reconciler = new Reconciler(d, this.parts, [x402Rail(d, x402Parts, budgets)]);
+    this.x402 = new X402Service(d, x402Parts, spend);
     this.allowances = new AllowanceService(d, this.parts, (chain) => this.reconciler.sync(chain));
     // Panic revokes every allowance on chain; each revoke is announced as it is confirmed.
     let frozen = d.settings.get().frozen;
@@ -375,18 +378,6 @@ export class ChainService {
 
   allowanceList() {
     return Promise.all(this.parts.allowances.list().map((a) => this.allowances.view(a.agentId)));
-  }
-
-  paymentsOf(agentId: string, limit = 50) {
-    return this.parts.payments.recent(agentId, limit);
-  }
-
-  paymentOfSpend(spendRequestId: string) {
-    return this.parts.payments.ofSpendRequest(spendRequestId);
-  }
-
-  paidBefore(agentId: string, payTo: string, exceptId: string): boolean {
-    return this.parts.payments.paidBefore(agentId, payTo, exceptId);
   }
 
   /** Reconciles every configured chain once; concurrent callers share one run. */

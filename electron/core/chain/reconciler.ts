@@ -1,16 +1,14 @@
 import { getAddress, parseAbiItem } from 'viem';
 import type { Agent } from '../agents/agent-repository';
 import { pauseBySystem } from '../agents/system-pause';
-import type { BudgetService } from '../budgets/budget-service';
 import type { TxContext } from '../db/committer';
 import { countUsage } from '../spend/usage';
 import type { WalletDeps } from '../wallet-deps';
 import type { ChainParts } from './chain-parts';
 import type { Address, ChainConfig } from './chain-config';
-import type { Transfer } from './transfers';
-import { recount, releaseLapsed } from './x402-release';
-import { unitsToMicros } from './x402-requirements';
-import type { X402Payment } from './x402-payments';
+import type { Transfer } from './transfer-repository';
+import type { OnChainRail } from './on-chain-rail';
+import { unitsToMicros } from './units';
 
 /** What this part of the chain service uses of the wallet: no more. */
 export type ReconcilerDeps = Pick<
@@ -55,7 +53,8 @@ export class Reconciler {
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly c: ChainParts,
-    private readonly budgets: BudgetService,
+    /** The rails that pay from agent wallets: each matches its own transfers. */
+    private readonly rails: readonly OnChainRail[],
   ) {}
 
   async sync(chain: ChainConfig): Promise<SyncReport> {
@@ -140,7 +139,7 @@ export class Reconciler {
       });
       from = to + 1;
     }
-    report.released = await releaseLapsed(this.d, this.c, this.budgets, chain);
+    for (const rail of this.rails) report.released += await rail.releaseLapsed(chain);
     return report;
   }
 
@@ -169,51 +168,12 @@ export class Reconciler {
 
     if (source?.role === 'agent' && source.agentId) {
       const agent = d.agents.get(source.agentId) as Agent;
-      const payment = nonces
-        .map((n) => c.payments.byNonceOf(n))
-        .find(
-          (p): p is X402Payment =>
-            p !== undefined && p.payer === t.from && p.payTo === t.to && p.units === t.units,
-        );
-      if (!payment) return this.unmatched(tx, agent, t, micros, data);
-      if (!c.transfers.insert({ ...t, agentId: agent.id, matched: payment.id })) return undefined;
-      const wasReleased = payment.status === 'released';
-      c.payments.settle(payment.id, t.txHash, now);
-      // Released too early (the chain's clock ran behind ours): it counts again.
-      const counted = wasReleased
-        ? recount(this.d, this.budgets, tx, agent, payment, payment.micros, now)
-        : 0n;
-      d.ledger.append(
-        {
-          type: 'x402.settled',
-          actor: 'system',
-          mode: agent.mode,
-          agentId: agent.id,
-          objectId: payment.id,
-          amount: payment.micros,
-          counted,
-          status: 'settled',
-          merchant: new URL(payment.resourceUrl).hostname,
-          rail: 'x402',
-          data: {
-            ...data,
-            spend_request_id: payment.spendRequestId,
-            usage_id: d.spends.get(payment.spendRequestId)?.usageId ?? null,
-            nonce: payment.nonce,
-          },
-        },
-        now,
-      );
-      tx.afterCommit(() =>
-        d.events.emit('chain', {
-          kind: 'payment_settled',
-          agentId: agent.id,
-          objectId: payment.id,
-          txHash: t.txHash,
-          message: `${agent.name}'s x402 payment ${payment.id} settled on ${chain.id}`,
-        }),
-      );
-      return 'settled';
+      for (const rail of this.rails) {
+        const outcome = rail.settle(tx, chain, agent, t, nonces, data);
+        if (outcome === 'settled') return outcome;
+        if (outcome === 'reconciled') return undefined;
+      }
+      return this.unmatched(tx, agent, t, micros, data);
     }
 
     const depositTo = source ? undefined : c.accounts.byAddress(t.to);

@@ -133,7 +133,7 @@ export class SpendService {
 
   /**
    * Steps 5–15: the decision and every write that follows from it, inside the caller's
-   * write job. The x402 route comes through here too (electron/core/chain/x402-service.ts),
+   * write job. The x402 route comes through here too (electron/core/rails/x402/x402-service.ts),
    * so a payment is judged exactly as a spend request is.
    */
   decideAndRecord(

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentRequired } from '@x402/core/types';
 import type { ChainConfig } from '../../../electron/core/chain/chain-config';
-import {
-  microsToUnits,
-  screenRequirements,
-  unitsToMicros,
-} from '../../../electron/core/chain/x402-requirements';
+import { screenRequirements } from '../../../electron/core/rails/x402/x402-requirements';
+import { microsToUnits, unitsToMicros } from '../../../electron/core/chain/units';
 
 const chain: ChainConfig = {
   id: 'local',

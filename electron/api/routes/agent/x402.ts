@@ -7,7 +7,7 @@ import {
 } from '../../../../shared/schemas/x402';
 import { toIso } from '../../../core/clock';
 import { PurserError } from '../../../core/errors';
-import type { X402Payment } from '../../../core/chain/x402-payments';
+import type { X402Payment } from '../../../core/rails/x402/x402-payment-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import { agentAuthOf } from '../../auth';
 import type { RouteContext, ZodApp } from '../../context';

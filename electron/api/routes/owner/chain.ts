@@ -3,7 +3,7 @@ import { toIso } from '../../../core/clock';
 import { networkOf, type ChainConfig } from '../../../core/chain/chain-config';
 import type { AccountView } from '../../../core/chain/chain-service';
 import type { AllowanceView } from '../../../core/chain/allowances';
-import type { ChainAccount } from '../../../core/chain/accounts';
+import type { ChainAccount } from '../../../core/chain/account-repository';
 import type { RouteContext } from '../../context';
 import type { OwnerHandlerGroup } from '../../owner-routes';
 

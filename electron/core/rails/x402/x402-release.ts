@@ -1,13 +1,13 @@
-import type { Agent } from '../agents/agent-repository';
-import type { BudgetService } from '../budgets/budget-service';
-import type { TxContext } from '../db/committer';
-import { adjustUsage, whole } from '../spend/usage';
-import type { WalletDeps } from '../wallet-deps';
-import type { ChainParts } from './chain-parts';
-import type { ChainConfig } from './chain-config';
-import { usdcAbi } from './rpc';
+import type { Agent } from '../../agents/agent-repository';
+import type { BudgetService } from '../../budgets/budget-service';
+import type { TxContext } from '../../db/committer';
+import { adjustUsage, whole } from '../../spend/usage';
+import type { WalletDeps } from '../../wallet-deps';
+import type { X402Parts } from './x402-parts';
+import type { ChainConfig } from '../../chain/chain-config';
+import { usdcAbi } from '../../chain/rpc';
 import { SIGN_WITHIN_MS } from './x402-service';
-import type { X402Payment } from './x402-payments';
+import type { X402Payment } from './x402-payment-repository';
 
 /** What this part of the chain service uses of the wallet: no more. */
 export type X402ReleaseDeps = Pick<
@@ -26,8 +26,8 @@ export type X402ReleaseDeps = Pick<
  */
 export async function releaseLapsed(
   d: X402ReleaseDeps,
-  c: ChainParts,
-  budgets: BudgetService,
+  c: X402Parts,
+  budgets: Pick<BudgetService, 'draw'>,
   chain: ChainConfig,
 ): Promise<number> {
   const open = c.payments.open().filter((p) => p.chain === chain.id);
@@ -109,7 +109,7 @@ export async function releaseLapsed(
 /** Moves a payment's counted amount by `delta` (its request's usage, and any grant). */
 export function recount(
   d: X402ReleaseDeps,
-  budgets: BudgetService,
+  budgets: Pick<BudgetService, 'draw'>,
   tx: TxContext,
   agent: Agent,
   p: X402Payment,

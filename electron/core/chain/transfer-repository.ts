@@ -45,7 +45,7 @@ const fromRow = (r: Row): Transfer => ({
 });
 
 /** SQL for reconciled transfers; the primary key makes a re-read log a no-op. */
-export class TransferStore {
+export class TransferRepository {
   private readonly insertStmt: Statement;
   private readonly matchedStmt: Statement<[string], { n: bigint }>;
   private readonly bySpenderStmt: Statement<[string, string], Row>;

@@ -3,9 +3,9 @@ import type { PaymentPayload } from '@x402/core/types';
 import { deepEqual } from '@x402/core/utils';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { getAddress, type PrivateKeyAccount } from 'viem';
-import type { ChainConfig } from './chain-config';
+import type { ChainConfig } from '../../chain/chain-config';
 import { MAX_TIMEOUT_SECONDS } from './x402-requirements';
-import type { X402Payment } from './x402-payments';
+import type { X402Payment } from './x402-payment-repository';
 
 /** Thrown when anything but the reserved payment reaches the signer: a bug, never signed. */
 export class SignRefused extends Error {}

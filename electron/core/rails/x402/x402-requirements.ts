@@ -1,8 +1,9 @@
+import { unitsToMicros } from '../../chain/units';
 import { getAddress, isAddress } from 'viem';
 import { EVM_NETWORK_CHAIN_ID_MAP } from '@x402/evm/v1';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
-import { MAX_AMOUNT_MICROS, type Micros } from '../../../shared/money';
-import { networkOf, type Address, type ChainConfig } from './chain-config';
+import { MAX_AMOUNT_MICROS, type Micros } from '../../../../shared/money';
+import { networkOf, type Address, type ChainConfig } from '../../chain/chain-config';
 
 /** The longest an authorization may stay usable (docs/chain.md): longer ones are declined. */
 export const MAX_TIMEOUT_SECONDS = 300;
@@ -26,22 +27,6 @@ export interface Screened {
 
 /** v1 requirements carry `maxAmountRequired` and a network name instead of CAIP-2. */
 type AnyRequirement = PaymentRequirements & { maxAmountRequired?: string };
-
-/**
- * Token units to micro-dollars with the asset's decimals from the chain config, rounded
- * up: a token with more decimals than USDC's six can never look cheaper than it is.
- */
-export function unitsToMicros(units: bigint, decimals: number): Micros {
-  if (decimals <= 6) return units * 10n ** BigInt(6 - decimals);
-  const div = 10n ** BigInt(decimals - 6);
-  return (units + div - 1n) / div;
-}
-
-/** Micro-dollars to token units, rounded down: an allowance never grants more than the policy. */
-export function microsToUnits(micros: Micros, decimals: number): bigint {
-  if (decimals >= 6) return micros * 10n ** BigInt(decimals - 6);
-  return micros / 10n ** BigInt(6 - decimals);
-}
 
 function chainIdOf(version: number, network: string): number | undefined {
   if (version === 1) return (EVM_NETWORK_CHAIN_ID_MAP as Record<string, number>)[network];

@@ -2,23 +2,23 @@ import { decodePaymentRequiredHeader } from '@x402/core/http';
 import { parsePaymentRequired } from '@x402/core/schemas';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import { deepEqual } from '@x402/core/utils';
-import { agentOf } from '../agents/agent-of';
-import type { TxContext } from '../db/committer';
-import { invalidRequest, invalidTransition, notFound } from '../errors';
-import { newId } from '../ids';
-import type { KeyAuth } from '../keys/key-repository';
-import { enforceRateLimit } from '../keys/rate-limit-policy';
-import { matchIn } from '../policy/merchants';
-import { MerchantName } from '../policy/merchant-key';
-import type { Refusal } from '../policy/decide';
-import type { SpendService } from '../spend/spend-service';
-import type { SpendRecord } from '../spend/spend-repository';
-import type { WalletDeps } from '../wallet-deps';
-import type { ChainParts } from './chain-parts';
-import { openAccount } from './accounts';
+import { agentOf } from '../../agents/agent-of';
+import type { TxContext } from '../../db/committer';
+import { invalidRequest, invalidTransition, notFound } from '../../errors';
+import { newId } from '../../ids';
+import type { KeyAuth } from '../../keys/key-repository';
+import { enforceRateLimit } from '../../keys/rate-limit-policy';
+import { matchIn } from '../../policy/merchants';
+import { MerchantName } from '../../policy/merchant-key';
+import type { Refusal } from '../../policy/decide';
+import type { SpendService } from '../../spend/spend-service';
+import type { SpendRecord } from '../../spend/spend-repository';
+import type { WalletDeps } from '../../wallet-deps';
+import type { X402Parts } from './x402-parts';
+import { openAccount } from '../../chain/account-keys';
 import { screenRequirements, type Judged } from './x402-requirements';
 import { signReserved } from './x402-signer';
-import type { X402Payment } from './x402-payments';
+import type { X402Payment } from './x402-payment-repository';
 
 /** What this part of the chain service uses of the wallet: no more. */
 export type X402ServiceDeps = Pick<
@@ -80,7 +80,7 @@ export class X402Service {
 
   constructor(
     private readonly d: X402ServiceDeps,
-    private readonly c: ChainParts,
+    private readonly c: X402Parts,
     private readonly spend: SpendService,
   ) {}
 
@@ -99,6 +99,16 @@ export class X402Service {
     if (outcome.kind === 'declined' || outcome.payment.status !== 'reserved') return outcome;
     const payment = await this.signOnce(outcome.payment);
     return { ...outcome, payment };
+  }
+
+  /** The payment a spend request pays, if it is an x402 one (the owner's views). */
+  paymentOfSpend(spendRequestId: string): X402Payment | undefined {
+    return this.c.payments.ofSpendRequest(spendRequestId);
+  }
+
+  /** Whether this agent's wallet has paid `payTo` before (shown in the approval prompt). */
+  paidBefore(agentId: string, payTo: string, exceptId: string): boolean {
+    return this.c.payments.paidBefore(agentId, payTo, exceptId);
   }
 
   /** One agent's payment, for reading back. */

@@ -40,7 +40,7 @@ const fromRow = (r: Row): Allowance => ({
   updatedAt: Number(r.updated_at),
 });
 
-export class AllowanceStore {
+export class AllowanceRepository {
   private readonly upsertStmt: Statement;
   private readonly oneStmt: Statement<[string], Row>;
   private readonly allStmt: Statement<[], Row>;

@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/types';
-import type { X402Status } from '../../../shared/domain';
-import type { Micros } from '../../../shared/money';
+import type { Db } from '../../db/types';
+import type { X402Status } from '../../../../shared/domain';
+import type { Micros } from '../../../../shared/money';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
-import type { Address } from './chain-config';
+import type { Address } from '../../chain/chain-config';
 
 export interface X402Payment {
   id: string;
@@ -81,7 +81,7 @@ const fromRow = (r: Row): X402Payment => ({
 });
 
 /** SQL for x402 payments. Every status change is a guarded UPDATE: it happens once. */
-export class X402Store {
+export class X402PaymentRepository {
   private readonly insertStmt: Statement;
   private readonly byId: Statement<[string], Row>;
   private readonly bySpend: Statement<[string], Row>;
