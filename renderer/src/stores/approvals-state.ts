@@ -85,6 +85,10 @@ export function applyEvent(q: Queue, event: OwnerEvent): { queue: Queue; stale: 
           return {
             group: { ...g, spend_requests: g.spend_requests.map((s) => (s.id === r.id ? r : s)) },
           };
+        // Past the loaded page (an older one than some listed): already counted.
+        const pastPage =
+          g.next_before !== null && g.spend_requests.some((s) => s.created_at > r.created_at);
+        if (waits && pastPage) return { group: g };
         if (waits)
           return {
             group: {
@@ -168,6 +172,24 @@ export function applyEvent(q: Queue, event: OwnerEvent): { queue: Queue; stale: 
     default:
       return { queue: q, stale: false };
   }
+}
+
+/**
+ * A queue as read from the server, with the events that arrived while it was read applied
+ * on top, in order. Each event is the state of one thing after a change, so applying one
+ * the read already saw changes nothing; one it did not see brings the answer up to date.
+ */
+export function replayed(
+  q: Queue,
+  events: readonly OwnerEvent[],
+): { queue: Queue; stale: boolean } {
+  let stale = false;
+  for (const event of events) {
+    const next = applyEvent(q, event);
+    q = next.queue;
+    stale ||= next.stale;
+  }
+  return { queue: q, stale };
 }
 
 /** The next page of one agent's pending requests, appended to its group. */

@@ -1,7 +1,14 @@
 import { create } from 'zustand';
 import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { api, messageOf, type OwnerEvent } from '../api/client';
-import { applyEvent, emptyQueue, pendingSpends, withPage, type Queue } from './approvals-state';
+import {
+  applyEvent,
+  emptyQueue,
+  pendingSpends,
+  replayed,
+  withPage,
+  type Queue,
+} from './approvals-state';
 
 interface ApprovalsState {
   /** What waits, grouped by agent (approvals-state.ts). */
@@ -51,6 +58,24 @@ const MORE_PAGE = 20;
 /** Re-reads after events the reducer cannot count (approvals-state.ts) come at most this often. */
 const RELOAD_MS = 500;
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+function reloadSoon(load: () => Promise<void>) {
+  if (reloadTimer !== undefined) return;
+  reloadTimer = setTimeout(() => {
+    reloadTimer = undefined;
+    void load();
+  }, RELOAD_MS);
+}
+/**
+ * Events that arrive while a read of the queue is in flight, one list per read. The read
+ * answers with the queue as it was when the server read it; an event the window already
+ * applied may be newer than that, so it is applied again on top of the answer
+ * (`replayed`), or a stale answer would drop a request that just arrived (and the
+ * keyboard would act on nothing).
+ */
+const inFlight = new Set<OwnerEvent[]>();
+/** Reads started, and the newest whose answer was used: an older answer is never applied. */
+let readsStarted = 0;
+let readApplied = 0;
 
 export const useApprovals = create<ApprovalsState>((set, get) => ({
   queue: emptyQueue,
@@ -59,15 +84,24 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
   actionError: null,
   busy: null,
   async load() {
+    const read = ++readsStarted;
+    const since: OwnerEvent[] = [];
+    inFlight.add(since);
     try {
       // A few of each agent's newest first, so every agent's group is near the top of the
       // page however many another agent sent; "Show more" reads on.
       const { groups, counts } = await api.call('listApprovals', {
         query: { limit: FIRST_PAGE },
       });
-      set({ queue: { groups, counts }, error: null });
+      if (read < readApplied) return;
+      readApplied = read;
+      const { queue, stale } = replayed({ groups, counts }, since);
+      set({ queue, error: null });
+      if (stale) reloadSoon(get().load);
     } catch (error) {
       set({ error: messageOf(error) });
+    } finally {
+      inFlight.delete(since);
     }
   },
   async more(agentId) {
@@ -91,18 +125,14 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
     }
   },
   apply(event) {
+    for (const since of inFlight) since.push(event);
     const { queue, stale } = applyEvent(get().queue, event);
     const focused = get().focused;
     set({
       queue,
       focused: event.event === 'spend' && focused?.id === event.data.id ? event.data : focused,
     });
-    if (stale && reloadTimer === undefined) {
-      reloadTimer = setTimeout(() => {
-        reloadTimer = undefined;
-        void get().load();
-      }, RELOAD_MS);
-    }
+    if (stale) reloadSoon(get().load);
   },
   async act(id, action) {
     set({ busy: id, actionError: null });

@@ -9,6 +9,7 @@ import {
   applyEvent,
   emptyQueue,
   pendingSpends,
+  replayed,
   waitingCount,
   withPage,
   type ApprovalGroup,
@@ -139,5 +140,32 @@ describe('approvals queue', () => {
     const after = withPage(q, page);
     expect(pendingSpends(after).map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
     expect(after.groups[0]?.next_before).toBeNull();
+  });
+
+  it('applies events that came during a read on top of its older answer', () => {
+    // The window already shows r3 (its event came while the read was in flight); the read
+    // answers with the queue from before r3. Without the replay r3 would vanish.
+    const older = queue(group('a', [spend('r1', 'a')]));
+    const seen = [spendEvent(spend('r3', 'a'))];
+    const { queue: now } = replayed(older, seen);
+    expect(pendingSpends(now).map((r) => r.id)).toEqual(['r3', 'r1']);
+    expect(now.counts.spend_requests).toBe(2);
+    // An answer that already saw the event is unchanged by it: nothing counted twice.
+    const newer = queue(group('a', [spend('r3', 'a'), spend('r1', 'a')]));
+    const again = replayed(newer, seen).queue;
+    expect(pendingSpends(again).map((r) => r.id)).toEqual(['r3', 'r1']);
+    expect(again.counts.spend_requests).toBe(2);
+    // Created and decided while the read was in flight: the order of events wins.
+    const both = replayed(older, [...seen, spendEvent(spend('r3', 'a', 'declined'))]).queue;
+    expect(pendingSpends(both).map((r) => r.id)).toEqual(['r1']);
+    expect(both.counts.spend_requests).toBe(1);
+  });
+
+  it('does not count again a request the answer counted past its page', () => {
+    // r1 (older than the listed r22) was counted by the server but not listed.
+    const q = queue(group('a', [spend('r22', 'a')], { pending_count: 2, next_before: 'r22' }));
+    const after = replayed(q, [spendEvent(spend('r1', 'a'))]).queue;
+    expect(pendingSpends(after).map((r) => r.id)).toEqual(['r22']);
+    expect(after.counts.spend_requests).toBe(2);
   });
 });
