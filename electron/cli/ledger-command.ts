@@ -98,13 +98,3 @@ export function ledgerCommand(): Command {
     });
   return ledger;
 }
-
-export function loginCommand(): Command {
-  return new Command('login')
-    .description('print a one-time link that opens the owner window in a browser')
-    .action(async (_o, cmd: Command) => {
-      const g = globals(cmd);
-      const { url } = await ownerClient(g.home).call('createLoginLink');
-      emit(!!g.json, { url }, () => url);
-    });
-}

@@ -1,5 +1,3 @@
-import { hash } from 'node:crypto';
-
 /** JSON with object keys sorted at every depth: equal values give equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -14,9 +12,4 @@ function sortKeys(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-/** SHA-256 of a UTF-8 string or of bytes (the one-shot API: no Hash object per call). */
-export function sha256(data: string | Buffer): Buffer {
-  return hash('sha256', data, 'buffer');
 }

@@ -24,9 +24,10 @@ export interface CommitterHooks {
  * promise settles only after the transaction holding the job has been committed and is
  * on disk (see durability.ts), which is when an answer may be sent.
  *
- * This implementation commits each job on its own. Its interface is what group commit
- * needs too: jobs are handed over and answered asynchronously, so several can later share
- * one transaction without changing a caller.
+ * Two implementations: SerialCommitter (below) commits each job on its own and is what
+ * `serial` mode and some tests use; GroupCommitter (group-committer.ts) lets jobs that
+ * arrive together share one transaction and one fsync, each in its own savepoint. Jobs
+ * are handed over and answered asynchronously, so callers do not know which one runs them.
  */
 export interface Committer {
   run<T>(job: Job<T>): Promise<T>;

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { sha256 } from '../canonical-json';
+import { sha256 } from '../sha256';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/types';
 import { SCOPES, type Mode, type Scope } from '../../../shared/domain';

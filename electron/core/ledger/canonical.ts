@@ -1,4 +1,4 @@
-import { sha256 } from '../canonical-json';
+import { sha256 } from '../sha256';
 
 /** The columns that an entry's hash covers, in the order they are hashed. */
 export interface HashedFields {

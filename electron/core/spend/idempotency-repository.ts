@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/types';
 import { PurserError } from '../errors';
-import { canonicalJson, sha256 } from '../canonical-json';
+import { canonicalJson } from '../canonical-json';
+import { sha256 } from '../sha256';
 import { DAY_MS } from '../clock';
 import { idempotencyLookup } from './idempotency-lookup';
 

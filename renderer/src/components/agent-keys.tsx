@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { visible } from '../../../shared/text/visible';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import type { KeyView } from '../api/client';
-import { keyIsLive, useAgents, type RevealedKey } from '../stores/agents';
+import { useAgents } from '../stores/agents';
+import { keyIsLive, type RevealedKey } from '../stores/agents-state';
 import { ConfirmDialog, Dialog } from './agent-dialog';
 
 const shortKey = (k: Pick<KeyView, 'prefix' | 'last4'>) => `${k.prefix}…${k.last4}`;

@@ -1,4 +1,5 @@
-import { isFiltered, useLedger } from '../stores/ledger';
+import { useLedger } from '../stores/ledger';
+import { isFiltered } from '../stores/ledger-filter';
 
 /** Downloads what the filters select, every matching entry (not only the rows in memory). */
 export function LedgerExport() {

@@ -2,7 +2,8 @@ import { useEffect, useId, useState } from 'react';
 import { RAILS } from '../../../shared/domain';
 import { LEDGER_TYPES } from '../../../shared/ledger';
 import { visible } from '../../../shared/text/visible';
-import { isFiltered, useLedger, type LedgerAgent } from '../stores/ledger';
+import { useLedger, type LedgerAgent } from '../stores/ledger';
+import { isFiltered } from '../stores/ledger-filter';
 
 /** Statuses entries record (docs/ledger-format.md), offered as suggestions; any text works. */
 const STATUSES = [

@@ -3,7 +3,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LedgerEntryView } from '../../../shared/schemas/owner-api';
 import { formatUsd, microsFromString } from '../../../shared/money';
 import { visible } from '../../../shared/text/visible';
-import { atEnd, knownRows, pageOf, rowAt, rowCount, rowsHeld, useLedger } from '../stores/ledger';
+import { useLedger } from '../stores/ledger';
+import { atEnd, knownRows, pageOf, rowAt, rowCount, rowsHeld } from '../stores/ledger-window';
 
 /** Every row is this tall (CSS keeps it so): no row is measured. */
 export const ROW_HEIGHT = 34;

@@ -2,16 +2,16 @@ import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { MODES, OVER_BUDGET_BEHAVIOURS, PERIODS, WINDOW_KINDS } from '../../../shared/domain';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import { visible } from '../../../shared/text/visible';
+import { useAgents } from '../stores/agents';
 import {
   draftOf,
   FIELD_LABEL,
   parseCreate,
   parsePolicyEdit,
-  useAgents,
   type DraftField,
   type FormErrors,
   type PolicyDraft,
-} from '../stores/agents';
+} from '../stores/policy-draft';
 import { Dialog } from './agent-dialog';
 
 /** The order fields are shown in: the first one in error gets the focus. */

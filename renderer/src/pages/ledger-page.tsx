@@ -6,7 +6,8 @@ import { LedgerExport } from '../components/ledger-export';
 import { LedgerFilters } from '../components/ledger-filters';
 import { LedgerTable } from '../components/ledger-table';
 import { LedgerVerify } from '../components/ledger-verify';
-import { atEnd, knownRows, useLedger } from '../stores/ledger';
+import { useLedger } from '../stores/ledger';
+import { atEnd, knownRows } from '../stores/ledger-window';
 import './ledger-page.css';
 
 const count = (n: number) => n.toLocaleString('en-US');

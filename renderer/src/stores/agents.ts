@@ -18,9 +18,6 @@ import {
 import { usageOf } from './agents-usage';
 import { apiFormErrors, type FormErrors } from './policy-draft';
 
-export * from './policy-draft';
-export * from './agents-state';
-
 /* ----------------------------------------------------------------------------------------
  * The store: actions call the owner API and dispatch to the reducer
  * ------------------------------------------------------------------------------------- */

@@ -15,11 +15,6 @@ import {
   type LedgerWindow,
 } from './ledger-window';
 
-export * from './ledger-filter';
-export * from './ledger-verify';
-export * from './ledger-window';
-export { exportName } from './ledger-export';
-
 /**
  * The Ledger page's behaviour. The server pages the ledger newest first by cursor
  * (`before_seq`); the page keeps a window of those pages around what is on screen and drops

@@ -4,7 +4,8 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, sha256 } from '../../../electron/core/canonical-json';
+import { canonicalJson } from '../../../electron/core/canonical-json';
+import { sha256 } from '../../../electron/core/sha256';
 import { migrate } from '../../../electron/core/db/migrate';
 import { MIGRATIONS } from '../../../electron/core/db/migrations';
 import { IdempotencyRepository } from '../../../electron/core/spend/idempotency-repository';

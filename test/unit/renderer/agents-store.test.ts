@@ -15,21 +15,23 @@ import {
   type KeyView,
   type OwnerEvent,
 } from '../../../renderer/src/api/client';
+import { useAgents } from '../../../renderer/src/stores/agents';
 import {
   agentsReducer,
   agentToRefresh,
+  INITIAL,
+  keyIsLive,
+} from '../../../renderer/src/stores/agents-state';
+import {
   apiFormErrors,
   centsToDollars,
   dollarsToCents,
   draftOf,
-  INITIAL,
-  keyIsLive,
   parseCreate,
   parsePolicyEdit,
   plainMessage,
-  useAgents,
   type PolicyDraft,
-} from '../../../renderer/src/stores/agents';
+} from '../../../renderer/src/stores/policy-draft';
 import { startTestServer } from '../../helpers/server';
 
 const NOW = Date.parse('2026-03-14T10:00:00Z');

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntryView } from '../../../shared/schemas/owner-api';
 import type { LedgerVerifyStatusView } from '../../../shared/ledger';
+import { exportName } from '../../../renderer/src/stores/ledger-export';
+import { EMPTY_FILTER, filterParams } from '../../../renderer/src/stores/ledger-filter';
+import { verifyFromStatus } from '../../../renderer/src/stores/ledger-verify';
 import {
   atEnd,
   cursorOf,
-  EMPTY_FILTER,
-  exportName,
-  filterParams,
   initialWindow,
   KEEP_PAGES,
   knownRows,
@@ -21,10 +21,9 @@ import {
   rowAt,
   rowCount,
   rowsHeld,
-  verifyFromStatus,
   type LedgerAction,
   type LedgerWindow,
-} from '../../../renderer/src/stores/ledger';
+} from '../../../renderer/src/stores/ledger-window';
 
 function entry(seq: number): LedgerEntryView {
   return {

@@ -9,7 +9,7 @@ import { centsToMicros, microsToCentsFloor } from '../../../../shared/money';
 import { toIso } from '../../../core/clock';
 import { agentAuthOf } from '../../auth';
 import type { RouteContext, ZodApp } from '../../context';
-import { standing } from './standing';
+import { standing } from '../../standing';
 
 const errors = { '4XX': errorEnvelope };
 const DEFAULT_FAUCET_CENTS = 10_000;

@@ -11,7 +11,7 @@ import { budgetRequestCommandOf, claimOf } from '../../commands';
 import type { RouteContext, ZodApp } from '../../context';
 import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
 import { budgetRequestView as view } from '../../views';
-import { standing } from './standing';
+import { standing } from '../../standing';
 
 const errors = { '4XX': errorEnvelope };
 

@@ -6,7 +6,7 @@ import { claimOf, receiptCommandOf } from '../../commands';
 import type { RouteContext, ZodApp } from '../../context';
 import { idempotencyKeyOf } from '../../idempotency';
 import { receiptView as view, remainingFields } from '../../views';
-import { standing } from './standing';
+import { standing } from '../../standing';
 
 const errors = { '4XX': errorEnvelope };
 

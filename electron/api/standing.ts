@@ -1,5 +1,5 @@
-import type { Wallet } from '../../../core/wallet';
-import { balanceView } from '../../views';
+import type { Wallet } from '../core/wallet';
+import { balanceView } from './views';
 
 /** The agent's standing (core/agents/standing.ts) and its `balance` view. */
 export function standing(wallet: Wallet, agentId: string) {
