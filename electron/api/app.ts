@@ -15,6 +15,7 @@ import { installLocalhostGuards } from './security';
 import { clientErrorHandler } from './client-errors';
 import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { assertExactNumbers } from './json-numbers';
+import { PurserError } from '../core/errors';
 import { OwnerSessions } from './owner-sessions';
 import { registerOwnerRoutes } from './owner-routes';
 import { defaultRendererDir, installUi } from './ui';
@@ -94,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (text.trim() === '') return done(null, {});
     return parseJson(request, text, (error, parsed) => {
-      if (error) return done(error, undefined);
+      if (error) return done(isJson(text) ? poisoned() : error, undefined);
       try {
         assertWellFormedText(parsed);
         assertExactNumbers(text);
@@ -172,3 +173,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.ready();
   return app;
 }
+
+/** Whether `text` is JSON at all; JSON.parse makes `__proto__` an own key, so this is safe. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The parser refused valid JSON: it has a key that could poison a prototype. Say so. */
+const poisoned = () =>
+  new PurserError(
+    'invalid_request',
+    'The body has a "__proto__" or "constructor.prototype" key, which Purser refuses.',
+  );

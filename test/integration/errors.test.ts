@@ -183,6 +183,21 @@ describe('malformed input (docs/errors.md: never a 500)', () => {
     expect(after.body.entries.length).toBe(before.body.entries.length);
   });
 
+  it('says a prototype-poisoning key is why, and a broken body is not JSON', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const poisoned = await t.agent<Envelope>(
+      key,
+      'POST',
+      '/v1/spend',
+      '{"amount_cents":100,"currency":"usd","merchant_name":"a","reason":"b","metadata":{"__proto__":"x"}}',
+    );
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.error.message).toContain('__proto__');
+    const broken = await t.agent<Envelope>(key, 'POST', '/v1/spend', '{"amount_cents":');
+    expect(broken.body.error.message).toBe('The body is not valid JSON.');
+  });
+
   it('explains which field is wrong', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();

@@ -111,6 +111,16 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
             metadata: { [metaKey]: metaValue },
           });
           const res = await t.agent<Record<string, unknown>>(key, 'POST', '/v1/spend', body);
+          // fast-check offers "__proto__" among its strings: a key that could poison a
+          // prototype is refused by the JSON parser, and nothing is written.
+          if (metaKey === '__proto__' && !refused(merchant, reason, category, metaValue)) {
+            expect(res.status, JSON.stringify(res.body)).toBe(400);
+            expect(res.body).toMatchObject({
+              error: { code: 'invalid_request', message: expect.stringContaining('__proto__') },
+            });
+            expect(await ledgerCount(t)).toBe(before);
+            return;
+          }
           if (refused(merchant, reason, category, metaKey, metaValue)) {
             expect(res.status, JSON.stringify(res.body)).toBe(400);
             expect(res.body).toMatchObject({ error: { code: 'invalid_request' } });
