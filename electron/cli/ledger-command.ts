@@ -6,7 +6,6 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ownerPath } from '../../shared/contract/owner';
 import type { OwnerClient } from './owner-client';
 
 const BAR_WIDTH = 30;
@@ -81,13 +80,10 @@ export function ledgerCommand(): Command {
     .option('--agent <id>', 'only this agent')
     .action(async (o: { format: 'csv' | 'json'; out?: string; agent?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const path = ownerPath('ledgerExport', undefined, {
+      const response = await ownerClient(g.home).open('ledgerExport', undefined, {
         format: o.format,
         agent_id: o.agent || undefined,
       });
-      const response = await ownerClient(g.home).raw('GET', path);
-      if (!response.ok)
-        throw new CliError(`export failed: HTTP ${response.status} ${await response.text()}`);
       if (!response.body) return;
       // Streamed: an export of a million entries never sits in memory whole. The bytes are
       // the server's, not made visible: the export is data for a spreadsheet or a program,

@@ -2,11 +2,9 @@ import { defaultHome } from '../core/paths';
 import { readOwnerToken, readServerInfo } from '../api/server';
 import type { ErrorEnvelope } from '../../shared/errors';
 import {
-  ownerRequest,
-  type OwnerAnswer,
-  type OwnerCallArgs,
-  type OwnerCallName,
-} from '../../shared/contract/owner';
+  createOwnerClient,
+  type OwnerClient as SharedClient,
+} from '../../shared/contract/owner-client';
 
 /** A failure the CLI reports in one line and a non-zero exit code. */
 export class CliError extends Error {
@@ -19,19 +17,14 @@ export class CliError extends Error {
   }
 }
 
-export interface OwnerClient {
-  url: string;
-  /** A route of the owner API, typed by its contract (shared/contract/owner.ts). */
-  call<N extends OwnerCallName>(name: N, ...input: OwnerCallArgs<N>): Promise<OwnerAnswer<N>>;
-  /** The response itself, for what is not one JSON answer (the ledger export). */
-  raw(method: string, path: string): Promise<Response>;
-}
+/** The one owner client, and where the server is (agents' setup prints it). */
+export type OwnerClient = SharedClient & { url: string };
 
 /**
  * Finds the running server through the data folder (server.json and the owner token) and
- * talks to its owner API. Only headless mode (`purser serve`) keeps an owner token there;
- * the desktop app keeps its secret in memory, so the CLI's owner commands do not open it
- * (docs/trust-model.md).
+ * talks to its owner API through the one owner client (shared/contract/owner-client.ts).
+ * Only headless mode (`purser serve`) keeps an owner token there; the desktop app keeps its
+ * secret in memory, so the CLI's owner commands do not open it (docs/trust-model.md).
  */
 export function ownerClient(home: string | undefined): OwnerClient {
   const dir = home ?? defaultHome();
@@ -47,40 +40,19 @@ export function ownerClient(home: string | undefined): OwnerClient {
       `Purser is not running for ${dir}. Start it with \`purser serve\` (or pass --home).`,
     );
   }
-  const raw = async (method: string, path: string, body?: unknown) => {
-    try {
-      return await fetch(`${info.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new CliError(
+  const client = createOwnerClient({
+    baseUrl: info.url,
+    token: () => token,
+    refused: (status, envelope) =>
+      new CliError(
+        envelope?.error ? `${envelope.error.code}: ${envelope.error.message}` : `HTTP ${status}`,
+        1,
+        envelope,
+      ),
+    unreachable: () =>
+      new CliError(
         `Cannot reach Purser at ${info.url} (from ${dir}/server.json). Is \`purser serve\` still running?`,
-      );
-    }
-  };
-  return {
-    url: info.url,
-    raw: (method, path) => raw(method, path),
-    async call(name, ...input) {
-      const { method, path, body } = ownerRequest(name, ...input);
-      const response = await raw(method, path, body);
-      const payload = (await response.json().catch(() => undefined)) as unknown;
-      if (!response.ok) {
-        const envelope = payload as ErrorEnvelope | undefined;
-        throw new CliError(
-          envelope?.error
-            ? `${envelope.error.code}: ${envelope.error.message}`
-            : `HTTP ${response.status}`,
-          1,
-          envelope,
-        );
-      }
-      return payload as OwnerAnswer<typeof name>;
-    },
-  };
+      ),
+  });
+  return { ...client, url: info.url };
 }

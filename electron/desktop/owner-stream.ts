@@ -5,15 +5,13 @@
  * agents from the tray. Plain Node (fetch, eventsource-parser): tested against the real
  * server.
  */
-import { createParser } from 'eventsource-parser';
-import { ownerContract } from '../../shared/contract/owner';
-
+import { createOwnerClient, type OwnerClient } from '../../shared/contract/owner-client';
+import { followOwnerEvents, type Follower } from '../../shared/contract/event-follower';
 import {
   approvalsSnapshot,
-  parseOwnerEvent,
   parseDeskSettings,
+  parseOwnerEvent,
   type DeskSettings,
-  type OwnerEvent,
   type PendingBudget,
   type PendingSpend,
 } from './owner-events';
@@ -25,8 +23,7 @@ import {
   type TrayState,
 } from './tray-state';
 
-// Paths from the owner contract (shared/contract/), as every other owner client takes them.
-const { listApprovals, getSettings, freeze, updateSettings, events } = ownerContract;
+export { retryDelay } from '../../shared/contract/event-follower';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -39,20 +36,27 @@ export interface OwnerApi {
   setStartAtLogin(enabled: boolean): Promise<void>;
 }
 
-export function ownerApi(baseUrl: string, ownerToken: string, fetchImpl: Fetch = fetch): OwnerApi {
-  const headers = { authorization: `Bearer ${ownerToken}` };
-  const getJson = async (path: string): Promise<unknown> => {
-    const response = await fetchImpl(`${baseUrl}${path}`, { headers });
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-    return response.json();
-  };
+/** The shell's adapter of the one owner client (shared/contract/owner-client.ts). */
+export function shellClient(baseUrl: string, ownerToken: string, fetchImpl?: Fetch): OwnerClient {
+  return createOwnerClient({
+    baseUrl,
+    token: () => ownerToken,
+    fetch: fetchImpl,
+    refused: (status, envelope) =>
+      new Error(
+        `the owner API answered HTTP ${status}${envelope ? `: ${envelope.error.message}` : ''}`,
+      ),
+  });
+}
+
+export function ownerApi(client: OwnerClient): OwnerApi {
   return {
     async snapshot() {
       const [approvals, settings] = await Promise.all([
         // The largest page per agent: with the default cap of 20 waiting requests per agent
         // (docs/money-integrity.md) every pending request is listed, so the count is exact.
-        getJson(`${listApprovals.path}?limit=200`),
-        getJson(getSettings.path),
+        client.call('listApprovals', { query: { limit: '200' } }),
+        client.call('getSettings'),
       ]);
       const a = approvalsSnapshot.parse(approvals);
       return {
@@ -62,113 +66,12 @@ export function ownerApi(baseUrl: string, ownerToken: string, fetchImpl: Fetch =
       };
     },
     async freeze() {
-      const response = await fetchImpl(`${baseUrl}${freeze.path}`, {
-        method: freeze.method,
-        headers,
-      });
-      if (!response.ok) throw new Error(`${freeze.path}: HTTP ${response.status}`);
+      await client.call('freeze');
     },
     async setStartAtLogin(enabled) {
-      const response = await fetchImpl(`${baseUrl}${updateSettings.path}`, {
-        method: updateSettings.method,
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ start_at_login: enabled }),
-      });
-      if (!response.ok) throw new Error(`${updateSettings.path}: HTTP ${response.status}`);
+      await client.call('updateSettings', { body: { start_at_login: enabled } });
     },
   };
-}
-
-export interface FollowOptions {
-  baseUrl: string;
-  ownerToken: string;
-  onEvent(event: OwnerEvent): void;
-  /** The stream is open: from here on, every change is heard. */
-  onOpen(): void;
-  /** The stream closed or could not open; it is opened again after a pause. */
-  onClose(reason: string): void;
-  fetch?: Fetch;
-  /** Pauses between attempts, the last one repeated: a wallet that restarts is found again. */
-  retryDelaysMs?: readonly number[];
-}
-
-export interface Follower {
-  close(): void;
-}
-
-/** The pause before attempt `attempt` (0-based) to reopen the stream. */
-export function retryDelay(attempt: number, delays: readonly number[]): number {
-  return delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
-}
-
-/**
- * Follows the owner's event stream until closed, reopening it when it drops. The server
- * writes `: connected` once it listens (electron/api/routes/owner/events.ts), which is
- * when onOpen is called: events are heard from then on, so a snapshot read afterwards
- * misses nothing.
- */
-export function followOwnerEvents(options: FollowOptions): Follower {
-  const fetchImpl = options.fetch ?? fetch;
-  const delays = options.retryDelaysMs ?? [500, 1_000, 2_000, 5_000];
-  const abort = new AbortController();
-  let attempt = 0;
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        abort.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      abort.signal.addEventListener('abort', done, { once: true });
-    });
-
-  const once = async (): Promise<string> => {
-    const response = await fetchImpl(`${options.baseUrl}${events.path}`, {
-      headers: { authorization: `Bearer ${options.ownerToken}`, accept: 'text/event-stream' },
-      signal: abort.signal,
-    });
-    if (!response.ok || !response.body) {
-      await response.body?.cancel().catch(() => undefined);
-      return `the event stream answered HTTP ${response.status}`;
-    }
-    const parser = createParser({
-      onEvent: (message) => {
-        const event = parseOwnerEvent(message.event, message.data);
-        if (event) options.onEvent(event);
-      },
-      onComment: (comment) => {
-        if (comment.trim() !== 'connected') return;
-        attempt = 0;
-        options.onOpen();
-      },
-    });
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return 'the event stream ended';
-      parser.feed(decoder.decode(value, { stream: true }));
-    }
-  };
-
-  void (async () => {
-    while (!abort.signal.aborted) {
-      let reason: string;
-      try {
-        reason = await once();
-      } catch (error) {
-        reason = error instanceof Error ? error.message : String(error);
-      }
-      if (abort.signal.aborted) return;
-      options.onClose(reason);
-      await wait(retryDelay(attempt, delays));
-      attempt += 1;
-    }
-  })();
-
-  return { close: () => abort.abort() };
 }
 
 export interface TrayFeedOptions {
@@ -193,10 +96,12 @@ export class TrayFeed {
   private follower: Follower | undefined;
   private syncs = 0;
   private leftDuringSync: Set<string> | undefined;
+  private readonly client: OwnerClient;
   private readonly api: OwnerApi;
 
   constructor(private readonly options: TrayFeedOptions) {
-    this.api = ownerApi(options.baseUrl, options.ownerToken, options.fetch);
+    this.client = shellClient(options.baseUrl, options.ownerToken, options.fetch);
+    this.api = ownerApi(this.client);
   }
 
   get state(): TrayState {
@@ -205,9 +110,7 @@ export class TrayFeed {
 
   start(): void {
     this.follower ??= followOwnerEvents({
-      baseUrl: this.options.baseUrl,
-      ownerToken: this.options.ownerToken,
-      fetch: this.options.fetch,
+      client: this.client,
       retryDelaysMs: this.options.retryDelaysMs,
       onOpen: () => {
         this.apply({ type: 'connection', connected: true });
@@ -217,6 +120,9 @@ export class TrayFeed {
         this.options.log?.(`event stream: ${reason}`);
         this.apply({ type: 'connection', connected: false });
       },
+      // Only the fields the tray uses, from the contract's schemas (owner-events.ts): a
+      // newer server's extra fields do not silence the tray.
+      parse: parseOwnerEvent,
       onEvent: (event) => {
         if (this.leftDuringSync) {
           if (event.type === 'spend' && event.spend.status !== 'needs_approval')

@@ -63,10 +63,13 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
           disabled={!valid || busy === request.id}
           onClick={() =>
             void act(request.id, () =>
-              api.approveBudget(request.id, {
-                amount_cents: cents,
-                hours: windowHours,
-                comment: comment.trim() || undefined,
+              api.call('approveBudgetRequest', {
+                params: { id: request.id },
+                body: {
+                  amount_cents: cents,
+                  hours: windowHours,
+                  comment: comment.trim() || undefined,
+                },
               }),
             )
           }
@@ -78,7 +81,10 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
           disabled={busy === request.id}
           onClick={() =>
             void act(request.id, () =>
-              api.rejectBudget(request.id, { reason: comment.trim() || undefined }),
+              api.call('rejectBudgetRequest', {
+                params: { id: request.id },
+                body: { reason: comment.trim() || undefined },
+              }),
             )
           }
         >

@@ -27,11 +27,13 @@ export async function usageOf(agent: AgentView, now: number): Promise<CountedEnt
   const entries: CountedEntry[] = [];
   let before: number | undefined;
   for (let page = 0; page < LEDGER_PAGES; page += 1) {
-    const result = await api.ledger({
-      agent_id: agent.id,
-      from,
-      limit: LEDGER_PAGE,
-      before_seq: before,
+    const result = await api.call('ledgerPage', {
+      query: {
+        agent_id: agent.id,
+        from,
+        limit: LEDGER_PAGE,
+        before_seq: before,
+      },
     });
     for (const e of result.entries) {
       const counted = microsFromString(e.counted_micros);

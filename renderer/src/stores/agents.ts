@@ -54,9 +54,12 @@ export const useAgents = create<AgentsState>((set, get) => {
   let wasLost = false;
 
   const readAgent = async (agentId: string) => {
-    const agent = await api.agent(agentId);
+    const agent = await api.call('getAgent', { params: { id: agentId } });
     dispatch({ type: 'agent', agent });
-    const [keys, entries] = await Promise.all([api.agentKeys(agentId), usageOf(agent, Date.now())]);
+    const [keys, entries] = await Promise.all([
+      api.call('listKeys', { params: { id: agentId } }),
+      usageOf(agent, Date.now()),
+    ]);
     dispatch({ type: 'keys', agentId, keys: keys.keys });
     dispatch({ type: 'usage', agentId, entries });
   };
@@ -93,7 +96,7 @@ export const useAgents = create<AgentsState>((set, get) => {
       try {
         do {
           loadAgain = false;
-          const { agents } = await api.agents();
+          const { agents } = await api.call('listAgents');
           dispatch({ type: 'loaded', agents });
           await Promise.all(agents.map((a) => get().refresh(a.id)));
         } while (loadAgain);
@@ -122,7 +125,7 @@ export const useAgents = create<AgentsState>((set, get) => {
     },
     async create(body) {
       try {
-        const agent = await api.createAgent(body);
+        const agent = await api.call('createAgent', { body: body });
         dispatch({ type: 'agent', agent });
         void get().refresh(agent.id);
         return null;
@@ -133,20 +136,28 @@ export const useAgents = create<AgentsState>((set, get) => {
     async savePolicy(agentId, patch) {
       if (Object.keys(patch).length === 0) return null; // nothing changed: no new version
       try {
-        dispatch({ type: 'agent', agent: await api.updatePolicy(agentId, patch) });
+        dispatch({
+          type: 'agent',
+          agent: await api.call('updatePolicy', { params: { id: agentId }, body: patch }),
+        });
         void get().refresh(agentId);
         return null;
       } catch (error) {
         return apiFormErrors(error);
       }
     },
-    pause: (agentId) => act(agentId, agentId, () => api.pauseAgent(agentId)),
-    resume: (agentId) => act(agentId, agentId, () => api.resumeAgent(agentId)),
+    pause: (agentId) =>
+      act(agentId, agentId, () => api.call('pauseAgent', { params: { id: agentId } })),
+    resume: (agentId) =>
+      act(agentId, agentId, () => api.call('resumeAgent', { params: { id: agentId } })),
     async issueKey(agentId, label) {
       dispatch({ type: 'busy', id: agentId });
       try {
         const trimmed = label?.trim();
-        const key = await api.issueKey(agentId, trimmed ? { label: trimmed } : {});
+        const key = await api.call('issueKey', {
+          params: { id: agentId },
+          body: trimmed ? { label: trimmed } : {},
+        });
         dispatch({ type: 'key', key });
         dispatch({
           type: 'revealed',
@@ -168,10 +179,13 @@ export const useAgents = create<AgentsState>((set, get) => {
         const future = old.expires_at !== null && Date.parse(old.expires_at) > Date.now();
         let key: IssuedKeyView;
         try {
-          key = await api.issueKey(old.agent_id, {
-            scopes: old.scopes,
-            ...(old.label ? { label: old.label } : {}),
-            ...(future && old.expires_at ? { expires_at: old.expires_at } : {}),
+          key = await api.call('issueKey', {
+            params: { id: old.agent_id },
+            body: {
+              scopes: old.scopes,
+              ...(old.label ? { label: old.label } : {}),
+              ...(future && old.expires_at ? { expires_at: old.expires_at } : {}),
+            },
           });
         } catch (error) {
           return `No new key was issued, and the old one still works: ${messageOf(error)}`;
@@ -179,7 +193,7 @@ export const useAgents = create<AgentsState>((set, get) => {
         dispatch({ type: 'key', key });
         let revokeFailed: string | null = null;
         try {
-          dispatch({ type: 'key', key: await api.revokeKey(old.id) });
+          dispatch({ type: 'key', key: await api.call('revokeKey', { params: { id: old.id } }) });
         } catch (error) {
           revokeFailed = messageOf(error);
           dispatch({
@@ -205,7 +219,7 @@ export const useAgents = create<AgentsState>((set, get) => {
     async revokeKey(keyId) {
       dispatch({ type: 'busy', id: keyId });
       try {
-        dispatch({ type: 'key', key: await api.revokeKey(keyId) });
+        dispatch({ type: 'key', key: await api.call('revokeKey', { params: { id: keyId } }) });
         return null;
       } catch (error) {
         return messageOf(error);

@@ -100,7 +100,10 @@ export const useChain = create<ChainState>((set, get) => {
     const heard = new Map<string, string | null>();
     heardDuringRead = heard;
     // Each read on its own: funding sources still show when the chain cannot be read.
-    const [summary, funding] = await Promise.allSettled([api.chain(), api.fundingSources()]);
+    const [summary, funding] = await Promise.allSettled([
+      api.call('chainSummary'),
+      api.call('listFundingSources'),
+    ]);
     heardDuringRead = null;
     let read = summary.status === 'fulfilled' ? summary.value : null;
     for (const [agentId, txHash] of heard) if (read) read = markRevoked(read, agentId, txHash);
@@ -180,10 +183,17 @@ export const useChain = create<ChainState>((set, get) => {
       // Back after a drop: news sent meanwhile was lost, so read the chain again.
       if (state === 'live' && was === 'lost' && get().summary) void get().load();
     },
-    createWallet: (agentId) => act(`wallet:${agentId}`, () => api.createAgentWallet(agentId)),
+    createWallet: (agentId) =>
+      act(`wallet:${agentId}`, () => api.call('createAgentWallet', { params: { id: agentId } })),
     fund: (agentId, amountCents) =>
-      act(`fund:${agentId}`, () => api.fundAgentWallet(agentId, { amount_cents: amountCents })),
-    revoke: (agentId) => act(`revoke:${agentId}`, () => api.revokeAllowance(agentId)),
+      act(`fund:${agentId}`, () =>
+        api.call('fundAgentWallet', {
+          params: { id: agentId },
+          body: { amount_cents: amountCents },
+        }),
+      ),
+    revoke: (agentId) =>
+      act(`revoke:${agentId}`, () => api.call('revokeAllowance', { params: { id: agentId } })),
     dismiss: () => set({ actionError: null }),
   };
 });

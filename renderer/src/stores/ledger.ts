@@ -79,7 +79,9 @@ export const useLedger = create<LedgerState>((set, get) => {
   const readFirst = async () => {
     const { generation, filter } = get().window;
     try {
-      const page = await api.ledger({ ...filterParams(filter), limit: PAGE_SIZE });
+      const page = await api.call('ledgerPage', {
+        query: { ...filterParams(filter), limit: PAGE_SIZE },
+      });
       dispatch({ type: 'first', generation, entries: page.entries, next: page.next_before_seq });
     } catch (error) {
       dispatch({ type: 'failed', generation, index: null, error: messageOf(error) });
@@ -94,10 +96,12 @@ export const useLedger = create<LedgerState>((set, get) => {
     dispatch({ type: 'requested', generation, index });
     if (!get().window.pages[index]?.loading) return;
     try {
-      const page = await api.ledger({
-        ...filterParams(w.filter),
-        before_seq: before,
-        limit: PAGE_SIZE,
+      const page = await api.call('ledgerPage', {
+        query: {
+          ...filterParams(w.filter),
+          before_seq: before,
+          limit: PAGE_SIZE,
+        },
       });
       dispatch({
         type: 'loaded',
@@ -115,7 +119,7 @@ export const useLedger = create<LedgerState>((set, get) => {
     const { generation, filter, pending } = get().window;
     if (pending || document.visibilityState === 'hidden') return;
     try {
-      const page = await api.ledger({ ...filterParams(filter), limit: 1 });
+      const page = await api.call('ledgerPage', { query: { ...filterParams(filter), limit: 1 } });
       dispatch({ type: 'head', generation, newest: page.entries[0]?.seq ?? null });
       // At the top, the newer entries simply appear; further down they are offered.
       if (get().window.newer && !get().window.pending && firstOnScreen === 0) get().refresh();
@@ -129,7 +133,7 @@ export const useLedger = create<LedgerState>((set, get) => {
     verifyTimer = setTimeout(() => {
       void (async () => {
         try {
-          const verify = verifyFromStatus(await api.ledgerVerifyStatus(), run);
+          const verify = verifyFromStatus(await api.call('ledgerVerifyStatus'), run);
           set({ verify });
           if (opened && (verify.phase === 'running' || verify.phase === 'starting'))
             pollVerify(run || verify.run);
@@ -154,14 +158,14 @@ export const useLedger = create<LedgerState>((set, get) => {
         void readFirst();
       }
       void api
-        .agents()
+        .call('listAgents')
         .then(({ agents }) => set({ agents: agents.map((a) => ({ id: a.id, name: a.name })) }))
         .catch(() => undefined); // the rows show agent ids instead
       clearInterval(headTimer);
       headTimer = setInterval(() => void checkHead(), NEWER_POLL_MS);
       // A verification started elsewhere (the CLI, another window) shows here too.
       void api
-        .ledgerVerifyStatus()
+        .call('ledgerVerifyStatus')
         .then((status) => {
           // What the server says wins over what this window last saw (it may have closed
           // the page while a run was starting).

@@ -48,14 +48,14 @@ export const useWallet = create<WalletState>((set, get) => {
     busy: false,
     async load() {
       try {
-        set({ settings: await api.settings() });
+        set({ settings: await api.call('getSettings') });
       } catch (error) {
         set({ error: messageOf(error) });
       }
     },
-    freeze: () => run(() => api.freeze()),
-    unfreeze: () => run(() => api.unfreeze()),
-    save: (patch) => run(() => api.updateSettings(patch)),
+    freeze: () => run(() => api.call('freeze')),
+    unfreeze: () => run(() => api.call('unfreeze')),
+    save: (patch) => run(() => api.call('updateSettings', { body: patch })),
     apply(event) {
       if (event.event === 'settings') set({ settings: event.data });
     },

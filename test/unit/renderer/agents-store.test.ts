@@ -4,7 +4,8 @@
  * words (checked against a real server's answers), and the key actions (issue, rotate,
  * revoke) with the owner API stubbed, the key shown once and dropped on close.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import type { OwnerCallName } from '../../../shared/contract/owner';
 import { DEFAULT_POLICY, type PolicyInput } from '../../../shared/schemas/policy';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import type { ErrorEnvelope } from '../../../shared/errors';
@@ -348,23 +349,43 @@ describe("the API's refusals in plain words", () => {
   });
 });
 
+/**
+ * The owner API's calls, stubbed by route name. Each stub gets what the call names — the
+ * id in its path, then its body or query — so an assertion reads `('agt_1', { label })`.
+ */
+const handlers = new Map<string, Mock<(...args: never[]) => unknown>>();
+function stub(name: OwnerCallName) {
+  const fn = vi.fn<(...args: never[]) => unknown>();
+  handlers.set(name, fn);
+  return fn;
+}
+type CallInput = { params?: { id?: string }; body?: unknown; query?: unknown } | undefined;
+const argsOf = (input: CallInput) =>
+  [input?.params?.id, input?.body ?? input?.query].filter((a) => a !== undefined) as never[];
+
 describe('the store, with the owner API stubbed', () => {
   beforeEach(() => {
+    handlers.clear();
+    vi.spyOn(api, 'call').mockImplementation((async (name: string, input?: CallInput) => {
+      const handler = handlers.get(name);
+      if (!handler) throw new Error(`the test did not stub ${name}`);
+      return handler(...argsOf(input));
+    }) as typeof api.call);
     useAgents.setState({
       ...INITIAL,
       agents: [agent('agt_1')],
       keys: { agt_1: [key('key_old', { label: 'laptop' })] },
     });
-    vi.spyOn(api, 'agent').mockImplementation(async (id) => agent(id));
-    vi.spyOn(api, 'agentKeys').mockResolvedValue({ keys: [] });
-    vi.spyOn(api, 'ledger').mockResolvedValue({ entries: [], next_before_seq: null });
+    stub('getAgent').mockImplementation(async (id) => agent(id));
+    stub('listKeys').mockResolvedValue({ keys: [] });
+    stub('ledgerPage').mockResolvedValue({ entries: [], next_before_seq: null });
   });
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
   it('issues a key and reveals it once; closing drops it', async () => {
-    const issue = vi.spyOn(api, 'issueKey').mockResolvedValue(issued('key_new'));
+    const issue = stub('issueKey').mockResolvedValue(issued('key_new'));
     expect(await useAgents.getState().issueKey('agt_1', '  ci  ')).toBeNull();
     expect(issue).toHaveBeenCalledWith('agt_1', { label: 'ci' });
     expect(useAgents.getState().reveal?.key.key).toBe(SECRET);
@@ -375,11 +396,11 @@ describe('the store, with the owner API stubbed', () => {
 
   it('rotates: a new key like the old one first, then the old one revoked', async () => {
     const calls: string[] = [];
-    vi.spyOn(api, 'issueKey').mockImplementation(async (agentId, body) => {
+    stub('issueKey').mockImplementation(async (agentId, body) => {
       calls.push(`issue ${agentId} ${JSON.stringify(body)}`);
       return issued('key_new', { label: 'laptop' });
     });
-    vi.spyOn(api, 'revokeKey').mockImplementation(async (id) => {
+    stub('revokeKey').mockImplementation(async (id) => {
       calls.push(`revoke ${id}`);
       return key(id, { revoked_at: '2026-03-14T10:00:00Z' });
     });
@@ -397,8 +418,8 @@ describe('the store, with the owner API stubbed', () => {
   });
 
   it('a rotation whose revoke fails still shows the new key, and says the old one works', async () => {
-    vi.spyOn(api, 'issueKey').mockResolvedValue(issued('key_new'));
-    vi.spyOn(api, 'revokeKey').mockRejectedValue(new Error('connection reset'));
+    stub('issueKey').mockResolvedValue(issued('key_new'));
+    stub('revokeKey').mockRejectedValue(new Error('connection reset'));
     expect(await useAgents.getState().rotateKey('key_old')).toBeNull();
     const { reveal, actionError } = useAgents.getState();
     expect(reveal?.revokeFailed).toBe('connection reset');
@@ -406,8 +427,8 @@ describe('the store, with the owner API stubbed', () => {
   });
 
   it('a rotation whose issue fails revokes nothing', async () => {
-    vi.spyOn(api, 'issueKey').mockRejectedValue(new Error('down'));
-    const revoke = vi.spyOn(api, 'revokeKey');
+    stub('issueKey').mockRejectedValue(new Error('down'));
+    const revoke = stub('revokeKey');
     expect(await useAgents.getState().rotateKey('key_old')).toBe(
       'No new key was issued, and the old one still works: down',
     );
@@ -416,7 +437,7 @@ describe('the store, with the owner API stubbed', () => {
   });
 
   it('an edit that changes nothing writes no policy version', async () => {
-    const update = vi.spyOn(api, 'updatePolicy');
+    const update = stub('updatePolicy');
     expect(await useAgents.getState().savePolicy('agt_1', {})).toBeNull();
     expect(update).not.toHaveBeenCalled();
   });
@@ -424,7 +445,7 @@ describe('the store, with the owner API stubbed', () => {
   it('a spend event reads its agent again; events meanwhile coalesce into one more read', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const read = vi.spyOn(api, 'agent').mockImplementation(async (id) => {
+    const read = stub('getAgent').mockImplementation(async (id) => {
       await gate;
       return agent(id, {
         budget: { ...agent(id).budget, spent_cents: 1_200, spent_micros: '12000000' },
@@ -445,7 +466,7 @@ describe('the store, with the owner API stubbed', () => {
   it('events from an agent not listed yet (made in a terminal) load the list once more', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const list = vi.spyOn(api, 'agents').mockImplementation(async () => {
+    const list = stub('listAgents').mockImplementation(async () => {
       await gate;
       return { agents: [agent('agt_1'), agent('agt_new')] };
     });
@@ -458,7 +479,7 @@ describe('the store, with the owner API stubbed', () => {
   });
 
   it('pausing a revoked agent keeps the API reason on screen', async () => {
-    vi.spyOn(api, 'pauseAgent').mockRejectedValue(
+    stub('pauseAgent').mockRejectedValue(
       new OwnerApiError(409, {
         error: {
           code: 'invalid_request',
