@@ -25,6 +25,13 @@ import type { TransferRepository } from './chain/transfer-repository';
 import type { X402PaymentRepository } from './rails/x402/x402-payment-repository';
 
 /** Everything a service may use; built once in wallet.ts. */
+/**
+ * What every service that writes uses: the agents, the clock, the committer, the events it
+ * announces after its commit, and the ledger that records it. A service's deps name these
+ * and then what is its own.
+ */
+export type WriterDeps = 'agents' | 'clock' | 'committer' | 'events' | 'ledger';
+
 export interface WalletDeps {
   db: Db;
   clock: Clock;

@@ -11,7 +11,7 @@ import {
 } from '../policy/policy';
 import type { TxContext } from '../db/committer';
 import type { AgentChange } from '../events';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { Agent } from './agent-repository';
 import type { BudgetSnapshot } from '../spend/limits';
 import { standingOf, type Standing } from './standing';
@@ -21,14 +21,10 @@ import type { BudgetService } from '../budgets/budget-service';
 /** What AgentService uses of the wallet: no more (wallet.ts wires it). */
 export type AgentServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
+  | WriterDeps
   | 'budgets'
-  | 'clock'
-  | 'committer'
-  | 'events'
   | 'funding'
   | 'keys'
-  | 'ledger'
   | 'limits'
   | 'policies'
   | 'reads'

@@ -5,7 +5,7 @@ import { checkHardLimits, type Refusal } from '../policy/decide';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import { countUsage } from '../spend/usage';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import { closePending, PendingLifecycle, spendRequests } from './pending-lifecycle';
 import { settleForLess } from '../spend/settlement';
 import { approvalQueue, type ApprovalQueueView } from './approval-queue';
@@ -34,13 +34,9 @@ export type ApproveResult =
 /** What ApprovalService uses of the wallet: no more (wallet.ts wires it). */
 export type ApprovalServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
+  | WriterDeps
   | 'budgets'
-  | 'clock'
-  | 'committer'
-  | 'events'
   | 'funding'
-  | 'ledger'
   | 'limits'
   | 'merchants'
   | 'meters'

@@ -7,7 +7,7 @@ import { PendingLifecycle } from '../approvals/pending-lifecycle';
 import { notFound, PurserError } from '../errors';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/key-repository';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import type { BudgetRequestRecord } from './budget-repository';
 
@@ -31,17 +31,7 @@ export interface GrantCommand {
 /** What BudgetService uses of the wallet: no more (wallet.ts wires it). */
 export type BudgetServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
-  | 'budgets'
-  | 'clock'
-  | 'committer'
-  | 'events'
-  | 'idempotency'
-  | 'ledger'
-  | 'policies'
-  | 'rateLimiter'
-  | 'settings'
-  | 'waiters'
+  WriterDeps | 'budgets' | 'idempotency' | 'policies' | 'rateLimiter' | 'settings' | 'waiters'
 >;
 
 /**

@@ -3,7 +3,7 @@ import type { Agent } from '../agents/agent-repository';
 import type { BudgetService } from '../budgets/budget-service';
 import { invalidRequest, invalidTransition, notFound } from '../errors';
 import type { SpendService } from '../spend/spend-service';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { ChainName } from '../../../shared/domain';
 import { formatUsd } from '../../../shared/money';
 import type { ChainAccount } from './account-repository';
@@ -25,16 +25,12 @@ import { microsToUnits, unitsToMicros } from './units';
  */
 export type ChainServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
+  | WriterDeps
   | 'allowances'
   | 'chainAccounts'
   | 'chains'
   | 'chainTransfers'
-  | 'clock'
-  | 'committer'
-  | 'events'
   | 'funding'
-  | 'ledger'
   | 'settings'
   | 'x402Payments'
 > &

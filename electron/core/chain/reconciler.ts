@@ -3,7 +3,7 @@ import type { Agent } from '../agents/agent-repository';
 import { pauseBySystem } from '../agents/system-pause';
 import type { TxContext } from '../db/committer';
 import { countUsage } from '../spend/usage';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { ChainParts } from './chain-parts';
 import type { Address, ChainConfig } from './chain-config';
 import type { Transfer } from './transfer-repository';
@@ -13,15 +13,7 @@ import { unitsToMicros } from './units';
 /** What this part of the chain service uses of the wallet: no more. */
 export type ReconcilerDeps = Pick<
   WalletDeps,
-  | 'agents'
-  | 'clock'
-  | 'committer'
-  | 'events'
-  | 'funding'
-  | 'ledger'
-  | 'merchants'
-  | 'meters'
-  | 'spends'
+  WriterDeps | 'funding' | 'merchants' | 'meters' | 'spends'
 >;
 
 const TRANSFER = parseAbiItem(

@@ -3,22 +3,13 @@ import type { TxContext } from '../db/committer';
 import { invalidTransition, notFound } from '../errors';
 import { settleForLess } from '../spend/settlement';
 import { adjustUsage } from '../spend/usage';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { ReceiptRecord } from './receipt-repository';
 
 /** What the review of receipts uses of the wallet: no more (wallet.ts wires it). */
 export type ReceiptReviewDeps = Pick<
   WalletDeps,
-  | 'agents'
-  | 'clock'
-  | 'committer'
-  | 'events'
-  | 'funding'
-  | 'ledger'
-  | 'meters'
-  | 'receipts'
-  | 'spends'
-  | 'x402Payments'
+  WriterDeps | 'funding' | 'meters' | 'receipts' | 'spends' | 'x402Payments'
 >;
 
 /**

@@ -14,7 +14,7 @@ import { countUsage } from '../spend/usage';
 import { headroomOf } from './headroom';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { OverLimit, ReceiptFlag, ReceiptRecord, ReceiptReview } from './receipt-repository';
 import { ReceiptQuery, type ReceiptFilter } from './receipt-query';
 
@@ -51,15 +51,11 @@ interface Counting {
 /** What ReceiptService uses of the wallet: no more (wallet.ts wires it). */
 export type ReceiptServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
+  | WriterDeps
   | 'budgets'
-  | 'clock'
-  | 'committer'
   | 'db'
-  | 'events'
   | 'funding'
   | 'idempotency'
-  | 'ledger'
   | 'limits'
   | 'merchants'
   | 'meters'

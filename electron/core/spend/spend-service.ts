@@ -10,7 +10,7 @@ import { newId } from '../ids';
 import type { KeyAuth } from '../keys/key-repository';
 import { decide, type Decision, type Refusal } from '../policy/decide';
 import type { Policy } from '../policy/policy';
-import type { WalletDeps } from '../wallet-deps';
+import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { BudgetService } from '../budgets/budget-service';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from './usage';
@@ -54,13 +54,9 @@ export interface SpendInput {
 /** What SpendService uses of the wallet: no more (wallet.ts wires it). */
 export type SpendServiceDeps = Pick<
   WalletDeps,
-  | 'agents'
-  | 'clock'
-  | 'committer'
-  | 'events'
+  | WriterDeps
   | 'funding'
   | 'idempotency'
-  | 'ledger'
   | 'limits'
   | 'merchants'
   | 'meters'

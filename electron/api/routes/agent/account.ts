@@ -4,30 +4,27 @@ import {
   faucetResult,
   policyView,
 } from '../../../../shared/schemas/agent-api';
-import { errorEnvelope } from '../../../../shared/schemas/common';
 import { centsToMicros, microsToCentsFloor } from '../../../../shared/money';
 import { toIso } from '../../../core/clock';
-import { agentAuthOf } from '../../auth';
+import { agentRoute } from '../../agent-route';
 import type { RouteContext, ZodApp } from '../../context';
 import { standing } from '../../standing';
 
-const errors = { '4XX': errorEnvelope };
 const DEFAULT_FAUCET_CENTS = 10_000;
 
 /** `GET /v1/balance`, `GET /v1/policy` (the pre-flight) and the sandbox faucet. */
 export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
-  app.get(
-    '/v1/balance',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.read' },
-      schema: {
-        summary: "The agent's budget and funding as they stand",
-        response: { 200: balance, ...errors },
-      },
+      method: 'GET',
+      urls: ['/v1/balance'],
+      scope: 'spend.read',
+      summary: "The agent's budget and funding as they stand",
+      schemas: { response: balance },
     },
-    async (request) => {
-      const auth = agentAuthOf(request);
-      wallet.spend.checkRate(auth);
+    async ({ auth }) => {
       const view = standing(wallet, auth.agentId).view;
       const account = wallet.chain.walletOf(auth.agentId);
       if (!account) return { ...view, onchain_wallet: null };
@@ -46,18 +43,17 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     },
   );
 
-  app.get(
-    '/v1/policy',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.read' },
-      schema: {
-        summary: 'The pre-flight: the whole policy as it applies now',
-        response: { 200: policyView, ...errors },
-      },
+      method: 'GET',
+      urls: ['/v1/policy'],
+      scope: 'spend.read',
+      summary: 'The pre-flight: the whole policy as it applies now',
+      schemas: { response: policyView },
     },
-    async (request) => {
-      const auth = agentAuthOf(request);
-      wallet.spend.checkRate(auth);
+    ({ auth }) => {
       const { agent, policy, view, velocityUsed, pendingExpiryHours } = standing(
         wallet,
         auth.agentId,
@@ -97,20 +93,18 @@ export function accountRoutes(app: ZodApp, { wallet }: RouteContext): void {
     },
   );
 
-  app.post(
-    '/v1/sandbox/faucet',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.write' },
-      schema: {
-        summary: "Test keys only: add test money to the agent's test funding source",
-        body: faucetBody,
-        response: { 200: faucetResult, ...errors },
-      },
+      method: 'POST',
+      urls: ['/v1/sandbox/faucet'],
+      scope: 'spend.write',
+      summary: "Test keys only: add test money to the agent's test funding source",
+      schemas: { body: faucetBody, response: faucetResult },
     },
-    async (request) => {
-      const auth = agentAuthOf(request);
-      wallet.spend.checkRate(auth);
-      const cents = request.body.amount_cents ?? DEFAULT_FAUCET_CENTS;
+    async ({ auth, body }) => {
+      const cents = body.amount_cents ?? DEFAULT_FAUCET_CENTS;
       const source = await wallet.funding.faucet(auth, centsToMicros(cents));
       return {
         object: 'faucet_deposit' as const,

@@ -5,90 +5,80 @@ import {
   budgetRequestList,
   budgetRequestListQuery,
 } from '../../../../shared/schemas/budget-requests';
-import { errorEnvelope, idempotencyKey, waitQuery } from '../../../../shared/schemas/common';
-import { agentAuthOf } from '../../auth';
+import { waitQuery } from '../../../../shared/schemas/common';
+import { agentRoute } from '../../agent-route';
 import { budgetRequestCommandOf, claimOf } from '../../commands';
 import type { RouteContext, ZodApp } from '../../context';
-import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
+import { abortOnClose } from '../../idempotency';
 import { budgetRequestView as view } from '../../views';
 import { standing } from '../../standing';
-
-const errors = { '4XX': errorEnvelope };
 
 /** `POST /v1/budget-requests`, `GET /v1/budget-requests` and `GET /v1/budget-requests/:id`. */
 export function budgetRequestRoutes(app: ZodApp, { wallet }: RouteContext): void {
   // Every answer to an agent says what it has left of its budget (docs/decision-order.md).
+  const remaining = (agentId: string) => standing(wallet, agentId).view.remaining_budget_cents;
   const withRemaining = <T extends object>(agentId: string, body: T) => ({
     ...body,
-    remaining_budget_cents: standing(wallet, agentId).view.remaining_budget_cents,
+    remaining_budget_cents: remaining(agentId),
   });
 
-  app.post(
-    '/v1/budget-requests',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.write' },
-      schema: {
-        summary: 'Ask the owner for a budget for a purpose; one active request per agent',
-        body: budgetRequestCreateBody,
-        headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
-        response: { 200: agentBudgetRequestView, ...errors },
-      },
+      method: 'POST',
+      urls: ['/v1/budget-requests'],
+      scope: 'spend.write',
+      summary: 'Ask the owner for a budget for a purpose; one active request per agent',
+      schemas: { body: budgetRequestCreateBody, response: agentBudgetRequestView },
+      idempotent: true,
     },
-    async (request, reply) => {
-      const auth = agentAuthOf(request);
-      const key = idempotencyKeyOf(request, request.body.idempotency_key);
-      const { replayed, result } = await wallet.budgets.create(
+    async ({ auth, body, key, replayed }) => {
+      const created = await wallet.budgets.create(
         auth,
-        budgetRequestCommandOf(request.body),
-        claimOf(key, request.body),
+        budgetRequestCommandOf(body),
+        claimOf(key, body),
       );
-      if (replayed) reply.header('Idempotent-Replayed', 'true');
-      return withRemaining(auth.agentId, view(result));
+      if (created.replayed) replayed();
+      return withRemaining(auth.agentId, view(created.result));
     },
   );
 
-  app.get(
-    '/v1/budget-requests',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.read' },
-      schema: {
-        summary: "This agent's budget requests, newest first",
-        querystring: budgetRequestListQuery,
-        response: { 200: budgetRequestList, ...errors },
-      },
+      method: 'GET',
+      urls: ['/v1/budget-requests'],
+      scope: 'spend.read',
+      summary: "This agent's budget requests, newest first",
+      schemas: { query: budgetRequestListQuery, response: budgetRequestList },
     },
-    async (request) => {
-      const auth = agentAuthOf(request);
-      wallet.spend.checkRate(auth);
-      return wallet.read(() => ({
+    ({ auth, query }) =>
+      wallet.read(() => ({
         object: 'list' as const,
-        data: wallet.budgets.list(auth, request.query.status).map(view),
-        remaining_budget_cents: standing(wallet, auth.agentId).view.remaining_budget_cents,
-      }));
-    },
+        data: wallet.budgets.list(auth, query.status).map(view),
+        remaining_budget_cents: remaining(auth.agentId),
+      })),
   );
 
-  app.get(
-    '/v1/budget-requests/:id',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.read' },
-      schema: {
-        summary: 'Read a budget request; ?wait=N holds the call until it leaves pending',
+      method: 'GET',
+      urls: ['/v1/budget-requests/:id'],
+      scope: 'spend.read',
+      summary: 'Read a budget request; ?wait=N holds the call until it leaves pending',
+      schemas: {
         params: z.strictObject({ id: z.string().max(64) }),
-        querystring: waitQuery,
-        response: { 200: agentBudgetRequestView, ...errors },
+        query: waitQuery,
+        response: agentBudgetRequestView,
       },
     },
-    async (request, reply) => {
-      const auth = agentAuthOf(request);
-      wallet.spend.checkRate(auth);
-      const wait = request.query.wait ?? 0;
-      const record = await wallet.budgets.waitFor(
-        auth,
-        request.params.id,
-        wait,
-        abortOnClose(reply, wait),
-      );
+    async ({ auth, params, query, reply }) => {
+      const wait = query.wait ?? 0;
+      const record = await wallet.budgets.waitFor(auth, params.id, wait, abortOnClose(reply, wait));
       return withRemaining(auth.agentId, view(record));
     },
   );

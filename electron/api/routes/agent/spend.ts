@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { spendCreateBody, spendRequest } from '../../../../shared/schemas/agent-api';
-import { errorEnvelope, idempotencyKey, waitQuery } from '../../../../shared/schemas/common';
+import { waitQuery } from '../../../../shared/schemas/common';
 import { PurserError } from '../../../core/errors';
-import { agentAuthOf } from '../../auth';
+import { agentRoute } from '../../agent-route';
 import { spendClaimOf, spendCommandOf } from '../../commands';
-import { abortOnClose, idempotencyKeyOf } from '../../idempotency';
+import { abortOnClose } from '../../idempotency';
 import type { RouteContext, ZodApp } from '../../context';
 import { remainingFields, spendView } from '../../views';
 
 const idParams = z.strictObject({ id: z.string().max(64) });
-const errors = { '4XX': errorEnvelope };
+/** Each path under Purser's name and Dino's. */
+const bases = ['/v1/spend', '/v1/spend-requests'] as const;
 
 /** `POST /v1/spend`, `GET /v1/spend/:id`, `POST /v1/spend/:id/cancel`, with their Dino aliases. */
 export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): void {
@@ -20,78 +21,58 @@ export function spendRoutes(app: ZodApp, { wallet, baseUrl }: RouteContext): voi
       return spendView(record, budget, approvalUrl);
     });
 
-  for (const base of ['/v1/spend', '/v1/spend-requests']) {
-    app.post(
-      base,
-      {
-        config: { scope: 'spend.write' },
-        schema: {
-          summary: 'Ask to spend: approved, declined or needs_approval, decided against the policy',
-          body: spendCreateBody,
-          headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
-          response: { 200: spendRequest, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const auth = agentAuthOf(request);
-        const key = idempotencyKeyOf(request, request.body.idempotency_key);
-        const result = await wallet.spend.create(
-          auth,
-          spendCommandOf(request.body),
-          spendClaimOf(key, request.body),
-        );
-        if (result.kind === 'refused') {
-          const { refusal, budget } = result;
-          throw new PurserError(refusal.code, refusal.reason, {
-            ...refusal.details,
-            ...remainingFields(budget),
-          });
-        }
-        if (result.kind === 'replayed') reply.header('Idempotent-Replayed', 'true');
-        return spendView(result.record, result.budget, approvalUrl);
-      },
-    );
+  agentRoute(
+    app,
+    wallet,
+    {
+      method: 'POST',
+      urls: bases,
+      scope: 'spend.write',
+      summary: 'Ask to spend: approved, declined or needs_approval, decided against the policy',
+      schemas: { body: spendCreateBody, response: spendRequest },
+      idempotent: true,
+    },
+    async ({ auth, body, key, replayed }) => {
+      const result = await wallet.spend.create(auth, spendCommandOf(body), spendClaimOf(key, body));
+      if (result.kind === 'refused') {
+        const { refusal, budget } = result;
+        throw new PurserError(refusal.code, refusal.reason, {
+          ...refusal.details,
+          ...remainingFields(budget),
+        });
+      }
+      if (result.kind === 'replayed') replayed();
+      return spendView(result.record, result.budget, approvalUrl);
+    },
+  );
 
-    app.get(
-      `${base}/:id`,
-      {
-        config: { scope: 'spend.read' },
-        schema: {
-          summary: 'Read a spend request; ?wait=N holds the call until it leaves needs_approval',
-          params: idParams,
-          querystring: waitQuery,
-          response: { 200: spendRequest, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const auth = agentAuthOf(request);
-        wallet.spend.checkRate(auth);
-        const wait = request.query.wait ?? 0;
-        const record = await wallet.spend.waitFor(
-          auth,
-          request.params.id,
-          wait,
-          abortOnClose(reply, wait),
-        );
-        return view(record);
-      },
-    );
+  agentRoute(
+    app,
+    wallet,
+    {
+      method: 'GET',
+      urls: bases.map((base) => `${base}/:id`),
+      scope: 'spend.read',
+      summary: 'Read a spend request; ?wait=N holds the call until it leaves needs_approval',
+      schemas: { params: idParams, query: waitQuery, response: spendRequest },
+    },
+    async ({ auth, params, query, reply }) => {
+      const wait = query.wait ?? 0;
+      const record = await wallet.spend.waitFor(auth, params.id, wait, abortOnClose(reply, wait));
+      return view(record);
+    },
+  );
 
-    app.post(
-      `${base}/:id/cancel`,
-      {
-        config: { scope: 'spend.write' },
-        schema: {
-          summary: 'Withdraw a pending spend request',
-          params: idParams,
-          response: { 200: spendRequest, ...errors },
-        },
-      },
-      async (request) => {
-        const auth = agentAuthOf(request);
-        wallet.spend.checkRate(auth);
-        return view(await wallet.spend.cancel(auth, request.params.id));
-      },
-    );
-  }
+  agentRoute(
+    app,
+    wallet,
+    {
+      method: 'POST',
+      urls: bases.map((base) => `${base}/:id/cancel`),
+      scope: 'spend.write',
+      summary: 'Withdraw a pending spend request',
+      schemas: { params: idParams, response: spendRequest },
+    },
+    async ({ auth, params }) => view(await wallet.spend.cancel(auth, params.id)),
+  );
 }

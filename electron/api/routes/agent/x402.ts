@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { errorEnvelope, idempotencyKey } from '../../../../shared/schemas/common';
 import {
   x402PayBody,
   x402PaymentView,
@@ -9,11 +8,9 @@ import { toIso } from '../../../core/clock';
 import { PurserError } from '../../../core/errors';
 import type { X402Payment } from '../../../core/rails/x402/x402-payment-repository';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
-import { agentAuthOf } from '../../auth';
+import { agentRoute } from '../../agent-route';
 import type { RouteContext, ZodApp } from '../../context';
-import { idempotencyKeyOf } from '../../idempotency';
 
-const errors = { '4XX': errorEnvelope };
 const idParams = z.strictObject({ id: z.string().max(64) });
 
 export function x402View(p: X402Payment, spend: SpendRecord): X402PaymentView {
@@ -48,21 +45,18 @@ export function x402View(p: X402Payment, spend: SpendRecord): X402PaymentView {
  * the spend request, then call again with the same key); 402 `policy_declined` otherwise.
  */
 export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
-  app.post(
-    '/v1/x402/pay',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.write' },
-      schema: {
-        summary: 'Have Purser judge and sign an x402 payment from the agent’s Purser-held wallet',
-        body: x402PayBody,
-        headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
-        response: { 200: x402PaymentView, 202: x402PaymentView, ...errors },
-      },
+      method: 'POST',
+      urls: ['/v1/x402/pay'],
+      scope: 'spend.write',
+      summary: 'Have Purser judge and sign an x402 payment from the agent’s Purser-held wallet',
+      schemas: { body: x402PayBody, response: x402PaymentView, accepted: x402PaymentView },
+      idempotent: true,
     },
-    async (request, reply) => {
-      const auth = agentAuthOf(request);
-      const key = idempotencyKeyOf(request, request.body.idempotency_key);
-      const body = request.body;
+    async ({ auth, body, key, reply, replayed }) => {
       const outcome = await wallet.chain.x402.pay(
         auth,
         {
@@ -83,7 +77,7 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
         });
       }
       const { payment, spend } = outcome;
-      if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
+      if (outcome.replayed) replayed();
       if (payment.status === 'declined') {
         throw new PurserError('policy_declined', declinedBecause(spend), {
           payment_id: payment.id,
@@ -97,20 +91,18 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
     },
   );
 
-  app.get(
-    '/v1/x402/payments/:id',
+  agentRoute(
+    app,
+    wallet,
     {
-      config: { scope: 'spend.read' },
-      schema: {
-        summary: 'Read an x402 payment: reserved, signed, settled on chain or released',
-        params: idParams,
-        response: { 200: x402PaymentView, ...errors },
-      },
+      method: 'GET',
+      urls: ['/v1/x402/payments/:id'],
+      scope: 'spend.read',
+      summary: 'Read an x402 payment: reserved, signed, settled on chain or released',
+      schemas: { params: idParams, response: x402PaymentView },
     },
-    async (request) => {
-      const auth = agentAuthOf(request);
-      wallet.spend.checkRate(auth);
-      const payment = wallet.chain.x402.get(auth, request.params.id);
+    ({ auth, params }) => {
+      const payment = wallet.chain.x402.get(auth, params.id);
       const spend = wallet.spend.record(payment.spendRequestId);
       return x402View(payment, spend);
     },
