@@ -14,12 +14,21 @@ import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
 import { LedgerPage } from './pages/ledger-page';
 
+/** The pages in the navigation, in its order, each with its link's text. */
+const PAGES = {
+  approvals: 'Approvals',
+  agents: 'Agents',
+  wallet: 'Wallet',
+  ledger: 'Ledger',
+  settings: 'Settings',
+} as const;
+type Page = keyof typeof PAGES;
+const isPage = (page: string | undefined): page is Page =>
+  page !== undefined && Object.hasOwn(PAGES, page);
+
 type Route =
   | { page: 'approvals'; id: string | null }
-  | { page: 'agents' }
-  | { page: 'wallet' }
-  | { page: 'ledger' }
-  | { page: 'settings' }
+  | { page: Exclude<Page, 'approvals'> }
   | { page: 'not_found'; path: string };
 
 /** Hash routes, so that an approval_url (`/app/#/approvals/req_…`) opens its request. */
@@ -30,10 +39,7 @@ export function parse(hash: string): Route {
   // (replaceState fires no hashchange): its page is Approvals, and the code is never shown.
   if (path === '' || path === '/' || path.startsWith('code='))
     return { page: 'approvals', id: null };
-  if (page === 'agents' && id === undefined) return { page: 'agents' };
-  if (page === 'wallet' && id === undefined) return { page: 'wallet' };
-  if (page === 'ledger' && id === undefined) return { page: 'ledger' };
-  if (page === 'settings' && id === undefined) return { page: 'settings' };
+  if (isPage(page) && page !== 'approvals' && id === undefined) return { page };
   if (page === 'approvals' && rest.length === 0) {
     if (id === undefined || id === '') return { page: 'approvals', id: null };
     if (/^req_[0-9A-Za-z]{20}$/.test(id)) return { page: 'approvals', id };
@@ -83,21 +89,15 @@ function Pages({ route }: { route: Route }) {
       <header className="top">
         <h1>Purser</h1>
         <nav>
-          <a href="#/approvals" aria-current={route.page === 'approvals' ? 'page' : undefined}>
-            Approvals
-          </a>
-          <a href="#/agents" aria-current={route.page === 'agents' ? 'page' : undefined}>
-            Agents
-          </a>
-          <a href="#/wallet" aria-current={route.page === 'wallet' ? 'page' : undefined}>
-            Wallet
-          </a>
-          <a href="#/ledger" aria-current={route.page === 'ledger' ? 'page' : undefined}>
-            Ledger
-          </a>
-          <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
-            Settings
-          </a>
+          {Object.entries(PAGES).map(([page, text]) => (
+            <a
+              key={page}
+              href={`#/${page}`}
+              aria-current={route.page === page ? 'page' : undefined}
+            >
+              {text}
+            </a>
+          ))}
         </nav>
         <PanicButton />
         <LogOutButton />

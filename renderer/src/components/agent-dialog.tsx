@@ -127,3 +127,25 @@ export function ConfirmDialog({
     </Dialog>
   );
 }
+
+/** A dialog form's last row: Cancel, and the submit, which waits while the form is sent. */
+export function DialogActions({
+  onCancel,
+  busy,
+  children,
+}: {
+  onCancel(): void;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" disabled={busy}>
+        {children}
+      </button>
+    </div>
+  );
+}

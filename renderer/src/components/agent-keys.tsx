@@ -4,7 +4,7 @@ import type { AgentView } from '../../../shared/schemas/owner-api';
 import type { KeyView } from '../api/client';
 import { useAgents } from '../stores/agents';
 import { keyIsLive, type RevealedKey } from '../stores/agents-state';
-import { ConfirmDialog, Dialog } from './agent-dialog';
+import { ConfirmDialog, Dialog, DialogActions } from './agent-dialog';
 
 const shortKey = (k: Pick<KeyView, 'prefix' | 'last4'>) => `${k.prefix}…${k.last4}`;
 const day = (iso: string) =>
@@ -14,7 +14,12 @@ const day = (iso: string) =>
 export const issueButtonOf = (agentId: string) => () =>
   document.querySelector<HTMLElement>(`[data-agent-id="${CSS.escape(agentId)}"] .issue-key`);
 
-type Confirming = { kind: 'rotate' | 'revoke'; key: KeyView } | null;
+/** What a listed key offers, in order, each confirmed first; revoking cannot be undone. */
+const KEY_ACTIONS = [
+  { kind: 'rotate', verb: 'Rotate', className: 'secondary small' },
+  { kind: 'revoke', verb: 'Revoke', className: 'secondary small danger-text' },
+] as const;
+type Confirming = { action: (typeof KEY_ACTIONS)[number]; key: KeyView } | null;
 
 /**
  * The agent's working keys, each with Rotate (a new key, then the old one revoked) and
@@ -48,7 +53,7 @@ export function AgentKeys({
   const confirm = async () => {
     if (!confirming) return;
     const refused =
-      confirming.kind === 'rotate'
+      confirming.action.kind === 'rotate'
         ? await rotateKey(confirming.key.id)
         : await revokeKey(confirming.key.id);
     if (refused) setError(refused);
@@ -88,24 +93,18 @@ export function AgentKeys({
                 {k.expires_at && ` · expires ${day(k.expires_at)}`}
               </span>
               <span className="key-actions">
-                <button
-                  type="button"
-                  className="secondary small"
-                  disabled={busy === k.id}
-                  aria-label={`Rotate key ${shortKey(k)}`}
-                  onClick={() => setConfirming({ kind: 'rotate', key: k })}
-                >
-                  Rotate
-                </button>
-                <button
-                  type="button"
-                  className="secondary small danger-text"
-                  disabled={busy === k.id}
-                  aria-label={`Revoke key ${shortKey(k)}`}
-                  onClick={() => setConfirming({ kind: 'revoke', key: k })}
-                >
-                  Revoke
-                </button>
+                {KEY_ACTIONS.map((action) => (
+                  <button
+                    key={action.kind}
+                    type="button"
+                    className={action.className}
+                    disabled={busy === k.id}
+                    aria-label={`${action.verb} key ${shortKey(k)}`}
+                    onClick={() => setConfirming({ action, key: k })}
+                  >
+                    {action.verb}
+                  </button>
+                ))}
               </span>
             </li>
           ))}
@@ -118,38 +117,30 @@ export function AgentKeys({
       )}
 
       {issuing && <IssueKeyDialog agent={agent} onClose={() => setIssuing(false)} />}
-      {confirming?.kind === 'rotate' && (
+      {confirming && (
         <ConfirmDialog
-          title={`Rotate key ${shortKey(confirming.key)}?`}
-          confirmLabel="Rotate key"
+          key={confirming.action.kind}
+          title={`${confirming.action.verb} key ${shortKey(confirming.key)}?`}
+          confirmLabel={`${confirming.action.verb} key`}
           busy={busy === confirming.key.id}
           error={error}
           onConfirm={() => void confirm()}
           onClose={close}
           returnFocus={issueButtonOf(agent.id)}
         >
-          <p>
-            Purser issues a new key for {visible(agent.name)} and shows it once, then revokes{' '}
-            <code>{shortKey(confirming.key)}</code>. From then on the old key is refused (
-            <code>403 revoked_api_key</code>): give the agent the new one.
-          </p>
-        </ConfirmDialog>
-      )}
-      {confirming?.kind === 'revoke' && (
-        <ConfirmDialog
-          title={`Revoke key ${shortKey(confirming.key)}?`}
-          confirmLabel="Revoke key"
-          busy={busy === confirming.key.id}
-          error={error}
-          onConfirm={() => void confirm()}
-          onClose={close}
-          returnFocus={issueButtonOf(agent.id)}
-        >
-          <p>
-            Anything using <code>{shortKey(confirming.key)}</code> is refused at once (
-            <code>403 revoked_api_key</code>). This cannot be undone
-            {live.length === 1 ? `, and ${visible(agent.name)} will have no working key` : ''}.
-          </p>
+          {confirming.action.kind === 'rotate' ? (
+            <p>
+              Purser issues a new key for {visible(agent.name)} and shows it once, then revokes{' '}
+              <code>{shortKey(confirming.key)}</code>. From then on the old key is refused (
+              <code>403 revoked_api_key</code>): give the agent the new one.
+            </p>
+          ) : (
+            <p>
+              Anything using <code>{shortKey(confirming.key)}</code> is refused at once (
+              <code>403 revoked_api_key</code>). This cannot be undone
+              {live.length === 1 ? `, and ${visible(agent.name)} will have no working key` : ''}.
+            </p>
+          )}
         </ConfirmDialog>
       )}
     </div>
@@ -193,14 +184,9 @@ function IssueKeyDialog({ agent, onClose }: { agent: AgentView; onClose(): void 
             {error}
           </p>
         )}
-        <div className="dialog-actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy}>
-            {busy ? 'Issuing…' : 'Issue key'}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} busy={busy}>
+          {busy ? 'Issuing…' : 'Issue key'}
+        </DialogActions>
       </form>
     </Dialog>
   );

@@ -5,12 +5,13 @@ import type { OwnerBudgetRequestView } from '../../../shared/schemas/owner-api';
 import { api } from '../api/client';
 import { useApprovals } from '../stores/approvals';
 import { centsToDollars, dollarsToCents } from '../stores/policy-draft';
+import { DecisionActions, useComment } from './decision-actions';
 
 export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView }) {
   const { act, busy } = useApprovals();
   const [dollars, setDollars] = useState(centsToDollars(request.requested_amount_cents));
   const [hours, setHours] = useState('24');
-  const [comment, setComment] = useState('');
+  const comment = useComment();
   // From the digits, never through a float: "1e2", "0x10" and "120.005" are refused, not
   // read as $100, $16 or $120.01 (the policy form parses the same way).
   const cents = dollarsToCents(dollars);
@@ -33,7 +34,31 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
       <p className="reason">
         “{visible(request.purpose)}”{request.category && ` · ${visible(request.category)}`}
       </p>
-      <div className="actions">
+      <DecisionActions
+        comment={comment}
+        busy={busy === request.id}
+        yes={{
+          label: 'Approve',
+          disabled: !valid,
+          onClick: () =>
+            void act(request.id, () =>
+              api.call('approveBudgetRequest', {
+                params: { id: request.id },
+                body: { amount_cents: cents, hours: windowHours, comment: comment.note },
+              }),
+            ),
+        }}
+        no={{
+          label: 'Reject',
+          onClick: () =>
+            void act(request.id, () =>
+              api.call('rejectBudgetRequest', {
+                params: { id: request.id },
+                body: { reason: comment.note },
+              }),
+            ),
+        }}
+      >
         <label>
           Amount ${' '}
           <input
@@ -53,44 +78,7 @@ export function BudgetRequestCard({ request }: { request: OwnerBudgetRequestView
           />{' '}
           hours
         </label>
-        <input
-          aria-label="Comment"
-          placeholder="Comment (optional)"
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-        />
-        <button
-          disabled={!valid || busy === request.id}
-          onClick={() =>
-            void act(request.id, () =>
-              api.call('approveBudgetRequest', {
-                params: { id: request.id },
-                body: {
-                  amount_cents: cents,
-                  hours: windowHours,
-                  comment: comment.trim() || undefined,
-                },
-              }),
-            )
-          }
-        >
-          Approve
-        </button>
-        <button
-          className="secondary"
-          disabled={busy === request.id}
-          onClick={() =>
-            void act(request.id, () =>
-              api.call('rejectBudgetRequest', {
-                params: { id: request.id },
-                body: { reason: comment.trim() || undefined },
-              }),
-            )
-          }
-        >
-          Reject
-        </button>
-      </div>
+      </DecisionActions>
       <footer>
         <code>{request.id}</code> · expires {new Date(request.expires_at).toLocaleString()}
       </footer>

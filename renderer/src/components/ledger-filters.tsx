@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { RAILS } from '../../../shared/domain';
 import { LEDGER_TYPES } from '../../../shared/ledger';
 import { visible } from '../../../shared/text/visible';
@@ -29,6 +29,14 @@ const STATUSES = [
 
 /** Typing waits this long before the filter is applied. */
 const TYPING_MS = 250;
+
+type ListName = 'agent_id' | 'type' | 'rail';
+/** The filters picked from a list: the end of the control's id, its label, and "any". */
+const LISTS: Record<ListName, { suffix: string; label: string; any: string }> = {
+  agent_id: { suffix: 'agent', label: 'Agent', any: 'All agents' },
+  type: { suffix: 'kind', label: 'Kind', any: 'All kinds' },
+  rail: { suffix: 'rail', label: 'Rail', any: 'All rails' },
+};
 
 /**
  * The ledger's filters: agent, kind, status, merchant, rail and a time range. Lists apply at
@@ -63,38 +71,13 @@ export function LedgerFilters({ agents }: { agents: LedgerAgent[] }) {
         setFilter({ status, merchant });
       }}
     >
-      <div className="ledger-field">
-        <label htmlFor={`${id}-agent`}>Agent</label>
-        <select
-          id={`${id}-agent`}
-          value={filter.agent_id}
-          onChange={(e) => setFilter({ agent_id: e.target.value })}
-        >
-          <option value="">All agents</option>
-          {agents.map((a) => (
-            <option key={a.id} value={a.id}>
-              {visible(a.name)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="ledger-field">
-        <label htmlFor={`${id}-kind`}>Kind</label>
-        <select
-          id={`${id}-kind`}
-          value={filter.type}
-          onChange={(e) => setFilter({ type: e.target.value })}
-        >
-          <option value="">All kinds</option>
-          {LEDGER_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="ledger-field">
-        <label htmlFor={`${id}-status`}>Status</label>
+      <ListFilter
+        formId={id}
+        name="agent_id"
+        options={agents.map((a) => [a.id, visible(a.name)])}
+      />
+      <ListFilter formId={id} name="type" options={LEDGER_TYPES.map((t) => [t, t])} />
+      <Field id={`${id}-status`} label="Status">
         <input
           id={`${id}-status`}
           type="text"
@@ -109,9 +92,8 @@ export function LedgerFilters({ agents }: { agents: LedgerAgent[] }) {
             <option key={s} value={s} />
           ))}
         </datalist>
-      </div>
-      <div className="ledger-field">
-        <label htmlFor={`${id}-merchant`}>Merchant</label>
+      </Field>
+      <Field id={`${id}-merchant`} label="Merchant">
         <input
           id={`${id}-merchant`}
           type="search"
@@ -121,43 +103,75 @@ export function LedgerFilters({ agents }: { agents: LedgerAgent[] }) {
           title="The merchant name, exactly, in any case"
           onChange={(e) => setMerchant(e.target.value)}
         />
-      </div>
-      <div className="ledger-field">
-        <label htmlFor={`${id}-rail`}>Rail</label>
-        <select
-          id={`${id}-rail`}
-          value={filter.rail}
-          onChange={(e) => setFilter({ rail: e.target.value })}
-        >
-          <option value="">All rails</option>
-          {RAILS.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="ledger-field">
-        <label htmlFor={`${id}-from`}>From</label>
-        <input
-          id={`${id}-from`}
-          type="datetime-local"
-          value={filter.from}
-          onChange={(e) => setFilter({ from: e.target.value })}
-        />
-      </div>
-      <div className="ledger-field">
-        <label htmlFor={`${id}-to`}>Until</label>
-        <input
-          id={`${id}-to`}
-          type="datetime-local"
-          value={filter.to}
-          onChange={(e) => setFilter({ to: e.target.value })}
-        />
-      </div>
+      </Field>
+      <ListFilter formId={id} name="rail" options={RAILS.map((r) => [r, r])} />
+      <TimeFilter formId={id} name="from" label="From" />
+      <TimeFilter formId={id} name="to" label="Until" />
       <button type="button" className="secondary" onClick={clear} disabled={!isFiltered(filter)}>
         Clear filters
       </button>
     </form>
+  );
+}
+
+function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div className="ledger-field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+    </div>
+  );
+}
+
+/** A filter picked from `options` (value, text), after "any" (''); applied at once. */
+function ListFilter({
+  formId,
+  name,
+  options,
+}: {
+  formId: string;
+  name: ListName;
+  options: readonly (readonly [value: string, text: string])[];
+}) {
+  const value = useLedger((s) => s.window.filter[name]);
+  const setFilter = useLedger((s) => s.setFilter);
+  const { suffix, label, any } = LISTS[name];
+  const id = `${formId}-${suffix}`;
+  return (
+    <Field id={id} label={label}>
+      <select id={id} value={value} onChange={(e) => setFilter({ [name]: e.target.value })}>
+        <option value="">{any}</option>
+        {options.map(([option, text]) => (
+          <option key={option} value={option}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** One end of the time range, in the window's local time; applied at once. */
+function TimeFilter({
+  formId,
+  name,
+  label,
+}: {
+  formId: string;
+  name: 'from' | 'to';
+  label: string;
+}) {
+  const value = useLedger((s) => s.window.filter[name]);
+  const setFilter = useLedger((s) => s.setFilter);
+  const id = `${formId}-${name}`;
+  return (
+    <Field id={id} label={label}>
+      <input
+        id={id}
+        type="datetime-local"
+        value={value}
+        onChange={(e) => setFilter({ [name]: e.target.value })}
+      />
+    </Field>
   );
 }

@@ -12,7 +12,7 @@ import {
   type FormErrors,
   type PolicyDraft,
 } from '../stores/policy-draft';
-import { Dialog } from './agent-dialog';
+import { Dialog, DialogActions } from './agent-dialog';
 
 /** The order fields are shown in: the first one in error gets the focus. */
 const ORDER: DraftField[] = [
@@ -114,18 +114,21 @@ export function PolicyFormDialog({
     onClose();
   };
 
-  const field = (name: DraftField, control: (props: ControlProps) => ReactNode, hint?: string) => {
+  const field = (name: DraftField, control: Control, hint?: string) => {
     const error = errors?.fields[name];
     const hintId = hint ? `${idOf(name)}-hint` : undefined;
     const errorId = error ? `${idOf(name)}-error` : undefined;
     return (
       <div className={`form-field${error ? ' invalid' : ''}`} data-field={name}>
         <label htmlFor={idOf(name)}>{FIELD_LABEL[name]}</label>
-        {control({
-          id: idOf(name),
-          'aria-invalid': error ? true : undefined,
-          'aria-describedby': [errorId, hintId].filter(Boolean).join(' ') || undefined,
-        })}
+        {control(
+          {
+            id: idOf(name),
+            'aria-invalid': error ? true : undefined,
+            'aria-describedby': [errorId, hintId].filter(Boolean).join(' ') || undefined,
+          },
+          name,
+        )}
         {hint && (
           <p className="form-hint" id={hintId}>
             {hint}
@@ -139,9 +142,10 @@ export function PolicyFormDialog({
       </div>
     );
   };
+  // The controls a field shows, each handed the field's name and ids by `field`.
   const text =
-    (name: DraftField, options: { decimal?: boolean; placeholder?: string } = {}) =>
-    (props: ControlProps) => (
+    (options: { decimal?: boolean; placeholder?: string } = {}): Control =>
+    (props, name) => (
       <input
         {...props}
         type="text"
@@ -152,22 +156,26 @@ export function PolicyFormDialog({
         onChange={(e) => set(name, e.target.value)}
       />
     );
-  const money = (name: DraftField, placeholder?: string) => (props: ControlProps) => (
-    <span className="money-input">
-      <span aria-hidden="true">$</span>
-      {text(name, { decimal: true, placeholder })(props)}
-    </span>
-  );
-  const list = (name: DraftField, placeholder: string) => (props: ControlProps) => (
-    <textarea
-      {...props}
-      rows={3}
-      spellCheck={false}
-      placeholder={placeholder}
-      value={draft[name] as string}
-      onChange={(e) => set(name, e.target.value)}
-    />
-  );
+  const money =
+    (placeholder?: string): Control =>
+    (props, name) => (
+      <span className="money-input">
+        <span aria-hidden="true">$</span>
+        {text({ decimal: true, placeholder })(props, name)}
+      </span>
+    );
+  const list =
+    (placeholder: string): Control =>
+    (props, name) => (
+      <textarea
+        {...props}
+        rows={3}
+        spellCheck={false}
+        placeholder={placeholder}
+        value={draft[name] as string}
+        onChange={(e) => set(name, e.target.value)}
+      />
+    );
   const check = (name: DraftField, label: string) => {
     const error = errors?.fields[name];
     return (
@@ -185,8 +193,8 @@ export function PolicyFormDialog({
     );
   };
   const select =
-    <T extends string>(name: DraftField, options: Record<T, string>) =>
-    (props: ControlProps) => (
+    <T extends string>(options: Record<T, string>): Control =>
+    (props, name) => (
       <select
         {...props}
         value={draft[name] as string}
@@ -222,59 +230,39 @@ export function PolicyFormDialog({
                 onChange={(e) => set('name', e.target.value)}
               />
             ))}
-            {field('mode', select('mode', MODE_TEXT))}
+            {field('mode', select(MODE_TEXT))}
           </div>
         )}
         <fieldset>
           <legend>Budget</legend>
           <div className="form-row">
-            {field('budget', money('budget', '0.00'), '0 means the agent can spend nothing.')}
-            {field('period', select('period', PERIOD_TEXT))}
+            {field('budget', money('0.00'), '0 means the agent can spend nothing.')}
+            {field('period', select(PERIOD_TEXT))}
             {field(
               'window',
-              select('window', WINDOW_TEXT),
+              select(WINDOW_TEXT),
               'Calendar: from midnight, Monday, the 1st. Rolling: the last 24 h, 7 d, 30 d.',
             )}
           </div>
           <div className="form-row">
-            {field(
-              'over_budget',
-              select('over_budget', OVER_TEXT),
-              'When a purchase would go over.',
-            )}
+            {field('over_budget', select(OVER_TEXT), 'When a purchase would go over.')}
           </div>
           {check('pause_on_over_budget', 'Pause the agent when a receipt puts it over a limit')}
         </fieldset>
         <fieldset>
           <legend>Each purchase</legend>
           <div className="form-row">
-            {field(
-              'max_transaction',
-              money('max_transaction', 'no limit'),
-              'Larger ones are declined.',
-            )}
-            {field(
-              'approval_threshold',
-              money('approval_threshold', 'never'),
-              'At or above this, you approve it.',
-            )}
+            {field('max_transaction', money('no limit'), 'Larger ones are declined.')}
+            {field('approval_threshold', money('never'), 'At or above this, you approve it.')}
           </div>
           {check('ask_on_new_merchant', 'Ask me before its first purchase at a new merchant')}
         </fieldset>
         <fieldset>
           <legend>Merchants</legend>
           <div className="form-row">
-            {field(
-              'allow_merchants',
-              list('allow_merchants', 'aws\n*.openai.com'),
-              'One per line; empty allows any.',
-            )}
-            {field('deny_merchants', list('deny_merchants', 'casino.example'), 'One per line.')}
-            {field(
-              'allowed_categories',
-              list('allowed_categories', 'compute'),
-              'One per line; empty allows any.',
-            )}
+            {field('allow_merchants', list('aws\n*.openai.com'), 'One per line; empty allows any.')}
+            {field('deny_merchants', list('casino.example'), 'One per line.')}
+            {field('allowed_categories', list('compute'), 'One per line; empty allows any.')}
           </div>
         </fieldset>
         <fieldset>
@@ -282,35 +270,29 @@ export function PolicyFormDialog({
           <div className="form-row">
             {field(
               'velocity_per_hour',
-              text('velocity_per_hour', { placeholder: 'no limit' }),
+              text({ placeholder: 'no limit' }),
               'Most approved purchases in any hour.',
             )}
-            {field(
-              'rate_limit_per_minute',
-              text('rate_limit_per_minute'),
-              'API requests per minute, per key.',
-            )}
+            {field('rate_limit_per_minute', text(), 'API requests per minute, per key.')}
           </div>
           <div className="form-row">
             {field(
               'max_pending',
-              text('max_pending'),
+              text(),
               'Requests that may wait for you at once; past it, one that would ask is declined.',
             )}
           </div>
         </fieldset>
-        <div className="dialog-actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={saving}>
-            {saving ? 'Saving…' : editing ? 'Save policy' : 'Create agent'}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} busy={saving}>
+          {saving ? 'Saving…' : editing ? 'Save policy' : 'Create agent'}
+        </DialogActions>
       </form>
     </Dialog>
   );
 }
+
+/** A field's control, drawn with the field's ids and bound to its draft value by name. */
+type Control = (props: ControlProps, name: DraftField) => ReactNode;
 
 interface ControlProps {
   id: string;

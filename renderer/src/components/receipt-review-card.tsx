@@ -1,8 +1,8 @@
 import { formatCents } from '../../../shared/money';
-import { useState } from 'react';
 import { visible } from '../../../shared/text/visible';
 import { useApprovals } from '../stores/approvals';
 import type { ReceiptReview } from '../stores/approvals-state';
+import { DecisionActions, useComment } from './decision-actions';
 
 /** What accepting or disputing a receipt's claim does, in one sentence each. */
 function claimText(r: ReceiptReview): { claim: string; accept: string; dispute: string } {
@@ -26,9 +26,8 @@ function claimText(r: ReceiptReview): { claim: string; accept: string; dispute: 
  */
 export function ReceiptReviewCard({ receipt }: { receipt: ReceiptReview }) {
   const { busy, review } = useApprovals();
-  const [comment, setComment] = useState('');
+  const comment = useComment();
   const text = claimText(receipt);
-  const note = comment.trim() || undefined;
   return (
     <article className="card" data-receipt-id={receipt.id} aria-label={`Receipt ${receipt.id}`}>
       <header>
@@ -38,27 +37,12 @@ export function ReceiptReviewCard({ receipt }: { receipt: ReceiptReview }) {
       <p className="impact">
         {text.accept} {text.dispute}
       </p>
-      <div className="actions">
-        <input
-          aria-label="Comment"
-          placeholder="Comment (optional)"
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-        />
-        <button
-          disabled={busy === receipt.id}
-          onClick={() => void review(receipt.id, 'accept', note)}
-        >
-          Accept
-        </button>
-        <button
-          className="secondary"
-          disabled={busy === receipt.id}
-          onClick={() => void review(receipt.id, 'dispute', note)}
-        >
-          Dispute
-        </button>
-      </div>
+      <DecisionActions
+        comment={comment}
+        busy={busy === receipt.id}
+        yes={{ label: 'Accept', onClick: () => void review(receipt.id, 'accept', comment.note) }}
+        no={{ label: 'Dispute', onClick: () => void review(receipt.id, 'dispute', comment.note) }}
+      />
     </article>
   );
 }

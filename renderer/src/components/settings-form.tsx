@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { PERIODS, type Period } from '../../../shared/domain';
 import { settingsPatch } from '../../../shared/schemas/owner-api';
 import type { SettingsPatch, SettingsView } from '../api/client';
@@ -78,10 +78,9 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
       </label>
       <fieldset>
         <legend>Global cap across all agents</legend>
-        <label className="inline">
-          <input type="checkbox" checked={capOn} onChange={(e) => setCapOn(e.target.checked)} /> Cap
-          all spending
-        </label>
+        <Toggle checked={capOn} onChange={setCapOn}>
+          Cap all spending
+        </Toggle>
         {capOn && (
           <>
             <label>
@@ -99,22 +98,12 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
           </>
         )}
       </fieldset>
-      <label className="inline">
-        <input
-          type="checkbox"
-          checked={notifications}
-          onChange={(e) => setNotifications(e.target.checked)}
-        />{' '}
+      <Toggle checked={notifications} onChange={setNotifications}>
         Desktop notifications for new requests and alerts
-      </label>
-      <label className="inline">
-        <input
-          type="checkbox"
-          checked={startAtLogin}
-          onChange={(e) => setStartAtLogin(e.target.checked)}
-        />{' '}
+      </Toggle>
+      <Toggle checked={startAtLogin} onChange={setStartAtLogin}>
         Open the desktop app when I log in (desktop app only)
-      </label>
+      </Toggle>
       {problem && (
         <p role="alert" className="form-problem">
           {problem}
@@ -125,5 +114,23 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
       </button>
       {saved && <p role="status">Saved.</p>}
     </form>
+  );
+}
+
+/** An on/off setting: the checkbox, then what it turns on, the whole label clickable. */
+function Toggle({
+  checked,
+  onChange,
+  children,
+}: {
+  checked: boolean;
+  onChange(checked: boolean): void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="inline">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />{' '}
+      {children}
+    </label>
   );
 }

@@ -1,5 +1,4 @@
 import { formatCents } from '../../../shared/money';
-import { useState } from 'react';
 import { showMatchedKey } from '../../../shared/merchant';
 import { visible } from '../../../shared/text/visible';
 import type { SpendStatus } from '../../../shared/domain';
@@ -7,6 +6,7 @@ import type { OwnerSpendView } from '../../../shared/schemas/owner-api';
 import { ageText, expiresSoon, expiryText } from '../format/durations';
 import { useNow } from '../hooks/use-now';
 import { useApprovals } from '../stores/approvals';
+import { DecisionActions, useComment } from './decision-actions';
 import { ImpactBar } from './impact-bar';
 import { X402Details } from './x402-details';
 
@@ -38,11 +38,10 @@ export function SpendRequestCard({
   const { busy, selected, confirming, approve, confirmOverride, cancelConfirm, decline, select } =
     useApprovals();
   const now = useNow();
-  const [comment, setComment] = useState('');
+  const comment = useComment();
   const pending = request.status === 'needs_approval';
   const over = request.impact?.exceeds_budget ?? false;
   const blocked = request.impact?.hard_limit != null;
-  const note = comment.trim() || undefined;
   const classes = ['card', focused && 'focused', selected === request.id && 'selected'];
   return (
     <article
@@ -81,7 +80,7 @@ export function SpendRequestCard({
             Approve {formatCents(request.amount_cents)} and go over the budget by{' '}
             {formatCents(request.impact?.over_by_cents ?? 0)}?
           </span>
-          <button autoFocus onClick={() => void confirmOverride(request, note)}>
+          <button autoFocus onClick={() => void confirmOverride(request, comment.note)}>
             Yes, approve over budget
           </button>
           <button className="secondary" onClick={cancelConfirm}>
@@ -90,27 +89,16 @@ export function SpendRequestCard({
         </div>
       )}
       {pending && (
-        <div className="actions">
-          <input
-            aria-label="Comment"
-            placeholder="Comment (optional)"
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-          />
-          <button
-            disabled={busy === request.id || blocked}
-            onClick={() => void approve(request, note)}
-          >
-            {over ? 'Approve over budget…' : 'Approve'}
-          </button>
-          <button
-            className="secondary"
-            disabled={busy === request.id}
-            onClick={() => void decline(request.id, note)}
-          >
-            Decline
-          </button>
-        </div>
+        <DecisionActions
+          comment={comment}
+          busy={busy === request.id}
+          yes={{
+            label: over ? 'Approve over budget…' : 'Approve',
+            disabled: blocked,
+            onClick: () => void approve(request, comment.note),
+          }}
+          no={{ label: 'Decline', onClick: () => void decline(request.id, comment.note) }}
+        />
       )}
       <footer>
         <code>{request.id}</code> ·{' '}

@@ -8,6 +8,7 @@ import { visible } from '../../../shared/text/visible';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import type { AllowanceView, ChainAccountView, ChainSummaryView } from '../api/client';
 import { centsFromDollars, unitsToMicros, useChain } from '../stores/chain';
+import { DataTable } from './data-table';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
@@ -70,6 +71,20 @@ export function OwnerAccount({ summary }: { summary: ChainSummaryView }) {
   );
 }
 
+/** A Purser-held wallet's cells in the Agent wallets table: its address, then its USDC. */
+function WalletCells({ wallet }: { wallet: ChainAccountView }) {
+  return (
+    <>
+      <td>
+        <code className="address">{wallet.address}</code>
+      </td>
+      <td>
+        <Balances account={wallet} />
+      </td>
+    </>
+  );
+}
+
 export function AgentWallets({
   summary,
   agents,
@@ -96,70 +111,50 @@ export function AgentWallets({
           No agents yet. Create one with <code>purser agents create --name …</code>.
         </p>
       ) : (
-        <table aria-label="Agent wallets">
-          <thead>
-            <tr>
-              <th>Agent</th>
-              <th>Wallet</th>
-              <th>USDC</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {agents.map((agent) => {
-              const wallet = walletOf(agent.id);
-              return (
-                <tr key={agent.id} data-agent-id={agent.id}>
-                  <td>
-                    {visible(agent.name)} <code>{agent.id}</code>
-                  </td>
-                  {wallet ? (
-                    <>
-                      <td>
-                        <code className="address">{wallet.address}</code>
-                      </td>
-                      <td>
-                        <Balances account={wallet} />
-                      </td>
-                      <td>
-                        <FundForm agentId={agent.id} agentName={agent.name} />
-                      </td>
-                    </>
-                  ) : (
-                    <>
-                      <td className="empty">no wallet</td>
-                      <td />
-                      <td>
-                        <button
-                          type="button"
-                          disabled={busy === `wallet:${agent.id}`}
-                          aria-label={`Create wallet for ${visible(agent.name)}`}
-                          onClick={() => void createWallet(agent.id)}
-                        >
-                          Create wallet
-                        </button>
-                      </td>
-                    </>
-                  )}
-                </tr>
-              );
-            })}
-            {orphans.map((wallet) => (
-              <tr key={wallet.id} data-agent-id={wallet.agent_id ?? ''}>
+        <DataTable label="Agent wallets" columns={['Agent', 'Wallet', 'USDC', '']}>
+          {agents.map((agent) => {
+            const wallet = walletOf(agent.id);
+            return (
+              <tr key={agent.id} data-agent-id={agent.id}>
                 <td>
-                  <code>{wallet.agent_id}</code>
+                  {visible(agent.name)} <code>{agent.id}</code>
                 </td>
-                <td>
-                  <code className="address">{wallet.address}</code>
-                </td>
-                <td>
-                  <Balances account={wallet} />
-                </td>
-                <td />
+                {wallet ? (
+                  <>
+                    <WalletCells wallet={wallet} />
+                    <td>
+                      <FundForm agentId={agent.id} agentName={agent.name} />
+                    </td>
+                  </>
+                ) : (
+                  <>
+                    <td className="empty">no wallet</td>
+                    <td />
+                    <td>
+                      <button
+                        type="button"
+                        disabled={busy === `wallet:${agent.id}`}
+                        aria-label={`Create wallet for ${visible(agent.name)}`}
+                        onClick={() => void createWallet(agent.id)}
+                      >
+                        Create wallet
+                      </button>
+                    </td>
+                  </>
+                )}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            );
+          })}
+          {orphans.map((wallet) => (
+            <tr key={wallet.id} data-agent-id={wallet.agent_id ?? ''}>
+              <td>
+                <code>{wallet.agent_id}</code>
+              </td>
+              <WalletCells wallet={wallet} />
+              <td />
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
@@ -232,71 +227,59 @@ export function Allowances({
           <code>purser chain revoke &lt;agent&gt;</code> or here.
         </p>
       ) : (
-        <table aria-label="Allowances">
-          <thead>
-            <tr>
-              <th>Agent</th>
-              <th>Spender</th>
-              <th>Allowance</th>
-              <th>Left</th>
-              <th>Spent</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {summary.allowances.map((a: AllowanceView) => {
-              const decimals = decimalsOf(a.chain);
-              return (
-                <tr key={a.agent_id} data-allowance-agent-id={a.agent_id} data-status={a.status}>
-                  <td>
-                    {nameOf(a.agent_id)}
-                    {summary.chains.length > 1 && <span className="units"> on {a.chain}</span>}
-                  </td>
-                  <td>
-                    <code className="address">{a.spender}</code>
-                  </td>
-                  <td>
-                    <Units units={a.amount_units} decimals={decimals} />
-                    {a.reset_each_window && (
-                      <div className="units">set again each budget window</div>
-                    )}
-                  </td>
-                  <td>
-                    <Units units={a.left_units} decimals={decimals} />
-                  </td>
-                  <td>
-                    <Units units={a.spent_units} decimals={decimals} />
-                  </td>
-                  <td>
-                    <span className={`status ${a.status === 'active' ? 'approved' : 'declined'}`}>
-                      {a.status}
-                    </span>
-                    {a.tx_hash && (
-                      <div className="units">
-                        last tx <code className="hash">{a.tx_hash}</code>
-                      </div>
-                    )}
-                    <div className="units">{when(a.updated_at)}</div>
-                  </td>
-                  <td>
-                    {a.status === 'active' && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        disabled={busy === `revoke:${a.agent_id}`}
-                        aria-label={`Revoke allowance of ${nameOf(a.agent_id)}`}
-                        onClick={() => void revoke(a.agent_id)}
-                      >
-                        {busy === `revoke:${a.agent_id}` ? 'Revoking…' : 'Revoke allowance'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          label="Allowances"
+          columns={['Agent', 'Spender', 'Allowance', 'Left', 'Spent', 'Status', '']}
+        >
+          {summary.allowances.map((a: AllowanceView) => {
+            const decimals = decimalsOf(a.chain);
+            return (
+              <tr key={a.agent_id} data-allowance-agent-id={a.agent_id} data-status={a.status}>
+                <td>
+                  {nameOf(a.agent_id)}
+                  {summary.chains.length > 1 && <span className="units"> on {a.chain}</span>}
+                </td>
+                <td>
+                  <code className="address">{a.spender}</code>
+                </td>
+                <td>
+                  <Units units={a.amount_units} decimals={decimals} />
+                  {a.reset_each_window && <div className="units">set again each budget window</div>}
+                </td>
+                <td>
+                  <Units units={a.left_units} decimals={decimals} />
+                </td>
+                <td>
+                  <Units units={a.spent_units} decimals={decimals} />
+                </td>
+                <td>
+                  <span className={`status ${a.status === 'active' ? 'approved' : 'declined'}`}>
+                    {a.status}
+                  </span>
+                  {a.tx_hash && (
+                    <div className="units">
+                      last tx <code className="hash">{a.tx_hash}</code>
+                    </div>
+                  )}
+                  <div className="units">{when(a.updated_at)}</div>
+                </td>
+                <td>
+                  {a.status === 'active' && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={busy === `revoke:${a.agent_id}`}
+                      aria-label={`Revoke allowance of ${nameOf(a.agent_id)}`}
+                      onClick={() => void revoke(a.agent_id)}
+                    >
+                      {busy === `revoke:${a.agent_id}` ? 'Revoking…' : 'Revoke allowance'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </>
   );

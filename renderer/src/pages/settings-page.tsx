@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { visible } from '../../../shared/text/visible';
+import { DataTable } from '../components/data-table';
 import { DismissableError } from '../components/dismissable-error';
 import { SettingsForm } from '../components/settings-form';
 import { useSessions } from '../stores/sessions';
@@ -36,38 +37,30 @@ export function SettingsPage() {
         any you do not recognise.
       </p>
       {error && <DismissableError message={error} onDismiss={dismiss} />}
-      <table aria-label="Owner sessions">
-        <thead>
-          <tr>
-            <th>Session</th>
-            <th>Since</th>
-            <th>Last used</th>
-            <th>Ends unless used</th>
-            <th />
+      <DataTable
+        label="Owner sessions"
+        columns={['Session', 'Since', 'Last used', 'Ends unless used', '']}
+      >
+        {sessions.map((s) => (
+          <tr key={s.id} data-session-id={s.id}>
+            <td>
+              {visible(s.label)} <code>{s.id}</code>
+            </td>
+            <td>{when(s.created_at)}</td>
+            <td>{when(s.last_used_at)}</td>
+            <td>{when(s.expires_at)}</td>
+            <td>
+              {s.current ? (
+                'this window'
+              ) : (
+                <button type="button" onClick={() => void revoke(s.id)}>
+                  Revoke
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id} data-session-id={s.id}>
-              <td>
-                {visible(s.label)} <code>{s.id}</code>
-              </td>
-              <td>{when(s.created_at)}</td>
-              <td>{when(s.last_used_at)}</td>
-              <td>{when(s.expires_at)}</td>
-              <td>
-                {s.current ? (
-                  'this window'
-                ) : (
-                  <button type="button" onClick={() => void revoke(s.id)}>
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </section>
   );
 }

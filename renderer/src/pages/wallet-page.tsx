@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { formatCents, formatUsd, microsFromString } from '../../../shared/money';
 import { visible } from '../../../shared/text/visible';
 import type { ChainSummaryView, FundingSourceView, SettingsView } from '../api/client';
+import { DataTable } from '../components/data-table';
 import { DismissableError } from '../components/dismissable-error';
 import { AgentWallets, Allowances, OwnerAccount } from '../components/wallet-accounts';
 import { useAgents } from '../stores/agents';
@@ -81,35 +82,24 @@ function FundingSources({
           No funding sources yet. Add money with <code>purser funding deposit --cents …</code>.
         </p>
       ) : (
-        <table aria-label="Funding sources">
-          <thead>
-            <tr>
-              <th>Source</th>
-              <th>Kind</th>
-              <th>Mode</th>
-              <th>Balance</th>
-              <th>Limit</th>
+        <DataTable label="Funding sources" columns={['Source', 'Kind', 'Mode', 'Balance', 'Limit']}>
+          {funding.map((f) => (
+            <tr key={f.id} data-funding-source-id={f.id}>
+              <td>
+                {visible(f.name)} <code>{f.id}</code>
+                {f.is_default && <span className="badge">default</span>}
+              </td>
+              <td>{f.kind === 'onchain' ? 'on chain' : 'cash'}</td>
+              <td>{f.mode}</td>
+              <td className="money">{formatUsd(microsFromString(f.balance_micros))}</td>
+              <td>
+                {f.limit_cents === null
+                  ? 'no limit'
+                  : `${formatCents(f.limit_cents)} ${f.limit_period ?? ''}${f.limit_window ? ` (${f.limit_window} window)` : ''}`}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {funding.map((f) => (
-              <tr key={f.id} data-funding-source-id={f.id}>
-                <td>
-                  {visible(f.name)} <code>{f.id}</code>
-                  {f.is_default && <span className="badge">default</span>}
-                </td>
-                <td>{f.kind === 'onchain' ? 'on chain' : 'cash'}</td>
-                <td>{f.mode}</td>
-                <td className="money">{formatUsd(microsFromString(f.balance_micros))}</td>
-                <td>
-                  {f.limit_cents === null
-                    ? 'no limit'
-                    : `${formatCents(f.limit_cents)} ${f.limit_period ?? ''}${f.limit_window ? ` (${f.limit_window} window)` : ''}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {settings && (
         <p className="global-cap">
@@ -195,33 +185,23 @@ function ChainList({ chains }: { chains: ChainSummaryView['chains'] }) {
       </p>
     );
   return (
-    <table aria-label="Chains">
-      <thead>
-        <tr>
-          <th>Chain</th>
-          <th>Network</th>
-          <th>USDC</th>
-          <th>Synced to block</th>
+    <DataTable label="Chains" columns={['Chain', 'Network', 'USDC', 'Synced to block']}>
+      {chains.map((c) => (
+        <tr key={c.id} data-chain={c.id}>
+          <td>
+            <strong>{c.id}</strong> <code>{visible(c.rpc_url)}</code>
+          </td>
+          <td>{c.network}</td>
+          <td>
+            <code className="address">{c.usdc.address}</code>{' '}
+            <span className="units">
+              {visible(c.usdc.name)} v{visible(c.usdc.version)}, {c.usdc.decimals} decimals
+            </span>
+          </td>
+          <td>{c.synced_block ?? 'not yet'}</td>
         </tr>
-      </thead>
-      <tbody>
-        {chains.map((c) => (
-          <tr key={c.id} data-chain={c.id}>
-            <td>
-              <strong>{c.id}</strong> <code>{visible(c.rpc_url)}</code>
-            </td>
-            <td>{c.network}</td>
-            <td>
-              <code className="address">{c.usdc.address}</code>{' '}
-              <span className="units">
-                {visible(c.usdc.name)} v{visible(c.usdc.version)}, {c.usdc.decimals} decimals
-              </span>
-            </td>
-            <td>{c.synced_block ?? 'not yet'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 

@@ -9,6 +9,7 @@ import {
   withPage,
   type Queue,
 } from './approvals-state';
+import { runAction } from './run-action';
 
 interface ApprovalsState {
   /** What waits, grouped by agent (approvals-state.ts). */
@@ -134,19 +135,12 @@ export const useApprovals = create<ApprovalsState>((set, get) => ({
     });
     if (stale) reloadSoon(get().load);
   },
-  async act(id, action) {
-    set({ busy: id, actionError: null });
-    try {
-      await action();
-    } catch (error) {
-      set({ actionError: messageOf(error) });
-    } finally {
-      set({ busy: null });
+  act: (id, action) =>
+    runAction(set, id, action, async () => {
       await get().load();
       const focused = get().focused;
       if (focused) await get().focus(focused.id);
-    }
-  },
+    }),
   dismiss: () => set({ actionError: null }),
   selected: null,
   select: (id) => set({ selected: id }),

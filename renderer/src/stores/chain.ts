@@ -8,6 +8,7 @@ import {
   type FundingSourceView,
   type OwnerEvent,
 } from '../api/client';
+import { runAction } from './run-action';
 
 /** One piece of on-chain news from the event stream, as the Wallet page lists it. */
 export interface ChainNews extends ChainEventView {
@@ -119,17 +120,8 @@ export const useChain = create<ChainState>((set, get) => {
     });
   };
 
-  const act = async (busy: string, action: () => Promise<unknown>) => {
-    set({ busy, actionError: null });
-    try {
-      await action();
-    } catch (error) {
-      set({ actionError: messageOf(error) });
-    } finally {
-      set({ busy: null });
-      await get().load();
-    }
-  };
+  const act = (busy: string, action: () => Promise<unknown>) =>
+    runAction(set, busy, action, () => get().load());
 
   return {
     summary: null,
