@@ -6,19 +6,4 @@
 export { DEFAULT_URL, PurserClient } from './purser-client';
 export { PurserApiError, PurserPaymentPendingError } from './errors';
 export { fetchWithPurser, type PurserFetchOptions } from './fetch-with-purser';
-export type {
-  BalanceView,
-  BudgetInput,
-  BudgetRequestList,
-  BudgetRequestResult,
-  BudgetRequestView,
-  PolicyView,
-  PurserClientOptions,
-  ReceiptInput,
-  ReceiptResult,
-  ReceiptView,
-  SpendInput,
-  SpendRequestView,
-  X402PayInput,
-  X402PaymentView,
-} from './types';
+export type * from './types';

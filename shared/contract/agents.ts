@@ -5,11 +5,10 @@ import {
   issuedKey,
   keyIssueBody,
   keyView,
-  ownerIdParams,
   policyPatch,
 } from '../schemas/owner-api';
 import { agentList, keyList } from '../schemas/owner-answers';
-import type { OwnerRouteSpec } from './route';
+import { idRoute, type OwnerRouteSpec } from './route';
 
 export const agentRoutes = {
   listAgents: { method: 'GET', path: '/admin/v1/agents', response: agentList },
@@ -20,57 +19,49 @@ export const agentRoutes = {
     body: agentCreateBody,
     response: agentView,
   },
-  getAgent: {
+  getAgent: idRoute({
     method: 'GET',
     path: '/admin/v1/agents/:id',
-    params: ownerIdParams,
     response: agentView,
-  },
+  }),
   /** The next policy version: the fields named change, the rest carry over. */
-  updatePolicy: {
+  updatePolicy: idRoute({
     method: 'PATCH',
     path: '/admin/v1/agents/:id/policy',
-    params: ownerIdParams,
     body: policyPatch,
     response: agentView,
-  },
+  }),
   /** Paused: every spend request is declined (`agent_paused`) until resumed. */
-  pauseAgent: {
+  pauseAgent: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/pause',
-    params: ownerIdParams,
     response: agentView,
-  },
-  resumeAgent: {
+  }),
+  resumeAgent: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/resume',
-    params: ownerIdParams,
     response: agentView,
-  },
-  revokeAgent: {
+  }),
+  revokeAgent: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/revoke',
-    params: ownerIdParams,
     response: agentView,
-  },
-  listKeys: {
+  }),
+  listKeys: idRoute({
     method: 'GET',
     path: '/admin/v1/agents/:id/keys',
-    params: ownerIdParams,
     response: keyList,
-  },
+  }),
   /** The answer carries the key in plaintext, once: nothing can show it again. */
-  issueKey: {
+  issueKey: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/keys',
-    params: ownerIdParams,
     body: keyIssueBody,
     response: issuedKey,
-  },
-  revokeKey: {
+  }),
+  revokeKey: idRoute({
     method: 'POST',
     path: '/admin/v1/keys/:id/revoke',
-    params: ownerIdParams,
     response: keyView,
-  },
+  }),
 } as const satisfies Record<string, OwnerRouteSpec>;

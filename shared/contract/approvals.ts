@@ -5,7 +5,6 @@ import {
   approveSpendBody,
   declineBody,
   ownerBudgetRequestView,
-  ownerIdParams,
   ownerSpendView,
   rejectBudgetRequestBody,
   spendListQuery,
@@ -19,7 +18,7 @@ import {
   settleSpendBody,
   spendRequestList,
 } from '../schemas/owner-answers';
-import type { OwnerRouteSpec } from './route';
+import { idRoute, type OwnerRouteSpec } from './route';
 
 export const approvalRoutes = {
   listApprovals: {
@@ -29,65 +28,58 @@ export const approvalRoutes = {
     response: approvalsView,
   },
   /** Declines every pending request of one agent and rejects its pending budget request. */
-  declineAllPending: {
+  declineAllPending: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/pending/decline',
-    params: ownerIdParams,
     body: declineBody,
     response: declinedAllView,
-  },
+  }),
   /** Settles an approved request for less: the difference goes back to every limit. */
-  settleSpend: {
+  settleSpend: idRoute({
     method: 'POST',
     path: '/admin/v1/spend-requests/:id/settle',
-    params: ownerIdParams,
     body: settleSpendBody,
     response: settledView,
-  },
+  }),
   listSpendRequests: {
     method: 'GET',
     path: '/admin/v1/spend-requests',
     query: spendListQuery,
     response: spendRequestList,
   },
-  getSpendRequest: {
+  getSpendRequest: idRoute({
     method: 'GET',
     path: '/admin/v1/spend-requests/:id',
-    params: ownerIdParams,
     response: ownerSpendView,
-  },
-  approveSpend: {
+  }),
+  approveSpend: idRoute({
     method: 'POST',
     path: '/admin/v1/spend-requests/:id/approve',
-    params: ownerIdParams,
     body: approveSpendBody,
     response: ownerSpendView,
-  },
-  declineSpend: {
+  }),
+  declineSpend: idRoute({
     method: 'POST',
     path: '/admin/v1/spend-requests/:id/decline',
-    params: ownerIdParams,
     body: declineBody,
     response: ownerSpendView,
-  },
+  }),
   listBudgetRequests: {
     method: 'GET',
     path: '/admin/v1/budget-requests',
     query: budgetRequestListQuery,
     response: ownerBudgetRequestList,
   },
-  approveBudgetRequest: {
+  approveBudgetRequest: idRoute({
     method: 'POST',
     path: '/admin/v1/budget-requests/:id/approve',
-    params: ownerIdParams,
     body: approveBudgetRequestBody,
     response: ownerBudgetRequestView,
-  },
-  rejectBudgetRequest: {
+  }),
+  rejectBudgetRequest: idRoute({
     method: 'POST',
     path: '/admin/v1/budget-requests/:id/reject',
-    params: ownerIdParams,
     body: rejectBudgetRequestBody,
     response: ownerBudgetRequestView,
-  },
+  }),
 } as const satisfies Record<string, OwnerRouteSpec>;

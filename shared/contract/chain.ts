@@ -11,9 +11,8 @@ import {
   ownerAccountBody,
   syncReport,
 } from '../schemas/chain';
-import { ownerIdParams } from '../schemas/owner-api';
 import { walletFunded } from '../schemas/owner-answers';
-import type { OwnerRouteSpec } from './route';
+import { idRoute, type OwnerRouteSpec } from './route';
 
 export const chainRoutes = {
   /** Chains, accounts with their USDC balances, and allowances. */
@@ -33,34 +32,30 @@ export const chainRoutes = {
     response: accountView,
   },
   /** A Purser-held wallet for the agent; the key is sealed in Purser and never shown. */
-  createAgentWallet: {
+  createAgentWallet: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/wallet',
-    params: ownerIdParams,
     response: accountView,
-  },
+  }),
   /** USDC from the owner's account to the agent's wallet, answered once confirmed. */
-  fundAgentWallet: {
+  fundAgentWallet: idRoute({
     method: 'POST',
     path: '/admin/v1/agents/:id/wallet/fund',
-    params: ownerIdParams,
     body: fundBody,
     response: walletFunded,
-  },
-  setAllowance: {
+  }),
+  setAllowance: idRoute({
     method: 'PUT',
     path: '/admin/v1/agents/:id/allowance',
-    params: ownerIdParams,
     body: allowanceBody,
     response: allowanceView,
-  },
+  }),
   /** Sets the agent's allowance to zero on chain, answered once confirmed. */
-  revokeAllowance: {
+  revokeAllowance: idRoute({
     method: 'DELETE',
     path: '/admin/v1/agents/:id/allowance',
-    params: ownerIdParams,
     response: allowanceView,
-  },
+  }),
   /** Follows every configured chain into the ledger now. */
   syncChain: { method: 'POST', path: '/admin/v1/chain/sync', response: syncReport },
 } as const satisfies Record<string, OwnerRouteSpec>;

@@ -4,13 +4,12 @@ import {
   depositBody,
   fundingLimitBody,
   fundingSourceView,
-  ownerIdParams,
   settingsPatch,
   settingsView,
 } from '../schemas/owner-api';
 import { fundingSourceList } from '../schemas/owner-answers';
 import { ownerReceiptPage, ownerReceiptsQuery, ownerReceiptView } from '../schemas/receipts';
-import type { OwnerRouteSpec } from './route';
+import { idRoute, type OwnerRouteSpec } from './route';
 
 export const fundingRoutes = {
   listFundingSources: {
@@ -24,13 +23,12 @@ export const fundingRoutes = {
     body: depositBody,
     response: fundingSourceView,
   },
-  setFundingLimit: {
+  setFundingLimit: idRoute({
     method: 'PUT',
     path: '/admin/v1/funding-sources/:id/limit',
-    params: ownerIdParams,
     body: fundingLimitBody,
     response: fundingSourceView,
-  },
+  }),
   getSettings: { method: 'GET', path: '/admin/v1/settings', response: settingsView },
   updateSettings: {
     method: 'PATCH',
@@ -49,19 +47,17 @@ export const fundingRoutes = {
     response: ownerReceiptPage,
   },
   /** The owner accepts what a receipt claims: a held part counts, a settlement for less releases. */
-  acceptReceipt: {
+  acceptReceipt: idRoute({
     method: 'POST',
     path: '/admin/v1/receipts/:id/accept',
-    params: ownerIdParams,
     body: declineBody,
     response: ownerReceiptView,
-  },
+  }),
   /** The owner disputes it: the shared limits and the request stay as they were. */
-  disputeReceipt: {
+  disputeReceipt: idRoute({
     method: 'POST',
     path: '/admin/v1/receipts/:id/dispute',
-    params: ownerIdParams,
     body: declineBody,
     response: ownerReceiptView,
-  },
+  }),
 } as const satisfies Record<string, OwnerRouteSpec>;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ownerIdParams } from '../schemas/owner-api';
 
 /**
  * One route of the owner API as the server registers it and every client calls it. The
@@ -18,4 +19,20 @@ export interface OwnerRouteSpec {
   accepted?: z.ZodType;
   /** Open without credentials: its caller has only a one-time code (docs/trust-model.md). */
   public?: true;
+}
+
+/** A route on one owner object: its path has `:id`, which `idRoute` gives its schema. */
+type IdRouteSpec = Omit<OwnerRouteSpec, 'params'> & {
+  path: `/admin/v1/${string}/:id${string}`;
+  params?: never;
+};
+
+/**
+ * A route on one owner object, `…/:id…` (an agent, key, request, funding source, receipt or
+ * session): `spec` with `ownerIdParams` for its path parameter, listed after the path.
+ */
+export function idRoute<const S extends IdRouteSpec>(
+  spec: S,
+): S & { readonly params: typeof ownerIdParams } {
+  return Object.assign({ method: spec.method, path: spec.path, params: ownerIdParams }, spec);
 }

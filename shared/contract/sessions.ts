@@ -2,7 +2,6 @@
  * Owner sessions of the window (docs/trust-model.md): the login exchange, who-am-I, listing,
  * revoking and logging out; new login links for `purser login`; and the event stream.
  */
-import { ownerIdParams } from '../schemas/owner-api';
 import {
   loggedOutView,
   loginLinkView,
@@ -13,7 +12,7 @@ import {
   sessionsRevoked,
   whoAmIView,
 } from '../schemas/sessions';
-import type { OwnerRouteSpec } from './route';
+import { idRoute, type OwnerRouteSpec } from './route';
 
 export const sessionRoutes = {
   /** Swaps a login link's one-time code for a session token. */
@@ -26,12 +25,11 @@ export const sessionRoutes = {
   },
   whoAmI: { method: 'GET', path: '/admin/v1/session', response: whoAmIView },
   listSessions: { method: 'GET', path: '/admin/v1/sessions', response: ownerSessionList },
-  revokeSession: {
+  revokeSession: idRoute({
     method: 'POST',
     path: '/admin/v1/sessions/:id/revoke',
-    params: ownerIdParams,
     response: sessionRevoked,
-  },
+  }),
   revokeAllSessions: {
     method: 'POST',
     path: '/admin/v1/sessions/revoke-all',

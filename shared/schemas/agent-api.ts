@@ -7,10 +7,9 @@ import { PERIODS, SPEND_STATUSES, WINDOW_KINDS, AGENT_STATUSES, MODES, SCOPES } 
 import {
   amountCents,
   currency,
-  idempotencyKey,
   merchantNameText,
-  metadata,
   nonEmptyText,
+  requestAttachments,
 } from './common';
 import { budgetRequestView } from './budget-requests';
 
@@ -22,9 +21,7 @@ export const spendCreateBody = z
     currency,
     merchant_name: merchantNameText,
     reason: nonEmptyText(1000),
-    category: nonEmptyText(64).optional(),
-    metadata: metadata.optional(),
-    idempotency_key: idempotencyKey.optional(),
+    ...requestAttachments,
   })
   .meta({ id: 'SpendCreate' });
 export type SpendCreateBody = z.infer<typeof spendCreateBody>;

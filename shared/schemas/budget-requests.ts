@@ -1,15 +1,13 @@
 /** Agent API contract for budget requests (`/v1/budget-requests`). */
 import { z } from 'zod';
 import { BUDGET_REQUEST_STATUSES } from '../domain';
-import { amountCents, idempotencyKey, metadata, nonEmptyText } from './common';
+import { amountCents, nonEmptyText, requestAttachments } from './common';
 
 export const budgetRequestCreateBody = z
   .strictObject({
     amount_cents: amountCents,
     purpose: nonEmptyText(1000),
-    category: nonEmptyText(64).optional(),
-    metadata: metadata.optional(),
-    idempotency_key: idempotencyKey.optional(),
+    ...requestAttachments,
   })
   .meta({ id: 'BudgetRequestCreate' });
 export type BudgetRequestCreateBody = z.infer<typeof budgetRequestCreateBody>;

@@ -78,6 +78,13 @@ export const nonEmptyText = (max: number) =>
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` });
 
+/** What an agent may attach to a request it creates: a category, metadata, an idempotency key. */
+export const requestAttachments = {
+  category: nonEmptyText(64).optional(),
+  metadata: metadata.optional(),
+  idempotency_key: idempotencyKey.optional(),
+};
+
 /**
  * A merchant's name: text with something visible in it. A name of Braille blanks, Hangul
  * fillers or lone combining marks would show the owner nothing (docs/merchant-identity.md),
@@ -96,6 +103,12 @@ export const waitQuery = z.strictObject({
     .refine((n) => n <= 60, { error: 'must be at most 60 seconds' })
     .optional(),
 });
+
+/** `?limit=N` of a page: at most four digits, read as a number (the route caps it). */
+export const pageLimit = z
+  .string()
+  .regex(/^\d{1,4}$/)
+  .transform(Number);
 
 export const errorEnvelope = z
   .object({

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AGENT_STATUSES, MODES, PERIODS, SCOPES, SPEND_STATUSES, WINDOW_KINDS } from '../domain';
-import { amountCents, limitCents, nonEmptyText } from './common';
+import { amountCents, limitCents, nonEmptyText, pageLimit } from './common';
 import { policyFields, policyInput, policyPatch } from './policy';
 import { budgetRequestView } from './budget-requests';
 
@@ -137,11 +137,7 @@ export const ledgerQuery = z.strictObject({
     .regex(/^\d{1,18}$/)
     .transform(Number)
     .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .transform(Number)
-    .optional(),
+  limit: pageLimit.optional(),
 });
 
 export const ledgerEntryView = z.object({

@@ -9,6 +9,7 @@ import {
   merchantNameText,
   metadata,
   nonEmptyText,
+  pageLimit,
 } from './common';
 
 export const receiptCreateBody = z
@@ -152,11 +153,7 @@ export const ownerReceiptsQuery = z.strictObject({
   before: z.string().max(64).optional(),
   /** Receipts whose claim waits for the owner (`open`), or was answered. */
   review: z.enum(REVIEW_STATUSES).optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .transform(Number)
-    .optional(),
+  limit: pageLimit.optional(),
 });
 
 /** A page of receipts, newest first; `next_before` pages on (null: the last page). */
