@@ -185,6 +185,24 @@ describe('Meters', () => {
     );
   });
 
+  it('usage at the very instant a calendar window ends belongs to the next one', () => {
+    // The closing window is [start, end): a usage at `end` is the next window's, even when
+    // the meter was last read (persisted) in the closing window and the clock then steps
+    // back a moment (NTP), so that the closing window is read again.
+    const db = openMemoryDatabase();
+    const meters = new Meters(db);
+    const spec: WindowSpec = { period: 'daily', kind: 'calendar', timeZone: 'UTC' };
+    const scope: MeterScope = { kind: 'agent', id: 'agt_a' };
+    const end = currentWindow(spec, T0).end as number;
+    const usage = { agentId: 'agt_a', fundingSourceId: 'fs_1', mode: 'live' as const };
+    meters.record({ ...usage, micros: 1n, shared: 1n, originId: 'before' }, end - 1);
+    expect(meters.read(scope, spec, end - 1).sum).toBe(1n);
+    meters.record({ ...usage, micros: 7n, shared: 7n, originId: 'at-end' }, end);
+    expect(meters.read(scope, spec, end - 1)).toMatchObject({ sum: 1n, count: 1 });
+    expect(meters.read(scope, spec, end)).toMatchObject({ sum: 7n, count: 1 });
+    db.close();
+  });
+
   it('refuses, inside the write, a usage or change that breaks its money invariants', () => {
     const db = openMemoryDatabase();
     const meters = new Meters(db);
