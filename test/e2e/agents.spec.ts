@@ -8,41 +8,24 @@
  * axe-core check; and the screenshot of docs/screenshots/agents.png.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { type Locator, type Page } from '@playwright/test';
+import { runCli } from '../helpers/cli';
+import { expect, test, type Purser } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
 
-const json = <T>(text: string) => JSON.parse(text) as T;
+test.use({ purserLabel: 'agents' });
 
-let serve: ServeProcess;
-let home: string;
-
-test.beforeEach(async () => {
-  home = tmpHome('agents');
-  serve = await startServe(home);
-});
-
-test.afterEach(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
-const cli = (...args: string[]) => runCli(['--home', home, ...args]);
-
-async function openAgents(page: Page): Promise<void> {
-  const login = json<{ url: string }>((await cli('login', '--json')).stdout).url;
-  await page.goto(login);
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+async function openAgents(page: Page, purser: Purser): Promise<void> {
+  await purser.open(page);
   await page.getByRole('link', { name: 'Agents' }).click();
   await expect(page.getByRole('heading', { name: 'Agents', level: 2 })).toBeVisible();
 }
 
 /** A separate agent process: `purser spend` with the agent's key, as an agent runs it. */
-function spend(key: string, cents: number, merchant = 'AWS') {
+function spend(purser: Purser, key: string, cents: number, merchant = 'AWS') {
   return runCli(
     ['spend', '--amount-cents', String(cents), '--merchant', merchant, '--reason', 'GPU hour'],
-    { PURSER_KEY: key, PURSER_URL: serve.url },
+    { PURSER_KEY: key, PURSER_URL: purser.url },
   );
 }
 
@@ -52,10 +35,11 @@ const card = (page: Page, name: string): Locator =>
 test('create an agent, edit its policy, issue a key and watch an agent spend with it', async ({
   page,
   context,
+  purser,
 }) => {
   test.setTimeout(90_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openAgents(page);
+  await openAgents(page, purser);
 
   // The empty state says what to do next.
   await expect(page.getByText('No agents yet.')).toBeVisible();
@@ -125,7 +109,7 @@ test('create an agent, edit its policy, issue a key and watch an agent spend wit
   await expect(bot.locator('.policy-version')).toHaveText('policy v2');
 
   // Issue a key: shown once, with a warning and a copy button.
-  expect((await cli('funding', 'deposit', '--cents', '100000')).code).toBe(0);
+  expect((await purser.cli('funding', 'deposit', '--cents', '100000')).code).toBe(0);
   await expect(bot.getByText('No working key.')).toBeVisible();
   await bot.getByRole('button', { name: 'Issue key' }).click();
   const issue = page.getByRole('dialog', { name: 'New key for research-bot' });
@@ -153,7 +137,7 @@ test('create an agent, edit its policy, issue a key and watch an agent spend wit
   await expect(bot.getByRole('button', { name: 'Issue key' })).toBeFocused();
 
   // A separate agent process spends with it; the meter moves without a reload.
-  const first = await spend(key, 1200);
+  const first = await spend(purser, key, 1200);
   expect(first.code, first.stderr).toBe(0);
   await expect(bot.locator('.agent-meter-figures')).toHaveText(/\$12\.00 of \$50\.00 this month/);
   await expect(bot.getByRole('meter')).toHaveAttribute('aria-valuenow', '24');
@@ -165,11 +149,11 @@ test('create an agent, edit its policy, issue a key and watch an agent spend wit
   await expect(bot.locator('.status')).toHaveText('Paused');
   await expect(bot.locator('.agent-note')).toContainText('every spend request is declined');
   await expect(bot.locator('.agent-meter-forecast')).toHaveText(/^No forecast while paused/);
-  const paused = await spend(key, 300);
+  const paused = await spend(purser, key, 300);
   expect(paused.code, paused.stdout).toBe(10);
   await bot.getByRole('button', { name: 'Resume' }).click();
   await expect(bot.locator('.status')).toHaveText('Active');
-  const resumed = await spend(key, 300);
+  const resumed = await spend(purser, key, 300);
   expect(resumed.code, resumed.stderr).toBe(0);
   await expect(bot.locator('.agent-meter-figures')).toHaveText(/\$15\.00 of \$50\.00/);
 
@@ -191,7 +175,7 @@ test('create an agent, edit its policy, issue a key and watch an agent spend wit
   await expect(bot.locator('.key-list')).toContainText('laptop'); // the label carried over
   await expect(bot.locator('.key-dead')).toHaveText('1 revoked or expired key');
 
-  const refused = await fetch(`${serve.url}/v1/spend`, {
+  const refused = await fetch(`${purser.url}/v1/spend`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ amount_cents: 100, currency: 'usd', merchant_name: 'AWS', reason: 'x' }),
@@ -200,10 +184,10 @@ test('create an agent, edit its policy, issue a key and watch an agent spend wit
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
     'revoked_api_key',
   );
-  const old = await spend(key, 100);
+  const old = await spend(purser, key, 100);
   expect(old.code).toBe(1);
   expect(old.stderr).toContain('revoked_api_key');
-  const fresh = await spend(rotated, 500);
+  const fresh = await spend(purser, rotated, 500);
   expect(fresh.code, fresh.stderr).toBe(0);
   await expect(bot.locator('.agent-meter-figures')).toHaveText(/\$20\.00 of \$50\.00/);
 
@@ -215,12 +199,15 @@ test('create an agent, edit its policy, issue a key and watch an agent spend wit
   await revoke.getByRole('button', { name: 'Revoke key' }).click();
   await expect(revoke).toHaveCount(0);
   await expect(bot.getByText('No working key.')).toBeVisible();
-  expect((await spend(rotated, 100)).stderr).toContain('revoked_api_key');
+  expect((await spend(purser, rotated, 100)).stderr).toContain('revoked_api_key');
 });
 
-test('an agent with no budget shows an empty bar, never a full green one', async ({ page }) => {
-  expect((await cli('agents', 'create', '--name', 'idle-bot', '--json')).code).toBe(0);
-  await openAgents(page);
+test('an agent with no budget shows an empty bar, never a full green one', async ({
+  page,
+  purser,
+}) => {
+  expect((await purser.cli('agents', 'create', '--name', 'idle-bot', '--json')).code).toBe(0);
+  await openAgents(page, purser);
   const idle = card(page, 'idle-bot');
   const meter = idle.getByRole('meter');
   await expect(meter).toHaveAttribute('aria-valuenow', '0');
@@ -237,16 +224,19 @@ test('an agent with no budget shows an empty bar, never a full green one', async
   );
 });
 
-test('spend made elsewhere for an agent created elsewhere shows up live', async ({ page }) => {
-  await openAgents(page);
+test('spend made elsewhere for an agent created elsewhere shows up live', async ({
+  page,
+  purser,
+}) => {
+  await openAgents(page, purser);
   await expect(page.getByText('No agents yet.')).toBeVisible();
-  const { key } = await agentWithKey(home, 'cron-bot', [
+  const { key } = await purser.agentWithKey('cron-bot', [
     '--budget-cents',
     '1000',
     '--period',
     'daily',
   ]);
-  const first = await spend(key, 850);
+  const first = await spend(purser, key, 850);
   expect(first.code, first.stderr).toBe(0);
   const cron = card(page, 'cron-bot');
   await expect(cron.locator('.agent-meter-figures')).toHaveText(/\$8\.50 of \$10\.00 today/);
@@ -254,10 +244,9 @@ test('spend made elsewhere for an agent created elsewhere shows up live', async 
   await expect(cron.locator('.agent-meter-reset')).toHaveText(/^Resets in /);
 });
 
-test('the page passes axe-core, and its screenshot', async ({ page }) => {
+test('the page passes axe-core, and its screenshot', async ({ page, purser }) => {
   test.setTimeout(90_000);
-  const research = await agentWithKey(
-    home,
+  const research = await purser.agentWithKey(
     'research-bot',
     [
       '--budget-cents',
@@ -269,7 +258,7 @@ test('the page passes axe-core, and its screenshot', async ({ page }) => {
     ],
     500_000,
   );
-  const ops = await agentWithKey(home, 'ops-nightly', [
+  const ops = await purser.agentWithKey('ops-nightly', [
     '--budget-cents',
     '2000',
     '--period',
@@ -277,8 +266,8 @@ test('the page passes axe-core, and its screenshot', async ({ page }) => {
     '--velocity-per-hour',
     '30',
   ]);
-  await cli('agents', 'create', '--name', 'new-intern-bot', '--json');
-  const paused = await agentWithKey(home, 'scraper', [
+  await purser.cli('agents', 'create', '--name', 'new-intern-bot', '--json');
+  const paused = await purser.agentWithKey('scraper', [
     '--budget-cents',
     '10000',
     '--period',
@@ -294,13 +283,13 @@ test('the page passes axe-core, and its screenshot', async ({ page }) => {
     [ops.key, 480, 'Fly.io'],
     [paused.key, 2900, 'Bright Data'],
   ] as const) {
-    const r = await spend(key, cents, merchant);
+    const r = await spend(purser, key, cents, merchant);
     expect(r.code, r.stderr).toBe(0);
   }
-  expect((await cli('agents', 'pause', paused.id)).code).toBe(0);
+  expect((await purser.cli('agents', 'pause', paused.id)).code).toBe(0);
 
   await page.setViewportSize({ width: 1100, height: 900 });
-  await openAgents(page);
+  await openAgents(page, purser);
   await expect(page.locator('article.agent-card')).toHaveCount(4);
   await expect(card(page, 'research-bot').locator('.agent-meter-figures')).toContainText(
     '$70.10 of $500.00',

@@ -5,26 +5,19 @@
  * shows a receipt held for review, which the owner disputes.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { expect, sharedPurser, test } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
 
-let serve: ServeProcess;
-let home: string;
-const h = () => ['--home', home];
-const json = <T>(text: string) => JSON.parse(text) as T;
+const purser = sharedPurser({ label: 'groups' });
 
 async function agentWithKey(name: string, flags: string[]) {
-  const agent = json<{ id: string }>(
-    (await runCli([...h(), 'agents', 'create', '--name', name, ...flags, '--json'])).stdout,
-  );
-  const { key } = json<{ key: string }>((await runCli([...h(), 'keys', 'issue', agent.id])).stdout);
+  const agent = await purser.json<{ id: string }>('agents', 'create', '--name', name, ...flags);
+  const { key } = await purser.json<{ key: string }>('keys', 'issue', agent.id);
   return { id: agent.id, key };
 }
 
 async function post(key: string, path: string, body: unknown) {
-  const response = await fetch(`${serve.url}${path}`, {
+  const response = await fetch(`${purser.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -40,14 +33,7 @@ const spend = (cents: number, merchant: string) => ({
 });
 
 test.beforeAll(async () => {
-  home = tmpHome('groups');
-  serve = await startServe(home);
-  await runCli([...h(), 'funding', 'deposit', '--cents', '100000']);
-});
-
-test.afterAll(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
+  await purser.cli('funding', 'deposit', '--cents', '100000');
 });
 
 test('a flood is grouped, paged and declined at once; a held receipt is disputed', async ({
@@ -77,8 +63,7 @@ test('a flood is grouped, paged and declined at once; a held receipt is disputed
     rail: 'card',
   });
 
-  const login = json<{ url: string }>((await runCli([...h(), 'login', '--json'])).stdout).url;
-  await page.goto(login);
+  await purser.open(page);
   await page.getByRole('link', { name: /Approvals/ }).click();
 
   const quietGroup = page.getByRole('region', { name: 'Waiting from quiet-bot' });
@@ -121,8 +106,9 @@ test('a flood is grouped, paged and declined at once; a held receipt is disputed
   await expect(floodGroup).toHaveCount(0);
   await expect(quietGroup.locator('[data-request-id]')).toHaveCount(1);
   // The server agrees: only the quiet agent's request waits.
-  const left = json<{ spend_requests: Array<{ agent_name: string }> }>(
-    (await runCli([...h(), 'approvals', 'list', '--json'])).stdout,
+  const left = await purser.json<{ spend_requests: Array<{ agent_name: string }> }>(
+    'approvals',
+    'list',
   );
   expect(left.spend_requests.map((r) => r.agent_name)).toEqual(['quiet-bot']);
 });
@@ -133,8 +119,7 @@ test('the owner settles an approved request for less from the ledger: the differ
   const agent = await agentWithKey('refund-bot', ['--budget-cents', '10000']);
   const approved = await post(agent.key, '/v1/spend', spend(4_000, 'GPU Co'));
   expect(approved.status).toBe('approved');
-  const login = json<{ url: string }>((await runCli([...h(), 'login', '--json'])).stdout).url;
-  await page.goto(login);
+  await purser.open(page);
   await page.getByRole('link', { name: 'Ledger' }).click();
   await page.getByLabel('Kind').selectOption('spend.approved');
   await page.locator('.ledger-body [data-seq]').first().getByRole('button').click();
@@ -145,7 +130,7 @@ test('the owner settles an approved request for less from the ledger: the differ
   await expect(details.getByRole('status')).toHaveText(
     "Settled: $30.00 went back to the agent's budget and funding.",
   );
-  const balance = await fetch(`${serve.url}/v1/balance`, {
+  const balance = await fetch(`${purser.url}/v1/balance`, {
     headers: { authorization: `Bearer ${agent.key}` },
   });
   expect(await balance.json()).toMatchObject({ spent_cents: 1_000 });

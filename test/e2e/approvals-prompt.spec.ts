@@ -5,54 +5,23 @@
  * check, and the dark theme that follows the OS.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { expect, test } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
 
-let serve: ServeProcess;
-let home: string;
+let url: string;
 let key: string;
-const json = <T>(text: string) => JSON.parse(text) as T;
 
-test.beforeEach(async () => {
-  home = tmpHome('e2e');
-  serve = await startServe(home);
-  const h = ['--home', home];
-  const agent = json<{ id: string }>(
-    (
-      await runCli([
-        ...h,
-        'agents',
-        'create',
-        '--name',
-        'research-bot',
-        '--budget-cents',
-        '50000',
-        '--approval-threshold-cents',
-        '2000',
-        '--over-budget',
-        'ask',
-        '--json',
-      ])
-    ).stdout,
-  );
-  await runCli([...h, 'funding', 'deposit', '--cents', '500000']);
-  key = json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout).key;
+test.beforeEach(async ({ purser }) => {
+  url = purser.url;
+  ({ key } = await purser.agentWithKey(
+    'research-bot',
+    ['--budget-cents', '50000', '--approval-threshold-cents', '2000', '--over-budget', 'ask'],
+    500_000,
+  ));
 });
-
-test.afterEach(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
-async function open(page: Page) {
-  const link = json<{ url: string }>((await runCli(['--home', home, 'login', '--json'])).stdout);
-  await page.goto(link.url);
-}
 
 async function spend(cents: number, extra: Record<string, unknown> = {}) {
-  const response = await fetch(`${serve.url}/v1/spend`, {
+  const response = await fetch(`${url}/v1/spend`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${key}`,
@@ -73,15 +42,16 @@ async function spend(cents: number, extra: Record<string, unknown> = {}) {
 const statusOf = async (id: string) =>
   (
     (await (
-      await fetch(`${serve.url}/v1/spend/${id}`, { headers: { authorization: `Bearer ${key}` } })
+      await fetch(`${url}/v1/spend/${id}`, { headers: { authorization: `Bearer ${key}` } })
     ).json()) as { status: string }
   ).status;
 
 test('a pending request shows its category, age, expiry countdown and what approving does', async ({
   page,
+  purser,
 }) => {
   const asked = await spend(3000, { category: 'compute' });
-  await open(page);
+  await purser.open(page);
   const card = page.locator(`[data-request-id="${asked.id}"]`);
   await expect(card.getByLabel('Category compute')).toBeVisible();
   await expect(card.getByText(/asked \d+ s ago|asked \d+ min ago/)).toBeVisible();
@@ -97,10 +67,13 @@ test('a pending request shows its category, age, expiry countdown and what appro
   await readmeScreenshot(page, 'approvals');
 });
 
-test('the keyboard moves, approves and declines; over budget it asks first', async ({ page }) => {
+test('the keyboard moves, approves and declines; over budget it asks first', async ({
+  page,
+  purser,
+}) => {
   const first = await spend(3000);
   const second = await spend(2500);
-  await open(page);
+  await purser.open(page);
   await expect(page.locator('[data-request-id]')).toHaveCount(2);
   // Newest first: j selects the newest, j again the next.
   await page.keyboard.press('j');
@@ -131,10 +104,10 @@ test('the keyboard moves, approves and declines; over budget it asks first', asy
   await expect.poll(() => statusOf(big.id)).toBe('approved');
 });
 
-test('the window follows a dark OS theme, and stays readable there', async ({ page }) => {
+test('the window follows a dark OS theme, and stays readable there', async ({ page, purser }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await spend(3000, { category: 'compute' });
-  await open(page);
+  await purser.open(page);
   await expect(page.locator('[data-request-id]')).toHaveCount(1);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe('rgb(250, 250, 250)');

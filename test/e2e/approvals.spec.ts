@@ -2,52 +2,22 @@
  * The owner window in Chromium against `purser serve`: the login link, an approval_url
  * opening its request, approving from the page, and new requests arriving live.
  */
-import { expect, test } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { expect, sharedPurser, test } from './fixtures';
 
-let serve: ServeProcess;
-let home: string;
+const purser = sharedPurser();
 let key: string;
 
-const h = () => ['--home', home];
-const json = <T>(text: string) => JSON.parse(text) as T;
-
 test.beforeAll(async () => {
-  home = tmpHome('e2e');
-  serve = await startServe(home);
-  const agent = json<{ id: string }>(
-    (
-      await runCli([
-        ...h(),
-        'agents',
-        'create',
-        '--name',
-        'research-bot',
-        '--budget-cents',
-        '50000',
-        '--approval-threshold-cents',
-        '20000',
-        '--json',
-      ])
-    ).stdout,
-  );
-  await runCli([...h(), 'funding', 'deposit', '--cents', '100000']);
-  key = json<{ key: string }>((await runCli([...h(), 'keys', 'issue', agent.id])).stdout).key;
+  ({ key } = await purser.agentWithKey('research-bot', [
+    '--budget-cents',
+    '50000',
+    '--approval-threshold-cents',
+    '20000',
+  ]));
 });
-
-test.afterAll(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
-/** A fresh one-time login link (each works once), the way `purser login` gives one. */
-async function loginUrl(): Promise<string> {
-  return json<{ url: string }>((await runCli([...h(), 'login', '--json'])).stdout).url;
-}
 
 async function agentCall<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${serve.url}${path}`, {
+  const response = await fetch(`${purser.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -58,12 +28,12 @@ async function agentCall<T>(method: string, path: string, body?: unknown): Promi
 test('a window without the login link opens nothing, and a used link does not work twice', async ({
   page,
 }) => {
-  await page.goto(`${serve.url}/app/#/approvals`);
+  await page.goto(`${purser.url}/app/#/approvals`);
   await expect(page.getByRole('alert')).toContainText('not logged in');
-  const printed = /one-time login link\): (\S+)/.exec(serve.output())?.[1] ?? '';
+  const printed = purser.printedLoginLink();
   await page.goto(printed);
   // The code leaves the address bar at once; the page is logged in.
-  await expect(page).toHaveURL(`${serve.url}/app/#/approvals`);
+  await expect(page).toHaveURL(`${purser.url}/app/#/approvals`);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   const second = await page.context().newPage();
   await second.goto(printed);
@@ -74,8 +44,8 @@ test('a window without the login link opens nothing, and a used link does not wo
 test('approval_url opens the request; approving it in the page reaches the waiting agent', async ({
   page,
 }) => {
-  await page.goto(await loginUrl());
-  await expect(page).toHaveURL(`${serve.url}/app/#/approvals`);
+  await page.goto(await purser.loginLink());
+  await expect(page).toHaveURL(`${purser.url}/app/#/approvals`);
 
   const pending = await agentCall<{ id: string; status: string; approval_url: string }>(
     'POST',
@@ -111,7 +81,7 @@ test('approval_url opens the request; approving it in the page reaches the waiti
 test('new requests appear without a reload; a budget request is approved with another amount', async ({
   page,
 }) => {
-  await page.goto(await loginUrl());
+  await page.goto(await purser.loginLink());
   await expect(page.getByText('Nothing waits for you.')).toBeVisible();
 
   const asked = await agentCall<{ id: string }>('POST', '/v1/budget-requests', {

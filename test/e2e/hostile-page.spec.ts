@@ -6,13 +6,10 @@
  * response grants CORS, and nothing is written.
  */
 import { createServer, type Server } from 'node:http';
-import { expect, test } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
+import { expect, sharedPurser, test } from './fixtures';
 
-let serve: ServeProcess;
-let home: string;
+const purser = sharedPurser({ label: 'hostile' });
 let key: string;
 let evil: Server;
 let evilPort: number;
@@ -27,27 +24,7 @@ test.use({
 });
 
 test.beforeAll(async () => {
-  home = tmpHome('hostile');
-  serve = await startServe(home);
-  const agent = json<{ id: string }>(
-    (
-      await runCli([
-        '--home',
-        home,
-        'agents',
-        'create',
-        '--name',
-        'victim',
-        '--budget-cents',
-        '100000',
-        '--json',
-      ])
-    ).stdout,
-  );
-  await runCli(['--home', home, 'funding', 'deposit', '--cents', '100000']);
-  key = json<{ key: string }>(
-    (await runCli(['--home', home, 'keys', 'issue', agent.id])).stdout,
-  ).key;
+  ({ key } = await purser.agentWithKey('victim', ['--budget-cents', '100000']));
   evil = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>totally harmless</title><body>hello</body>');
@@ -58,28 +35,22 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await serve.stop();
   await new Promise((resolve) => evil.close(resolve));
-  cleanupTmpDirs();
 });
 
 async function ledgerCount(): Promise<number> {
-  const exported = await runCli(['--home', home, 'ledger', 'export', '--format', 'json']);
+  const exported = await purser.cli('ledger', 'export', '--format', 'json');
   return json<unknown[]>(exported.stdout).length;
 }
 
 test('a page on another origin can neither read from nor write to the API', async ({ page }) => {
   // The owner is logged in to the window in this very browser. Its session is a token the
   // page holds, never a cookie, so a cross-site request has no credential to ride on.
-  const login = json<{ url: string }>(
-    (await runCli(['--home', home, 'login', '--json'])).stdout,
-  ).url;
-  await page.goto(login);
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await purser.open(page);
   expect(await page.context().cookies()).toEqual([]);
   const before = await ledgerCount();
   await page.goto(`http://evil.test:${evilPort}/`);
-  const api = serve.url;
+  const api = purser.url;
   const spend = JSON.stringify({
     amount_cents: 5_000,
     currency: 'usd',
@@ -169,9 +140,7 @@ test('a page on another origin can neither read from nor write to the API', asyn
 
   // Nothing happened: no spend, no freeze, no new ledger entry.
   expect(await ledgerCount()).toBe(before);
-  const settings = json<{ frozen: boolean }>(
-    (await runCli(['--home', home, 'settings', 'show', '--json'])).stdout,
-  );
+  const settings = await purser.json<{ frozen: boolean }>('settings', 'show');
   expect(settings.frozen).toBe(false);
   const balance = await fetch(`${api}/v1/balance`, {
     headers: { authorization: `Bearer ${key}` },
@@ -183,7 +152,7 @@ test('a page on another origin can neither read from nor write to the API', asyn
 test('a DNS-rebinding name that resolves to 127.0.0.1 gets nothing from Purser', async ({
   page,
 }) => {
-  const port = new URL(serve.url).port;
+  const port = new URL(purser.url).port;
   const response = await page.goto(`http://evil.test:${port}/v1/openapi.json`);
   expect(response?.status()).toBe(403);
   const body = (await response?.text()) ?? '';

@@ -3,37 +3,23 @@
  * terminal escapes and bidi overrides are drawn as visible escapes, and a look-alike
  * merchant is shown beside the key it was matched as.
  */
-import { expect, test } from '@playwright/test';
-import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { expect, test } from './fixtures';
 
-let serve: ServeProcess;
-let home: string;
-let key: string;
-const json = <T>(text: string) => JSON.parse(text) as T;
+test.use({ purserLabel: 'text' });
 
-test.beforeAll(async () => {
-  home = tmpHome('text');
-  serve = await startServe(home);
-  ({ key } = await agentWithKey(home, 'bot', [
+test('controls, escapes and overrides are drawn visibly; the merchant key is shown', async ({
+  page,
+  purser,
+}) => {
+  const { key } = await purser.agentWithKey('bot', [
     '--budget-cents',
     '100000',
     '--approval-threshold-cents',
     '100',
-  ]));
-});
-
-test.afterAll(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
-test('controls, escapes and overrides are drawn visibly; the merchant key is shown', async ({
-  page,
-}) => {
+  ]);
   const merchant = `${'\b'.repeat(9)}$4.00    \u0430ws\u202e`;
   const reason = 'ok\x1b]0;pwned\x07 \u2066hidden\u2069';
-  const res = await fetch(`${serve.url}/v1/spend`, {
+  const res = await fetch(`${purser.url}/v1/spend`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -46,10 +32,7 @@ test('controls, escapes and overrides are drawn visibly; the merchant key is sho
   const pending = (await res.json()) as { id: string; status: string };
   expect(pending.status).toBe('needs_approval');
 
-  const login = json<{ url: string }>(
-    (await runCli(['--home', home, 'login', '--json'])).stdout,
-  ).url;
-  await page.goto(login);
+  await page.goto(await purser.loginLink());
   const card = page.locator(`[data-request-id="${pending.id}"]`);
   await expect(card).toContainText('asks to spend $400.00 at \\x08');
   await expect(card).toContainText('\\u{202e}');

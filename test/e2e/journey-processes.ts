@@ -1,73 +1,12 @@
 /**
- * The processes of test/e2e/journey.spec.ts: `purser serve` on a port that can be given
- * again after a restart, and agent processes (`purser spend`, `purser budget …`) that run
- * while the window is driven, each stopped at the end of the test whatever happened.
+ * The agent processes of test/e2e/journey.spec.ts (`purser spend`, `purser budget …`): they
+ * run while the window is driven, each stopped at the end of the test whatever happened.
+ * (`purser serve`, restarted on the same port, is the `purser` fixture of fixtures.ts.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PURSER_BIN } from '../helpers/cli';
 
-export interface Purser {
-  url: string;
-  port: number;
-  output(): string;
-  /** The one-time login link `purser serve` printed when it started. */
-  loginLink(): string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
-}
-
-const servers = new Set<ChildProcess>();
 const agents = new Set<ChildProcess>();
-
-/** `purser serve --port PORT` (0: a free one) on `home`, once it says where it listens. */
-export function startPurser(home: string, port = 0): Promise<Purser> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [PURSER_BIN, '--home', home, 'serve', '--port', String(port)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    servers.add(child);
-    const exited = new Promise<number | null>((done) =>
-      child.once('exit', (code) => {
-        servers.delete(child);
-        done(code);
-      }),
-    );
-    let out = '';
-    let started = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`purser serve did not start:\n${out}`));
-    }, 30_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const listening = /listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(out);
-      const link = /one-time login link\): (\S+)\n/.exec(out);
-      if (started || !listening?.[1] || !link?.[1]) return;
-      started = true;
-      clearTimeout(timer);
-      const url = listening[1];
-      const loginLink = link[1];
-      resolve({
-        url,
-        port: Number(listening[2]),
-        output: () => out,
-        loginLink: () => loginLink,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      if (!started) reject(new Error(`purser serve exited (${code}):\n${out}`));
-    });
-  });
-}
 
 export interface AgentRun {
   /** Still running (waiting for the owner, say). */
@@ -102,23 +41,15 @@ export function agentProcess(args: string[], key: string, url: string): AgentRun
   return { running: () => child.exitCode === null && child.signalCode === null, done };
 }
 
-/** Ends what the test started and left running: agents first, then servers. */
-export async function stopAll(): Promise<void> {
-  const gone = (child: ChildProcess) =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+/** Ends the agent processes the test started and left running. */
+export async function stopAgents(): Promise<void> {
   for (const child of [...agents]) {
-    const exit = gone(child);
+    const exit =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exit;
-  }
-  for (const child of [...servers]) {
-    const exit = gone(child);
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exit;
-    clearTimeout(timer);
   }
 }
 

@@ -21,35 +21,19 @@
  * Along the way, the README's screenshots of every page (readme-screenshot.ts).
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { runCli } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
-import { agentProcess, parseCsv, startPurser, stopAll, type Purser } from './journey-processes';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { agentProcess, parseCsv, stopAgents } from './journey-processes';
 import { readmeScreenshot } from './readme-screenshot';
 
 const json = <T>(text: string) => JSON.parse(text) as T;
 /** Long enough for an agent process to start and ask, on a busy two-core machine. */
 const STARTS_MS = 20_000;
 
-let home: string;
-let purser: Purser;
+test.use({ purserLabel: 'journey' });
 
-test.beforeEach(async () => {
-  home = tmpHome('journey');
-  purser = await startPurser(home);
-});
-
-test.afterEach(async () => {
-  await stopAll();
-  cleanupTmpDirs();
-});
-
-/** The owner's CLI, in a terminal next to the window. */
-async function owner<T = unknown>(...args: string[]): Promise<T> {
-  const result = await runCli(['--home', home, ...args, '--json']);
-  if (result.code !== 0) throw new Error(`purser ${args.join(' ')}: ${result.stderr}`);
-  return json<T>(result.stdout);
-}
+// The agent processes a test started; the fixture stops `purser serve` after them.
+test.afterEach(stopAgents);
 
 const card = (page: Page, name: string): Locator =>
   page.locator('article.agent-card').filter({ has: page.getByRole('heading', { name }) });
@@ -78,12 +62,14 @@ interface BudgetJson {
   comment: string | null;
 }
 
-test('an owner and an agent, from the first agent to a restart', async ({ page }) => {
+test('an owner and an agent, from the first agent to a restart', async ({ page, purser }) => {
   test.setTimeout(240_000);
+  /** The owner's CLI, in a terminal next to the window. */
+  const owner = <T = unknown>(...args: string[]) => purser.json<T>(...args);
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // The link `purser serve` printed opens the window, logged in.
-  await page.goto(purser.loginLink());
+  await page.goto(purser.printedLoginLink());
   await expect(page).toHaveURL(`${purser.url}/app/#/approvals`);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
 
@@ -384,7 +370,7 @@ test('an owner and an agent, from the first agent to a restart', async ({ page }
   const head = (await verified.locator('code.hash').textContent()) ?? '';
   expect(head).toMatch(/^[0-9a-f]{64}$/);
   // The same chain, the same head, as the CLI verifies it.
-  const cliVerify = await runCli(['--home', home, 'ledger', 'verify']);
+  const cliVerify = await purser.cli('ledger', 'verify');
   expect(cliVerify.code, cliVerify.stderr).toBe(0);
   expect(cliVerify.stdout).toMatch(new RegExp(`^ok: ${everything} entries, head ${head}`));
 
@@ -430,7 +416,7 @@ test('an owner and an agent, from the first agent to a restart', async ({ page }
   await expect(page.getByText('Purser is not reachable; reconnecting')).toBeVisible({
     timeout: 15_000,
   });
-  purser = await startPurser(home, port);
+  await purser.start(port);
   expect(purser.url).toBe(url);
   // Sessions live in the server's memory: after a restart the window says the session
   // ended, and how to get a new link. It is never a stale page.

@@ -9,23 +9,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
-import { expect, test, type Page } from '@playwright/test';
-import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { type Page } from '@playwright/test';
+import { expect, sharedPurser, test } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
 
-let serve: ServeProcess;
-let home: string;
+const purser = sharedPurser({ label: 'ledger' });
 let research: { id: string; key: string };
 let crawler: { id: string; key: string };
 const SPENDS = 2400;
 
-const h = () => ['--home', home];
-const json = <T>(text: string) => JSON.parse(text) as T;
-
 async function owner<T>(path: string): Promise<T> {
-  const token = readFileSync(join(home, 'owner-token'), 'utf8').trim();
-  const response = await fetch(`${serve.url}${path}`, {
+  const token = readFileSync(join(purser.home, 'owner-token'), 'utf8').trim();
+  const response = await fetch(`${purser.url}${path}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
@@ -33,7 +28,7 @@ async function owner<T>(path: string): Promise<T> {
 }
 
 async function spend(key: string, cents: number, merchant: string): Promise<void> {
-  const response = await fetch(`${serve.url}/v1/spend`, {
+  const response = await fetch(`${purser.url}/v1/spend`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -48,17 +43,14 @@ async function spend(key: string, cents: number, merchant: string): Promise<void
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  home = tmpHome('ledger');
-  serve = await startServe(home);
   const flags = ['--budget-cents', '100000000', '--rate-limit-per-minute', '1000000'];
-  research = await agentWithKey(
-    home,
+  research = await purser.agentWithKey(
     'research-bot',
     // Many requests wait for the owner here: above the default cap of 20 waiting at once.
     [...flags, '--approval-threshold-cents', '20000', '--max-pending', '1000'],
     50_000_000,
   );
-  crawler = await agentWithKey(home, 'crawler', flags, 0);
+  crawler = await purser.agentWithKey('crawler', flags, 0);
   // Sixteen at a time: every one is an entry (approved, or waiting for the owner).
   let next = 0;
   await Promise.all(
@@ -76,14 +68,8 @@ test.beforeAll(async () => {
   );
 });
 
-test.afterAll(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
 async function openLedger(page: Page): Promise<void> {
-  const login = json<{ url: string }>((await runCli([...h(), 'login', '--json'])).stdout).url;
-  await page.goto(login);
+  await page.goto(await purser.loginLink());
   await page.getByRole('link', { name: 'Ledger' }).click();
   await expect(page).toHaveURL(/#\/ledger$/);
   await expect(page.getByRole('heading', { name: 'Ledger', level: 2 })).toBeVisible();
@@ -95,9 +81,9 @@ const table = (page: Page) => page.locator('.ledger-scroll');
 
 /** Every entry the API selects for this query, through the export, for counting. */
 async function expected(query: Record<string, string>) {
-  const token = readFileSync(join(home, 'owner-token'), 'utf8').trim();
+  const token = readFileSync(join(purser.home, 'owner-token'), 'utf8').trim();
   const response = await fetch(
-    `${serve.url}/admin/v1/ledger/export?${new URLSearchParams({ ...query, format: 'json' })}`,
+    `${purser.url}/admin/v1/ledger/export?${new URLSearchParams({ ...query, format: 'json' })}`,
     { headers: { authorization: `Bearer ${token}` } },
   );
   return (await response.json()) as Array<{ seq: number; type: string; agent_id: string | null }>;
@@ -209,7 +195,7 @@ test('verify chain shows its progress, then "verified"', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Verify chain' })).toBeEnabled();
 
   // A verification the CLI runs is the same one the window reports.
-  const cli = await runCli([...h(), 'ledger', 'verify']);
+  const cli = await purser.cli('ledger', 'verify');
   expect(cli.code, cli.stderr).toBe(0);
   expect(cli.stdout).toMatch(new RegExp(`^ok: ${total} entries, head [0-9a-f]{64}`));
   expect(cli.stderr).toBe(''); // not a terminal: no progress bar
@@ -292,7 +278,7 @@ test('has no serious accessibility problems', async ({ page }) => {
 
 // Last: it alters the database under the running server.
 test('a tampered entry is reported as broken', async ({ page }) => {
-  const db = new Database(join(home, 'purser.db'));
+  const db = new Database(join(purser.home, 'purser.db'));
   db.exec('DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;');
   db.prepare("UPDATE ledger SET merchant = 'Evil Corp' WHERE seq = ?").run(1234);
   db.close();

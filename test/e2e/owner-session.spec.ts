@@ -7,21 +7,15 @@
  * says so, with how to get a new link.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { expect, test } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { expect, sharedPurser, test } from './fixtures';
 
-let serve: ServeProcess;
-let home: string;
+const purser = sharedPurser({ label: 'session' });
 let local: Server;
 let localPort: number;
 const received: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = [];
-const json = <T>(text: string) => JSON.parse(text) as T;
 
 test.beforeAll(async () => {
-  home = tmpHome('session');
-  serve = await startServe(home);
-  await runCli(['--home', home, 'agents', 'create', '--name', 'bot', '--json']);
+  await purser.cli('agents', 'create', '--name', 'bot', '--json');
   // Another local program: an agent's dev server that the owner happens to preview.
   local = createServer((req, res) => {
     received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -37,16 +31,11 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await serve.stop();
   await new Promise((resolve) => local.close(resolve));
-  cleanupTmpDirs();
 });
 
-const loginUrl = async () =>
-  json<{ url: string }>((await runCli(['--home', home, 'login', '--json'])).stdout).url;
-
 test('another local port receives nothing that opens the owner API', async ({ page }) => {
-  const link = await loginUrl();
+  const link = await purser.loginLink();
   await page.goto(link);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   // The login code is gone from the address bar and never shown on the page.
@@ -80,7 +69,7 @@ test('another local port receives nothing that opens the owner API', async ({ pa
       ['POST', '/admin/v1/freeze', '{}'],
       ['POST', '/admin/v1/login-links', '{}'],
     ] as const) {
-      const res = await fetch(`${serve.url}${path}`, {
+      const res = await fetch(`${purser.url}${path}`, {
         method,
         // Origin and Sec-Fetch-* name the other program's page; drop them too, as a
         // replaying program would, so only a credential could open the door.
@@ -97,9 +86,7 @@ test('another local port receives nothing that opens the owner API', async ({ pa
   }
   const everything = JSON.stringify(received);
   expect(everything).not.toMatch(/pos_[0-9A-Za-z]{20}|pot_[0-9A-Za-z]{20}|purser_session/);
-  const settings = json<{ frozen: boolean }>(
-    (await runCli(['--home', home, 'settings', 'show', '--json'])).stdout,
-  );
+  const settings = await purser.json<{ frozen: boolean }>('settings', 'show');
   expect(settings.frozen).toBe(false);
   console.log(
     `owner session: ${received.length} requests to another port, ${replayed} replays refused`,
@@ -109,13 +96,10 @@ test('another local port receives nothing that opens the owner API', async ({ pa
 test('a revoked session is said plainly in the window, with how to get a new link', async ({
   page,
 }) => {
-  await page.goto(await loginUrl());
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
-  const listed = json<{ sessions: Array<{ id: string }> }>(
-    (await runCli(['--home', home, 'sessions', '--json'])).stdout,
-  );
+  await purser.open(page);
+  const listed = await purser.json<{ sessions: Array<{ id: string }> }>('sessions');
   expect(listed.sessions.length).toBeGreaterThanOrEqual(1);
-  const revoked = await runCli(['--home', home, 'sessions', 'revoke', '--all']);
+  const revoked = await purser.cli('sessions', 'revoke', '--all');
   expect(revoked.code).toBe(0);
 
   // The event stream closes with the session; the window notices without a click.
@@ -129,13 +113,12 @@ test('a revoked session is said plainly in the window, with how to get a new lin
 });
 
 test('log out ends the session on the server, not just in the page', async ({ page }) => {
-  await page.goto(await loginUrl());
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await purser.open(page);
   const token = await page.evaluate(() => sessionStorage.getItem('purser.session'));
   expect(token).toMatch(/^pos_/);
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('alert')).toContainText('logged out');
-  const res = await fetch(`${serve.url}/admin/v1/agents`, {
+  const res = await fetch(`${purser.url}/admin/v1/agents`, {
     headers: { authorization: `Bearer ${token ?? ''}` },
   });
   expect(res.status).toBe(401);
@@ -146,11 +129,9 @@ test('Settings lists the owner sessions; revoking another window ends it there',
   page,
   context,
 }) => {
-  await page.goto(await loginUrl());
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await purser.open(page);
   const other = await context.newPage();
-  await other.goto(await loginUrl());
-  await expect(other.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await purser.open(other);
 
   await page.getByRole('link', { name: 'Settings' }).click();
   const table = page.getByRole('table', { name: 'Owner sessions' });

@@ -4,32 +4,15 @@
  * bad input refused in words with nothing saved, and an accessibility check.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { expect, test } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
 
-let serve: ServeProcess;
-let home: string;
-const json = <T>(text: string) => JSON.parse(text) as T;
+/** Each poll runs `purser settings show`, a process of its own: a second or more on a busy machine. */
+const POLL_MS = 20_000;
 
-test.beforeEach(async () => {
-  home = tmpHome('e2e');
-  serve = await startServe(home);
-});
-test.afterEach(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
-const settings = async () =>
-  json<Record<string, unknown>>(
-    (await runCli(['--home', home, 'settings', 'show', '--json'])).stdout,
-  );
-
-test('the owner edits the workspace settings in the window', async ({ page }) => {
-  const link = json<{ url: string }>((await runCli(['--home', home, 'login', '--json'])).stdout);
-  await page.goto(link.url);
+test('the owner edits the workspace settings in the window', async ({ page, purser }) => {
+  const settings = () => purser.json<Record<string, unknown>>('settings', 'show');
+  await page.goto(await purser.loginLink());
   await page.getByRole('link', { name: 'Settings' }).click();
   const form = page.getByRole('form', { name: 'Workspace settings' });
 
@@ -47,7 +30,7 @@ test('the owner edits the workspace settings in the window', async ({ page }) =>
   await form.getByLabel('Desktop notifications for new requests and alerts').uncheck();
   await form.getByLabel('Open the desktop app when I log in (desktop app only)').check();
   await form.getByRole('button', { name: 'Save settings' }).click();
-  await expect.poll(settings).toMatchObject({
+  await expect.poll(settings, { timeout: POLL_MS }).toMatchObject({
     time_zone: 'Asia/Tokyo',
     pending_expiry_hours: 2,
     notifications: false,
@@ -56,7 +39,7 @@ test('the owner edits the workspace settings in the window', async ({ page }) =>
   });
   await expect(form.getByRole('status')).toHaveText('Saved.');
   // The ledger has the change, as for any setting.
-  const ledger = await runCli(['--home', home, 'ledger', 'export', '--format', 'json']);
+  const ledger = await purser.cli('ledger', 'export', '--format', 'json');
   expect(ledger.stdout).toContain('settings.updated');
 
   const axe = await new AxeBuilder({ page }).analyze();

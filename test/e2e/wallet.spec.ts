@@ -5,37 +5,23 @@
  * approval prompt (payee, "new payee" then "paid before"), and a panic whose allowance
  * revokes each show as they are confirmed on chain.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
-import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 import {
   allowanceOf,
   localChainBody,
   startChainWorld,
   type ChainWorld,
 } from '../chain/chain-world';
+import { expect, sharedPurser, test, type Purser } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
-
-const json = <T>(text: string) => JSON.parse(text) as T;
-
-async function loginUrl(home: string): Promise<string> {
-  return json<{ url: string }>((await runCli(['--home', home, 'login', '--json'])).stdout).url;
-}
-
-async function logIn(page: Page, home: string): Promise<void> {
-  await page.goto(await loginUrl(home));
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
-}
 
 /**
  * The owner API as a window reaches it: a login link's code swapped for a session token.
  * (The chain's CLI commands are not there yet, so the test configures the chain this way.)
  */
-async function ownerApi(home: string, url: string) {
-  const code = /#code=(\w+)/.exec(await loginUrl(home))?.[1] ?? '';
+async function ownerApi(purser: Purser) {
+  const url = purser.url;
+  const code = /#code=(\w+)/.exec(await purser.loginLink())?.[1] ?? '';
   const grant = await fetch(`${url}/admin/v1/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -58,24 +44,16 @@ async function ownerApi(home: string, url: string) {
 }
 
 test.describe('without a chain', () => {
-  let serve: ServeProcess;
-  let home: string;
+  const purser = sharedPurser({ label: 'wallet' }); // no passphrase: the key store stays locked
 
   test.beforeAll(async () => {
-    home = tmpHome('wallet');
-    serve = await startServe(home); // no passphrase: the key store stays locked
-    await agentWithKey(home, 'research-bot', ['--budget-cents', '50000'], 125_000);
-  });
-
-  test.afterAll(async () => {
-    await serve.stop();
-    cleanupTmpDirs();
+    await purser.agentWithKey('research-bot', ['--budget-cents', '50000'], 125_000);
   });
 
   test('shows funding sources, the global cap as it changes, and what to do next on chain', async ({
     page,
   }) => {
-    await logIn(page, home);
+    await purser.open(page);
     await page.getByRole('link', { name: 'Wallet' }).click();
     await expect(page).toHaveURL(/#\/wallet$/);
     await expect(page.getByRole('heading', { name: 'Wallet', level: 2 })).toBeVisible();
@@ -91,16 +69,14 @@ test.describe('without a chain', () => {
     await expect(page.getByText('Global cap across all agents: none')).toBeVisible();
 
     // The cap set from a terminal arrives over the event stream.
-    const set = await runCli([
-      '--home',
-      home,
+    const set = await purser.cli(
       'settings',
       'set',
       '--global-cap-cents',
       '40000',
       '--global-cap-period',
       'weekly',
-    ]);
+    );
     expect(set.code, set.stderr).toBe(0);
     await expect(page.locator('.global-cap')).toContainText('$400.00 weekly (calendar window)');
 
@@ -133,9 +109,11 @@ test.describe('on a Hardhat chain', () => {
   test.describe.configure({ mode: 'serial' });
   test.setTimeout(120_000);
 
+  const purser = sharedPurser({
+    label: 'wallet-chain',
+    passphrase: 'correct horse battery staple',
+  });
   let world: ChainWorld;
-  let serve: ServeProcess;
-  let home: string;
   let owner: Awaited<ReturnType<typeof ownerApi>>;
   let payer: { id: string; key: string };
   const holders: { id: string; name: string }[] = [];
@@ -143,36 +121,29 @@ test.describe('on a Hardhat chain', () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     world = await startChainWorld();
-    home = tmpHome('wallet-chain');
-    const passphraseFile = join(dirname(home), 'passphrase');
-    writeFileSync(passphraseFile, 'correct horse battery staple\n', { mode: 0o600 });
-    serve = await startServe(home, ['--passphrase-file', passphraseFile]);
-    owner = await ownerApi(home, serve.url);
+    owner = await ownerApi(purser);
     await owner('PUT', '/admin/v1/chain/chains/local', localChainBody(world));
     await owner('PUT', '/admin/v1/chain/owner-account', { private_key: world.owner.privateKey });
-    payer = await agentWithKey(home, 'research-bot', [
+    payer = await purser.agentWithKey('research-bot', [
       '--budget-cents',
       '5000',
       '--approval-threshold-cents',
       '10',
     ]);
     for (const name of ['ops-bot', 'trader-bot']) {
-      const made = await agentWithKey(home, name, ['--budget-cents', '10000'], 0);
+      const made = await purser.agentWithKey(name, ['--budget-cents', '10000'], 0);
       holders.push({ id: made.id, name });
     }
   });
 
   test.afterAll(async () => {
-    await serve?.stop();
     await world?.stop();
-    cleanupTmpDirs();
   });
 
   test('the owner creates and funds an agent wallet from the page; balances come from the chain', async ({
     page,
   }) => {
-    await logIn(page, home);
-    await page.goto(`${serve.url}/app/#/wallet`);
+    await purser.open(page, 'wallet');
     await expect(page.getByRole('status').filter({ hasText: 'Keys are unlocked' })).toBeVisible();
     const chains = page.getByRole('table', { name: 'Chains' });
     await expect(chains).toContainText('eip155:31337');
@@ -208,10 +179,10 @@ test.describe('on a Hardhat chain', () => {
   test('the x402 approval prompt names the payee in full and whether it was paid before', async ({
     page,
   }) => {
-    await logIn(page, home);
+    await purser.open(page);
     const required = (await fetch(world.paywall.url)).headers.get('payment-required') ?? '';
     const pay = (idempotencyKey: string) =>
-      fetch(`${serve.url}/v1/x402/pay`, {
+      fetch(`${purser.url}/v1/x402/pay`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${payer.key}`,
@@ -278,8 +249,7 @@ test.describe('on a Hardhat chain', () => {
         amount_cents: 500 * (i + 1),
       });
     }
-    await logIn(page, home);
-    await page.goto(`${serve.url}/app/#/wallet`);
+    await purser.open(page, 'wallet');
     const table = page.getByRole('table', { name: 'Allowances' });
     const rowOf = (h: { id: string }) => table.locator(`[data-allowance-agent-id="${h.id}"]`);
     const [ops, trader] = holders.map(rowOf);

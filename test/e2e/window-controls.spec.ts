@@ -4,19 +4,14 @@
  * refused action's reason that stays on screen until dismissed, "not found" for an unknown
  * route, and a banner when Purser goes away.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
-import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
+import { type Page } from '@playwright/test';
+import { expect, sharedPurser, test, type Purser } from './fixtures';
 
-let serve: ServeProcess;
-let home: string;
+const purser = sharedPurser({ label: 'controls' });
 let key: string;
-const json = <T>(text: string) => JSON.parse(text) as T;
 
 test.beforeAll(async () => {
-  home = tmpHome('controls');
-  serve = await startServe(home);
-  ({ key } = await agentWithKey(home, 'bot', [
+  ({ key } = await purser.agentWithKey('bot', [
     '--budget-cents',
     '100000',
     '--approval-threshold-cents',
@@ -24,23 +19,14 @@ test.beforeAll(async () => {
   ]));
 });
 
-test.afterAll(async () => {
-  await serve.stop();
-  cleanupTmpDirs();
-});
-
-async function logIn(page: Page, url = serve.url, dataHome = home): Promise<void> {
-  const link = json<{ url: string }>(
-    (await runCli(['--home', dataHome, 'login', '--json'])).stdout,
-  ).url;
-  expect(link.startsWith(url)).toBe(true);
+async function logIn(page: Page, into: Purser = purser): Promise<void> {
+  const link = await into.loginLink();
+  expect(link.startsWith(into.url)).toBe(true);
   await page.goto(link);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
 }
 
-const frozen = async () =>
-  json<{ frozen: boolean }>((await runCli(['--home', home, 'settings', 'show', '--json'])).stdout)
-    .frozen;
+const frozen = async () => (await purser.json<{ frozen: boolean }>('settings', 'show')).frozen;
 
 test('panic asks once, freezes every agent, and every window shows it until unfrozen', async ({
   page,
@@ -63,7 +49,7 @@ test('panic asks once, freezes every agent, and every window shows it until unfr
   // The other window hears it over its event stream, without a reload.
   await expect(other.getByText('All spending is frozen')).toBeVisible();
 
-  const spend = await fetch(`${serve.url}/v1/spend`, {
+  const spend = await fetch(`${purser.url}/v1/spend`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ amount_cents: 100, currency: 'usd', merchant_name: 'AWS', reason: 'x' }),
@@ -77,7 +63,7 @@ test('panic asks once, freezes every agent, and every window shows it until unfr
 });
 
 test('a refused approval says why, and the reason stays until dismissed', async ({ page }) => {
-  const pending = await fetch(`${serve.url}/v1/spend`, {
+  const pending = await fetch(`${purser.url}/v1/spend`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -93,11 +79,9 @@ test('a refused approval says why, and the reason stays until dismissed', async 
   await expect(card.getByRole('button', { name: 'Approve' })).toBeEnabled();
   // After the page loaded, the owner caps the funding source from a terminal: approving
   // is now refused by a hard limit, which the page only learns by trying.
-  const sources = json<Array<{ id: string; mode: string }>>(
-    (await runCli(['--home', home, 'funding', 'list', '--json'])).stdout,
-  );
+  const sources = await purser.json<Array<{ id: string; mode: string }>>('funding', 'list');
   const live = sources.find((f) => f.mode === 'live')?.id ?? '';
-  const capped = await runCli(['--home', home, 'funding', 'limit', live, '--cents', '1']);
+  const capped = await purser.cli('funding', 'limit', live, '--cents', '1');
   expect(capped.code, capped.stderr).toBe(0);
 
   await card.getByRole('button', { name: 'Approve' }).click();
@@ -107,22 +91,21 @@ test('a refused approval says why, and the reason stays until dismissed', async 
   await expect(reason).toBeVisible();
   await reason.getByRole('button', { name: 'Dismiss' }).click();
   await expect(reason).toHaveCount(0);
-  await runCli(['--home', home, 'funding', 'limit', live, '--cents', 'none']);
+  await purser.cli('funding', 'limit', live, '--cents', 'none');
 });
 
 test('an unknown route says not found instead of showing Approvals', async ({ page }) => {
   await logIn(page);
-  await page.goto(`${serve.url}/app/#/no-such-page`);
+  await page.goto(`${purser.url}/app/#/no-such-page`);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Approvals' })).toHaveCount(0);
-  await page.goto(`${serve.url}/app/#/approvals/not-an-id`);
+  await page.goto(`${purser.url}/app/#/approvals/not-an-id`);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
 });
 
-test('when Purser goes away the window says so', async ({ page }) => {
-  const otherHome = tmpHome('controls-gone');
-  const other = await startServe(otherHome);
-  await logIn(page, other.url, otherHome);
+test('when Purser goes away the window says so', async ({ page, launchPurser }) => {
+  const other = await launchPurser({ label: 'controls-gone' });
+  await logIn(page, other);
   await other.stop();
   await expect(page.getByText('Purser is not reachable; reconnecting')).toBeVisible({
     timeout: 15_000,
