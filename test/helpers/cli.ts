@@ -1,7 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { OwnerAnswer } from '../../shared/contract/owner';
 
 export const PURSER_BIN = join(import.meta.dirname, '..', '..', 'electron', 'bin', 'purser.mjs');
+
+/** `keys issue` without --json prints the issued key's id and the key, as JSON. */
+export type IssuedKeyLine = Pick<OwnerAnswer<'issueKey'>, 'id' | 'key'>;
+/** `approvals list --json`: each agent's group, and every group's spend requests in one list. */
+export type ApprovalsJson = Pick<OwnerAnswer<'listApprovals'>, 'groups' | 'spend_requests'>;
 
 export interface CliResult {
   code: number;
@@ -84,8 +90,8 @@ export async function agentWithKey(
   const h = ['--home', home];
   const created = await runCli([...h, 'agents', 'create', '--name', name, ...flags, '--json']);
   if (created.code !== 0) throw new Error(`agents create failed: ${created.stderr}`);
-  const { id } = JSON.parse(created.stdout) as { id: string };
+  const { id } = JSON.parse(created.stdout) as OwnerAnswer<'createAgent'>;
   await runCli([...h, 'funding', 'deposit', '--cents', String(fundCents)]);
   const issued = await runCli([...h, 'keys', 'issue', id]);
-  return { id, key: (JSON.parse(issued.stdout) as { key: string }).key };
+  return { id, key: (JSON.parse(issued.stdout) as IssuedKeyLine).key };
 }

@@ -1,5 +1,6 @@
 /** Balance, the policy pre-flight, the sandbox faucet and the OpenAPI document. */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
 import { spendBody, startTestServer } from '../helpers/server';
 
 describe('GET /v1/balance', () => {
@@ -67,12 +68,9 @@ describe('POST /v1/sandbox/faucet', () => {
     });
     const byDefault = await t.agent(test.key, 'POST', '/v1/sandbox/faucet');
     expect(byDefault.body).toMatchObject({ amount_cents: 10_000, funding_balance_cents: 12_500 });
-    const refused = await t.agent<{ error: { code: string } }>(
-      live.key,
-      'POST',
-      '/v1/sandbox/faucet',
-      { amount_cents: 100 },
-    );
+    const refused = await t.agent<ErrorEnvelope>(live.key, 'POST', '/v1/sandbox/faucet', {
+      amount_cents: 100,
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('insufficient_scope');
     expect(test.key.startsWith('psk_test_')).toBe(true);

@@ -1,66 +1,42 @@
 /** Approving a pending request at the edges: exactly the budget, one micro-dollar over, a full funding limit. */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
 import { spendBody, startTestServer } from '../helpers/server';
-
-type Spend = { id: string; status: string; decision_rule: string; decision_reason: string };
-type Impact = { exceeds_budget: boolean; over_by_cents: number; spent_after_cents: number };
-type Envelope = { error: { code: string; message: string; details: Record<string, unknown> } };
-type LedgerEntries = {
-  entries: Array<{
-    actor: string;
-    object_id: string;
-    status: string;
-    data: Record<string, unknown>;
-  }>;
-};
 
 describe('approval boundaries', () => {
   it('approving exactly up to the budget is not an override', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000, approval_threshold_cents: 5_000 });
-    const p = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000));
+    const p = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_000));
     expect(p.body.status).toBe('needs_approval');
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_000))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_000))).body.status,
+    ).toBe('approved');
 
-    const list = await t.owner<{ spend_requests: Array<{ id: string; impact: Impact }> }>(
-      'GET',
-      '/admin/v1/approvals',
-    );
+    const list = await t.call('listApprovals');
     expect(list.body.spend_requests[0]).toMatchObject({
       id: p.body.id,
       impact: { exceeds_budget: false, over_by_cents: 0, spent_after_cents: 10_000 },
     });
 
-    const approved = await t.owner<Spend>(
-      'POST',
-      `/admin/v1/spend-requests/${p.body.id}/approve`,
-      {},
-    );
+    const approved = await t.call('approveSpend', { params: { id: p.body.id }, body: {} });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', decision_rule: 'owner_approved' });
     expect(approved.body.decision_reason).toBe('Approved by the owner');
-    const entry = await t.owner<LedgerEntries>(
-      'GET',
-      '/admin/v1/ledger?type=spend.approved&limit=1',
-    );
+    const entry = await t.call('ledgerPage', { query: { type: 'spend.approved', limit: 1 } });
     expect(entry.body.entries[0]).toMatchObject({
       object_id: p.body.id,
       data: { override: false, over_by_micros: '0' },
     });
-    const balance = await t.agent<{ remaining_budget_cents: number; over_budget: boolean }>(
-      key,
-      'GET',
-      '/v1/balance',
-    );
+    const balance = await t.agent<BalanceView>(key, 'GET', '/v1/balance');
     expect(balance.body).toMatchObject({ remaining_budget_cents: 0, over_budget: false });
   });
 
   it('one micro-dollar over the budget takes an override', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000, approval_threshold_cents: 5_000 });
-    const p = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000));
+    const p = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_000));
     expect(p.body.status).toBe('needs_approval');
     await t.agent(key, 'POST', '/v1/spend', spendBody(4_000));
     const micro = await t.agent(key, 'POST', '/v1/receipts', {
@@ -70,7 +46,7 @@ describe('approval boundaries', () => {
     });
     expect(micro.status).toBe(200);
 
-    const refused = await t.owner<Envelope>(
+    const refused = await t.owner<ErrorEnvelope>(
       'POST',
       `/admin/v1/spend-requests/${p.body.id}/approve`,
       {},
@@ -80,20 +56,16 @@ describe('approval boundaries', () => {
       override_required: true,
       over_by_micros: '1',
     });
-    expect((await t.agent<Spend>(key, 'GET', `/v1/spend/${p.body.id}`)).body.status).toBe(
-      'needs_approval',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'GET', `/v1/spend/${p.body.id}`)).body.status,
+    ).toBe('needs_approval');
 
-    const overridden = await t.owner<Spend>(
-      'POST',
-      `/admin/v1/spend-requests/${p.body.id}/approve`,
-      { override_budget: true },
-    );
+    const overridden = await t.call('approveSpend', {
+      params: { id: p.body.id },
+      body: { override_budget: true },
+    });
     expect(overridden.body).toMatchObject({ status: 'approved', decision_rule: 'owner_override' });
-    const entry = await t.owner<LedgerEntries>(
-      'GET',
-      '/admin/v1/ledger?type=spend.approved&limit=1',
-    );
+    const entry = await t.call('ledgerPage', { query: { type: 'spend.approved', limit: 1 } });
     expect(entry.body.entries[0]).toMatchObject({
       object_id: p.body.id,
       data: { override: true, over_by_micros: '1' },
@@ -110,14 +82,14 @@ describe('approval boundaries', () => {
       limit_cents: 10_000,
       period: 'daily',
     });
-    const p = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000));
+    const p = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_000));
     expect(p.body.status).toBe('needs_approval');
     // Approved on the spot (under the threshold), it fills the limit past what p needs.
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_500))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_500))).body.status,
+    ).toBe('approved');
 
-    const refused = await t.owner<Envelope>(
+    const refused = await t.owner<ErrorEnvelope>(
       'POST',
       `/admin/v1/spend-requests/${p.body.id}/approve`,
       { override_budget: true },
@@ -127,10 +99,10 @@ describe('approval boundaries', () => {
       code: 'funding_source_budget_exceeded',
       details: { limit: 10_000, spent: 4_500, remaining: 5_500, period: 'daily' },
     });
-    expect((await t.agent<Spend>(key, 'GET', `/v1/spend/${p.body.id}`)).body.status).toBe(
-      'needs_approval',
-    );
-    const attempts = await t.owner<LedgerEntries>('GET', '/admin/v1/ledger?type=spend.refused');
+    expect(
+      (await t.agent<SpendRequestView>(key, 'GET', `/v1/spend/${p.body.id}`)).body.status,
+    ).toBe('needs_approval');
+    const attempts = await t.call('ledgerPage', { query: { type: 'spend.refused' } });
     expect(attempts.body.entries).toEqual([
       expect.objectContaining({
         actor: 'owner',
@@ -144,11 +116,7 @@ describe('approval boundaries', () => {
       limit_cents: 10_500,
       period: 'daily',
     });
-    const approved = await t.owner<Spend>(
-      'POST',
-      `/admin/v1/spend-requests/${p.body.id}/approve`,
-      {},
-    );
+    const approved = await t.call('approveSpend', { params: { id: p.body.id }, body: {} });
     expect(approved.body.status).toBe('approved');
   });
 });

@@ -1,26 +1,9 @@
 /** Budget requests (docs/decision-order.md, step 12, the Conto flow) over real HTTP. */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { AgentBudgetRequestView, BudgetRequestListView } from '../helpers/agent-api';
 import { spendBody, startTestServer } from '../helpers/server';
-
-type BudgetRequest = {
-  id: string;
-  status: string;
-  requested_amount_cents: number;
-  approved_amount_cents: number | null;
-  spent_cents: number;
-  remaining_cents: number | null;
-  adjusted: boolean;
-  comment: string | null;
-  expires_at: string;
-};
-type Spend = {
-  id: string;
-  status: string;
-  decision_rule: string;
-  decision_reason: string;
-  budget_request_id: string | null;
-};
-type Envelope = { error: { code: string; details: Record<string, unknown> } };
 
 const ask = (amount: number, purpose = 'Crawl 10k pages for the literature review') => ({
   amount_cents: amount,
@@ -32,7 +15,12 @@ describe('budget requests', () => {
     const t = await startTestServer();
     // A small periodic budget and a low threshold: the grant replaces both while it lasts.
     const { key } = await t.newAgent({ budget_cents: 1_000, approval_threshold_cents: 500 });
-    const created = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(20_000));
+    const created = await t.agent<AgentBudgetRequestView>(
+      key,
+      'POST',
+      '/v1/budget-requests',
+      ask(20_000),
+    );
     expect(created.body).toMatchObject({
       status: 'pending',
       requested_amount_cents: 20_000,
@@ -41,17 +29,16 @@ describe('budget requests', () => {
       remaining_budget_cents: 1_000,
     });
 
-    const waiting = t.agent<BudgetRequest>(
+    const waiting = t.agent<AgentBudgetRequestView>(
       key,
       'GET',
       `/v1/budget-requests/${created.body.id}?wait=30`,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const approved = await t.owner<BudgetRequest>(
-      'POST',
-      `/admin/v1/budget-requests/${created.body.id}/approve`,
-      { amount_cents: 15_000, hours: 48, comment: 'half now' },
-    );
+    const approved = await t.call('approveBudgetRequest', {
+      params: { id: created.body.id },
+      body: { amount_cents: 15_000, hours: 48, comment: 'half now' },
+    });
     expect(approved.body).toMatchObject({
       status: 'approved',
       approved_amount_cents: 15_000,
@@ -61,23 +48,27 @@ describe('budget requests', () => {
     expect(approved.body.expires_at).toBe(new Date(t.clock.now() + 48 * 3_600_000).toISOString());
     expect((await waiting).body.status).toBe('approved');
 
-    const first = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(9_000));
+    const first = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(9_000));
     expect(first.body).toMatchObject({
       status: 'approved',
       decision_rule: 'budget_request',
       budget_request_id: created.body.id,
     });
-    const tooMuch = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_001));
+    const tooMuch = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_001));
     expect(tooMuch.body).toMatchObject({
       status: 'declined',
       decision_rule: 'budget_request_exhausted',
     });
     expect(tooMuch.body.decision_reason).toContain('exhausted');
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_000))).body.status,
+    ).toBe('approved');
 
-    const done = await t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${created.body.id}`);
+    const done = await t.agent<AgentBudgetRequestView>(
+      key,
+      'GET',
+      `/v1/budget-requests/${created.body.id}`,
+    );
     expect(done.body).toMatchObject({
       status: 'exhausted',
       spent_cents: 15_000,
@@ -85,12 +76,11 @@ describe('budget requests', () => {
     });
     // The grant is over: the periodic budget decides again.
     expect(
-      (await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100))).body.decision_rule,
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100))).body
+        .decision_rule,
     ).toBe('over_budget');
 
-    const ledger = await t.owner<{
-      entries: Array<{ type: string; data: Record<string, unknown> }>;
-    }>('GET', '/admin/v1/ledger?limit=50');
+    const ledger = await t.call('ledgerPage', { query: { limit: 50 } });
     const types = ledger.body.entries.map((e) => e.type);
     expect(types).toEqual(
       expect.arrayContaining([
@@ -106,8 +96,13 @@ describe('budget requests', () => {
   it('one active request per agent: a second is 409 budget_request_exists', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const first = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(100));
-    const second = await t.agent<Envelope>(key, 'POST', '/v1/budget-requests', ask(200));
+    const first = await t.agent<AgentBudgetRequestView>(
+      key,
+      'POST',
+      '/v1/budget-requests',
+      ask(100),
+    );
+    const second = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/budget-requests', ask(200));
     expect(second.status).toBe(409);
     expect(second.body.error).toMatchObject({
       code: 'budget_request_exists',
@@ -122,12 +117,11 @@ describe('budget requests', () => {
   it('rejected with a reason; then the agent may ask again', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const r = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(100));
-    const rejected = await t.owner<BudgetRequest>(
-      'POST',
-      `/admin/v1/budget-requests/${r.body.id}/reject`,
-      { reason: 'use the monthly budget' },
-    );
+    const r = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', ask(100));
+    const rejected = await t.call('rejectBudgetRequest', {
+      params: { id: r.body.id },
+      body: { reason: 'use the monthly budget' },
+    });
     expect(rejected.body).toMatchObject({ status: 'rejected', comment: 'use the monthly budget' });
     expect(
       (await t.owner('POST', `/admin/v1/budget-requests/${r.body.id}/approve`, {})).status,
@@ -138,37 +132,57 @@ describe('budget requests', () => {
   it('a pending request expires after 24 hours, an approved one when its window closes', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 0 });
-    const pending = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(100));
+    const pending = await t.agent<AgentBudgetRequestView>(
+      key,
+      'POST',
+      '/v1/budget-requests',
+      ask(100),
+    );
     t.clock.advance(24 * 3_600_000);
     expect(
-      (await t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${pending.body.id}`)).body
-        .status,
+      (await t.agent<AgentBudgetRequestView>(key, 'GET', `/v1/budget-requests/${pending.body.id}`))
+        .body.status,
     ).toBe('expired');
     expect(
       (await t.owner('POST', `/admin/v1/budget-requests/${pending.body.id}/approve`, {})).status,
     ).toBe(409);
 
-    const next = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(5_000));
-    await t.owner('POST', `/admin/v1/budget-requests/${next.body.id}/approve`, { hours: 2 });
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000))).body.status).toBe(
-      'approved',
+    const next = await t.agent<AgentBudgetRequestView>(
+      key,
+      'POST',
+      '/v1/budget-requests',
+      ask(5_000),
     );
+    await t.owner('POST', `/admin/v1/budget-requests/${next.body.id}/approve`, { hours: 2 });
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(1_000))).body.status,
+    ).toBe('approved');
     t.clock.advance(2 * 3_600_000);
-    const after = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_000));
+    const after = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(1_000));
     expect(after.body).toMatchObject({ status: 'declined', decision_rule: 'over_budget' });
-    const read = await t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${next.body.id}`);
+    const read = await t.agent<AgentBudgetRequestView>(
+      key,
+      'GET',
+      `/v1/budget-requests/${next.body.id}`,
+    );
     expect(read.body).toMatchObject({ status: 'expired', spent_cents: 1_000 });
   });
 
   it('hard limits still apply inside a grant, and steps before 12 still decide', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ mode: 'test', deny_merchants: ['Casino'] }, 2_000);
-    const r = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(10_000));
+    const r = await t.agent<AgentBudgetRequestView>(
+      key,
+      'POST',
+      '/v1/budget-requests',
+      ask(10_000),
+    );
     await t.owner('POST', `/admin/v1/budget-requests/${r.body.id}/approve`, {});
     expect(
-      (await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, 'Casino'))).body.decision_rule,
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100, 'Casino'))).body
+        .decision_rule,
     ).toBe('merchant_denied');
-    const poor = await t.agent<Envelope>(key, 'POST', '/v1/spend', spendBody(3_000));
+    const poor = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/spend', spendBody(3_000));
     expect(poor.status).toBe(402);
     expect(poor.body.error.code).toBe('insufficient_wallet_balance');
   });
@@ -176,32 +190,32 @@ describe('budget requests', () => {
   it('lists with a status filter, shows the active one in /v1/balance, and replays an idempotent create', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const a = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(100), {
+    const a = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', ask(100), {
       'idempotency-key': 'br-1',
     });
-    const again = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(100), {
-      'idempotency-key': 'br-1',
-    });
+    const again = await t.agent<AgentBudgetRequestView>(
+      key,
+      'POST',
+      '/v1/budget-requests',
+      ask(100),
+      {
+        'idempotency-key': 'br-1',
+      },
+    );
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(a.body.id);
     await t.owner('POST', `/admin/v1/budget-requests/${a.body.id}/reject`, {});
-    const b = await t.agent<BudgetRequest>(key, 'POST', '/v1/budget-requests', ask(300));
-    const pending = await t.agent<{ data: BudgetRequest[] }>(
+    const b = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', ask(300));
+    const pending = await t.agent<BudgetRequestListView>(
       key,
       'GET',
       '/v1/budget-requests?status=pending',
     );
     expect(pending.body.data.map((r) => r.id)).toEqual([b.body.id]);
-    expect(
-      (pending.body as unknown as { remaining_budget_cents: number }).remaining_budget_cents,
-    ).toBe(100_000);
-    const all = await t.agent<{ data: BudgetRequest[] }>(key, 'GET', '/v1/budget-requests');
+    expect(pending.body.remaining_budget_cents).toBe(100_000);
+    const all = await t.agent<BudgetRequestListView>(key, 'GET', '/v1/budget-requests');
     expect(all.body.data).toHaveLength(2);
-    const balance = await t.agent<{ active_budget_request: BudgetRequest | null }>(
-      key,
-      'GET',
-      '/v1/balance',
-    );
+    const balance = await t.agent<BalanceView>(key, 'GET', '/v1/balance');
     expect(balance.body.active_budget_request).toMatchObject({ id: b.body.id, status: 'pending' });
     const other = await t.newAgent({ name: 'other' });
     expect((await t.agent(other.key, 'GET', `/v1/budget-requests/${b.body.id}`)).status).toBe(404);
@@ -216,7 +230,7 @@ describe('budget requests', () => {
       { amount_cents: 100, purpose: '' },
       { ...ask(100), extra: 1 },
     ]) {
-      const r = await t.agent<Envelope>(key, 'POST', '/v1/budget-requests', body);
+      const r = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/budget-requests', body);
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('invalid_request');
     }

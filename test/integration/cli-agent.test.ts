@@ -8,9 +8,15 @@ import {
   agentWithKey,
   runCli,
   startServe,
+  type ApprovalsJson,
   type CliResult,
+  type IssuedKeyLine,
   type ServeProcess,
 } from '../helpers/cli';
+import type { OwnerAnswer } from '../../shared/contract/owner';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { PolicyView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
 const serving: ServeProcess[] = [];
@@ -71,7 +77,7 @@ describe('purser agent CLI', () => {
 
     const pending = await agentCli([...spendArgs(6_000, 'OpenAI'), '--json']);
     expect(pending.code).toBe(11);
-    const request = json<{ id: string; status: string; approval_url: string }>(pending.stdout);
+    const request = json<SpendRequestView>(pending.stdout);
     expect(request.status).toBe('needs_approval');
 
     const status = await agentCli(['status', request.id]);
@@ -79,7 +85,7 @@ describe('purser agent CLI', () => {
     expect(status.stdout).toContain(`purser status ${request.id} --wait 60`);
     const waited = await agentCli(['status', request.id, '--wait', '1', '--json']);
     expect(waited.code).toBe(11);
-    expect(json<{ status: string }>(waited.stdout).status).toBe('needs_approval');
+    expect(json<SpendRequestView>(waited.stdout).status).toBe('needs_approval');
 
     const cancel = await fetch(`${s.url}/v1/spend/${request.id}/cancel`, {
       method: 'POST',
@@ -91,13 +97,13 @@ describe('purser agent CLI', () => {
     // The idempotency key makes a retried command the same request, not a second spend.
     const once = await agentCli([...spendArgs(500), '--idempotency-key', 'job-7', '--json']);
     const again = await agentCli([...spendArgs(500), '--idempotency-key', 'job-7', '--json']);
-    expect(json<{ id: string }>(again.stdout).id).toBe(json<{ id: string }>(once.stdout).id);
+    expect(json<SpendRequestView>(again.stdout).id).toBe(json<SpendRequestView>(once.stdout).id);
 
     const blank = await agentCli(spendArgs(100, '   '));
     expect(blank.code).toBe(1);
     expect(blank.stderr).toMatch(/^purser: invalid_request: /);
     const blankJson = await agentCli([...spendArgs(100, '   '), '--json']);
-    expect(json<{ error: { code: string } }>(blankJson.stdout).error.code).toBe('invalid_request');
+    expect(json<ErrorEnvelope>(blankJson.stdout).error.code).toBe('invalid_request');
     expect((await agentCli(['status', 'req_nope'])).stderr).toContain('not_found');
 
     const noKey = await runCli(spendArgs(100), { PURSER_KEY: '', PURSER_URL: s.url });
@@ -112,9 +118,7 @@ describe('purser agent CLI', () => {
     expect(exitOf(balance)).toEqual({ code: 0, stderr: '' });
     expect(balance.stdout).toContain('spent $15.00 of $100.00 monthly; $85.00 left');
     const policy = await agentCli(['policy', '--json']);
-    expect(
-      json<{ agent_name: string; approval_threshold_cents: number }>(policy.stdout),
-    ).toMatchObject({
+    expect(json<PolicyView>(policy.stdout)).toMatchObject({
       agent_name: 'bot',
       approval_threshold_cents: 5_000,
     });
@@ -123,7 +127,7 @@ describe('purser agent CLI', () => {
     );
 
     // A hard limit's 402 is a refusal of the spend: 10, with its code on stderr.
-    const poor = json<{ id: string }>(
+    const poor = json<OwnerAnswer<'createAgent'>>(
       (
         await owner([
           'agents',
@@ -138,7 +142,7 @@ describe('purser agent CLI', () => {
         ])
       ).stdout,
     );
-    const poorKey = json<{ key: string }>((await owner(['keys', 'issue', poor.id])).stdout).key;
+    const poorKey = json<IssuedKeyLine>((await owner(['keys', 'issue', poor.id])).stdout).key;
     const refused = await runCli(spendArgs(100), { PURSER_KEY: poorKey, PURSER_URL: s.url });
     expect(refused.code).toBe(10);
     expect(refused.stderr).toContain('insufficient_wallet_balance');
@@ -150,7 +154,7 @@ describe('purser agent CLI', () => {
     let id: string | undefined;
     for (let i = 0; i < 200 && !id; i += 1) {
       const listed = await owner(['approvals', 'list', '--json']);
-      id = json<{ spend_requests: Array<{ id: string }> }>(listed.stdout).spend_requests[0]?.id;
+      id = json<ApprovalsJson>(listed.stdout).spend_requests[0]?.id;
       if (!id) await new Promise((done) => setTimeout(done, 100));
     }
     expect(id).toBeDefined();
@@ -172,7 +176,7 @@ describe('purser agent CLI', () => {
       '--json',
     ]);
     expect(asked.code).toBe(11);
-    const br = json<{ id: string; status: string }>(asked.stdout);
+    const br = json<AgentBudgetRequestView>(asked.stdout);
     expect(br.status).toBe('pending');
     expect((await agentCli(['budget', 'status', br.id])).stdout).toContain(
       `pending  ${br.id}  $200.00 for "crawl"`,
@@ -228,7 +232,7 @@ describe('purser agent CLI', () => {
       `$60.00 at "${'\\x08'.repeat(9)}$4.00    aws\\x1b]0;pwned\\x07" for "GPU \\u{202e}evil\\u{2066}\\u{200b}\\r\\ndone\\"  approved"  [gpu\\x1b[8m]`,
     );
     const raw = await agentCli([...spendArgs(6_000, merchant, reason), '--json']);
-    expect(json<{ merchant_name: string; reason: string }>(raw.stdout)).toMatchObject({
+    expect(json<SpendRequestView>(raw.stdout)).toMatchObject({
       merchant_name: merchant,
       reason,
     });

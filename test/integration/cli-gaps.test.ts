@@ -4,6 +4,10 @@
  * the decline comment, and one name for the ledger's time in both exports.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { OwnerAnswer } from '../../shared/contract/owner';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
+import type { ReceiptResultView } from '../../shared/schemas/receipts';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { agentWithKey, runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
@@ -25,22 +29,19 @@ async function setup(policy: string[] = []) {
   const h = ['--home', home];
   const { id, key } = await agentWithKey(home, 'bot', ['--budget-cents', '10000', ...policy]);
   const agent = { id };
-  const post = async (path: string, body: unknown) =>
+  const post = async <T>(path: string, body: unknown) =>
     (await (
       await fetch(`${s.url}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
-    ).json()) as { id: string; status: string };
+    ).json()) as T;
   return { h, agent, post };
 }
 
-interface AgentJson {
-  status: string;
-  policy_version: number;
-  policy: { pause_on_over_budget: boolean; ask_on_new_merchant: boolean; budget_cents: number };
-}
+/** What `agents show|policy --json` prints: the owner API's answer. */
+type AgentJson = OwnerAnswer<'getAgent'>;
 
 describe('purser CLI: what was missing', () => {
   it('lists receipts, filtered and paged, and pause_on_over_budget is set from agents policy', async () => {
@@ -61,13 +62,13 @@ describe('purser CLI: what was missing', () => {
     expect(shown.stdout).toMatch(/^pause_on_over_budget\s+true$/m);
 
     expect((await runCli([...h, 'receipts', 'list'])).stdout).toBe('no receipts\n');
-    const small = await post('/v1/receipts', {
+    const small = await post<ReceiptResultView>('/v1/receipts', {
       amount_cents: 2_500,
       merchant_name: 'OpenAI',
       rail: 'card',
       metadata: { invoice: 'in_1' },
     });
-    const big = await post('/v1/receipts', {
+    const big = await post<ReceiptResultView>('/v1/receipts', {
       amount_cents: 9_000,
       host: 'api.x.example',
       rail: 'x402',
@@ -88,18 +89,17 @@ describe('purser CLI: what was missing', () => {
     );
     expect(lines[1]).toMatch(new RegExp(`^${small.id}  bot  \\$25\\.00  OpenAI  card  \\S+$`));
 
-    const all = json<{
-      receipts: Array<{ id: string; agent_name: string; metadata: unknown }>;
-      next_before: string | null;
-    }>((await runCli([...h, 'receipts', 'list', '--json'])).stdout);
+    const all = json<OwnerAnswer<'listReceipts'>>(
+      (await runCli([...h, 'receipts', 'list', '--json'])).stdout,
+    );
     expect(all.receipts.map((r) => r.id)).toEqual([big.id, small.id]);
     expect(all.receipts[1]).toMatchObject({ agent_name: 'bot', metadata: { invoice: 'in_1' } });
     expect(all.next_before).toBeNull();
 
     const over = await runCli([...h, 'receipts', 'list', '--over-budget', '--json']);
-    expect(
-      json<{ receipts: Array<{ id: string }> }>(over.stdout).receipts.map((r) => r.id),
-    ).toEqual([big.id]);
+    expect(json<OwnerAnswer<'listReceipts'>>(over.stdout).receipts.map((r) => r.id)).toEqual([
+      big.id,
+    ]);
     const card = await runCli([...h, 'receipts', 'list', '--rail', 'card', '--agent', agent.id]);
     expect(card.stdout).toContain(small.id);
     expect(card.stdout).not.toContain(big.id);
@@ -138,7 +138,7 @@ describe('purser CLI: what was missing', () => {
       'weekly',
     ]);
     expect(set.stdout).toMatch(/^global_cap\s+\$500\.00 weekly \(calendar\)$/m);
-    const data = json<{ frozen: boolean; global_cap: { amount_cents: number } }>(
+    const data = json<OwnerAnswer<'getSettings'>>(
       (await runCli([...h, 'settings', 'show', '--json'])).stdout,
     );
     expect(data).toMatchObject({ frozen: true, global_cap: { amount_cents: 50_000 } });
@@ -147,7 +147,7 @@ describe('purser CLI: what was missing', () => {
   it('names --override-budget when approving would go over, and decline shows its comment', async () => {
     const { h, post } = await setup(['--approval-threshold-cents', '1', '--over-budget', 'ask']);
     const spend = (cents: number) =>
-      post('/v1/spend', {
+      post<SpendRequestView>('/v1/spend', {
         amount_cents: cents,
         currency: 'usd',
         merchant_name: 'OpenAI',
@@ -163,7 +163,10 @@ describe('purser CLI: what was missing', () => {
     expect(declined.code, declined.stderr).toBe(0);
     expect(declined.stdout).toMatch(/declined {2}Declined by the owner: too much for a test\n$/);
 
-    const br = await post('/v1/budget-requests', { amount_cents: 5_000, purpose: 'crawl' });
+    const br = await post<AgentBudgetRequestView>('/v1/budget-requests', {
+      amount_cents: 5_000,
+      purpose: 'crawl',
+    });
     const rejected = await runCli([...h, 'budget-requests', 'reject', br.id, '--reason', 'later']);
     expect(rejected.stdout).toMatch(/rejected {2}"later"\n$/);
   });

@@ -6,7 +6,16 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
+import type { OwnerAnswer } from '../../shared/contract/owner';
+import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
+import {
+  runCli,
+  startServe,
+  type ApprovalsJson,
+  type IssuedKeyLine,
+  type ServeProcess,
+} from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
 const serving: ServeProcess[] = [];
@@ -52,11 +61,7 @@ describe('purser CLI', () => {
       '--json',
     ]);
     expect(created.code, created.stderr).toBe(0);
-    const agent = json<{
-      id: string;
-      mode: string;
-      policy: { budget_cents: number; deny_merchants: string[] };
-    }>(created.stdout);
+    const agent = json<OwnerAnswer<'createAgent'>>(created.stdout);
     expect(agent).toMatchObject({
       mode: 'test',
       policy: { budget_cents: 50_000, deny_merchants: ['casino.example'] },
@@ -64,7 +69,7 @@ describe('purser CLI', () => {
 
     const issued = await runCli([...h, 'keys', 'issue', agent.id]);
     expect(issued.code).toBe(0);
-    const { id: keyId, key } = json<{ id: string; key: string }>(issued.stdout);
+    const { id: keyId, key } = json<IssuedKeyLine>(issued.stdout);
     expect(key).toMatch(/^psk_test_[0-9A-Za-z]{40}$/);
     expect(issued.stderr).toContain('only time the key is shown');
 
@@ -89,7 +94,7 @@ describe('purser CLI', () => {
       }).then(async (r) => ({
         status: r.status,
         replayed: r.headers.get('idempotent-replayed'),
-        body: (await r.json()) as { id: string; status: string; remaining_budget_cents: number },
+        body: (await r.json()) as SpendRequestView,
       }));
 
     const approved = await spend(12_000, 'AWS', 'a');
@@ -101,10 +106,10 @@ describe('purser CLI', () => {
     expect(replay).toMatchObject({ replayed: 'true', body: { id: approved.body.id } });
 
     const read = await fetch(`${s.url}/v1/spend/${approved.body.id}`, { headers: auth });
-    expect(((await read.json()) as { status: string }).status).toBe('approved');
+    expect(((await read.json()) as SpendRequestView).status).toBe('approved');
     const balance = (await (
       await fetch(`${s.url}/v1/balance`, { headers: auth })
-    ).json()) as Record<string, unknown>;
+    ).json()) as BalanceView;
     expect(balance).toMatchObject({
       spent_cents: 12_000,
       remaining_budget_cents: 38_000,
@@ -124,15 +129,16 @@ describe('purser CLI', () => {
     const home = tmpHome();
     const s = await serve(home);
     const h = ['--home', home];
-    const agent = json<{ id: string }>(
+    const agent = json<OwnerAnswer<'createAgent'>>(
       (await runCli([...h, 'agents', 'create', '--name', 'a', '--json'])).stdout,
     );
     expect(
-      json<{ status: string }>((await runCli([...h, 'agents', 'pause', agent.id, '--json'])).stdout)
-        .status,
+      json<OwnerAnswer<'pauseAgent'>>(
+        (await runCli([...h, 'agents', 'pause', agent.id, '--json'])).stdout,
+      ).status,
     ).toBe('paused');
     expect(
-      json<{ status: string }>(
+      json<OwnerAnswer<'resumeAgent'>>(
         (await runCli([...h, 'agents', 'resume', agent.id, '--json'])).stdout,
       ).status,
     ).toBe('active');
@@ -147,11 +153,10 @@ describe('purser CLI', () => {
       'daily',
       '--json',
     ]);
-    expect(
-      json<{ policy_version: number; policy: { budget_cents: number; period: string } }>(
-        policy.stdout,
-      ),
-    ).toMatchObject({ policy_version: 2, policy: { budget_cents: 7_000, period: 'daily' } });
+    expect(json<OwnerAnswer<'updatePolicy'>>(policy.stdout)).toMatchObject({
+      policy_version: 2,
+      policy: { budget_cents: 7_000, period: 'daily' },
+    });
     const deposit = await runCli([
       ...h,
       'funding',
@@ -162,14 +167,14 @@ describe('purser CLI', () => {
       'live',
       '--json',
     ]);
-    expect(json<{ balance_cents: number; mode: string }>(deposit.stdout)).toMatchObject({
+    expect(json<OwnerAnswer<'deposit'>>(deposit.stdout)).toMatchObject({
       balance_cents: 2_500,
       mode: 'live',
     });
     expect((await runCli([...h, 'freeze'])).stdout).toContain('frozen');
     expect((await runCli([...h, 'unfreeze'])).stdout).toContain('unfrozen');
     const tz = await runCli([...h, 'settings', 'set', '--time-zone', 'Europe/Paris', '--json']);
-    expect(json<{ time_zone: string }>(tz.stdout).time_zone).toBe('Europe/Paris');
+    expect(json<OwnerAnswer<'updateSettings'>>(tz.stdout).time_zone).toBe('Europe/Paris');
 
     const csv = await runCli([...h, 'ledger', 'export', '--format', 'csv']);
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^seq,time,type/);
@@ -198,7 +203,7 @@ describe('purser CLI', () => {
     const home = tmpHome();
     const s = await serve(home);
     const h = ['--home', home];
-    const agent = json<{ id: string }>(
+    const agent = json<OwnerAnswer<'createAgent'>>(
       (
         await runCli([
           ...h,
@@ -217,18 +222,18 @@ describe('purser CLI', () => {
       ).stdout,
     );
     await runCli([...h, 'funding', 'deposit', '--cents', '100000']);
-    const { key } = json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
+    const { key } = json<IssuedKeyLine>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const post = async (path: string, body: unknown) =>
+    const post = async <T>(path: string, body: unknown) =>
       (await (
         await fetch(`${s.url}${path}`, {
           method: 'POST',
           headers: auth,
           body: JSON.stringify(body),
         })
-      ).json()) as { id: string; status: string };
+      ).json()) as T;
     const spend = (cents: number) =>
-      post('/v1/spend', {
+      post<SpendRequestView>('/v1/spend', {
         amount_cents: cents,
         currency: 'usd',
         merchant_name: 'OpenAI',
@@ -242,7 +247,7 @@ describe('purser CLI', () => {
       `${a.id}  bot  $60.00  "OpenAI"  "eval"  needs_approval  (leaves $40.00 of $100.00 monthly)`,
     );
     const approved = await runCli([...h, 'approve', a.id, '--comment', 'fine', '--json']);
-    expect(json<{ status: string; owner_comment: string }>(approved.stdout)).toMatchObject({
+    expect(json<OwnerAnswer<'approveSpend'>>(approved.stdout)).toMatchObject({
       status: 'approved',
       owner_comment: 'fine',
     });
@@ -253,14 +258,19 @@ describe('purser CLI', () => {
       /invalid_request: Approving .* would exceed bot's monthly budget by \$30\.00/,
     );
     const overridden = await runCli([...h, 'approve', b.id, '--override-budget', '--json']);
-    expect(json<{ decision_rule: string }>(overridden.stdout).decision_rule).toBe('owner_override');
+    expect(json<OwnerAnswer<'approveSpend'>>(overridden.stdout).decision_rule).toBe(
+      'owner_override',
+    );
 
     const c = await spend(5_000);
     const declined = await runCli([...h, 'decline', c.id, '--comment', 'enough', '--json']);
-    expect(json<{ status: string }>(declined.stdout).status).toBe('declined');
+    expect(json<OwnerAnswer<'declineSpend'>>(declined.stdout).status).toBe('declined');
     expect((await runCli([...h, 'approve', c.id])).code).toBe(1);
 
-    const br = await post('/v1/budget-requests', { amount_cents: 20_000, purpose: 'crawl' });
+    const br = await post<AgentBudgetRequestView>('/v1/budget-requests', {
+      amount_cents: 20_000,
+      purpose: 'crawl',
+    });
     expect(
       (await runCli([...h, 'budget-requests', 'list', '--status', 'pending'])).stdout,
     ).toContain(`${br.id}  bot  $200.00  "crawl"  pending`);
@@ -277,9 +287,11 @@ describe('purser CLI', () => {
       'ok',
       '--json',
     ]);
-    expect(
-      json<{ status: string; approved_amount_cents: number; adjusted: boolean }>(granted.stdout),
-    ).toMatchObject({ status: 'approved', approved_amount_cents: 15_000, adjusted: true });
+    expect(json<OwnerAnswer<'approveBudgetRequest'>>(granted.stdout)).toMatchObject({
+      status: 'approved',
+      approved_amount_cents: 15_000,
+      adjusted: true,
+    });
     const rejectedTooLate = await runCli([
       ...h,
       'budget-requests',
@@ -297,7 +309,7 @@ describe('purser CLI', () => {
     const s = await serve(home);
     const h = ['--home', home];
     // The owner typed the name, but a name pasted from elsewhere can carry an ESC too.
-    const agent = json<{ id: string }>(
+    const agent = json<OwnerAnswer<'createAgent'>>(
       (
         await runCli([
           ...h,
@@ -314,7 +326,7 @@ describe('purser CLI', () => {
       ).stdout,
     );
     await runCli([...h, 'funding', 'deposit', '--cents', '100000']);
-    const { key } = json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
+    const { key } = json<IssuedKeyLine>((await runCli([...h, 'keys', 'issue', agent.id])).stdout);
     // Nine backspaces take the cursor back over "$400.00  " and "$4.00" is drawn in its place.
     const merchant = `${'\b'.repeat(9)}$4.00    aws`;
     const reason = 'GPU time\x1b]0;pwned\x07 \u202eevil\u2066\u200b\r\ndone"  approved';
@@ -328,7 +340,7 @@ describe('purser CLI', () => {
         reason,
       }),
     });
-    const pending = (await spend.json()) as { id: string; status: string };
+    const pending = (await spend.json()) as SpendRequestView;
     expect(pending.status).toBe('needs_approval');
 
     const hidden = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
@@ -347,10 +359,10 @@ describe('purser CLI', () => {
 
     // --json is for programs: the exact strings, as JSON.stringify escapes them.
     const raw = await runCli([...h, 'approvals', 'list', '--json']);
-    expect(
-      json<{ spend_requests: Array<{ merchant_name: string; reason: string }> }>(raw.stdout)
-        .spend_requests[0],
-    ).toMatchObject({ merchant_name: merchant, reason });
+    expect(json<ApprovalsJson>(raw.stdout).spend_requests[0]).toMatchObject({
+      merchant_name: merchant,
+      reason,
+    });
 
     // Error messages quote the agent's name: they are made visible too.
     await runCli([...h, 'agents', 'pause', agent.id]);

@@ -5,6 +5,8 @@
  * limit by a micro-dollar, and it equals what the ledger counted.
  */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
 import { startTestServer } from '../helpers/server';
 import { walletInternals } from '../../electron/core/wallet-internals';
 
@@ -45,7 +47,7 @@ describe('concurrent clients', () => {
           for (let i = 0; i < PER_CLIENT; i += 1) {
             const key = keys[(client + i) % keys.length] as string;
             const cents = 97 + ((client * 31 + i * 17 + seed) % 400);
-            const r = await t.agent<{ status?: string; error?: { code: string } }>(
+            const r = await t.agent<Partial<SpendRequestView> & Partial<ErrorEnvelope>>(
               key,
               'POST',
               '/v1/spend',

@@ -13,7 +13,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../electron/core/ledger/ledger';
-import { runCli, startServe, type ServeProcess } from '../helpers/cli';
+import type { OwnerAnswer } from '../../shared/contract/owner';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
+import { runCli, startServe, type IssuedKeyLine, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
 const CYCLES = Number(process.env.PURSER_CRASH_CYCLES ?? 8);
@@ -63,7 +65,7 @@ async function client(
       });
       sent += 1;
       if (response.status === 200) {
-        const body = (await response.json()) as { id: string; status: string };
+        const body = (await response.json()) as SpendRequestView;
         answers.push({ id: body.id, status: body.status, agent, cents });
       } else {
         await response.arrayBuffer();
@@ -98,14 +100,14 @@ describe('crash safety (kill -9)', () => {
         '1000000',
         '--json',
       ]);
-      const agent = json<{ id: string }>(created.stdout);
+      const agent = json<OwnerAnswer<'createAgent'>>(created.stdout);
       agents.push({
         id: agent.id,
         budget,
-        key: json<{ key: string }>((await runCli([...h, 'keys', 'issue', agent.id])).stdout).key,
+        key: json<IssuedKeyLine>((await runCli([...h, 'keys', 'issue', agent.id])).stdout).key,
       });
     }
-    const sources = json<Array<{ id: string; mode: string }>>(
+    const sources = json<OwnerAnswer<'listFundingSources'>['funding_sources']>(
       (await runCli([...h, 'funding', 'list', '--json'])).stdout,
     );
     const live = sources.find((s) => s.mode === 'live');

@@ -1,12 +1,12 @@
 /** docs/errors.md: every error code with its status, and malformed input never becoming a 500. */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
 import { spendBody, startTestServer, type HttpResult } from '../helpers/server';
-
-type Envelope = { error: { code: string; message: string; details: Record<string, unknown> } };
 
 function expectEnvelope(r: HttpResult, status: number, code: string): void {
   expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const body = r.body as unknown as Envelope;
+  const body = r.body as unknown as ErrorEnvelope;
   expect(body.error.code).toBe(code);
   expect(typeof body.error.message).toBe('string');
   expect(body.error.details).toBeTypeOf('object');
@@ -55,13 +55,14 @@ describe('keys (docs/decision-order.md, step 1)', () => {
   it('403 revoked_api_key for a revoked key and an expired one; the other keys keep working', async () => {
     const t = await startTestServer();
     const { agent, key, keyId } = await t.newAgent();
-    const second = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, {});
+    const second = await t.call('issueKey', { params: { id: agent.id }, body: {} });
     await t.owner('POST', `/admin/v1/keys/${keyId}/revoke`);
     expectEnvelope(await t.agent(key, 'GET', '/v1/balance'), 403, 'revoked_api_key');
     expect((await t.agent(second.body.key, 'GET', '/v1/balance')).status).toBe(200);
 
-    const expiring = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, {
-      expires_at: new Date(t.clock.now() + 60_000).toISOString(),
+    const expiring = await t.call('issueKey', {
+      params: { id: agent.id },
+      body: { expires_at: new Date(t.clock.now() + 60_000).toISOString() },
     });
     expect((await t.agent(expiring.body.key, 'GET', '/v1/balance')).status).toBe(200);
     t.clock.advance(60_000);
@@ -71,8 +72,9 @@ describe('keys (docs/decision-order.md, step 1)', () => {
   it('403 insufficient_scope for a read-only key that writes', async () => {
     const t = await startTestServer();
     const { agent } = await t.newAgent();
-    const ro = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, {
-      scopes: ['spend.read'],
+    const ro = await t.call('issueKey', {
+      params: { id: agent.id },
+      body: { scopes: ['spend.read'] },
     });
     expect((await t.agent(ro.body.key, 'GET', '/v1/balance')).status).toBe(200);
     expectEnvelope(
@@ -97,7 +99,7 @@ describe('objects out of scope', () => {
     const t = await startTestServer();
     const a = await t.newAgent({ name: 'a', approval_threshold_cents: 1 });
     const b = await t.newAgent({ name: 'b' });
-    const mine = await t.agent<{ id: string }>(a.key, 'POST', '/v1/spend', spendBody(100));
+    const mine = await t.agent<SpendRequestView>(a.key, 'POST', '/v1/spend', spendBody(100));
     expectEnvelope(await t.agent(b.key, 'GET', `/v1/spend/${mine.body.id}`), 404, 'not_found');
     expectEnvelope(
       await t.agent(b.key, 'POST', `/v1/spend/${mine.body.id}/cancel`),
@@ -116,7 +118,7 @@ describe('objects out of scope', () => {
   it('409 invalid_request when cancelling a request that is not pending', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const approved = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(100));
+    const approved = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100));
     expectEnvelope(
       await t.agent(key, 'POST', `/v1/spend/${approved.body.id}/cancel`),
       409,
@@ -129,7 +131,7 @@ describe('rate limit (docs/decision-order.md, step 4)', () => {
   it('429 rate_limited with Retry-After, per key, refilled by time', async () => {
     const t = await startTestServer();
     const { agent, key } = await t.newAgent({ rate_limit_per_minute: 3 });
-    const other = await t.owner<{ key: string }>('POST', `/admin/v1/agents/${agent.id}/keys`, {});
+    const other = await t.call('issueKey', { params: { id: agent.id }, body: {} });
     for (let i = 0; i < 3; i += 1)
       expect((await t.agent(key, 'POST', '/v1/spend', spendBody(100))).status).toBe(200);
     const limited = await t.agent(key, 'POST', '/v1/spend', spendBody(100));
@@ -176,17 +178,17 @@ describe('malformed input (docs/errors.md: never a 500)', () => {
   it.each(bad)('400 invalid_request for %s, and nothing is written', async (_label, body) => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const before = await t.owner<{ entries: unknown[] }>('GET', '/admin/v1/ledger?limit=1000');
+    const before = await t.call('ledgerPage', { query: { limit: 1000 } });
     const r = await t.agent(key, 'POST', '/v1/spend', body);
     expectEnvelope(r, 400, 'invalid_request');
-    const after = await t.owner<{ entries: unknown[] }>('GET', '/admin/v1/ledger?limit=1000');
+    const after = await t.call('ledgerPage', { query: { limit: 1000 } });
     expect(after.body.entries.length).toBe(before.body.entries.length);
   });
 
   it('says a prototype-poisoning key is why, and a broken body is not JSON', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const poisoned = await t.agent<Envelope>(
+    const poisoned = await t.agent<ErrorEnvelope>(
       key,
       'POST',
       '/v1/spend',
@@ -194,14 +196,14 @@ describe('malformed input (docs/errors.md: never a 500)', () => {
     );
     expect(poisoned.status).toBe(400);
     expect(poisoned.body.error.message).toContain('__proto__');
-    const broken = await t.agent<Envelope>(key, 'POST', '/v1/spend', '{"amount_cents":');
+    const broken = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/spend', '{"amount_cents":');
     expect(broken.body.error.message).toBe('The body is not valid JSON.');
   });
 
   it('explains which field is wrong', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const r = await t.agent<Envelope>(key, 'POST', '/v1/spend', {
+    const r = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/spend', {
       ...spendBody(100),
       currency: 'eur',
     });
@@ -246,7 +248,7 @@ describe('malformed input (docs/errors.md: never a 500)', () => {
   it('bad query strings are 400', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ approval_threshold_cents: 1 });
-    const r = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(100));
+    const r = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100));
     for (const q of ['wait=abc', 'wait=61', 'wait=-1', 'wait=1&other=2']) {
       expectEnvelope(
         await t.agent(key, 'GET', `/v1/spend/${r.body.id}?${q}`),

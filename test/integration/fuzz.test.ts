@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../shared/errors';
+import { ERROR_CODES, type ErrorEnvelope } from '../../shared/errors';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { walletInternals } from '../../electron/core/wallet-internals';
 
@@ -225,9 +226,7 @@ describe('fuzzing every route', () => {
           expect(r.status, `${route.method} ${path} → ${r.body.slice(0, 300)}`).not.toBe(500);
           expect(r.status).toBeLessThan(500);
           if (r.status >= 400) {
-            const envelope = JSON.parse(r.body) as {
-              error: { code: string; message: string; details: unknown };
-            };
+            const envelope = JSON.parse(r.body) as ErrorEnvelope;
             expect(codes.has(envelope.error.code), r.body).toBe(true);
             expect(typeof envelope.error.message).toBe('string');
             expect(envelope.error.details).toBeTypeOf('object');
@@ -243,7 +242,7 @@ describe('fuzzing every route', () => {
       { numRuns: RUNS * ROUTES.length },
     );
     // Still up, and still deciding.
-    const after = await t.agent<{ status: string }>(live.key, 'POST', '/v1/spend', {
+    const after = await t.agent<SpendRequestView>(live.key, 'POST', '/v1/spend', {
       amount_cents: 1,
       currency: 'usd',
       merchant_name: 'AWS',

@@ -5,6 +5,7 @@
  */
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
 import { spendBody, startTestServer } from '../helpers/server';
 
 /** Sends raw bytes and reads until the server closes or a full answer has arrived. */
@@ -35,8 +36,8 @@ function rawHttp(port: number, text: string): Promise<{ status: number; body: st
   });
 }
 
-function envelope(body: string): { code: string; message: string; details: object } {
-  const parsed = JSON.parse(body) as { error: { code: string; message: string; details: object } };
+function envelope(body: string): ErrorEnvelope['error'] {
+  const parsed = JSON.parse(body) as ErrorEnvelope;
   expect(Object.keys(parsed)).toEqual(['error']);
   expect(typeof parsed.error.message).toBe('string');
   expect(typeof parsed.error.details).toBe('object');
@@ -98,10 +99,7 @@ describe('request details read strictly', () => {
       );
       expect(receipt.status, JSON.stringify(value)).toBe(400);
     }
-    const ledger = await t.owner<{ entries: Array<{ type: string }> }>(
-      'GET',
-      '/admin/v1/ledger?type=spend.decided',
-    );
+    const ledger = await t.call('ledgerPage', { query: { type: 'spend.decided' } });
     expect(ledger.body.entries).toHaveLength(0);
   });
 

@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../electron/core/clock';
 import { progressLine } from '../../electron/cli/ledger-command';
+import type { OwnerAnswer } from '../../shared/contract/owner';
 import type { LedgerVerifyStatusView, LedgerVerifyView } from '../../shared/ledger';
 import type { LedgerEntryView } from '../../shared/schemas/owner-api';
 import { spendBody, startTestServer, T0, type TestServer } from '../helpers/server';
 import { walletInternals } from '../../electron/core/wallet-internals';
-
-type Page = { entries: LedgerEntryView[]; next_before_seq: number | null };
 
 /** Every entry matching `query`, newest first, read a page of `limit` at a time. */
 async function readAll(t: TestServer, query: Record<string, string>, limit = 7) {
@@ -22,7 +21,10 @@ async function readAll(t: TestServer, query: Record<string, string>, limit = 7) 
   for (let guard = 0; guard < 10_000; guard += 1) {
     const params = new URLSearchParams({ ...query, limit: String(limit) });
     if (before) params.set('before_seq', String(before));
-    const { status, body } = await t.owner<Page>('GET', `/admin/v1/ledger?${params}`);
+    const { status, body } = await t.owner<OwnerAnswer<'ledgerPage'>>(
+      'GET',
+      `/admin/v1/ledger?${params}`,
+    );
     expect(status).toBe(200);
     seqs.push(...body.entries);
     if (body.next_before_seq === null) return seqs;
@@ -163,7 +165,10 @@ describe('the ledger page API', () => {
       for (let page = 0; page < 1000; page += 1) {
         const params = new URLSearchParams({ ...query, limit: '5' });
         if (before !== null) params.set('before_seq', String(before));
-        const { body } = await t.owner<Page>('GET', `/admin/v1/ledger?${params}`);
+        const { body } = await t.owner<OwnerAnswer<'ledgerPage'>>(
+          'GET',
+          `/admin/v1/ledger?${params}`,
+        );
         top ??= body.entries[0]?.seq;
         seen.push(...body.entries.map((e) => e.seq));
         // New entries land between pages, for both agents and at the filtered merchant.

@@ -2,20 +2,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { LedgerVerifyView } from '../../shared/ledger';
 import { spendBody, startTestServer, type TestServer } from '../helpers/server';
-
-type Verify = { ok: boolean; entries: number; first_bad: { seq: number; problem: string } | null };
-type Entries = {
-  entries: Array<{
-    seq: number;
-    type: string;
-    amount_micros: string | null;
-    counted_micros: string;
-    actor: string;
-    hash: string;
-    prev_hash: string;
-  }>;
-};
 
 /** What someone with write access to the file could do: the triggers do not stop them. */
 function tamper(t: TestServer, sql: string): void {
@@ -41,7 +29,7 @@ describe('the ledger', () => {
   it('records decisions, key events, policy edits and funding changes, chained by hash', async () => {
     const t = await startTestServer();
     await busyLedger(t);
-    const { body } = await t.owner<Entries>('GET', '/admin/v1/ledger?limit=100');
+    const { body } = await t.call('ledgerPage', { query: { limit: 100 } });
     const types = body.entries.map((e) => e.type).reverse();
     expect(types).toEqual([
       'funding.created',
@@ -62,11 +50,13 @@ describe('the ledger', () => {
     expect(approved).toMatchObject({ amount_micros: '10000000', counted_micros: '10000000' });
     expect(approved?.actor).toMatch(/^key:key_/);
     expect(entries.find((e) => e.type === 'spend.declined')?.counted_micros).toBe('0');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
-      ok: true,
-      entries: 10,
-      first_bad: null,
-    });
+    expect((await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify')).body).toMatchObject(
+      {
+        ok: true,
+        entries: 10,
+        first_bad: null,
+      },
+    );
   });
 
   it('refuses updates and deletes through SQL triggers', async () => {
@@ -84,20 +74,24 @@ describe('the ledger', () => {
     const t = await startTestServer();
     await busyLedger(t);
     tamper(t, 'UPDATE ledger SET amount_micros = 1 WHERE seq = 7');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
-      ok: false,
-      first_bad: { seq: 7, problem: 'edited_entry' },
-    });
+    expect((await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify')).body).toMatchObject(
+      {
+        ok: false,
+        first_bad: { seq: 7, problem: 'edited_entry' },
+      },
+    );
   });
 
   it('names a removed entry', async () => {
     const t = await startTestServer();
     await busyLedger(t);
     tamper(t, 'DELETE FROM ledger WHERE seq = 5');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
-      ok: false,
-      first_bad: { seq: 5, problem: 'missing_entry' },
-    });
+    expect((await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify')).body).toMatchObject(
+      {
+        ok: false,
+        first_bad: { seq: 5, problem: 'missing_entry' },
+      },
+    );
   });
 
   it('names reordered entries', async () => {
@@ -107,31 +101,34 @@ describe('the ledger', () => {
       t,
       'UPDATE ledger SET seq = 1000 WHERE seq = 6; UPDATE ledger SET seq = 6 WHERE seq = 7; UPDATE ledger SET seq = 7 WHERE seq = 1000;',
     );
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
-      ok: false,
-      first_bad: { seq: 6, problem: 'broken_link' },
-    });
+    expect((await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify')).body).toMatchObject(
+      {
+        ok: false,
+        first_bad: { seq: 6, problem: 'broken_link' },
+      },
+    );
   });
 
   it('notices entries cut off the end', async () => {
     const t = await startTestServer();
     await busyLedger(t);
     tamper(t, 'DELETE FROM ledger WHERE seq >= 9');
-    expect((await t.owner<Verify>('POST', '/admin/v1/ledger/verify')).body).toMatchObject({
-      ok: false,
-      first_bad: { seq: 9, problem: 'truncated' },
-    });
+    expect((await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify')).body).toMatchObject(
+      {
+        ok: false,
+        first_bad: { seq: 9, problem: 'truncated' },
+      },
+    );
   });
 
   it('filters by agent, type and time, pages backwards, and exports CSV and JSON', async () => {
     const t = await startTestServer();
     const { agent } = await busyLedger(t);
-    const byAgent = await t.owner<Entries>('GET', `/admin/v1/ledger?agent_id=${agent.id}&limit=3`);
+    const byAgent = await t.call('ledgerPage', { query: { agent_id: agent.id, limit: 3 } });
     expect(byAgent.body.entries.map((e) => e.seq)).toEqual([10, 9, 8]);
-    const next = await t.owner<Entries>(
-      'GET',
-      `/admin/v1/ledger?agent_id=${agent.id}&limit=3&before_seq=8`,
-    );
+    const next = await t.call('ledgerPage', {
+      query: { agent_id: agent.id, limit: 3, before_seq: 8 },
+    });
     // Entry 5 is the owner's deposit into the shared cash source: not this agent's.
     expect(next.body.entries.map((e) => e.seq)).toEqual([7, 6, 4]);
     const csv = await t.raw('/admin/v1/ledger/export?format=csv', {

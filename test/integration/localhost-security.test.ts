@@ -187,10 +187,7 @@ describe('localhost hardening', () => {
       form,
     );
     expect(r.status).toBe(400);
-    const ledger = await t.owner<{ entries: unknown[] }>(
-      'GET',
-      '/admin/v1/ledger?type=spend.approved',
-    );
+    const ledger = await t.call('ledgerPage', { query: { type: 'spend.approved' } });
     expect(ledger.body.entries).toHaveLength(0);
     expect((await t.agent(key, 'POST', '/v1/spend', spendBody(100))).status).toBe(200);
   });

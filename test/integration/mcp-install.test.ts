@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { OwnerAnswer } from '../../shared/contract/owner';
 import { PURSER_BIN, runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
@@ -27,11 +28,8 @@ interface Entry {
   args: string[];
   env: { PURSER_KEY: string; PURSER_URL: string };
 }
-interface Key {
-  id: string;
-  label: string | null;
-  revoked_at: string | null;
-}
+/** What `keys list --json` prints: the owner API's list of an agent's keys. */
+type Key = OwnerAnswer<'listKeys'>['keys'][number];
 
 async function setup() {
   const home = tmpHome();
@@ -39,7 +37,7 @@ async function setup() {
   serving.push(s);
   const owner = (args: string[]) => runCli(['--home', home, ...args]);
   const create = async (name: string) =>
-    json<{ id: string }>(
+    json<OwnerAnswer<'createAgent'>>(
       (await owner(['agents', 'create', '--name', name, '--mode', 'test', '--json'])).stdout,
     ).id;
   const agent = await create('claude');

@@ -9,9 +9,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PURSER_BIN, runCli } from '../helpers/cli';
+import type { z } from 'zod';
+import type { budgetOutput, spendOutput } from '../../electron/mcp/results';
+import type { BalanceView } from '../../shared/schemas/agent-api';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-type Spend = Record<string, unknown> & { id: string; status: string };
+/** What the tools answer as structuredContent, as their output schemas declare it. */
+type SpendOutput = z.infer<typeof spendOutput>;
+type BudgetOutput = z.infer<typeof budgetOutput>;
 
 const TOOLS = [
   'get_balance',
@@ -59,7 +64,7 @@ const text = (result: CallToolResult) =>
   result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 const spend = (result: CallToolResult) => {
   expect(result.isError, text(result)).toBeFalsy();
-  return result.structuredContent as Spend;
+  return result.structuredContent as SpendOutput;
 };
 const purchase = { amount_cents: 1_250, merchant_name: 'AWS', reason: 'GPU time for an eval' };
 
@@ -100,7 +105,7 @@ describe('purser mcp', () => {
       await call(client, 'request_spend', { ...purchase, idempotency_key: generated }),
     );
     expect(replay.id).toBe(view.id);
-    const all = await t.owner<{ spend_requests: Spend[] }>('GET', '/admin/v1/spend-requests');
+    const all = await t.call('listSpendRequests');
     expect(all.body.spend_requests.map((r) => r.id)).toEqual([view.id]);
     const balance = await call(client, 'get_balance');
     expect(balance.structuredContent).toMatchObject({
@@ -210,7 +215,7 @@ describe('purser mcp', () => {
       status: 'pending',
       requested_amount_cents: 30_000,
     });
-    const id = (asked.structuredContent as Spend).id;
+    const id = (asked.structuredContent as BudgetOutput).id;
     await t.owner('POST', `/admin/v1/budget-requests/${id}/approve`, {});
     const read = await call(client, 'get_budget_request', { id, wait: 5 });
     expect(read.structuredContent).toMatchObject({
@@ -250,7 +255,7 @@ describe('purser mcp', () => {
     expect(spend(await call(client, 'get_spend_request', { id: pending.id })).status).toBe(
       'needs_approval',
     );
-    const owner = await t.owner<Spend>('GET', `/admin/v1/spend-requests/${pending.id}`);
+    const owner = await t.call('getSpendRequest', { params: { id: pending.id } });
     expect(owner.body.status).toBe('needs_approval');
   });
 
@@ -346,9 +351,9 @@ describe('purser mcp', () => {
       code: -32602,
       message: expect.stringContaining('cannot be read exactly'),
     });
-    const spent = await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance');
+    const spent = await t.agent<BalanceView>(key, 'GET', '/v1/balance');
     expect(spent.body.spent_cents).toBe(0);
-    const ledger = await t.owner<{ entries: Array<{ type: string }> }>('GET', '/admin/v1/ledger');
+    const ledger = await t.call('ledgerPage');
     expect(ledger.body.entries.filter((e) => e.type.startsWith('spend.'))).toEqual([]);
   });
 

@@ -4,16 +4,8 @@
  * owner sees the key beside the raw name.
  */
 import { describe, expect, it } from 'vitest';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
 import { spendBody, startTestServer } from '../helpers/server';
-
-type Spend = {
-  id: string;
-  status: string;
-  decision_reason: string;
-  decision_rule: string;
-  merchant_name: string;
-  merchant_key?: string;
-};
 
 const CYRILLIC_AWS = '\u0430ws';
 
@@ -34,7 +26,7 @@ describe('merchant look-alikes over HTTP', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ deny_merchants: ['aws', 'api.openai.com'] });
     for (const merchant of ATTACKS) {
-      const r = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, merchant));
+      const r = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100, merchant));
       expect(r.status, JSON.stringify(merchant)).toBe(200);
       expect(r.body.status, JSON.stringify(merchant)).toBe('declined');
       expect(r.body.decision_rule).toBe(
@@ -44,35 +36,42 @@ describe('merchant look-alikes over HTTP', () => {
       expect(r.body.merchant_name).toBe(merchant);
       expect(r.body).not.toHaveProperty('merchant_key');
     }
-    const other = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, 'gcp'));
+    const other = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100, 'gcp'));
     expect(other.body.status).toBe('approved');
   });
 
   it('asks the owner about a look-alike of an allowed name, and shows the key', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ allow_merchants: ['aws'] });
-    const fake = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, CYRILLIC_AWS));
+    const fake = await t.agent<SpendRequestView>(
+      key,
+      'POST',
+      '/v1/spend',
+      spendBody(100, CYRILLIC_AWS),
+    );
     expect(fake.body).toMatchObject({
       status: 'needs_approval',
       decision_rule: 'merchant_lookalike',
       decision_reason: `Merchant "${CYRILLIC_AWS}" looks like "aws" on the allow-list but is not the same name`,
       merchant_name: CYRILLIC_AWS,
     });
-    const real = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, 'AWS '));
+    const real = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100, 'AWS '));
     expect(real.body).toMatchObject({ status: 'approved', decision_rule: 'within_policy' });
 
-    const seen = await t.owner<Spend>('GET', `/admin/v1/spend-requests/${fake.body.id}`);
+    const seen = await t.call('getSpendRequest', { params: { id: fake.body.id } });
     expect(seen.body).toMatchObject({ merchant_name: CYRILLIC_AWS, merchant_key: CYRILLIC_AWS });
-    const pending = await t.owner<{ spend_requests: Spend[] }>('GET', '/admin/v1/approvals');
+    const pending = await t.call('listApprovals');
     expect(pending.body.spend_requests.map((r) => [r.merchant_name, r.merchant_key])).toEqual([
       [CYRILLIC_AWS, CYRILLIC_AWS],
     ]);
-    const url = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, 'https://AWS:443/x'));
-    expect(url.body.status).toBe('approved');
-    const listed = await t.owner<{ spend_requests: Spend[] }>(
-      'GET',
-      '/admin/v1/spend-requests?status=approved',
+    const url = await t.agent<SpendRequestView>(
+      key,
+      'POST',
+      '/v1/spend',
+      spendBody(100, 'https://AWS:443/x'),
     );
+    expect(url.body.status).toBe('approved');
+    const listed = await t.call('listSpendRequests', { query: { status: 'approved' } });
     expect(listed.body.spend_requests.map((r) => [r.merchant_name, r.merchant_key])).toEqual(
       expect.arrayContaining([
         ['AWS', 'aws'],
@@ -81,7 +80,7 @@ describe('merchant look-alikes over HTTP', () => {
     );
 
     // Approved by the owner, it counts like any other pending request.
-    const ok = await t.owner<Spend>('POST', `/admin/v1/spend-requests/${fake.body.id}/approve`, {});
+    const ok = await t.call('approveSpend', { params: { id: fake.body.id }, body: {} });
     expect(ok.body).toMatchObject({ status: 'approved', decision_rule: 'owner_approved' });
   });
 
@@ -95,14 +94,19 @@ describe('merchant look-alikes over HTTP', () => {
   it('a new-merchant check knows a disguise of a merchant already paid', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ ask_on_new_merchant: true });
-    const first = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, 'aws'));
+    const first = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100, 'aws'));
     expect(first.body.decision_rule).toBe('new_merchant');
     await t.owner('POST', `/admin/v1/spend-requests/${first.body.id}/approve`, {});
     for (const merchant of ['AWS\u200b', '\uff41\uff57\uff53']) {
-      const r = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, merchant));
+      const r = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100, merchant));
       expect(r.body.status, JSON.stringify(merchant)).toBe('approved');
     }
-    const fake = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100, CYRILLIC_AWS));
+    const fake = await t.agent<SpendRequestView>(
+      key,
+      'POST',
+      '/v1/spend',
+      spendBody(100, CYRILLIC_AWS),
+    );
     expect(fake.body).toMatchObject({ status: 'needs_approval', decision_rule: 'new_merchant' });
   });
 });

@@ -5,40 +5,22 @@
  * request from the owner. Here each must fail.
  */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { ReceiptResultView } from '../../shared/schemas/receipts';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { spendBody, startTestServer, type TestServer } from '../helpers/server';
-
-type Spend = {
-  id: string;
-  status: string;
-  decision_rule: string;
-  budget_request_id: string | null;
-};
-type Receipt = {
-  id: string;
-  settles: boolean;
-  counted_micros: number;
-  over_budget: boolean;
-  flags: string[];
-  review: { kind: string; status: string; amount_cents: number } | null;
-  budget: { status: string; spent_cents: number; funding_balance_cents: number };
-};
-type Balance = {
-  spent_cents: number;
-  remaining_budget_cents: number;
-  funding_balance_cents: number;
-};
-type Envelope = { error: { code: string; message: string; details: Record<string, unknown> } };
 
 const card = (extra: Record<string, unknown>) => ({ rail: 'card', merchant_name: 'AWS', ...extra });
 
 const balanceOf = async (t: TestServer, key: string) =>
-  (await t.agent<Balance>(key, 'GET', '/v1/balance')).body;
+  (await t.agent<BalanceView>(key, 'GET', '/v1/balance')).body;
 
 describe('nothing an agent says gives money back', () => {
   it('grant refill: a 1-micro receipt for a $50 spend does not refill the $100 grant', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 0 });
-    const br = await t.agent<{ id: string }>(key, 'POST', '/v1/budget-requests', {
+    const br = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', {
       amount_cents: 10_000,
       purpose: 'a crawl',
     });
@@ -47,10 +29,10 @@ describe('nothing an agent says gives money back', () => {
     ).toBe(200);
     const statuses: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(5_000));
+      const spend = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(5_000));
       statuses.push(spend.body.status);
       if (spend.body.status !== 'approved') continue;
-      const r = await t.agent<Receipt>(
+      const r = await t.agent<ReceiptResultView>(
         key,
         'POST',
         '/v1/receipts',
@@ -64,7 +46,7 @@ describe('nothing an agent says gives money back', () => {
     }
     // Two $50 spends fit the $100 grant; the other three do not.
     expect(statuses).toEqual(['approved', 'approved', 'declined', 'declined', 'declined']);
-    const grant = await t.agent<{ status: string; spent_cents: number }>(
+    const grant = await t.agent<AgentBudgetRequestView>(
       key,
       'GET',
       `/v1/budget-requests/${br.body.id}`,
@@ -75,9 +57,9 @@ describe('nothing an agent says gives money back', () => {
   it('shrinking a pending request: a 1-micro receipt naming it neither shrinks nor settles it', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 200_000, approval_threshold_cents: 5_000 });
-    const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100_000));
+    const pending = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100_000));
     expect(pending.body.status).toBe('needs_approval');
-    const r = await t.agent<Receipt>(
+    const r = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -94,7 +76,7 @@ describe('nothing an agent says gives money back', () => {
     // The $1,000 counts in full (plus the micro-dollar the receipt reported).
     expect((await balanceOf(t, key)).spent_cents).toBe(100_001);
     // The true receipt, later, settles it.
-    const truth = await t.agent<Receipt>(
+    const truth = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -108,10 +90,10 @@ describe('nothing an agent says gives money back', () => {
     const t = await startTestServer({ now: Date.UTC(2026, 2, 14, 23, 59) });
     expect((await t.owner('PATCH', '/admin/v1/settings', { time_zone: 'UTC' })).status).toBe(200);
     const { key } = await t.newAgent({ budget_cents: 10_000, period: 'daily' });
-    const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100));
+    const spend = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100));
     expect(spend.body.status).toBe('approved');
     t.clock.advance(90_000); // 00:00:30, a new day
-    const r = await t.agent<Receipt>(
+    const r = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -127,19 +109,18 @@ describe('nothing an agent says gives money back', () => {
       review: { kind: 'shared_excess', amount_cents: 39_800 },
     });
     expect(r.body.budget).toMatchObject({ status: 'paused', spent_cents: 49_800 });
-    const next = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(10_000));
+    const next = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(10_000));
     expect(next.body.status).toBe('declined');
   });
 
   it('releases only on the owner’s word: settle for less, ledgered', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000 }, 10_000);
-    const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_000));
-    const refund = await t.owner<{ released_cents: number }>(
-      'POST',
-      `/admin/v1/spend-requests/${spend.body.id}/settle`,
-      { amount_cents: 1_000, comment: 'refunded $30' },
-    );
+    const spend = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_000));
+    const refund = await t.call('settleSpend', {
+      params: { id: spend.body.id },
+      body: { amount_cents: 1_000, comment: 'refunded $30' },
+    });
     expect(refund.status).toBe(200);
     expect(refund.body.released_cents).toBe(3_000);
     expect(await balanceOf(t, key)).toMatchObject({
@@ -147,7 +128,7 @@ describe('nothing an agent says gives money back', () => {
       funding_balance_cents: 9_000,
     });
     // Not for more than it counts, and not twice past zero.
-    const more = await t.owner<Envelope>(
+    const more = await t.owner<ErrorEnvelope>(
       'POST',
       `/admin/v1/spend-requests/${spend.body.id}/settle`,
       {
@@ -155,10 +136,7 @@ describe('nothing an agent says gives money back', () => {
       },
     );
     expect(more.status).toBe(409);
-    const entries = await t.owner<{ entries: Array<{ actor: string; counted_micros: string }> }>(
-      'GET',
-      '/admin/v1/ledger?type=spend.settled',
-    );
+    const entries = await t.call('ledgerPage', { query: { type: 'spend.settled' } });
     expect(entries.body.entries).toEqual([
       expect.objectContaining({ actor: 'owner', counted_micros: '-30000000' }),
     ]);
@@ -171,7 +149,7 @@ describe('nothing an agent says takes money from another agent', () => {
     const greedy = await t.newAgent({ mode: 'test', name: 'greedy', budget_cents: 1_000 }, 0);
     const other = await t.newAgent({ mode: 'test', name: 'other', budget_cents: 5_000 }, 0);
     await t.agent(other.key, 'POST', '/v1/sandbox/faucet', { amount_cents: 10_000 });
-    const r = await t.agent<Receipt>(
+    const r = await t.agent<ReceiptResultView>(
       greedy.key,
       'POST',
       '/v1/receipts',
@@ -185,14 +163,11 @@ describe('nothing an agent says takes money from another agent', () => {
       review: { kind: 'shared_excess', status: 'open' },
     });
     expect(r.body.budget).toMatchObject({ status: 'paused', funding_balance_cents: 9_000 });
-    const spend = await t.agent<Spend>(other.key, 'POST', '/v1/spend', spendBody(5_000));
+    const spend = await t.agent<SpendRequestView>(other.key, 'POST', '/v1/spend', spendBody(5_000));
     expect(spend.status).toBe(200);
     expect(spend.body.status).toBe('approved');
     // The owner sees the claim in Approvals and disputes it: the source is as it was.
-    const queue = await t.owner<{ groups: Array<{ agent_id: string; review_count: number }> }>(
-      'GET',
-      '/admin/v1/approvals',
-    );
+    const queue = await t.call('listApprovals');
     expect(queue.body.groups).toEqual([
       expect.objectContaining({ agent_id: greedy.agent.id, review_count: 1 }),
     ]);
@@ -210,7 +185,7 @@ describe('the owner can always see and act on every pending request', () => {
   it('hiding from the owner: a flood is capped, grouped, paged, declined at once, cancelled by revoking', async () => {
     const t = await startTestServer();
     const quiet = await t.newAgent({ name: 'quiet', approval_threshold_cents: 1 });
-    const early = await t.agent<Spend>(quiet.key, 'POST', '/v1/spend', spendBody(1_234));
+    const early = await t.agent<SpendRequestView>(quiet.key, 'POST', '/v1/spend', spendBody(1_234));
     expect(early.body.status).toBe('needs_approval');
     const flood = await t.newAgent({
       name: 'flood',
@@ -220,7 +195,12 @@ describe('the owner can always see and act on every pending request', () => {
     const metadata = { blob: 'x'.repeat(3_500) };
     const answers = await Promise.all(
       Array.from({ length: 60 }, () =>
-        t.agent<Spend>(flood.key, 'POST', '/v1/spend', spendBody(1, 'AWS', { metadata })),
+        t.agent<SpendRequestView>(
+          flood.key,
+          'POST',
+          '/v1/spend',
+          spendBody(1, 'AWS', { metadata }),
+        ),
       ),
     );
     const rules = answers.map((a) => a.body.decision_rule);
@@ -228,16 +208,7 @@ describe('the owner can always see and act on every pending request', () => {
     expect(rules.filter((r) => r === 'approval_threshold')).toHaveLength(20);
     expect(rules.filter((r) => r === 'too_many_pending')).toHaveLength(40);
 
-    type Queue = {
-      groups: Array<{
-        agent_id: string;
-        pending_count: number;
-        spend_requests: Array<{ id: string }>;
-        next_before: string | null;
-      }>;
-      counts: { spend_requests: number };
-    };
-    const queue = await t.owner<Queue>('GET', '/admin/v1/approvals?limit=5');
+    const queue = await t.call('listApprovals', { query: { limit: 5 } });
     expect(queue.body.counts.spend_requests).toBe(21);
     const quietGroup = queue.body.groups.find((g) => g.agent_id === quiet.agent.id);
     expect(quietGroup?.spend_requests.map((r) => r.id)).toEqual([early.body.id]);
@@ -245,10 +216,9 @@ describe('the owner can always see and act on every pending request', () => {
     const floodGroup = queue.body.groups.find((g) => g.agent_id === flood.agent.id);
     const seen = [...(floodGroup?.spend_requests.map((r) => r.id) ?? [])];
     for (let before = floodGroup?.next_before ?? null; before !== null;) {
-      const page = await t.owner<Queue>(
-        'GET',
-        `/admin/v1/approvals?agent_id=${flood.agent.id}&before=${before}&limit=5`,
-      );
+      const page = await t.call('listApprovals', {
+        query: { agent_id: flood.agent.id, before, limit: 5 },
+      });
       seen.push(...(page.body.groups[0]?.spend_requests.map((r) => r.id) ?? []));
       before = page.body.groups[0]?.next_before ?? null;
     }
@@ -256,25 +226,22 @@ describe('the owner can always see and act on every pending request', () => {
     expect(seen).toHaveLength(20);
 
     // Decline all of one agent: the other's request still waits.
-    const declined = await t.owner<{ declined: number }>(
-      'POST',
-      `/admin/v1/agents/${flood.agent.id}/pending/decline`,
-      { comment: 'flood' },
-    );
+    const declined = await t.call('declineAllPending', {
+      params: { id: flood.agent.id },
+      body: { comment: 'flood' },
+    });
     expect(declined.body.declined).toBe(20);
-    const after = await t.owner<Queue>('GET', '/admin/v1/approvals');
+    const after = await t.call('listApprovals');
     expect(after.body.groups.map((g) => g.agent_id)).toEqual([quiet.agent.id]);
 
     // Revoking an agent cancels what it has waiting.
     await t.agent(flood.key, 'POST', '/v1/spend', spendBody(1));
     expect((await t.owner('POST', `/admin/v1/agents/${flood.agent.id}/revoke`)).status).toBe(200);
-    const cancelled = await t.owner<{
-      spend_requests: Array<{ status: string; decision_rule: string }>;
-    }>('GET', '/admin/v1/spend-requests?status=cancelled');
+    const cancelled = await t.call('listSpendRequests', { query: { status: 'cancelled' } });
     expect(cancelled.body.spend_requests).toEqual([
       expect.objectContaining({ status: 'cancelled', decision_rule: 'agent_revoked' }),
     ]);
-    expect((await t.owner<Queue>('GET', '/admin/v1/approvals')).body.counts.spend_requests).toBe(1);
+    expect((await t.call('listApprovals')).body.counts.spend_requests).toBe(1);
   });
 });
 
@@ -289,10 +256,7 @@ describe('amounts are read from their digits', () => {
   it('refuses a number JSON would round, on every route, and writes nothing', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000 });
-    const ledgerBefore = await t.owner<{ entries: unknown[] }>(
-      'GET',
-      '/admin/v1/ledger?limit=1000',
-    );
+    const ledgerBefore = await t.call('ledgerPage', { query: { limit: 1000 } });
     const attempts: Array<[string, string]> = [
       [
         '/v1/spend',
@@ -311,7 +275,7 @@ describe('amounts are read from their digits', () => {
         error: { code: 'invalid_request', details: { reason: 'inexact_number' } },
       });
     }
-    const ledgerAfter = await t.owner<{ entries: unknown[] }>('GET', '/admin/v1/ledger?limit=1000');
+    const ledgerAfter = await t.call('ledgerPage', { query: { limit: 1000 } });
     expect(ledgerAfter.body.entries).toHaveLength(ledgerBefore.body.entries.length);
     // What is written exactly passes: 1e2 is a hundred cents, digit for digit.
     const exact = await raw(
@@ -329,10 +293,10 @@ describe('merchant names that show nothing', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000, approval_threshold_cents: 1 });
     for (const blank of ['\u2800\u2800\u2800', '\u3164', '\u115f\u1160', '\u0301\u0302\u0303']) {
-      const r = await t.agent<Envelope>(key, 'POST', '/v1/spend', spendBody(1_234, blank));
+      const r = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/spend', spendBody(1_234, blank));
       expect(r.status, JSON.stringify(blank)).toBe(400);
       expect(r.body.error.message).toMatch(/merchant_name must have a visible character/);
-      const receipt = await t.agent<Envelope>(
+      const receipt = await t.agent<ErrorEnvelope>(
         key,
         'POST',
         '/v1/receipts',
@@ -341,7 +305,7 @@ describe('merchant names that show nothing', () => {
       expect(receipt.status).toBe(400);
     }
     const stacked = `AWS${'\u0301'.repeat(12)}\u2800`;
-    const r = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_234, stacked));
+    const r = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(1_234, stacked));
     expect(r.body.status).toBe('needs_approval');
   });
 });

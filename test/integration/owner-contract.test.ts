@@ -14,6 +14,8 @@ import {
   type OwnerRouteName,
   type OwnerRouteSpec,
 } from '../../shared/contract/owner';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { routesOf } from '../helpers/route-tree';
 import { spendBody, startTestServer } from '../helpers/server';
 import { openEvents } from '../helpers/sse';
@@ -102,7 +104,7 @@ describe('the owner contract', () => {
         approval_threshold_cents: 500,
       });
       expect((await t.agent(spendKey, 'POST', '/v1/spend', spendBody(100))).status).toBe(200);
-      const pending = await t.agent<{ id: string; status: string }>(
+      const pending = await t.agent<SpendRequestView>(
         spendKey,
         'POST',
         '/v1/spend',
@@ -115,7 +117,7 @@ describe('the owner contract', () => {
       });
       expect(approved.status).toBe(200);
       // budget_request: asked, then approved.
-      const asked = await t.agent<{ id: string }>(spendKey, 'POST', '/v1/budget-requests', {
+      const asked = await t.agent<AgentBudgetRequestView>(spendKey, 'POST', '/v1/budget-requests', {
         amount_cents: 2_000,
         purpose: 'a larger evaluation run',
       });

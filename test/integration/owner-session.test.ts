@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../electron/core/clock';
 import { SESSION_IDLE_MS } from '../../electron/api/owner-sessions';
+import type { OwnerAnswer } from '../../shared/contract/owner';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { tmpHome } from '../helpers/tmp';
 
@@ -20,7 +21,7 @@ async function logIn(t: TestServer): Promise<{ token: string; id: string }> {
     body: JSON.stringify({ code: codeOf(t.server.loginUrl()) }),
   });
   expect(res.status).toBe(200);
-  const body = res.body as { token: string; session: { id: string } };
+  const body = res.body as OwnerAnswer<'logIn'>;
   return { token: body.token, id: body.session.id };
 }
 
@@ -40,11 +41,7 @@ describe('owner login links and sessions', () => {
     });
     expect(first.status).toBe(200);
     expect(first.headers.get('set-cookie')).toBeNull();
-    const grant = (await first.json()) as {
-      token: string;
-      idle_timeout_seconds: number;
-      session: { id: string; current: boolean };
-    };
+    const grant = (await first.json()) as OwnerAnswer<'logIn'>;
     expect(grant.token).toMatch(/^pos_[0-9A-Za-z]{43}$/);
     expect(grant.idle_timeout_seconds).toBe(12 * 3600);
     expect(grant.session).toMatchObject({ current: true });
@@ -93,8 +90,7 @@ describe('owner login links and sessions', () => {
     const a = await logIn(t);
     const b = await logIn(t);
     const listed = await asSession(t, a.token, '/admin/v1/sessions');
-    const sessions = (listed.body as { sessions: Array<{ id: string; current: boolean }> })
-      .sessions;
+    const sessions = (listed.body as OwnerAnswer<'listSessions'>).sessions;
     expect(sessions.map((s) => s.id)).toEqual([a.id, b.id]);
     expect(sessions.find((s) => s.id === a.id)?.current).toBe(true);
     expect(JSON.stringify(listed.body)).not.toContain(a.token);
@@ -116,7 +112,7 @@ describe('owner login links and sessions', () => {
     expect((await t.agent(key, 'GET', '/admin/v1/sessions')).status).toBe(401);
     expect((await t.agent(key, 'POST', '/admin/v1/login-links')).status).toBe(401);
     expect((await t.agent(key, 'POST', '/admin/v1/sessions/revoke-all')).status).toBe(401);
-    const minted = await t.owner<{ url: string }>('POST', '/admin/v1/login-links');
+    const minted = await t.call('createLoginLink');
     expect(minted.body.url).toContain('/app/#code=');
   });
 

@@ -20,6 +20,7 @@ import { PURSER_BIN } from '../helpers/cli';
 import { quickstarts } from '../helpers/readme';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { OwnerAnswer } from '../../shared/contract/owner';
 import { startTestServer } from '../helpers/server';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -98,12 +99,10 @@ describe('README quickstarts', () => {
       PURSER_KEY: careful.key,
       PURSER_URL: t.url,
     });
-    let pending: Array<{ id: string }> = [];
+    let pending: OwnerAnswer<'listApprovals'>['spend_requests'] = [];
     for (let i = 0; i < 100 && pending.length === 0; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      pending = (
-        await t.owner<{ spend_requests: Array<{ id: string }> }>('GET', '/admin/v1/approvals')
-      ).body.spend_requests;
+      pending = (await t.call('listApprovals')).body.spend_requests;
     }
     expect(pending).toHaveLength(1);
     await t.owner('POST', `/admin/v1/spend-requests/${pending[0]?.id}/approve`, {});

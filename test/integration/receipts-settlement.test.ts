@@ -1,24 +1,10 @@
 /** Receipts that settle a spend drawn on a budget request, and every limit a receipt can report. */
 import { describe, expect, it } from 'vitest';
+import type { LedgerVerifyView } from '../../shared/ledger';
+import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { ReceiptResultView } from '../../shared/schemas/receipts';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { spendBody, startTestServer, type TestServer } from '../helpers/server';
-
-type Receipt = {
-  id: string;
-  settles: boolean;
-  review: { kind: string; status: string; amount_cents: number } | null;
-  counted_micros: number;
-  over_budget: boolean;
-  over_limits: string[];
-  flags: string[];
-  budget_request_id: string | null;
-};
-type Spend = {
-  id: string;
-  status: string;
-  decision_rule: string;
-  budget_request_id: string | null;
-};
-type BudgetRequest = { id: string; status: string; spent_cents: number; remaining_cents: number };
 
 const receipt = (extra: Record<string, unknown>) => ({
   rail: 'x402',
@@ -28,15 +14,11 @@ const receipt = (extra: Record<string, unknown>) => ({
 
 /** An approved budget request of `cents` for the agent holding `key`. */
 async function grant(t: TestServer, key: string, cents: number): Promise<string> {
-  const br = await t.agent<{ id: string }>(key, 'POST', '/v1/budget-requests', {
+  const br = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', {
     amount_cents: cents,
     purpose: 'Crawl 10k pages for the literature review',
   });
-  const approved = await t.owner<BudgetRequest>(
-    'POST',
-    `/admin/v1/budget-requests/${br.body.id}/approve`,
-    {},
-  );
+  const approved = await t.call('approveBudgetRequest', { params: { id: br.body.id }, body: {} });
   expect(approved.body.status).toBe('approved');
   return br.body.id;
 }
@@ -46,17 +28,19 @@ describe('receipts settling a spend that drew on a budget request', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000 });
     const grantId = await grant(t, key, 10_000);
-    const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_000));
+    const spend = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_000));
     expect(spend.body).toMatchObject({
       status: 'approved',
       decision_rule: 'budget_request',
       budget_request_id: grantId,
     });
     const read = () =>
-      t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${grantId}`).then((r) => r.body);
+      t
+        .agent<AgentBudgetRequestView>(key, 'GET', `/v1/budget-requests/${grantId}`)
+        .then((r) => r.body);
     expect(await read()).toMatchObject({ spent_cents: 4_000, remaining_cents: 6_000 });
 
-    const less = await t.agent<Receipt>(
+    const less = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -86,10 +70,10 @@ describe('receipts settling a spend that drew on a budget request', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000 });
     const grantId = await grant(t, key, 10_000);
-    const spend = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_000));
+    const spend = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_000));
     expect(spend.body.budget_request_id).toBe(grantId);
 
-    const more = await t.agent<Receipt>(
+    const more = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -101,7 +85,11 @@ describe('receipts settling a spend that drew on a budget request', () => {
       budget_request_id: grantId,
       over_limits: [],
     });
-    const read = await t.agent<BudgetRequest>(key, 'GET', `/v1/budget-requests/${grantId}`);
+    const read = await t.agent<AgentBudgetRequestView>(
+      key,
+      'GET',
+      `/v1/budget-requests/${grantId}`,
+    );
     expect(read.body).toMatchObject({
       status: 'approved',
       spent_cents: 5_500,
@@ -115,7 +103,12 @@ describe('receipt over_limits names each limit it goes past', () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000 });
     const grantId = await grant(t, key, 5_000);
-    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 6_000 }));
+    const r = await t.agent<ReceiptResultView>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 6_000 }),
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       budget_request_id: grantId,
@@ -136,7 +129,12 @@ describe('receipt over_limits names each limit it goes past', () => {
     held: number,
     limit: string,
   ): Promise<void> {
-    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: cents }));
+    const r = await t.agent<ReceiptResultView>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: cents }),
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       over_budget: false,
@@ -146,7 +144,12 @@ describe('receipt over_limits names each limit it goes past', () => {
     });
     const accepted = await t.owner('POST', `/admin/v1/receipts/${r.body.id}/accept`, {});
     expect(accepted.status).toBe(200);
-    const next = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_micros: 1 }));
+    const next = await t.agent<ReceiptResultView>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_micros: 1 }),
+    );
     expect(next.body).toMatchObject({ over_budget: true, over_limits: [limit] });
   }
 
@@ -172,7 +175,7 @@ describe('receipt over_limits names each limit it goes past', () => {
     await t.owner('PATCH', '/admin/v1/settings', {
       global_cap: { amount_cents: 3_000, period: 'weekly' },
     });
-    const within = await t.agent<Receipt>(
+    const within = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -187,12 +190,12 @@ describe('a receipt for a request that was still pending', () => {
   it('does not settle it: the receipt counts on its own, and the request stays pending', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 100_000, approval_threshold_cents: 5_000 });
-    const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000));
+    const pending = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_000));
     expect(pending.body.status).toBe('needs_approval');
 
     // The agent says it paid 1 micro-dollar for it. That neither shrinks the request nor
     // settles it (docs/money-integrity.md, rule 4): it is a payment of its own, flagged.
-    const paid = await t.agent<Receipt>(
+    const paid = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -205,27 +208,23 @@ describe('a receipt for a request that was still pending', () => {
       flags: ['request_needs_approval'],
     });
     const spent = async () =>
-      (await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance')).body.spent_cents;
+      (await t.agent<BalanceView>(key, 'GET', '/v1/balance')).body.spent_cents;
     expect(await spent()).toBe(1);
 
-    const approved = await t.owner<{ status: string; decision_rule: string }>(
-      'POST',
-      `/admin/v1/spend-requests/${pending.body.id}/approve`,
-      {},
-    );
+    const approved = await t.call('approveSpend', { params: { id: pending.body.id }, body: {} });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', decision_rule: 'owner_approved' });
     // The $60 counts in full: the receipt's micro-dollar took nothing off it.
     expect(await spent()).toBe(6_001);
     // …and a true receipt for it now settles it.
-    const settled = await t.agent<Receipt>(
+    const settled = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
       receipt({ amount_cents: 6_000, spend_request_id: pending.body.id }),
     );
     expect(settled.body).toMatchObject({ settles: true, counted_micros: 0, flags: [] });
-    const verify = await t.owner<{ ok: boolean }>('POST', '/admin/v1/ledger/verify');
+    const verify = await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify');
     expect(verify.body.ok).toBe(true);
   });
 });

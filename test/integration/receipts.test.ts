@@ -1,22 +1,12 @@
 /** Receipts: payments made elsewhere, always recorded and counted, settling requests. */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { BalanceView, SpendRequestView } from '../../shared/schemas/agent-api';
+import type { ReceiptResultView } from '../../shared/schemas/receipts';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { spendBody, startTestServer } from '../helpers/server';
 import { openEvents } from '../helpers/sse';
 import { walletInternals } from '../../electron/core/wallet-internals';
-
-type Receipt = {
-  id: string;
-  amount_cents: number;
-  amount_micros: number;
-  counted_micros: number;
-  over_budget: boolean;
-  over_limits: string[];
-  flags: string[];
-  remaining_budget_cents: number;
-  budget_request_id: string | null;
-  budget: { spent_cents: number; funding_balance_cents: number; status: string };
-};
-type Envelope = { error: { code: string } };
 
 const receipt = (extra: Record<string, unknown>) => ({
   rail: 'x402',
@@ -28,7 +18,7 @@ describe('receipts', () => {
   it('a receipt with no request is counted in full and answered with the budget after it', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000 }, 50_000);
-    const r = await t.agent<Receipt>(
+    const r = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -43,9 +33,7 @@ describe('receipts', () => {
       remaining_budget_cents: 7_500,
     });
     expect(r.body.budget).toMatchObject({ spent_cents: 2_500, funding_balance_cents: 47_500 });
-    const entry = await t.owner<{
-      entries: Array<{ rail: string; merchant: string; counted_micros: string }>;
-    }>('GET', '/admin/v1/ledger?type=receipt.recorded');
+    const entry = await t.call('ledgerPage', { query: { type: 'receipt.recorded' } });
     expect(entry.body.entries[0]).toMatchObject({
       rail: 'x402',
       merchant: 'api.example.com',
@@ -58,7 +46,7 @@ describe('receipts', () => {
     const { key } = await t.newAgent({ budget_cents: 100 });
     for (let i = 0; i < 3; i += 1)
       await t.agent(key, 'POST', '/v1/receipts', receipt({ amount_micros: 1_234 }));
-    const balance = await t.agent<{ spent_cents: number }>(key, 'GET', '/v1/balance');
+    const balance = await t.agent<BalanceView>(key, 'GET', '/v1/balance');
     expect(balance.body.spent_cents).toBe(1); // 3,702 micros, rounded up to a cent
     const deps = walletInternals(t.server.wallet);
     const [agent] = deps.agents.list();
@@ -78,7 +66,7 @@ describe('receipts', () => {
     const lenient = await t.newAgent({ name: 'lenient', budget_cents: 1_000 });
     const stream = await openEvents(t.url, t.server.ownerToken);
     try {
-      const r = await t.agent<Receipt>(
+      const r = await t.agent<ReceiptResultView>(
         pausing.key,
         'POST',
         '/v1/receipts',
@@ -98,11 +86,11 @@ describe('receipts', () => {
       );
       await stream.next((e) => e.event === 'alert' && e.data.kind === 'agent_paused');
       expect(
-        (await t.agent<{ status: string }>(pausing.key, 'POST', '/v1/spend', spendBody(1))).body
+        (await t.agent<SpendRequestView>(pausing.key, 'POST', '/v1/spend', spendBody(1))).body
           .status,
       ).toBe('declined');
 
-      const l = await t.agent<Receipt>(
+      const l = await t.agent<ReceiptResultView>(
         lenient.key,
         'POST',
         '/v1/receipts',
@@ -126,9 +114,7 @@ describe('receipts', () => {
     } finally {
       stream.close();
     }
-    const paused = await t.owner<{
-      entries: Array<{ actor: string; agent_id: string; data: Record<string, unknown> }>;
-    }>('GET', '/admin/v1/ledger?type=agent.status_changed');
+    const paused = await t.call('ledgerPage', { query: { type: 'agent.status_changed' } });
     const pauseOf = (id: string) => paused.body.entries.filter((e) => e.agent_id === id);
     // Each paused once, by the rule that paused it.
     expect(pauseOf(pausing.agent.id)).toEqual([
@@ -148,8 +134,8 @@ describe('receipts', () => {
   it('settling for less releases nothing until the owner accepts; with more, counts it and flags it', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000 }, 20_000);
-    const a = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(4_000));
-    const less = await t.agent<Receipt>(
+    const a = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_000));
+    const less = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -168,15 +154,11 @@ describe('receipts', () => {
     const accepted = await t.owner('POST', `/admin/v1/receipts/${less.body.id}/accept`, {});
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ review: { status: 'accepted' } });
-    const after = await t.agent<{ spent_cents: number; funding_balance_cents: number }>(
-      key,
-      'GET',
-      '/v1/balance',
-    );
+    const after = await t.agent<BalanceView>(key, 'GET', '/v1/balance');
     expect(after.body).toMatchObject({ spent_cents: 3_000, funding_balance_cents: 17_000 });
 
-    const b = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(1_000));
-    const more = await t.agent<Receipt>(
+    const b = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(1_000));
+    const more = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -188,7 +170,7 @@ describe('receipts', () => {
       remaining_budget_cents: 5_500,
     });
 
-    const twice = await t.agent<Envelope>(
+    const twice = await t.agent<ErrorEnvelope>(
       key,
       'POST',
       '/v1/receipts',
@@ -201,14 +183,9 @@ describe('receipts', () => {
   it('a receipt for a request that was never approved counts in full and is flagged', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000, approval_threshold_cents: 1_000 });
-    const p = await t.agent<{ id: string; status: string }>(
-      key,
-      'POST',
-      '/v1/spend',
-      spendBody(2_000),
-    );
+    const p = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(2_000));
     expect(p.body.status).toBe('needs_approval');
-    const r = await t.agent<Receipt>(
+    const r = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -221,7 +198,7 @@ describe('receipts', () => {
     const t = await startTestServer();
     const a = await t.newAgent({ name: 'a' });
     const b = await t.newAgent({ name: 'b' });
-    const spend = await t.agent<{ id: string }>(a.key, 'POST', '/v1/spend', spendBody(100));
+    const spend = await t.agent<SpendRequestView>(a.key, 'POST', '/v1/spend', spendBody(100));
     expect(
       (
         await t.agent(
@@ -237,14 +214,19 @@ describe('receipts', () => {
   it('a receipt inside an approved budget request draws on it', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const br = await t.agent<{ id: string }>(key, 'POST', '/v1/budget-requests', {
+    const br = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', {
       amount_cents: 5_000,
       purpose: 'scrape',
     });
     await t.owner('POST', `/admin/v1/budget-requests/${br.body.id}/approve`, {});
-    const r = await t.agent<Receipt>(key, 'POST', '/v1/receipts', receipt({ amount_cents: 2_000 }));
+    const r = await t.agent<ReceiptResultView>(
+      key,
+      'POST',
+      '/v1/receipts',
+      receipt({ amount_cents: 2_000 }),
+    );
     expect(r.body.budget_request_id).toBe(br.body.id);
-    const read = await t.agent<{ spent_cents: number; remaining_cents: number }>(
+    const read = await t.agent<AgentBudgetRequestView>(
       key,
       'GET',
       `/v1/budget-requests/${br.body.id}`,
@@ -255,14 +237,14 @@ describe('receipts', () => {
   it('is idempotent', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000 });
-    const first = await t.agent<Receipt>(
+    const first = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
       receipt({ amount_cents: 700 }),
       { 'idempotency-key': 'pay-1' },
     );
-    const again = await t.agent<Receipt>(
+    const again = await t.agent<ReceiptResultView>(
       key,
       'POST',
       '/v1/receipts',
@@ -272,7 +254,7 @@ describe('receipts', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.budget.spent_cents).toBe(700);
-    const conflict = await t.agent<Envelope>(
+    const conflict = await t.agent<ErrorEnvelope>(
       key,
       'POST',
       '/v1/receipts',
@@ -295,7 +277,7 @@ describe('receipts', () => {
       { rail: 'card', merchant_name: 'AWS', amount_cents: 1, occurred_at: 'yesterday' },
     ];
     for (const body of bad) {
-      const r = await t.agent<Envelope>(key, 'POST', '/v1/receipts', body);
+      const r = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/receipts', body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('invalid_request');
     }

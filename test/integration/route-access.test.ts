@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireDeclaredAccess } from '../../electron/api/auth';
 import { routesOf } from '../helpers/route-tree';
+import type { ErrorEnvelope } from '../../shared/errors';
 import { startTestServer } from '../helpers/server';
 import { cleanupTmpDirs } from '../helpers/tmp';
 
@@ -48,7 +49,7 @@ describe('who may call each route', () => {
         body: method === 'GET' ? undefined : '{}',
       });
       expect({ method, path, status: answer.status }).toEqual({ method, path, status: 401 });
-      expect((answer.body as { error: { code: string } }).error.code).toBe('invalid_api_key');
+      expect((answer.body as unknown as ErrorEnvelope).error.code).toBe('invalid_api_key');
     }
     const exchange = await t.raw('/admin/v1/sessions', {
       method: 'POST',

@@ -3,24 +3,15 @@
  * each shown to lose to the step before it.
  */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
 import { spendBody, startTestServer } from '../helpers/server';
-
-type Spend = {
-  id: string;
-  status: string;
-  decision_reason: string;
-  decision_rule: string;
-  remaining_budget_cents: number;
-  policy_version: number;
-  approval_url?: string;
-  expires_at?: string;
-};
 
 describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
   it('approves a spend inside every limit, and says what is left', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 50_000, period: 'monthly' });
-    const r = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(12_000));
+    const r = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(12_000));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       status: 'approved',
@@ -41,17 +32,19 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     const t = await startTestServer();
     const a = await t.newAgent();
     await t.owner('POST', `/admin/v1/agents/${a.agent.id}/pause`);
-    expect((await t.agent<Spend>(a.key, 'POST', '/v1/spend', spendBody(100))).body).toMatchObject({
+    expect(
+      (await t.agent<SpendRequestView>(a.key, 'POST', '/v1/spend', spendBody(100))).body,
+    ).toMatchObject({
       status: 'declined',
       decision_rule: 'agent_paused',
     });
     await t.owner('POST', `/admin/v1/agents/${a.agent.id}/resume`);
-    expect((await t.agent<Spend>(a.key, 'POST', '/v1/spend', spendBody(100))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(a.key, 'POST', '/v1/spend', spendBody(100))).body.status,
+    ).toBe('approved');
 
     await t.owner('POST', '/admin/v1/freeze');
-    const frozen = await t.agent<Spend>(a.key, 'POST', '/v1/spend', spendBody(100));
+    const frozen = await t.agent<SpendRequestView>(a.key, 'POST', '/v1/spend', spendBody(100));
     expect(frozen.status).toBe(200);
     expect(frozen.body).toMatchObject({ status: 'declined', decision_rule: 'wallet_frozen' });
     await t.owner('POST', '/admin/v1/unfreeze');
@@ -71,7 +64,7 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
       allowed_categories: ['compute'],
     });
     const spend = (merchant: string, category?: string) =>
-      t.agent<Spend>(
+      t.agent<SpendRequestView>(
         key,
         'POST',
         '/v1/spend',
@@ -103,30 +96,34 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
       max_transaction_cents: 5_000,
       approval_threshold_cents: 1_000,
     });
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(5_001))).body).toMatchObject({
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(5_001))).body,
+    ).toMatchObject({
       status: 'declined',
       decision_rule: 'max_transaction',
     });
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(5_000))).body.status).toBe(
-      'needs_approval',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(5_000))).body.status,
+    ).toBe('needs_approval');
   });
 
   it('step 8: velocity counts approved spends in the last hour', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ velocity_per_hour: 2 });
     for (let i = 0; i < 2; i += 1)
-      expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100))).body.status).toBe(
-        'approved',
-      );
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100))).body).toMatchObject({
+      expect(
+        (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100))).body.status,
+      ).toBe('approved');
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100))).body,
+    ).toMatchObject({
       status: 'declined',
       decision_rule: 'velocity',
     });
     t.clock.advance(60 * 60_000 + 1);
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100))).body.status,
+    ).toBe('approved');
   });
 
   it('steps 9–11: funding limit, global cap and balance are HTTP 402s, ledgered, with no request object', async () => {
@@ -140,16 +137,11 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
       global_cap: { amount_cents: 15_000, period: 'weekly' },
     });
 
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(10_000))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(10_000))).body.status,
+    ).toBe('approved');
 
-    const funding = await t.agent<{ error: { code: string; details: Record<string, unknown> } }>(
-      key,
-      'POST',
-      '/v1/spend',
-      spendBody(10_001),
-    );
+    const funding = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/spend', spendBody(10_001));
     expect(funding.status).toBe(402);
     expect(funding.body.error.code).toBe('funding_source_budget_exceeded');
     expect(funding.body.error.details).toMatchObject({
@@ -162,12 +154,7 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     expect(funding.body.error.details.windowStart).toEqual(expect.any(String));
     expect(funding.body.error.details.windowEnd).toEqual(expect.any(String));
 
-    const cap = await t.agent<{ error: { code: string; details: Record<string, unknown> } }>(
-      key,
-      'POST',
-      '/v1/spend',
-      spendBody(6_000),
-    );
+    const cap = await t.agent<ErrorEnvelope>(key, 'POST', '/v1/spend', spendBody(6_000));
     expect(cap.status).toBe(402);
     expect(cap.body.error.code).toBe('plan_spend_volume_exceeded');
     expect(cap.body.error.details).toMatchObject({
@@ -178,21 +165,17 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     });
 
     await t.owner('PATCH', '/admin/v1/settings', { global_cap: null });
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(6_000))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(6_000))).body.status,
+    ).toBe('approved');
 
     // A test-mode agent has the test cash source to itself: $50 in it.
     const poor = await t.newAgent({ mode: 'test' }, 5_000);
     expect(
-      (await t.agent<Spend>(poor.key, 'POST', '/v1/spend', spendBody(4_000))).body.status,
+      (await t.agent<SpendRequestView>(poor.key, 'POST', '/v1/spend', spendBody(4_000))).body
+        .status,
     ).toBe('approved');
-    const broke = await t.agent<{ error: { code: string; details: Record<string, unknown> } }>(
-      poor.key,
-      'POST',
-      '/v1/spend',
-      spendBody(1_001),
-    );
+    const broke = await t.agent<ErrorEnvelope>(poor.key, 'POST', '/v1/spend', spendBody(1_001));
     expect(broke.status).toBe(402);
     expect(broke.body.error).toMatchObject({
       code: 'insufficient_wallet_balance',
@@ -200,10 +183,7 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     });
 
     // Every refusal is on the ledger, though no request object exists.
-    const ledger = await t.owner<{ entries: Array<{ type: string; status: string }> }>(
-      'GET',
-      '/admin/v1/ledger?type=spend.refused',
-    );
+    const ledger = await t.call('ledgerPage', { query: { type: 'spend.refused' } });
     expect(ledger.body.entries.map((e) => e.status).sort()).toEqual(
       [
         'funding_source_budget_exceeded',
@@ -217,9 +197,15 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     const t = await startTestServer();
     const decline = await t.newAgent({ budget_cents: 10_000 });
     expect(
-      (await t.agent<Spend>(decline.key, 'POST', '/v1/spend', spendBody(7_000))).body.status,
+      (await t.agent<SpendRequestView>(decline.key, 'POST', '/v1/spend', spendBody(7_000))).body
+        .status,
     ).toBe('approved');
-    const over = await t.agent<Spend>(decline.key, 'POST', '/v1/spend', spendBody(3_001));
+    const over = await t.agent<SpendRequestView>(
+      decline.key,
+      'POST',
+      '/v1/spend',
+      spendBody(3_001),
+    );
     expect(over.body).toMatchObject({
       status: 'declined',
       decision_rule: 'over_budget',
@@ -227,11 +213,11 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     });
     expect(over.body.decision_reason).toContain('$30.00 left of $100.00');
     expect(
-      (await t.agent<Spend>(decline.key, 'POST', '/v1/spend', spendBody(3_000))).body,
+      (await t.agent<SpendRequestView>(decline.key, 'POST', '/v1/spend', spendBody(3_000))).body,
     ).toMatchObject({ status: 'approved', remaining_budget_cents: 0 });
 
     const ask = await t.newAgent({ budget_cents: 10_000, over_budget: 'ask' });
-    const asked = await t.agent<Spend>(ask.key, 'POST', '/v1/spend', spendBody(10_001));
+    const asked = await t.agent<SpendRequestView>(ask.key, 'POST', '/v1/spend', spendBody(10_001));
     expect(asked.body).toMatchObject({
       status: 'needs_approval',
       decision_rule: 'over_budget',
@@ -242,7 +228,7 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
   it('step 14: at or above the threshold, or a new merchant, needs approval; pending holds no budget', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 10_000, approval_threshold_cents: 5_000 });
-    const pending = await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(5_000));
+    const pending = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(5_000));
     expect(pending.body).toMatchObject({
       status: 'needs_approval',
       decision_rule: 'approval_threshold',
@@ -250,13 +236,14 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     });
     expect(pending.body.approval_url).toBe(`${t.url}/app/#/approvals/${pending.body.id}`);
     expect(pending.body.expires_at).toBe(new Date(t.clock.now() + 24 * 3_600_000).toISOString());
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(4_999))).body.status).toBe(
-      'approved',
-    );
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(4_999))).body.status,
+    ).toBe('approved');
 
     const fresh = await t.newAgent({ ask_on_new_merchant: true });
     expect(
-      (await t.agent<Spend>(fresh.key, 'POST', '/v1/spend', spendBody(100, 'Vercel'))).body,
+      (await t.agent<SpendRequestView>(fresh.key, 'POST', '/v1/spend', spendBody(100, 'Vercel')))
+        .body,
     ).toMatchObject({ status: 'needs_approval', decision_rule: 'new_merchant' });
   });
 
@@ -268,10 +255,12 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
       deny_merchants: ['Shady'],
     });
     expect(
-      (await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(600, 'Shady'))).body.decision_rule,
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(600, 'Shady'))).body
+        .decision_rule,
     ).toBe('merchant_denied');
     expect(
-      (await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(1_001))).body.decision_rule,
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(1_001))).body
+        .decision_rule,
     ).toBe('over_budget');
   });
 
@@ -279,15 +268,17 @@ describe('the decision order (docs/decision-order.md, steps 5–15)', () => {
     const t = await startTestServer();
     const { agent, key } = await t.newAgent({ budget_cents: 10_000 });
     expect(
-      (await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100))).body.policy_version,
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100))).body
+        .policy_version,
     ).toBe(1);
-    const edited = await t.owner<{ policy_version: number }>(
-      'PATCH',
-      `/admin/v1/agents/${agent.id}/policy`,
-      { max_transaction_cents: 50 },
-    );
+    const edited = await t.call('updatePolicy', {
+      params: { id: agent.id },
+      body: { max_transaction_cents: 50 },
+    });
     expect(edited.body.policy_version).toBe(2);
-    expect((await t.agent<Spend>(key, 'POST', '/v1/spend', spendBody(100))).body).toMatchObject({
+    expect(
+      (await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100))).body,
+    ).toMatchObject({
       status: 'declined',
       policy_version: 2,
     });

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
 import { spendBody, startTestServer } from '../helpers/server';
 import { walletInternals } from '../../electron/core/wallet-internals';
 
@@ -81,7 +82,7 @@ describe('the data folder', () => {
   it('a decision answered is on disk: a second connection sees it at once', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const r = await t.agent<{ id: string }>(key, 'POST', '/v1/spend', spendBody(100));
+    const r = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', spendBody(100));
     const other = new Database(join(t.home, 'purser.db'), { readonly: true });
     expect(other.prepare('SELECT status FROM spend_requests WHERE id = ?').get(r.body.id)).toEqual({
       status: 'approved',

@@ -10,6 +10,10 @@
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { LedgerVerifyView } from '../../shared/ledger';
+import type { SpendRequestView } from '../../shared/schemas/agent-api';
+import type { ReceiptResultView } from '../../shared/schemas/receipts';
+import type { AgentBudgetRequestView } from '../helpers/agent-api';
 import { spendBody, startTestServer, type TestServer } from '../helpers/server';
 
 const RUNS = Number(process.env.PURSER_PROPERTY_RUNS ?? 40);
@@ -75,7 +79,7 @@ const blankName = (name: string) =>
   !/[^\p{White_Space}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/u.test(name);
 
 async function ledgerCount(t: TestServer): Promise<number> {
-  const verify = await t.owner<{ ok: boolean; entries: number }>('POST', '/admin/v1/ledger/verify');
+  const verify = await t.owner<LedgerVerifyView>('POST', '/admin/v1/ledger/verify');
   expect(verify.body.ok).toBe(true);
   return verify.body.entries;
 }
@@ -110,7 +114,7 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
             ...(category === undefined ? {} : { category }),
             metadata: { [metaKey]: metaValue },
           });
-          const res = await t.agent<Record<string, unknown>>(key, 'POST', '/v1/spend', body);
+          const res = await t.agent<SpendRequestView>(key, 'POST', '/v1/spend', body);
           // fast-check offers "__proto__" among its strings: a key that could poison a
           // prototype is refused by the JSON parser, and nothing is written.
           if (metaKey === '__proto__' && !refused(merchant, reason, category, metaValue)) {
@@ -137,21 +141,20 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
           expect(res.body.merchant_name).toBe(merchant.trim());
           expect(res.body.reason).toBe(reason.trim());
           expect(res.body.metadata).toEqual({ [metaKey]: metaValue });
-          const read = await t.agent<Record<string, unknown>>(
+          const read = await t.agent<SpendRequestView>(
             key,
             'GET',
             `/v1/spend/${String(res.body.id)}`,
           );
-          for (const field of ['merchant_name', 'reason', 'category', 'metadata'])
+          for (const field of ['merchant_name', 'reason', 'category', 'metadata'] as const)
             expect(read.body[field], field).toEqual(res.body[field]);
 
           // The owner's text on the same request, when it waits for them.
           if (res.body.status === 'needs_approval') {
-            const declined = await t.owner<Record<string, unknown>>(
-              'POST',
-              `/admin/v1/spend-requests/${String(res.body.id)}/decline`,
-              { comment: metaValue },
-            );
+            const declined = await t.call('declineSpend', {
+              params: { id: res.body.id },
+              body: { comment: metaValue },
+            });
             if (!empty(metaValue)) expect(declined.status).toBe(200);
           }
         },
@@ -162,7 +165,7 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
     await fc.assert(
       fc.asyncProperty(text, text, async (purpose, merchant) => {
         const before = await ledgerCount(t);
-        const asked = await t.agent<Record<string, unknown>>(key, 'POST', '/v1/budget-requests', {
+        const asked = await t.agent<AgentBudgetRequestView>(key, 'POST', '/v1/budget-requests', {
           amount_cents: 100,
           purpose,
         });
@@ -172,7 +175,7 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
         } else if (!empty(purpose)) {
           expect(asked.status, JSON.stringify(asked.body)).toBe(200);
           expect(asked.body.purpose).toBe(purpose.trim());
-          const read = await t.agent<Record<string, unknown>>(
+          const read = await t.agent<AgentBudgetRequestView>(
             key,
             'GET',
             `/v1/budget-requests/${String(asked.body.id)}`,
@@ -182,18 +185,20 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
           await t.owner('POST', `/admin/v1/budget-requests/${String(asked.body.id)}/reject`, {});
         }
 
-        const receipt = await t.agent<
-          { receipt?: Record<string, unknown> } & Record<string, unknown>
-        >(key, 'POST', '/v1/receipts', { amount_cents: 1, merchant_name: merchant, rail: 'card' });
+        const receipt = await t.agent<ReceiptResultView>(key, 'POST', '/v1/receipts', {
+          amount_cents: 1,
+          merchant_name: merchant,
+          rail: 'card',
+        });
         if (refused(merchant) || (!empty(merchant) && blankName(merchant))) {
           expect(receipt.status).toBe(400);
         } else if (!empty(merchant)) {
           expect(receipt.status, JSON.stringify(receipt.body)).toBe(200);
-          const answered = (receipt.body.receipt ?? receipt.body) as Record<string, unknown>;
+          const answered = receipt.body;
           expect(answered.merchant_name).toBe(merchant.trim());
-          const entries = await t.owner<{
-            entries: Array<{ object_id: string; merchant: string }>;
-          }>('GET', `/admin/v1/ledger?type=receipt.recorded&limit=5`);
+          const entries = await t.call('ledgerPage', {
+            query: { type: 'receipt.recorded', limit: 5 },
+          });
           const entry = entries.body.entries.find((e) => e.object_id === answered.id);
           expect(entry?.merchant).toBe(answered.merchant_name);
         }
@@ -236,15 +241,11 @@ describe('agent text round-trips as one string, and the ledger verifies', () => 
     const t = await startTestServer();
     const bad = await t.owner('POST', '/admin/v1/agents', { name: 'bot\ud800', mode: 'live' });
     expect(bad.status).toBe(400);
-    const good = await t.owner<{ id: string; name: string }>('POST', '/admin/v1/agents', {
-      name: 'bot \u202e\u200b😀',
-      mode: 'live',
+    const good = await t.call('createAgent', {
+      body: { name: 'bot \u202e\u200b😀', mode: 'live' },
     });
     expect(good.status).toBe(200);
-    const listed = await t.owner<{ agents: Array<{ id: string; name: string }> }>(
-      'GET',
-      '/admin/v1/agents',
-    );
+    const listed = await t.call('listAgents');
     expect(listed.body.agents.find((a) => a.id === good.body.id)?.name).toBe(good.body.name);
     await ledgerCount(t);
   });
