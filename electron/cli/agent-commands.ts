@@ -88,6 +88,11 @@ async function run<T>(
   process.exitCode = exitOf(result);
 }
 
+const amountOption = () =>
+  new Option('--amount-cents <n>', 'amount in cents')
+    .argParser(wholeNumber('--amount-cents'))
+    .makeOptionMandatory();
+
 const waitOption = () =>
   new Option('--wait <seconds>', 'wait up to this long for the decision').argParser(
     wholeNumber('--wait'),
@@ -187,7 +192,7 @@ interface Ask {
 
 function spendCommand(): Command {
   return agentCommand('spend', 'ask to spend (agent; uses PURSER_KEY)')
-    .requiredOption('--amount-cents <n>', 'amount in cents', wholeNumber('--amount-cents'))
+    .addOption(amountOption())
     .requiredOption('--merchant <name>', 'who is paid')
     .requiredOption('--reason <text>', 'why, for the owner')
     .option('--category <c>', 'a category the policy may restrict')
@@ -233,7 +238,7 @@ function budgetCommand(): Command {
   const budget = agentCommand('budget', 'ask the owner for a budget, and read the answer (agent)');
   budget.addCommand(
     agentCommand('request', 'ask for a budget for a purpose (one pending or approved at a time)')
-      .requiredOption('--amount-cents <n>', 'amount in cents', wholeNumber('--amount-cents'))
+      .addOption(amountOption())
       .requiredOption('--purpose <text>', 'what it is for, for the owner')
       .option('--category <c>', 'a category for the spending under it')
       .option('--idempotency-key <k>', 'reuse it when retrying')
@@ -286,7 +291,7 @@ interface ReceiptOptions {
 
 function receiptCommand(): Command {
   return agentCommand('receipt', 'report a payment made elsewhere (agent)')
-    .requiredOption('--amount-cents <n>', 'amount in cents', wholeNumber('--amount-cents'))
+    .addOption(amountOption())
     .option('--merchant <name>', 'who was paid (or --host)')
     .option('--host <host>', 'the host paid, like api.example.com (or --merchant)')
     .addOption(new Option('--rail <rail>', 'how it was paid').choices(RAILS).makeOptionMandatory())

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { ownerClient, CliError } from './owner-client';
-import { collect, emit, fieldLines, usd, visible, wholeNumber } from './output';
-import { globals } from './globals';
+import { CliError } from './owner-client';
+import { ownerAction } from './owner-action';
+import { collect, fieldLines, usd, visible, wholeNumber } from './output';
 import type { OwnerAnswer, OwnerBody } from '../../shared/contract/owner';
 import type { Mode, OverBudgetBehaviour, Period, WindowKind } from '../../shared/domain';
 
@@ -128,52 +128,58 @@ export function agentsCommand(): Command {
           .choices(['live', 'test'])
           .default('live'),
       ),
-  ).action(async (o: PolicyFlags & { name: string; mode: Mode }, cmd: Command) => {
-    const g = globals(cmd);
-    const agent = await ownerClient(g.home).call('createAgent', {
-      body: { name: o.name, mode: o.mode, ...policyBody(o) },
-    });
-    emit(!!g.json, agent, () => `created ${agentLine(agent)}`);
-  });
+  ).action(
+    ownerAction(
+      (client, o: PolicyFlags & { name: string; mode: Mode }) =>
+        client.call('createAgent', { body: { name: o.name, mode: o.mode, ...policyBody(o) } }),
+      (agent) => `created ${agentLine(agent)}`,
+    ),
+  );
 
   agents
     .command('list')
     .description('list agents')
-    .action(async (_o, cmd: Command) => {
-      const g = globals(cmd);
-      const { agents: list } = await ownerClient(g.home).call('listAgents');
-      emit(!!g.json, list, () => (list.length ? list.map(agentLine).join('\n') : 'no agents yet'));
-    });
+    .action(
+      ownerAction(
+        async (client) => (await client.call('listAgents')).agents,
+        (list) => (list.length ? list.map(agentLine).join('\n') : 'no agents yet'),
+      ),
+    );
 
   agents
     .command('show <id>')
     .description('one agent, with its policy and budget')
-    .action(async (id: string, _o, cmd: Command) => {
-      const g = globals(cmd);
-      const agent = await ownerClient(g.home).call('getAgent', { params: { id } });
-      emit(!!g.json, agent, () => `${agentLine(agent)}\n${fieldLines(agent.policy)}`);
-    });
+    .action(
+      ownerAction(
+        (client, id: string) => client.call('getAgent', { params: { id } }),
+        (agent) => `${agentLine(agent)}\n${fieldLines(agent.policy)}`,
+      ),
+    );
 
   policyOptions(
     agents.command('policy <id>').description("edit an agent's policy (writes a new version)"),
-  ).action(async (id: string, o: PolicyFlags, cmd: Command) => {
-    const g = globals(cmd);
-    const body = policyBody(o);
-    if (Object.keys(body).length === 0)
-      throw new CliError('Name at least one policy option to change.', 2);
-    const agent = await ownerClient(g.home).call('updatePolicy', { params: { id }, body });
-    emit(!!g.json, agent, () => `policy v${agent.policy_version}: ${agentLine(agent)}`);
-  });
+  ).action(
+    ownerAction(
+      (client, id: string, o: PolicyFlags) => {
+        const body = policyBody(o);
+        if (Object.keys(body).length === 0)
+          throw new CliError('Name at least one policy option to change.', 2);
+        return client.call('updatePolicy', { params: { id }, body });
+      },
+      (agent) => `policy v${agent.policy_version}: ${agentLine(agent)}`,
+    ),
+  );
 
   for (const action of ['pause', 'resume', 'revoke'] as const) {
     agents
       .command(`${action} <id>`)
       .description(`${action} an agent`)
-      .action(async (id: string, _o, cmd: Command) => {
-        const g = globals(cmd);
-        const agent = await ownerClient(g.home).call(`${action}Agent`, { params: { id } });
-        emit(!!g.json, agent, () => agentLine(agent));
-      });
+      .action(
+        ownerAction(
+          (client, id: string) => client.call(`${action}Agent`, { params: { id } }),
+          agentLine,
+        ),
+      );
   }
   return agents;
 }

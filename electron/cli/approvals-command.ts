@@ -2,9 +2,9 @@ import { showMatchedKey } from '../../shared/merchant';
 import { Command } from 'commander';
 import type { OwnerAnswer } from '../../shared/contract/owner';
 import type { BudgetRequestStatus } from '../../shared/domain';
-import { globals } from './globals';
-import { CliError, ownerClient } from './owner-client';
-import { emit, quoted, usd, visible, wholeNumber } from './output';
+import { ownerAction, type OwnerCalls } from './owner-action';
+import { CliError } from './owner-client';
+import { quoted, usd, visible, wholeNumber } from './output';
 
 type OwnerSpendView = OwnerAnswer<'getSpendRequest'>;
 type OwnerBudgetRequestView = OwnerAnswer<'approveBudgetRequest'>;
@@ -47,42 +47,43 @@ export function approvalCommands(): Command[] {
       'everything that waits for you, by agent: pending spend requests (every page), budget requests, receipts to review',
     )
     .option('--agent <id>', 'only this agent')
-    .action(async (o: { agent?: string }, cmd: Command) => {
-      const g = globals(cmd);
-      const groups = await everyPending(ownerClient(g.home), o.agent);
-      // For programs: the groups, and every item of them in one list each, newest first.
-      const newestFirst = <T extends { created_at: string }>(list: T[]) =>
-        list.sort((a, b) => b.created_at.localeCompare(a.created_at));
-      const all = {
-        groups,
-        spend_requests: newestFirst(groups.flatMap((x) => x.spend_requests)),
-        budget_requests: newestFirst(groups.flatMap((x) => x.budget_request ?? [])),
-        receipt_reviews: newestFirst(groups.flatMap((x) => x.receipt_reviews)),
-      };
-      emit(!!g.json, all, () => {
-        if (groups.length === 0) return 'nothing waits for you';
-        return groups.map(groupText).join('\n\n');
-      });
-    });
+    .action(
+      ownerAction(
+        async (client, o: { agent?: string }) => {
+          const groups = await everyPending(client, o.agent);
+          // For programs: the groups, and every item of them in one list each, newest first.
+          const newestFirst = <T extends { created_at: string }>(list: T[]) =>
+            list.sort((a, b) => b.created_at.localeCompare(a.created_at));
+          return {
+            groups,
+            spend_requests: newestFirst(groups.flatMap((x) => x.spend_requests)),
+            budget_requests: newestFirst(groups.flatMap((x) => x.budget_request ?? [])),
+            receipt_reviews: newestFirst(groups.flatMap((x) => x.receipt_reviews)),
+          };
+        },
+        ({ groups }) => {
+          if (groups.length === 0) return 'nothing waits for you';
+          return groups.map(groupText).join('\n\n');
+        },
+      ),
+    );
 
   approvals
     .command('decline-all <agentId>')
     .description('decline every pending request of one agent and reject its budget request')
     .option('--comment <text>', 'why, for the agent and the ledger')
-    .action(async (agentId: string, o: { comment?: string }, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await ownerClient(g.home).call('declineAllPending', {
-        params: { id: agentId },
-        body: { comment: o.comment },
-      });
-      emit(
-        !!g.json,
-        r,
-        () =>
+    .action(
+      ownerAction(
+        (client, agentId: string, o: { comment?: string }) =>
+          client.call('declineAllPending', {
+            params: { id: agentId },
+            body: { comment: o.comment },
+          }),
+        (r) =>
           `declined ${r.declined} request${r.declined === 1 ? '' : 's'}` +
           (r.budget_request_id ? `; rejected budget request ${r.budget_request_id}` : ''),
-      );
-    });
+      ),
+    );
 
   const approve = new Command('approve')
     .description('approve a pending spend request')
@@ -92,39 +93,40 @@ export function approvalCommands(): Command[] {
       '--override-budget',
       'approve even though it goes over the budget (recorded as an override)',
     )
-    .action(async (id: string, o: { comment?: string; overrideBudget?: boolean }, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await ownerClient(g.home)
-        .call('approveSpend', {
-          params: { id },
-          body: { comment: o.comment, override_budget: o.overrideBudget },
-        })
-        .catch((error: unknown) => {
-          // The refusal's text is shared with the window, which has a button for the
-          // override; here the way to it is a flag, so say which.
-          if (error instanceof CliError && error.envelope?.error.details.override_required)
-            throw new CliError(
-              `${error.message} Here that is: purser approve ${id} --override-budget`,
-              error.exitCode,
-              error.envelope,
-            );
-          throw error;
-        });
-      emit(!!g.json, r, () => decidedLine(r));
-    });
+    .action(
+      ownerAction(
+        (client, id: string, o: { comment?: string; overrideBudget?: boolean }) =>
+          client
+            .call('approveSpend', {
+              params: { id },
+              body: { comment: o.comment, override_budget: o.overrideBudget },
+            })
+            .catch((error: unknown) => {
+              // The refusal's text is shared with the window, which has a button for the
+              // override; here the way to it is a flag, so say which.
+              if (error instanceof CliError && error.envelope?.error.details.override_required)
+                throw new CliError(
+                  `${error.message} Here that is: purser approve ${id} --override-budget`,
+                  error.exitCode,
+                  error.envelope,
+                );
+              throw error;
+            }),
+        decidedLine,
+      ),
+    );
 
   const decline = new Command('decline')
     .description('decline a pending spend request')
     .argument('<requestId>')
     .option('--comment <text>', 'why, for the agent and the ledger')
-    .action(async (id: string, o: { comment?: string }, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await ownerClient(g.home).call('declineSpend', {
-        params: { id },
-        body: { comment: o.comment },
-      });
-      emit(!!g.json, r, () => decidedLine(r));
-    });
+    .action(
+      ownerAction(
+        (client, id: string, o: { comment?: string }) =>
+          client.call('declineSpend', { params: { id }, body: { comment: o.comment } }),
+        decidedLine,
+      ),
+    );
   const settle = new Command('settle')
     .description(
       'settle an approved request for less (a refund, or what it really cost): the difference goes back to every limit',
@@ -142,18 +144,22 @@ export function approvalCommands(): Command[] {
     )
     .option('--comment <text>', 'why, for the ledger')
     .action(
-      async (
-        id: string,
-        o: { amountCents?: number; amountMicros?: number; comment?: string },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const r = await ownerClient(g.home).call('settleSpend', {
-          params: { id },
-          body: { amount_cents: o.amountCents, amount_micros: o.amountMicros, comment: o.comment },
-        });
-        emit(!!g.json, r, () => `released ${usd(r.released_cents)}: ${spendLine(r.spend_request)}`);
-      },
+      ownerAction(
+        (
+          client,
+          id: string,
+          o: { amountCents?: number; amountMicros?: number; comment?: string },
+        ) =>
+          client.call('settleSpend', {
+            params: { id },
+            body: {
+              amount_cents: o.amountCents,
+              amount_micros: o.amountMicros,
+              comment: o.comment,
+            },
+          }),
+        (r) => `released ${usd(r.released_cents)}: ${spendLine(r.spend_request)}`,
+      ),
     );
   return [approvals, approve, decline, settle];
 }
@@ -161,10 +167,7 @@ export function approvalCommands(): Command[] {
 type Group = OwnerAnswer<'listApprovals'>['groups'][number];
 
 /** Every group, each with all its pending requests: the later pages fetched one by one. */
-async function everyPending(
-  client: ReturnType<typeof ownerClient>,
-  agentId: string | undefined,
-): Promise<Group[]> {
+async function everyPending(client: OwnerCalls, agentId: string | undefined): Promise<Group[]> {
   const first = await client.call('listApprovals', {
     query: { agent_id: agentId, limit: 200 },
   });
@@ -218,15 +221,17 @@ export function budgetRequestsCommand(): Command {
     .command('list')
     .option('--status <s>', 'pending, approved, rejected, expired or exhausted')
     // The status is not checked here: the server refuses another word and says which it takes.
-    .action(async (o: { status?: BudgetRequestStatus }, cmd: Command) => {
-      const g = globals(cmd);
-      const { budget_requests: list } = await ownerClient(g.home).call('listBudgetRequests', {
-        query: { status: o.status || undefined },
-      });
-      emit(!!g.json, list, () =>
-        list.length ? list.map(budgetLine).join('\n') : 'no budget requests',
-      );
-    });
+    .action(
+      ownerAction(
+        async (client, o: { status?: BudgetRequestStatus }) =>
+          (
+            await client.call('listBudgetRequests', {
+              query: { status: o.status || undefined },
+            })
+          ).budget_requests,
+        (list) => (list.length ? list.map(budgetLine).join('\n') : 'no budget requests'),
+      ),
+    );
   budgets
     .command('approve <id>')
     .description('approve, optionally with another amount and window')
@@ -238,29 +243,24 @@ export function budgetRequestsCommand(): Command {
     .option('--hours <h>', 'how long the budget lasts (default 24)', Number)
     .option('--comment <text>')
     .action(
-      async (
-        id: string,
-        o: { amountCents?: number; hours?: number; comment?: string },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const r = await ownerClient(g.home).call('approveBudgetRequest', {
-          params: { id },
-          body: { amount_cents: o.amountCents, hours: o.hours, comment: o.comment },
-        });
-        emit(!!g.json, r, () => decidedBudgetLine(r));
-      },
+      ownerAction(
+        (client, id: string, o: { amountCents?: number; hours?: number; comment?: string }) =>
+          client.call('approveBudgetRequest', {
+            params: { id },
+            body: { amount_cents: o.amountCents, hours: o.hours, comment: o.comment },
+          }),
+        decidedBudgetLine,
+      ),
     );
   budgets
     .command('reject <id>')
     .option('--reason <text>')
-    .action(async (id: string, o: { reason?: string }, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await ownerClient(g.home).call('rejectBudgetRequest', {
-        params: { id },
-        body: { reason: o.reason },
-      });
-      emit(!!g.json, r, () => decidedBudgetLine(r));
-    });
+    .action(
+      ownerAction(
+        (client, id: string, o: { reason?: string }) =>
+          client.call('rejectBudgetRequest', { params: { id }, body: { reason: o.reason } }),
+        decidedBudgetLine,
+      ),
+    );
   return budgets;
 }

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import type { OwnerAnswer } from '../../shared/contract/owner';
 import { CHAIN_IDS, type ChainName } from '../../shared/domain';
-import { globals } from './globals';
-import { ownerClient } from './owner-client';
-import { emit, usd, wholeNumber } from './output';
+import { ownerAction } from './owner-action';
+import { usd, wholeNumber } from './output';
 
 type Account = OwnerAnswer<'createAgentWallet'>;
 type Allowance = OwnerAnswer<'setAllowance'>;
@@ -26,24 +25,24 @@ export function chainCommand(): Command {
   chain
     .command('show')
     .description('chains, accounts with balances, allowances')
-    .action(async (_o, cmd: Command) => {
-      const g = globals(cmd);
-      const s = await ownerClient(g.home).call('chainSummary');
-      emit(!!g.json, s, () =>
-        [
-          `keys: ${s.unlocked ? 'unlocked' : 'locked (start purser serve with PURSER_PASSPHRASE)'}`,
-          ...s.chains.map(
-            (c) =>
-              `chain ${c.id}  ${c.network}  USDC ${c.usdc.address}  synced to block ${c.synced_block ?? '-'}`,
-          ),
-          ...s.accounts.map(
-            (a) =>
-              `${a.role === 'owner' ? 'owner' : `wallet of ${a.agent_id ?? '?'}`}  ${a.address}${a.can_sign ? '' : ' (watch-only)'}  ${balances(a)}`,
-          ),
-          ...s.allowances.map(allowanceLine),
-        ].join('\n'),
-      );
-    });
+    .action(
+      ownerAction(
+        (client) => client.call('chainSummary'),
+        (s) =>
+          [
+            `keys: ${s.unlocked ? 'unlocked' : 'locked (start purser serve with PURSER_PASSPHRASE)'}`,
+            ...s.chains.map(
+              (c) =>
+                `chain ${c.id}  ${c.network}  USDC ${c.usdc.address}  synced to block ${c.synced_block ?? '-'}`,
+            ),
+            ...s.accounts.map(
+              (a) =>
+                `${a.role === 'owner' ? 'owner' : `wallet of ${a.agent_id ?? '?'}`}  ${a.address}${a.can_sign ? '' : ' (watch-only)'}  ${balances(a)}`,
+            ),
+            ...s.allowances.map(allowanceLine),
+          ].join('\n'),
+      ),
+    );
 
   chain
     .command('set')
@@ -59,37 +58,33 @@ export function chainCommand(): Command {
     .option('--usdc-name <name>', 'its EIP-712 name')
     .option('--usdc-version <v>', 'its EIP-712 version')
     .action(
-      async (
-        id: ChainName,
-        o: {
-          rpc: string;
-          chainId?: number;
-          usdc?: string;
-          usdcDecimals?: number;
-          usdcName?: string;
-          usdcVersion?: string;
-        },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const c = await ownerClient(g.home).call('configureChain', {
-          params: { id },
-          body: {
-            rpc_url: o.rpc,
-            chain_id: o.chainId,
-            usdc_address: o.usdc,
-            usdc_decimals: o.usdcDecimals,
-            usdc_name: o.usdcName,
-            usdc_version: o.usdcVersion,
+      ownerAction(
+        (
+          client,
+          id: ChainName,
+          o: {
+            rpc: string;
+            chainId?: number;
+            usdc?: string;
+            usdcDecimals?: number;
+            usdcName?: string;
+            usdcVersion?: string;
           },
-        });
-        emit(
-          !!g.json,
-          c,
-          () =>
-            `${c.id} (${c.network}) configured: USDC ${c.usdc.address}, ${c.usdc.decimals} decimals, domain ${c.usdc.name} v${c.usdc.version}`,
-        );
-      },
+        ) =>
+          client.call('configureChain', {
+            params: { id },
+            body: {
+              rpc_url: o.rpc,
+              chain_id: o.chainId,
+              usdc_address: o.usdc,
+              usdc_decimals: o.usdcDecimals,
+              usdc_name: o.usdcName,
+              usdc_version: o.usdcVersion,
+            },
+          }),
+        (c) =>
+          `${c.id} (${c.network}) configured: USDC ${c.usdc.address}, ${c.usdc.decimals} decimals, domain ${c.usdc.name} v${c.usdc.version}`,
+      ),
     );
 
   chain
@@ -106,46 +101,46 @@ export function chainCommand(): Command {
     .addOption(new Option('--generate', 'generate a new key').conflicts(['watch']))
     .option('--watch <address>', 'watch-only: Purser reads it, never signs')
     .action(
-      async (o: { importKeyFile?: string; generate?: boolean; watch?: string }, cmd: Command) => {
-        const g = globals(cmd);
-        const privateKey =
-          o.importKeyFile === undefined
-            ? undefined
-            : readFileSync(o.importKeyFile === '-' ? 0 : o.importKeyFile, 'utf8').trim();
-        const a = await ownerClient(g.home).call('setOwnerAccount', {
-          body: { private_key: privateKey, generate: o.generate, address: o.watch },
-        });
-        emit(
-          !!g.json,
-          a,
-          () =>
-            `owner account ${a.address}${a.can_sign ? ' (key sealed)' : ' (watch-only)'}  ${balances(a)}`,
-        );
-      },
+      ownerAction(
+        (client, o: { importKeyFile?: string; generate?: boolean; watch?: string }) => {
+          const privateKey =
+            o.importKeyFile === undefined
+              ? undefined
+              : readFileSync(o.importKeyFile === '-' ? 0 : o.importKeyFile, 'utf8').trim();
+          return client.call('setOwnerAccount', {
+            body: { private_key: privateKey, generate: o.generate, address: o.watch },
+          });
+        },
+        (a) =>
+          `owner account ${a.address}${a.can_sign ? ' (key sealed)' : ' (watch-only)'}  ${balances(a)}`,
+      ),
     );
 
   chain
     .command('wallet <agentId>')
     .description('create the agent’s Purser-held wallet (its key never leaves Purser)')
-    .action(async (agentId: string, _o, cmd: Command) => {
-      const g = globals(cmd);
-      const a = await ownerClient(g.home).call('createAgentWallet', { params: { id: agentId } });
-      emit(!!g.json, a, () => `${agentId} pays from ${a.address}  ${balances(a)}`);
-    });
+    .action(
+      ownerAction(
+        (client, agentId: string) => client.call('createAgentWallet', { params: { id: agentId } }),
+        (a, agentId) => `${agentId} pays from ${a.address}  ${balances(a)}`,
+      ),
+    );
 
   chain
     .command('fund <agentId>')
     .description("send USDC from the owner's account to the agent's wallet")
     .requiredOption('--cents <n>', 'amount in cents', wholeNumber('--cents'))
     .addOption(new Option('--chain <chain>').choices(CHAIN_IDS))
-    .action(async (agentId: string, o: { cents: number; chain?: ChainName }, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await ownerClient(g.home).call('fundAgentWallet', {
-        params: { id: agentId },
-        body: { amount_cents: o.cents, chain: o.chain },
-      });
-      emit(!!g.json, r, () => `sent ${usd(o.cents)} to ${agentId}'s wallet: ${r.tx_hash}`);
-    });
+    .action(
+      ownerAction(
+        (client, agentId: string, o: { cents: number; chain?: ChainName }) =>
+          client.call('fundAgentWallet', {
+            params: { id: agentId },
+            body: { amount_cents: o.cents, chain: o.chain },
+          }),
+        (r, agentId, o) => `sent ${usd(o.cents)} to ${agentId}'s wallet: ${r.tx_hash}`,
+      ),
+    );
 
   chain
     .command('allow <agentId> <spender>')
@@ -154,52 +149,50 @@ export function chainCommand(): Command {
     .option('--reset-each-window', "set it again to the budget at each budget window's start")
     .addOption(new Option('--chain <chain>').choices(CHAIN_IDS))
     .action(
-      async (
-        agentId: string,
-        spender: string,
-        o: { cents?: number; resetEachWindow?: boolean; chain?: ChainName },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const a = await ownerClient(g.home).call('setAllowance', {
-          params: { id: agentId },
-          body: {
-            spender,
-            amount_cents: o.cents,
-            reset_each_window: o.resetEachWindow,
-            chain: o.chain,
-          },
-        });
-        emit(!!g.json, a, () => allowanceLine(a));
-      },
+      ownerAction(
+        (
+          client,
+          agentId: string,
+          spender: string,
+          o: { cents?: number; resetEachWindow?: boolean; chain?: ChainName },
+        ) =>
+          client.call('setAllowance', {
+            params: { id: agentId },
+            body: {
+              spender,
+              amount_cents: o.cents,
+              reset_each_window: o.resetEachWindow,
+              chain: o.chain,
+            },
+          }),
+        allowanceLine,
+      ),
     );
 
   chain
     .command('revoke <agentId>')
     .description("set the agent's allowance to zero on chain")
-    .action(async (agentId: string, _o, cmd: Command) => {
-      const g = globals(cmd);
-      const a = await ownerClient(g.home).call('revokeAllowance', { params: { id: agentId } });
-      emit(!!g.json, a, () => allowanceLine(a));
-    });
+    .action(
+      ownerAction(
+        (client, agentId: string) => client.call('revokeAllowance', { params: { id: agentId } }),
+        allowanceLine,
+      ),
+    );
 
   chain
     .command('sync')
     .description('follow the chain into the ledger now')
-    .action(async (_o, cmd: Command) => {
-      const g = globals(cmd);
-      const r = await ownerClient(g.home).call('syncChain');
-      emit(
-        !!g.json,
-        r,
-        () =>
+    .action(
+      ownerAction(
+        (client) => client.call('syncChain'),
+        (r) =>
           r.reports
             .map(
               (x) =>
                 `${x.chain}: to block ${x.to_block}, ${x.transfers} transfers, ${x.settled} settled, ${x.released} released, ${x.unmatched} unmatched`,
             )
             .join('\n') || 'no chain configured',
-      );
-    });
+      ),
+    );
   return chain;
 }

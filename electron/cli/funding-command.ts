@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import { ownerClient } from './owner-client';
-import { emit, fieldLines, usd, wholeNumber } from './output';
-import { globals } from './globals';
+import { ownerAction } from './owner-action';
+import { fieldLines, usd, wholeNumber } from './output';
 import type { OwnerAnswer, OwnerBody } from '../../shared/contract/owner';
 import type { Mode, Period, WindowKind } from '../../shared/domain';
 
@@ -15,32 +14,30 @@ export function fundingCommand(): Command {
       new Option('--mode <mode>', "the mode's default cash source").choices(['live', 'test']),
     )
     .option('--source <id>', 'a funding source id')
-    .action(async (o: { cents: number; mode?: Mode; source?: string }, cmd: Command) => {
-      const g = globals(cmd);
-      const source = await ownerClient(g.home).call('deposit', {
-        body: { amount_cents: o.cents, mode: o.mode, funding_source_id: o.source },
-      });
-      emit(
-        !!g.json,
-        source,
-        () => `${source.id} (${source.mode}) balance ${usd(source.balance_cents)}`,
-      );
-    });
+    .action(
+      ownerAction(
+        (client, o: { cents: number; mode?: Mode; source?: string }) =>
+          client.call('deposit', {
+            body: { amount_cents: o.cents, mode: o.mode, funding_source_id: o.source },
+          }),
+        (source) => `${source.id} (${source.mode}) balance ${usd(source.balance_cents)}`,
+      ),
+    );
   funding
     .command('list')
     .description('funding sources and balances')
-    .action(async (_o, cmd: Command) => {
-      const g = globals(cmd);
-      const { funding_sources: list } = await ownerClient(g.home).call('listFundingSources');
-      emit(!!g.json, list, () =>
-        list
-          .map(
-            (s) =>
-              `${s.id}  ${s.kind}  ${s.mode}  ${usd(s.balance_cents)}${s.limit_cents === null ? '' : `  limit ${usd(s.limit_cents)} ${s.limit_period}`}`,
-          )
-          .join('\n'),
-      );
-    });
+    .action(
+      ownerAction(
+        async (client) => (await client.call('listFundingSources')).funding_sources,
+        (list) =>
+          list
+            .map(
+              (s) =>
+                `${s.id}  ${s.kind}  ${s.mode}  ${usd(s.balance_cents)}${s.limit_cents === null ? '' : `  limit ${usd(s.limit_cents)} ${s.limit_period}`}`,
+            )
+            .join('\n'),
+      ),
+    );
   funding
     .command('limit <sourceId>')
     .description("set or clear a funding source's limit per period")
@@ -52,19 +49,16 @@ export function fundingCommand(): Command {
     )
     .addOption(new Option('--window <w>').choices(['calendar', 'rolling']).default('calendar'))
     .action(
-      async (
-        sourceId: string,
-        o: { cents: string; period: Period; window: WindowKind },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const limit = o.cents === 'none' ? null : wholeNumber('--cents')(o.cents);
-        const source = await ownerClient(g.home).call('setFundingLimit', {
-          params: { id: sourceId },
-          body: { limit_cents: limit, period: o.period, window: o.window },
-        });
-        emit(!!g.json, source, () => `${source.id} limit ${usd(source.limit_cents)}`);
-      },
+      ownerAction(
+        (client, sourceId: string, o: { cents: string; period: Period; window: WindowKind }) => {
+          const limit = o.cents === 'none' ? null : wholeNumber('--cents')(o.cents);
+          return client.call('setFundingLimit', {
+            params: { id: sourceId },
+            body: { limit_cents: limit, period: o.period, window: o.window },
+          });
+        },
+        (source) => `${source.id} limit ${usd(source.limit_cents)}`,
+      ),
     );
   return funding;
 }
@@ -78,13 +72,12 @@ export function freezeCommands(): Command[] {
       .description(
         name === 'freeze' ? 'panic button: decline every spend of every agent' : 'lift the freeze',
       )
-      .action(async (_o, cmd: Command) => {
-        const g = globals(cmd);
-        const settings = await ownerClient(g.home).call(name);
-        emit(!!g.json, settings, () =>
-          settings.frozen ? 'frozen: every spend is declined' : 'unfrozen',
-        );
-      });
+      .action(
+        ownerAction(
+          (client) => client.call(name),
+          (settings) => (settings.frozen ? 'frozen: every spend is declined' : 'unfrozen'),
+        ),
+      );
   });
 }
 
@@ -103,11 +96,9 @@ const settingsText = (s: SettingsView) =>
 
 export function settingsCommand(): Command {
   const settings = new Command('settings').description('workspace settings (owner)');
-  settings.command('show').action(async (_o, cmd: Command) => {
-    const g = globals(cmd);
-    const s = await ownerClient(g.home).call('getSettings');
-    emit(!!g.json, s, () => settingsText(s));
-  });
+  settings
+    .command('show')
+    .action(ownerAction((client) => client.call('getSettings'), settingsText));
   settings
     .command('set')
     .option('--time-zone <tz>', 'IANA time zone for calendar windows')
@@ -119,32 +110,33 @@ export function settingsCommand(): Command {
         .default('monthly'),
     )
     .action(
-      async (
-        o: {
-          timeZone?: string;
-          pendingExpiryHours?: number;
-          globalCapCents?: string;
-          globalCapPeriod: Period;
+      ownerAction(
+        (
+          client,
+          o: {
+            timeZone?: string;
+            pendingExpiryHours?: number;
+            globalCapCents?: string;
+            globalCapPeriod: Period;
+          },
+        ) => {
+          const body: OwnerBody<'updateSettings'> = {
+            time_zone: o.timeZone,
+            pending_expiry_hours: o.pendingExpiryHours,
+          };
+          if (o.globalCapCents !== undefined) {
+            body.global_cap =
+              o.globalCapCents === 'none'
+                ? null
+                : {
+                    amount_cents: wholeNumber('--global-cap-cents')(o.globalCapCents),
+                    period: o.globalCapPeriod,
+                  };
+          }
+          return client.call('updateSettings', { body });
         },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const body: OwnerBody<'updateSettings'> = {
-          time_zone: o.timeZone,
-          pending_expiry_hours: o.pendingExpiryHours,
-        };
-        if (o.globalCapCents !== undefined) {
-          body.global_cap =
-            o.globalCapCents === 'none'
-              ? null
-              : {
-                  amount_cents: wholeNumber('--global-cap-cents')(o.globalCapCents),
-                  period: o.globalCapPeriod,
-                };
-        }
-        const s = await ownerClient(g.home).call('updateSettings', { body });
-        emit(!!g.json, s, () => settingsText(s));
-      },
+        settingsText,
+      ),
     );
   return settings;
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ownerClient } from './owner-client';
 import { collect, emit } from './output';
 import { globals } from './globals';
+import { ownerAction } from './owner-action';
 import type { Scope } from '../../shared/domain';
 
 export function keysCommand(): Command {
@@ -35,30 +36,27 @@ export function keysCommand(): Command {
   keys
     .command('list <agentId>')
     .description("an agent's keys (never their secrets)")
-    .action(async (agentId: string, _o, cmd: Command) => {
-      const g = globals(cmd);
-      const { keys: list } = await ownerClient(g.home).call('listKeys', {
-        params: { id: agentId },
-      });
-      emit(
-        !!g.json,
-        list,
-        () =>
+    .action(
+      ownerAction(
+        async (client, agentId: string) =>
+          (await client.call('listKeys', { params: { id: agentId } })).keys,
+        (list) =>
           list
             .map(
               (k) =>
                 `${k.id}  ${k.prefix}…${k.last4}  ${k.scopes.join(',')}  ${k.revoked_at ? `revoked ${k.revoked_at}` : k.expires_at ? `expires ${k.expires_at}` : 'active'}`,
             )
             .join('\n') || 'no keys',
-      );
-    });
+      ),
+    );
   keys
     .command('revoke <keyId>')
     .description('revoke one key')
-    .action(async (keyId: string, _o, cmd: Command) => {
-      const g = globals(cmd);
-      const key = await ownerClient(g.home).call('revokeKey', { params: { id: keyId } });
-      emit(!!g.json, key, () => `revoked ${key.id} at ${key.revoked_at}`);
-    });
+    .action(
+      ownerAction(
+        (client, keyId: string) => client.call('revokeKey', { params: { id: keyId } }),
+        (key) => `revoked ${key.id} at ${key.revoked_at}`,
+      ),
+    );
   return keys;
 }

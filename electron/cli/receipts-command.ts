@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
 import { RAILS, type Rail } from '../../shared/domain';
 import { REVIEW_STATUSES, type OwnerReceiptView } from '../../shared/schemas/receipts';
-import { globals } from './globals';
-import { ownerClient } from './owner-client';
-import { emit, usd, visible, wholeNumber } from './output';
+import { ownerAction } from './owner-action';
+import { usd, visible, wholeNumber } from './output';
 
 const receiptLine = (r: OwnerReceiptView) =>
   `${r.id}  ${visible(r.agent_name)}  ${usd(r.amount_cents)}  ${visible(r.merchant_name)}  ${r.rail}  ${r.created_at}` +
@@ -36,38 +35,38 @@ export function receiptsCommand(): Command {
       ).choices(REVIEW_STATUSES),
     )
     .action(
-      async (
-        o: {
-          agent?: string;
-          rail?: Rail;
-          overBudget?: boolean;
-          from?: string;
-          to?: string;
-          before?: string;
-          limit?: number;
-          review?: (typeof REVIEW_STATUSES)[number];
-        },
-        cmd: Command,
-      ) => {
-        const g = globals(cmd);
-        const page = await ownerClient(g.home).call('listReceipts', {
-          query: {
-            agent_id: o.agent,
-            rail: o.rail,
-            over_budget: o.overBudget ? 'true' : undefined,
-            from: o.from,
-            to: o.to,
-            before: o.before,
-            limit: o.limit,
-            review: o.review,
+      ownerAction(
+        (
+          client,
+          o: {
+            agent?: string;
+            rail?: Rail;
+            overBudget?: boolean;
+            from?: string;
+            to?: string;
+            before?: string;
+            limit?: number;
+            review?: (typeof REVIEW_STATUSES)[number];
           },
-        });
-        emit(!!g.json, page, () => {
+        ) =>
+          client.call('listReceipts', {
+            query: {
+              agent_id: o.agent,
+              rail: o.rail,
+              over_budget: o.overBudget ? 'true' : undefined,
+              from: o.from,
+              to: o.to,
+              before: o.before,
+              limit: o.limit,
+              review: o.review,
+            },
+          }),
+        (page) => {
           if (!page.receipts.length) return 'no receipts';
           const more = page.next_before ? `\nmore: --before ${page.next_before}` : '';
           return page.receipts.map(receiptLine).join('\n') + more;
-        });
-      },
+        },
+      ),
     );
   for (const [verb, route, says] of [
     [
@@ -81,14 +80,13 @@ export function receiptsCommand(): Command {
       .command(`${verb} <receiptId>`)
       .description(`answer what a receipt claims: ${says}`)
       .option('--comment <text>', 'why, for the ledger')
-      .action(async (id: string, o: { comment?: string }, cmd: Command) => {
-        const g = globals(cmd);
-        const r = await ownerClient(g.home).call(route, {
-          params: { id },
-          body: { comment: o.comment },
-        });
-        emit(!!g.json, r, () => receiptLine(r));
-      });
+      .action(
+        ownerAction(
+          (client, id: string, o: { comment?: string }) =>
+            client.call(route, { params: { id }, body: { comment: o.comment } }),
+          receiptLine,
+        ),
+      );
   }
   return receipts;
 }

@@ -31,99 +31,112 @@ const extras = {
   next_step: z.string().describe('what to do now'),
 };
 
-// Loose objects: the fields a model should look at, typed from the shared views; the rest
-// of the view rides along, so a field the server adds later does not break a client that
-// validates structuredContent against these.
-export const spendOutput = z.looseObject({
-  ...spendRequest.pick({
-    id: true,
-    status: true,
-    decision_reason: true,
-    decision_rule: true,
-    amount_cents: true,
-    merchant_name: true,
-    remaining_budget_cents: true,
-    budget_period: true,
-    approval_url: true,
-    expires_at: true,
-  }).shape,
-  ...extras,
-});
+/**
+ * An output schema: a loose object of the `fields` of a shared view that a model should look
+ * at, typed from that view, then `more`. The rest of the view rides along, so a field the
+ * server adds later does not break a client that validates structuredContent against it.
+ */
+function outputOf<
+  S extends z.ZodRawShape,
+  K extends keyof S & string,
+  M extends z.ZodRawShape = Record<never, never>,
+>(view: z.ZodObject<S>, fields: K[], more: M = {} as M) {
+  const picked = Object.fromEntries(fields.map((field) => [field, view.shape[field]]));
+  return z.looseObject({ ...(picked as Pick<S, K>), ...more });
+}
 
-export const budgetOutput = z.looseObject({
-  ...agentBudgetRequestView.pick({
-    id: true,
-    status: true,
-    requested_amount_cents: true,
-    approved_amount_cents: true,
-    remaining_cents: true,
-    expires_at: true,
-    remaining_budget_cents: true,
-  }).shape,
-  ...extras,
-});
-
-export const receiptOutput = z.looseObject({
-  ...receiptResult.pick({
-    id: true,
-    amount_cents: true,
-    merchant_name: true,
-    spend_request_id: true,
-    over_budget: true,
-    over_limits: true,
-    flags: true,
-    remaining_budget_cents: true,
-  }).shape,
-  idempotency_key: extras.idempotency_key,
-});
-
-export const x402Output = z.looseObject({
-  ...x402PaymentView.pick({
-    id: true,
-    status: true,
-    spend_request_id: true,
-    decision: true,
-    decision_reason: true,
-    resource_url: true,
-    host: true,
-    pay_to: true,
-    amount_units: true,
-    amount_micros: true,
-    payment_header_name: true,
-    payment_signature: true,
-    valid_before: true,
-  }).shape,
-  idempotency_key: z.string().describe('send it again, with the same arguments, to retry this'),
-  approval_url: spendRequest.shape.approval_url
-    .optional()
-    .describe('while awaiting_approval: where the human approves it'),
-  expires_at: spendRequest.shape.expires_at.optional(),
-  next_step: extras.next_step,
-});
-
-export const balanceOutput = z.looseObject(
-  balance.pick({
-    budget_period: true,
-    budget_cents: true,
-    spent_cents: true,
-    remaining_budget_cents: true,
-    over_budget: true,
-    funding_balance_cents: true,
-    frozen: true,
-  }).shape,
+export const spendOutput = outputOf(
+  spendRequest,
+  [
+    'id',
+    'status',
+    'decision_reason',
+    'decision_rule',
+    'amount_cents',
+    'merchant_name',
+    'remaining_budget_cents',
+    'budget_period',
+    'approval_url',
+    'expires_at',
+  ],
+  extras,
 );
 
-export const policyOutput = z.looseObject(
-  policyView.pick({
-    remaining_budget_cents: true,
-    max_transaction_cents: true,
-    approval_threshold_cents: true,
-    allow_merchants: true,
-    deny_merchants: true,
-    allowed_categories: true,
-    frozen: true,
-  }).shape,
+export const budgetOutput = outputOf(
+  agentBudgetRequestView,
+  [
+    'id',
+    'status',
+    'requested_amount_cents',
+    'approved_amount_cents',
+    'remaining_cents',
+    'expires_at',
+    'remaining_budget_cents',
+  ],
+  extras,
 );
+
+export const receiptOutput = outputOf(
+  receiptResult,
+  [
+    'id',
+    'amount_cents',
+    'merchant_name',
+    'spend_request_id',
+    'over_budget',
+    'over_limits',
+    'flags',
+    'remaining_budget_cents',
+  ],
+  { idempotency_key: extras.idempotency_key },
+);
+
+export const x402Output = outputOf(
+  x402PaymentView,
+  [
+    'id',
+    'status',
+    'spend_request_id',
+    'decision',
+    'decision_reason',
+    'resource_url',
+    'host',
+    'pay_to',
+    'amount_units',
+    'amount_micros',
+    'payment_header_name',
+    'payment_signature',
+    'valid_before',
+  ],
+  {
+    idempotency_key: z.string().describe('send it again, with the same arguments, to retry this'),
+    approval_url: spendRequest.shape.approval_url
+      .optional()
+      .describe('while awaiting_approval: where the human approves it'),
+    expires_at: spendRequest.shape.expires_at.optional(),
+    next_step: extras.next_step,
+  },
+);
+
+export const balanceOutput = outputOf(balance, [
+  'budget_period',
+  'budget_cents',
+  'spent_cents',
+  'remaining_budget_cents',
+  'over_budget',
+  'funding_balance_cents',
+  'frozen',
+]);
+
+export const policyOutput = outputOf(policyView, [
+  'remaining_budget_cents',
+  'max_transaction_cents',
+  'approval_threshold_cents',
+  'allow_merchants',
+  'deny_merchants',
+  'allowed_categories',
+  'frozen',
+]);
 
 const answer = (lines: string[], structured: Record<string, unknown>): CallToolResult => ({
   content: [{ type: 'text', text: lines.join('\n') }],

@@ -7,6 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type {
+  AnySchema,
+  ShapeOutput,
+  ZodRawShapeCompat,
+} from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type {
   CallToolResult,
@@ -41,6 +46,10 @@ import {
 } from './results';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The annotations of a tool that asks for something, idempotent by its key, and of a read. */
+const CREATES = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
+const READS = { readOnlyHint: true };
 
 export interface McpServerOptions {
   /** Where diagnostics go; stdout is the protocol, so the default is stderr. */
@@ -88,7 +97,67 @@ export function createPurserMcpServer(
     }
   }
 
-  server.registerTool(
+  /** What a tool says of itself; the helpers below add its annotations (and input schema). */
+  interface Described {
+    title: string;
+    description: string;
+    outputSchema: AnySchema;
+  }
+
+  /**
+   * A tool that asks Purser for something new (a spend, a budget, a receipt): idempotent by
+   * its key, which is made here when the model sent none and repeated in the answer.
+   */
+  function creating<Input extends ZodRawShapeCompat, View>(
+    name: string,
+    tool: Described & { inputSchema: Input },
+    call: (body: ShapeOutput<Input> & { idempotency_key: string }) => Promise<View>,
+    answer: (view: View, idempotencyKey: string) => CallToolResult,
+  ): void {
+    server.registerTool<AnySchema, ZodRawShapeCompat>(
+      name,
+      { ...tool, annotations: CREATES },
+      (args) => {
+        // The SDK has checked args against tool.inputSchema.
+        const input = args as ShapeOutput<Input> & { idempotency_key?: string };
+        const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
+        return run(
+          name,
+          () => call(body),
+          (view) => answer(view, body.idempotency_key),
+          body.idempotency_key,
+        );
+      },
+    );
+  }
+
+  /** A tool that reads one request by id, waiting (up to 60 s) while it is undecided. */
+  function waiting<View>(
+    name: string,
+    what: string,
+    tool: Described,
+    read: (id: string, options: { wait?: number }) => Promise<View>,
+    answer: (view: View) => CallToolResult,
+  ): void {
+    server.registerTool(
+      name,
+      { ...tool, inputSchema: waitShape(what), annotations: READS },
+      ({ id, wait }, extra) =>
+        run(name, () => whileWaiting(extra, wait, () => read(id, { wait })), answer),
+    );
+  }
+
+  /** A tool without arguments that reads the agent's state. */
+  function reading<View>(
+    name: string,
+    tool: Described,
+    read: () => Promise<View>,
+    answer: (view: View) => CallToolResult,
+  ): void {
+    server.registerTool(name, { ...tool, annotations: READS }, () => run(name, read, answer));
+  }
+
+  creating(
     'request_spend',
     {
       title: 'Ask to spend',
@@ -99,43 +168,30 @@ export function createPurserMcpServer(
         'idempotency_key again, never a new one: the result tells you the key to reuse.',
       inputSchema: spendShape,
       outputSchema: spendOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     },
-    (input) => {
-      const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
-      return run(
-        'request_spend',
-        () => client.spend(body satisfies SpendInput),
-        (view) => {
-          promptForApproval(view);
-          return spendAnswer(view, body.idempotency_key);
-        },
-        body.idempotency_key,
-      );
+    (body) => client.spend(body satisfies SpendInput),
+    (view, idempotencyKey) => {
+      promptForApproval(view);
+      return spendAnswer(view, idempotencyKey);
     },
   );
 
-  server.registerTool(
+  waiting(
     'get_spend_request',
+    'spend request',
     {
       title: 'Read a spend request',
       description:
         'Read a spend request you made, by id. With wait (up to 60 s) the call waits while ' +
         'it is needs_approval and returns as soon as the human decides; call it again while ' +
         'it is still pending. It only reads: approving is for the human, in Purser.',
-      inputSchema: waitShape('spend request'),
       outputSchema: spendOutput,
-      annotations: { readOnlyHint: true },
     },
-    ({ id, wait }, extra) =>
-      run(
-        'get_spend_request',
-        () => whileWaiting(extra, wait, () => client.getSpend(id, { wait })),
-        (view) => spendAnswer(view),
-      ),
+    (id, options) => client.getSpend(id, options),
+    spendAnswer,
   );
 
-  server.registerTool(
+  reading(
     'get_balance',
     {
       title: 'Budget left',
@@ -143,12 +199,12 @@ export function createPurserMcpServer(
         'What is left of your budget in the current period, what you spent, what your ' +
         'funding source holds, and whether the wallet is frozen. Read-only.',
       outputSchema: balanceOutput,
-      annotations: { readOnlyHint: true },
     },
-    () => run('get_balance', () => client.balance(), balanceAnswer),
+    () => client.balance(),
+    balanceAnswer,
   );
 
-  server.registerTool(
+  reading(
     'get_policy',
     {
       title: 'Spending rules',
@@ -157,12 +213,12 @@ export function createPurserMcpServer(
         'above which a human must approve, allowed and denied merchants and categories. ' +
         'Read-only; only the human can change them.',
       outputSchema: policyOutput,
-      annotations: { readOnlyHint: true },
     },
-    () => run('get_policy', () => client.policy(), policyAnswer),
+    () => client.policy(),
+    policyAnswer,
   );
 
-  server.registerTool(
+  creating(
     'request_budget',
     {
       title: 'Ask for a budget',
@@ -173,39 +229,26 @@ export function createPurserMcpServer(
         '60). Never try to approve it yourself. When retrying, send the same idempotency_key.',
       inputSchema: budgetShape,
       outputSchema: budgetOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     },
-    (input) => {
-      const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
-      return run(
-        'request_budget',
-        () => client.requestBudget(body satisfies BudgetInput),
-        (view) => budgetAnswer(view, body.idempotency_key),
-        body.idempotency_key,
-      );
-    },
+    (body) => client.requestBudget(body satisfies BudgetInput),
+    budgetAnswer,
   );
 
-  server.registerTool(
+  waiting(
     'get_budget_request',
+    'budget request',
     {
       title: 'Read a budget request',
       description:
         'Read a budget request you made, by id. With wait (up to 60 s) the call waits while ' +
         'it is pending and returns as soon as the human decides. It only reads.',
-      inputSchema: waitShape('budget request'),
       outputSchema: budgetOutput,
-      annotations: { readOnlyHint: true },
     },
-    ({ id, wait }, extra) =>
-      run(
-        'get_budget_request',
-        () => whileWaiting(extra, wait, () => client.getBudgetRequest(id, { wait })),
-        (view) => budgetAnswer(view),
-      ),
+    (id, options) => client.getBudgetRequest(id, options),
+    budgetAnswer,
   );
 
-  server.registerTool(
+  creating(
     'record_receipt',
     {
       title: 'Report a payment',
@@ -216,19 +259,11 @@ export function createPurserMcpServer(
         'send the same idempotency_key.',
       inputSchema: receiptShape,
       outputSchema: receiptOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     },
-    (input) => {
-      const body = { ...input, idempotency_key: input.idempotency_key ?? newKey() };
-      return run(
-        'record_receipt',
-        // The shape checks JSON types only (see inputs.ts); Purser refuses a receipt
-        // without exactly one amount or without a payee as invalid_request.
-        () => client.recordReceipt(body as ReceiptInput),
-        (view) => receiptAnswer(view, body.idempotency_key),
-        body.idempotency_key,
-      );
-    },
+    // The shape checks JSON types only (see inputs.ts); Purser refuses a receipt without
+    // exactly one amount or without a payee as invalid_request.
+    (body) => client.recordReceipt(body as ReceiptInput),
+    receiptAnswer,
   );
 
   server.registerTool(
@@ -250,7 +285,7 @@ export function createPurserMcpServer(
         'do not pay and do not retry.',
       inputSchema: x402PayShape,
       outputSchema: x402Output,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      annotations: CREATES,
     },
     ({ idempotency_key, ...input }) =>
       run(
