@@ -62,7 +62,8 @@ export class FundingRepository {
   private readonly defaultFor: Statement<[Mode], Row>;
   private readonly all: Statement<[], Row>;
   private readonly insert: Statement;
-  private readonly add: Statement<[Micros, string], bigint>;
+  private readonly add: Statement<[Micros, string]>;
+  private readonly addFrom: Statement<[Micros, string, Micros]>;
   private readonly setLimitStmt: Statement;
   private readonly onchainAt: Statement<[string], Row>;
 
@@ -77,11 +78,14 @@ export class FundingRepository {
       `INSERT INTO funding_sources (id, kind, mode, name, balance_micros, is_default, address, created_at)
        VALUES (@id, @kind, @mode, @name, 0, @isDefault, @address, @createdAt)`,
     );
-    this.add = db
-      .prepare<[Micros, string], bigint>(
-        'UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ? RETURNING balance_micros',
-      )
-      .pluck();
+    this.add = db.prepare<[Micros, string]>(
+      'UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ?',
+    );
+    // The same change, only if the balance is still what the caller read: a compare-and-set
+    // is the pair assertion without reading the row back.
+    this.addFrom = db.prepare<[Micros, string, Micros]>(
+      'UPDATE funding_sources SET balance_micros = balance_micros + ? WHERE id = ? AND balance_micros = ?',
+    );
     this.setLimitStmt = db.prepare(
       `UPDATE funding_sources SET limit_micros = @amount, limit_period = @period, limit_window = @window
        WHERE id = @id`,
@@ -135,17 +139,18 @@ export class FundingRepository {
   }
 
   addToBalance(id: string, delta: Micros): void {
-    const after = this.add.get(delta, id);
-    if (after === undefined) throw new Error(`no funding source ${id}`);
     const cached = this.cache.get(id);
     if (cached) {
-      // Pair assertion: the balance moved by exactly delta from what the decision read.
+      // Pair assertion: the balance moves by exactly delta from what the decision read.
+      const { changes } = this.addFrom.run(delta, id, cached.balance);
       assertMoney(
-        after === cached.balance + delta,
-        `funding source ${id} moved to ${after}, not ${cached.balance} + ${delta}`,
+        changes === 1,
+        `funding source ${id} did not hold ${cached.balance} to move by ${delta}`,
       );
-      this.cache.set(id, { ...cached, balance: after });
+      this.cache.set(id, { ...cached, balance: cached.balance + delta });
+      return;
     }
+    if (this.add.run(delta, id).changes !== 1) throw new Error(`no funding source ${id}`);
   }
 
   setLimit(id: string, limit: FundingSource['limit']): void {

@@ -68,7 +68,8 @@ function scopeValue(scope: MeterScope): string {
 export class Meters {
   private readonly get: Statement<[string, string], MeterRow>;
   private readonly put: Statement;
-  private readonly bump: Statement<[Micros, number, string, number, number, number], bigint>;
+  private readonly bump: Statement<[Micros, number, string, number, number, number]>;
+  private readonly bumpDown: Statement<[Micros, number, string, number, number, number], bigint>;
   private readonly insertUsage: Statement;
   private readonly usageById: Statement<
     [number | bigint],
@@ -105,13 +106,14 @@ export class Meters {
     );
     // A usage at `ts` belongs to a calendar meter whose window holds ts, and to every
     // rolling meter that has not yet slid past it.
-    this.bump = db
-      .prepare<[Micros, number, string, number, number, number], bigint>(
-        `UPDATE meters SET sum_micros = sum_micros + ?, count = count + ?
+    const bump = `UPDATE meters SET sum_micros = sum_micros + ?, count = count + ?
          WHERE scope = ? AND (
            (width IS NULL AND window_start <= ? AND (window_end IS NULL OR ? < window_end))
-           OR (width IS NOT NULL AND ? > as_of - width))
-         RETURNING sum_micros`,
+           OR (width IS NOT NULL AND ? > as_of - width))`;
+    this.bump = db.prepare<[Micros, number, string, number, number, number]>(bump);
+    this.bumpDown = db
+      .prepare<[Micros, number, string, number, number, number], bigint>(
+        `${bump} RETURNING sum_micros`,
       )
       .pluck();
     this.scopesWithRows = db.prepare('SELECT DISTINCT scope FROM meters').pluck();
@@ -248,7 +250,12 @@ export class Meters {
   private bumpScope(scope: string, delta: Micros, inc: number, ts: number): void {
     this.metered ??= new Set(this.scopesWithRows.all() as string[]);
     if (!this.metered.has(scope) || (delta === 0n && inc === 0)) return;
-    for (const sum of this.bump.all(delta, inc, scope, ts, ts, ts)) {
+    // Adding cannot take a non-negative sum below zero: only a release is read back.
+    if (delta >= 0n) {
+      this.bump.run(delta, inc, scope, ts, ts, ts);
+      return;
+    }
+    for (const sum of this.bumpDown.all(delta, inc, scope, ts, ts, ts)) {
       // A window sums non-negative usage: below zero, something released what it never held.
       assertMoney(sum >= 0n, `meter ${scope} would hold ${sum}`);
     }
