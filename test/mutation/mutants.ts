@@ -496,9 +496,23 @@ export const MUTANTS: Mutant[] = [
   // --- funding --------------------------------------------------------------------------------
   {
     file: 'electron/core/funding/funding-repository.ts',
-    original: 'this.cache.set(id, { ...cached, balance: after });',
+    original: 'this.cache.set(id, { ...cached, balance: cached.balance + delta });',
     replacement: 'this.cache.set(id, { ...cached, balance: cached.balance });',
     why: 'decisions read a stale cached balance',
+    tests: MONEY,
+    elsewhere: [
+      {
+        file: 'electron/core/funding/funding-repository.ts',
+        original: 'this.cache.set(id, { ...cached, balance: after });',
+        replacement: 'this.cache.set(id, { ...cached, balance: cached.balance });',
+      },
+    ],
+  },
+  {
+    file: 'electron/core/funding/funding-repository.ts',
+    original: 'changes === 1,',
+    replacement: 'true,',
+    why: "the balance's compare-and-set no longer checks that one row moved",
     tests: MONEY,
   },
   {
