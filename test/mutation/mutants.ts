@@ -513,7 +513,7 @@ export const MUTANTS: Mutant[] = [
     original: 'changes === 1,',
     replacement: 'true,',
     why: "the balance's compare-and-set no longer checks that one row moved",
-    tests: MONEY,
+    tests: ['test/unit/funding/balance-pair.test.ts', ...MONEY],
   },
   {
     file: 'electron/core/funding/funding-service.ts',
