@@ -110,5 +110,10 @@ describe('a budget request approved late', () => {
     expect(approved.expiresAt).toBe(clock.now() + 2 * HOUR_MS);
     clock.advance(2 * HOUR_MS - 1);
     expect((await spend20(wallet, auth)).budgetRequestId).toBe(requested.id);
+    // At the instant it expires, the grant no longer pays (its window is [approval, end)).
+    clock.advance(1);
+    const atEnd = await spend20(wallet, auth);
+    expect(atEnd.budgetRequestId).toBeNull();
+    expect(atEnd.status).toBe('declined');
   });
 });
