@@ -181,6 +181,25 @@ describe('nothing an agent says takes money from another agent', () => {
   });
 });
 
+describe('a frozen wallet gives a receipt no room on shared limits', () => {
+  it('while frozen, the whole of a receipt waits for the owner before it touches the source', async () => {
+    const t = await startTestServer();
+    const agent = await t.newAgent({ mode: 'test', name: 'frozen-out', budget_cents: 5_000 }, 0);
+    await t.agent(agent.key, 'POST', '/v1/sandbox/faucet', { amount_cents: 10_000 });
+    expect((await t.owner('POST', '/admin/v1/freeze')).status).toBe(200);
+    // $20 is well within the agent's budget and the source: unfrozen, it would count in full.
+    const r = await t.agent<ReceiptResultView>(
+      agent.key,
+      'POST',
+      '/v1/receipts',
+      card({ amount_cents: 2_000 }),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ review: { kind: 'shared_excess', amount_cents: 2_000 } });
+    expect(r.body.budget).toMatchObject({ funding_balance_cents: 10_000 });
+  });
+});
+
 describe('the owner can always see and act on every pending request', () => {
   it('hiding from the owner: a flood is capped, grouped, paged, declined at once, cancelled by revoking', async () => {
     const t = await startTestServer();
