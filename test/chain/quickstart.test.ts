@@ -16,10 +16,21 @@ import { quickstarts } from '../helpers/readme';
 const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'purser-chain-quickstart-'));
 const children: ChildProcess[] = [];
+/**
+ * Each terminal is its own process group, stopped as a whole: killing only its `bash`
+ * left `npm run chain:dev`'s children (tsx, the Hardhat node) running after the test.
+ */
+const stopGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+};
 afterAll(async () => {
-  for (const child of children) child.kill('SIGTERM');
-  await new Promise((done) => setTimeout(done, 500));
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children) stopGroup(child, 'SIGTERM');
+  await new Promise((done) => setTimeout(done, 1_000));
+  for (const child of children) stopGroup(child, 'SIGKILL');
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -38,7 +49,7 @@ const env = {
 
 /** Starts a terminal's command and waits until its output matches `ready`. */
 function terminal(command: string, ready: RegExp): Promise<{ output: () => string }> {
-  const child = spawn('bash', ['-c', command], { cwd: root, env, detached: false });
+  const child = spawn('bash', ['-c', command], { cwd: root, env, detached: true });
   children.push(child);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
