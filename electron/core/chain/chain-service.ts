@@ -1,5 +1,4 @@
 import { getAddress, isAddress } from 'viem';
-import type { Agent } from '../agents/agent-repository';
 import type { BudgetService } from '../budgets/budget-service';
 import { invalidRequest, invalidTransition, notFound } from '../errors';
 import type { SpendService } from '../spend/spend-service';
@@ -16,7 +15,9 @@ import { RpcPool, usdcAbi } from './rpc';
 import type { Sealer } from './sealer';
 import { X402Service, type X402ServiceDeps } from '../rails/x402/x402-service';
 import { x402Rail } from '../rails/x402/x402-settlement';
-import { microsToUnits, unitsToMicros } from './units';
+import { microsToUnits } from './units';
+import { usdcBalancesOf } from './usdc-balances';
+import { fundFromWallet } from './wallet-funding';
 
 /**
  * What the chain service uses of the wallet: its own few repositories, and whatever the
@@ -251,7 +252,7 @@ export class ChainService {
     return this.d.committer.run((tx) => {
       const now = this.d.clock.now();
       const added = this.parts.accounts.insert('agent', agentId, account, now);
-      this.fundFromWallet(agent, added.address, now);
+      fundFromWallet(this.d, agent, added.address, now);
       // Every open window (and the tray) hears of it, as of every change on chain.
       tx.afterCommit(() =>
         this.d.events.emit('chain', {
@@ -274,38 +275,6 @@ export class ChainService {
       );
       return added;
     });
-  }
-
-  /**
-   * From its wallet on, an agent is funded by it (docs/chain.md, "Funding"): an `onchain`
-   * source that holds what Purser has seen arrive in the wallet on chain (every deposit the
-   * reconciler confirms), less what Purser counted for the agent. So the money the agent
-   * may spend is never more than the wallet held, and `purser chain fund` is all it takes.
-   */
-  private fundFromWallet(agent: Agent, address: Address, now: number): void {
-    const { d } = this;
-    const source = d.funding.create(
-      {
-        kind: 'onchain',
-        mode: agent.mode,
-        name: `${agent.name}'s wallet`,
-        isDefault: false,
-        address,
-      },
-      now,
-    );
-    d.agents.setFundingSource(agent.id, source.id, now);
-    d.ledger.append(
-      {
-        type: 'funding.created',
-        actor: 'owner',
-        mode: agent.mode,
-        agentId: agent.id,
-        objectId: source.id,
-        data: { kind: 'onchain', address, agent_id: agent.id, was: agent.fundingSourceId },
-      },
-      now,
-    );
   }
 
   walletOf(agentId: string): ChainAccount | undefined {
@@ -346,22 +315,8 @@ export class ChainService {
     return this.parts.chains.named(name);
   }
 
-  async balanceOf(address: Address): Promise<AccountView['balances']> {
-    return Promise.all(
-      this.parts.chains.list().map(async (chain) => {
-        try {
-          const units = await this.parts.rpc.public(chain).readContract({
-            address: chain.usdc.address,
-            abi: usdcAbi,
-            functionName: 'balanceOf',
-            args: [address],
-          });
-          return { chain: chain.id, units, micros: unitsToMicros(units, chain.usdc.decimals) };
-        } catch {
-          return { chain: chain.id, units: null, micros: null };
-        }
-      }),
-    );
+  balanceOf(address: Address): Promise<AccountView['balances']> {
+    return usdcBalancesOf(this.parts, address);
   }
 
   async accounts(): Promise<AccountView[]> {
