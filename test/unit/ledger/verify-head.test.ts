@@ -5,6 +5,7 @@
  * head names the old hash. Runs on a real wallet's SQLite file, as `purser ledger verify`
  * would see it after someone edited the file by hand.
  */
+import type { RawLedgerRow } from '../../../electron/core/ledger/ledger-rows';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/core/clock';
 import { openDatabase } from '../../../electron/core/db/database';
@@ -52,23 +53,7 @@ async function walletFolder(): Promise<string> {
   return home;
 }
 
-interface Row {
-  seq: bigint;
-  ts: bigint;
-  type: string;
-  actor: string;
-  mode: string | null;
-  agent_id: string | null;
-  object_id: string | null;
-  amount_micros: bigint | null;
-  counted_micros: bigint;
-  status: string | null;
-  merchant: string | null;
-  rail: string | null;
-  data: string;
-  prev_hash: Buffer;
-  hash: Buffer;
-}
+type Row = RawLedgerRow;
 
 /**
  * Rewrites the last entry to count 1 micro-dollar instead of what it counted, with its
