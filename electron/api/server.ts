@@ -5,24 +5,13 @@ import { systemClock, type Clock } from '../core/clock';
 import { randomBase62 } from '../core/ids';
 import { OWNER_TOKEN_FILE, SERVER_FILE, ensurePrivateDir, writePrivateFile } from '../core/paths';
 import { Wallet, type WalletOptions } from '../core/wallet';
+import { DEFAULT_PORT, readServerInfo, type ServerInfo } from '../core/server-info';
 import type { Sealer } from '../core/chain/sealer';
 import { buildApp } from './app';
 import { OwnerSessions } from './owner-sessions';
 import { loginUrl } from './ui';
 
-export const DEFAULT_PORT = 8402;
 const LOOPBACK = '127.0.0.1';
-
-export interface ServerInfo {
-  url: string;
-  port: number;
-  pid: number;
-  /**
-   * `headless` (`purser serve`: the owner token is in the data folder, 0600, for the CLI)
-   * or `desktop` (no owner token on disk at all). See docs/trust-model.md.
-   */
-  mode?: 'headless' | 'desktop';
-}
 
 export interface StartOptions {
   home: string;
@@ -120,14 +109,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 }
 
-export function readServerInfo(home: string): ServerInfo | undefined {
-  try {
-    return JSON.parse(readFileSync(join(home, SERVER_FILE), 'utf8')) as ServerInfo;
-  } catch {
-    return undefined;
-  }
-}
-
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -157,10 +138,3 @@ export function loadOrCreateOwnerToken(home: string): string {
   return token;
 }
 
-export function readOwnerToken(home: string): string | undefined {
-  try {
-    return readFileSync(join(home, OWNER_TOKEN_FILE), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}

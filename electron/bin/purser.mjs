@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// The `purser` command. It runs the TypeScript sources directly through tsx, so a fresh
-// checkout works right after `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// The `purser` command: plain JavaScript built from electron/cli.ts into out/cli/ by
+// `npm install` (the prepare script) and `npm run build` (electron/build/build-cli.mjs), so
+// starting it compiles nothing and loads only the command it runs (docs/performance.md,
+// "Cold start").
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import(new URL('../cli.ts', import.meta.url).href);
+const built = new URL('../../out/cli/cli.mjs', import.meta.url);
+if (!existsSync(built)) {
+  process.stderr.write(
+    'purser: the command is not built (out/cli/ is missing). Run `npm run build:cli` in ' +
+      "Purser's folder (npm install does it too), then try again.\n",
+  );
+  process.exit(2);
+}
+const { main } = await import(built.href);
 await main(process.argv);

@@ -50,16 +50,18 @@ function buildIfStale() {
   const built = join(root, 'out', 'renderer', 'index.html');
   const sources = ['renderer', 'shared', 'electron'].map((d) => newest(join(root, d)));
   const client = join(root, 'out', 'client', 'client', 'purser-client.js');
-  if (existsSync(built) && existsSync(client) && statSync(built).mtimeMs >= Math.max(...sources))
-    return true;
+  const cli = join(root, 'out', 'cli', 'cli.mjs');
+  const fresh = (file) => existsSync(file) && statSync(file).mtimeMs >= Math.max(...sources);
+  if (fresh(built) && fresh(cli) && existsSync(client)) return true;
   process.stdout.write('Purser: building the app, its window and the agent client…\n');
   const run = (args) =>
     spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
       .status === 0;
-  // The same two steps as `npm run build`: the app and its window, then the agent client
-  // (`purser/client`).
+  // The same steps as `npm run build`: the app and its window, the `purser` command, then
+  // the agent client (`purser/client`).
   return (
     run([join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']) &&
+    run([join(root, 'electron', 'build', 'build-cli.mjs')]) &&
     run([
       join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
       '-p',

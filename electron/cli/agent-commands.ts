@@ -11,7 +11,7 @@ import {
 import { RAILS, type BudgetRequestStatus, type SpendStatus } from '../../shared/domain';
 import { agentClient } from './agent-env';
 import { globals } from './globals';
-import { CliError } from './owner-client';
+import { CliError } from './cli-error';
 import { emit, quoted, usd, visible, wholeNumber } from './output';
 
 /**

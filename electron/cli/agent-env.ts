@@ -1,7 +1,7 @@
-import { readServerInfo } from '../api/server';
+import { readServerInfo } from '../core/server-info';
 import { defaultHome } from '../core/paths';
 import { DEFAULT_URL, PurserClient } from '../../shared/client';
-import { CliError } from './owner-client';
+import { CliError } from './cli-error';
 
 /**
  * How an agent-side command (the agent CLI, `purser mcp`) reaches Purser: its spending key
@@ -12,7 +12,7 @@ import { CliError } from './owner-client';
 export function agentConnection(
   home: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): { key: string; url: string } {
+): { key: string; url: string; tlsFingerprint?: string } {
   const key = env.PURSER_KEY?.trim();
   if (!key) {
     throw new CliError(
@@ -22,7 +22,8 @@ export function agentConnection(
   }
   const url =
     env.PURSER_URL?.trim() || readServerInfo(home ?? defaultHome(env))?.url || DEFAULT_URL;
-  return { key, url };
+  const tlsFingerprint = env.PURSER_TLS_FINGERPRINT?.trim() || undefined;
+  return { key, url, tlsFingerprint };
 }
 
 export function agentClient(home: string | undefined, env: NodeJS.ProcessEnv = process.env) {

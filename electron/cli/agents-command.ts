@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CliError } from './owner-client';
+import { CliError } from './cli-error';
 import { ownerAction } from './owner-action';
 import { collect, fieldLines, usd, visible, wholeNumber } from './output';
 import type { OwnerAnswer, OwnerBody } from '../../shared/contract/owner';

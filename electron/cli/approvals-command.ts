@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { OwnerAnswer } from '../../shared/contract/owner';
 import type { BudgetRequestStatus } from '../../shared/domain';
 import { ownerAction, type OwnerCalls } from './owner-action';
-import { CliError } from './owner-client';
+import { CliError } from './cli-error';
 import { quoted, usd, visible, wholeNumber } from './output';
 
 type OwnerSpendView = OwnerAnswer<'getSpendRequest'>;

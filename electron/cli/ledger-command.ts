@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { ownerClient, CliError } from './owner-client';
+import { CliError } from './cli-error';
+import { ownerClient } from './owner-client';
 import { emit, visible } from './output';
 import { globals } from './globals';
 import { createWriteStream } from 'node:fs';

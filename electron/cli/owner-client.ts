@@ -1,21 +1,13 @@
 import { defaultHome } from '../core/paths';
-import { readOwnerToken, readServerInfo } from '../api/server';
-import type { ErrorEnvelope } from '../../shared/errors';
+import { readOwnerToken, readServerInfo } from '../core/server-info';
+import { CliError } from './cli-error';
 import {
   createOwnerClient,
   type OwnerClient as SharedClient,
 } from '../../shared/contract/owner-client';
 
-/** A failure the CLI reports in one line and a non-zero exit code. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-    readonly envelope?: ErrorEnvelope,
-  ) {
-    super(message);
-  }
-}
+// TEMP re-export until electron/mcp/install.ts imports it from ./cli-error
+export { CliError };
 
 /** The one owner client, and where the server is (agents' setup prints it). */
 export type OwnerClient = SharedClient & { url: string };

@@ -8,7 +8,7 @@ import {
 import { agentClient } from './agent-env';
 import { EXIT } from './agent-commands';
 import { globals } from './globals';
-import { CliError } from './owner-client';
+import { CliError } from './cli-error';
 import { collect, emit, usd, visible, wholeNumber } from './output';
 
 /**

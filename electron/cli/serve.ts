@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { defaultHome } from '../core/paths';
-import { DEFAULT_PORT, startServer, type RunningServer } from '../api/server';
+import { startServer, type RunningServer } from '../api/server';
+import { DEFAULT_PORT } from '../core/server-info';
 import { wholeNumber } from './output';
 import { readFileSync } from 'node:fs';
 import { PassphraseSealer } from '../core/chain/sealer';

@@ -77,7 +77,7 @@ export function describeMessage(message: unknown): string {
   return 'a message of no known type';
 }
 
-/** The wallet's port when none is asked for: electron/api/server.ts's DEFAULT_PORT (a test checks). */
+/** The wallet's port when none is asked for: electron/core/server-info.ts's DEFAULT_PORT (a test checks). */
 export const DEFAULT_WALLET_PORT = 8402;
 
 /** PURSER_PORT if it is a port (0 picks a free one), else the default. */

@@ -18,6 +18,8 @@
 import type { ErrorEnvelope } from '../errors';
 import { asApiError, PurserApiError } from './errors';
 import { parse, waitQuery } from './http';
+import { nodeTransport } from './node-transport';
+import type { Transport, TransportResponse } from './transport';
 import type {
   BalanceView,
   BudgetInput,
@@ -49,13 +51,19 @@ interface Call {
 /** Final states of a spend request: waiting for one of them is over. */
 const SETTLED = new Set(['approved', 'declined', 'expired', 'cancelled']);
 
+/** Node (not a browser, Deno's or Bun's fetch): node-transport.ts says why it is used there. */
+const onNode = () =>
+  typeof process !== 'undefined' &&
+  typeof process.versions?.node === 'string' &&
+  !('Bun' in globalThis);
+
 export class PurserClient {
   readonly url: string;
   private readonly key: string;
   private readonly retries: number;
   private readonly backoffMs: number;
   private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: Transport;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly newKey: () => string;
@@ -63,11 +71,19 @@ export class PurserClient {
   constructor(options: PurserClientOptions) {
     if (!options.key) throw new Error('PurserClient needs a spending key (psk_…)');
     this.key = options.key;
-    this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
+    const url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
+    // `unix:/path/to/agent.sock`: every request goes to that socket (docs/trust-model.md,
+    // "Agent listeners"); the Host it names is only a placeholder.
+    const socketPath = url.startsWith('unix:') ? url.slice('unix:'.length) : undefined;
+    this.url = socketPath === undefined ? url : 'http://localhost';
     this.retries = options.retries ?? 4;
     this.backoffMs = options.backoffMs ?? 250;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
+    this.transport =
+      options.fetch ??
+      (socketPath !== undefined || url.startsWith('https:') || onNode()
+        ? nodeTransport({ socketPath, tlsFingerprint: options.tlsFingerprint })
+        : (input, init) => fetch(input, init));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.newKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
@@ -212,9 +228,9 @@ export class PurserClient {
     const controller = new AbortController();
     const limit = this.timeoutMs + (call.waitSeconds ?? 0) * 1000;
     const timer = setTimeout(() => controller.abort(), limit);
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await this.fetchFn(`${this.url}${call.path}`, {
+      response = await this.transport(`${this.url}${call.path}`, {
         method: call.method,
         headers: {
           ...call.headers,

@@ -1,5 +1,6 @@
 /** The client's options, what its calls take and what they answer: types only. */
 import type { z } from 'zod';
+import type { Transport } from './transport';
 import type {
   BalanceView,
   PolicyView,
@@ -35,8 +36,16 @@ export interface PurserClientOptions {
   backoffMs?: number;
   /** Per-attempt timeout in ms (default 30 s; long polls add their wait to it). */
   timeoutMs?: number;
-  /** For tests: another fetch, and a clock to sleep on. */
-  fetch?: typeof fetch;
+  /**
+   * With an `https:` url: the SHA-256 fingerprint of the agent listener's certificate, as
+   * `purser serve` prints it (env PURSER_TLS_FINGERPRINT for the CLI and `purser mcp`).
+   */
+  tlsFingerprint?: string;
+  /**
+   * Another transport: the global `fetch` fits. By default the client uses node:http on
+   * Node (faster to start, and it reaches `unix:` sockets) and fetch elsewhere.
+   */
+  fetch?: Transport;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   newIdempotencyKey?: () => string;

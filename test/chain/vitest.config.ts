@@ -9,6 +9,7 @@ export default defineConfig({
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/chain/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/helpers/build-cli.setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, startServer } from '../../../electron/api/server';
+import { startServer } from '../../../electron/api/server';
+import { DEFAULT_PORT } from '../../../electron/core/server-info';
 import { PassphraseSealer, UnsealError, type Sealer } from '../../../electron/core/chain/sealer';
 import { SERVER_FILE } from '../../../electron/core/paths';
 import {
