@@ -49,7 +49,7 @@ function newest(dir) {
 function buildIfStale() {
   const built = join(root, 'out', 'renderer', 'index.html');
   const sources = ['renderer', 'shared', 'electron'].map((d) => newest(join(root, d)));
-  const client = join(root, 'out', 'client', 'client', 'purser-client.js');
+  const client = join(root, 'out', 'client', 'purser-client.js');
   const cli = join(root, 'out', 'cli', 'cli.mjs');
   const fresh = (file) => existsSync(file) && statSync(file).mtimeMs >= Math.max(...sources);
   if (fresh(built) && fresh(cli) && existsSync(client)) return true;

@@ -1,6 +1,5 @@
 /** What the client throws: an error answer of the API, or an x402 payment left pending. */
-import type { ErrorCode, ErrorDetails } from '../errors';
-import type { X402PaymentView } from '../schemas/x402';
+import type { ErrorCode, ErrorDetails, X402PaymentView } from './wire-types.js';
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503]);
 

@@ -1,8 +1,8 @@
 /** `fetchWithPurser`: fetch, with the x402 402 → pay → retry dance done by Purser. */
-import { PurserApiError, PurserPaymentPendingError } from './errors';
-import { parse } from './http';
-import type { PurserClient } from './purser-client';
-import type { X402PayInput, X402PaymentView } from './types';
+import { PurserApiError, PurserPaymentPendingError } from './errors.js';
+import { parse } from './http.js';
+import type { PurserClient } from './purser-client.js';
+import type { X402PayInput, X402PaymentView } from './types.js';
 
 export interface PurserFetchOptions {
   /**

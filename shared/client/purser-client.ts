@@ -15,11 +15,10 @@
  * No dependencies beyond what Node ≥ 20 and browsers have (fetch, Request, AbortController,
  * crypto.randomUUID); types only from the schemas, so zod is not loaded at run time.
  */
-import type { ErrorEnvelope } from '../errors';
-import { asApiError, PurserApiError } from './errors';
-import { parse, waitQuery } from './http';
-import { nodeTransport } from './node-transport';
-import type { Transport, TransportResponse } from './transport';
+import { asApiError, PurserApiError } from './errors.js';
+import { parse, waitQuery } from './http.js';
+import { nodeTransport } from './node-transport.js';
+import type { Transport, TransportResponse } from './transport.js';
 import type {
   BalanceView,
   BudgetInput,
@@ -34,7 +33,8 @@ import type {
   SpendRequestView,
   X402PayInput,
   X402PaymentView,
-} from './types';
+} from './types.js';
+import type { ErrorEnvelope } from './wire-types.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8402';
 

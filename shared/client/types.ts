@@ -1,20 +1,20 @@
 /** The client's options, what its calls take and what they answer: types only. */
-import type { z } from 'zod';
-import type { Transport } from './transport';
+import type { Transport } from './transport.js';
 import type {
   BalanceView,
+  BudgetRequestCreateBody,
+  BudgetRequestList,
+  BudgetRequestResult,
+  BudgetRequestView,
   PolicyView,
+  ReceiptCreateBody,
+  ReceiptResultView,
+  ReceiptView,
   SpendCreateBody,
   SpendRequestView,
-} from '../schemas/agent-api';
-import type {
-  BudgetRequestCreateBody,
-  BudgetRequestView,
-  agentBudgetRequestView,
-  budgetRequestList,
-} from '../schemas/budget-requests';
-import type { ReceiptCreateBody, ReceiptResultView, ReceiptView } from '../schemas/receipts';
-import type { X402PayBody, X402PaymentView } from '../schemas/x402';
+  X402PayBody,
+  X402PaymentView,
+} from './wire-types.js';
 
 export type {
   BalanceView,
@@ -23,13 +23,15 @@ export type {
   BudgetRequestView,
   ReceiptView,
   X402PaymentView,
+  BudgetRequestResult,
+  BudgetRequestList,
 };
 
 export interface PurserClientOptions {
   /** The agent's spending key, `psk_live_…` or `psk_test_…`. */
   key: string;
   /** Where Purser listens; default http://127.0.0.1:8402. */
-  url?: string;
+  url?: string | undefined;
   /** Retries after the first attempt (default 4). */
   retries?: number;
   /** First backoff ceiling in ms (default 250); doubles each retry, capped at 10 s. */
@@ -40,7 +42,7 @@ export interface PurserClientOptions {
    * With an `https:` url: the SHA-256 fingerprint of the agent listener's certificate, as
    * `purser serve` prints it (env PURSER_TLS_FINGERPRINT for the CLI and `purser mcp`).
    */
-  tlsFingerprint?: string;
+  tlsFingerprint?: string | undefined;
   /**
    * Another transport: the global `fetch` fits. By default the client uses node:http on
    * Node (faster to start, and it reaches `unix:` sockets) and fetch elsewhere.
@@ -62,7 +64,5 @@ export type ReceiptInput = Omit<ReceiptCreateBody, 'idempotency_key'> & {
   idempotency_key?: string;
 };
 export type ReceiptResult = ReceiptResultView;
-export type BudgetRequestResult = z.infer<typeof agentBudgetRequestView>;
-export type BudgetRequestList = z.infer<typeof budgetRequestList>;
 /** `POST /v1/x402/pay` without its key: the key goes in `options.idempotencyKey`. */
 export type X402PayInput = Omit<X402PayBody, 'idempotency_key'>;
