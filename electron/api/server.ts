@@ -53,6 +53,9 @@ export interface RunningServer {
  * 0600) so the CLI can find the server, and undoes all of it on close.
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  // A start that fails (a taken port, a wrong passphrase) leaves no data folder behind
+  // that it made itself.
+  const created = !existsSync(options.home);
   ensurePrivateDir(options.home);
   refuseSecondInstance(options.home);
   const mode = options.ownerToken === undefined ? 'headless' : 'desktop';
@@ -77,9 +80,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       rendererDir: options.rendererDir,
       sessions,
     });
-    await app.listen({ host: LOOPBACK, port: options.port ?? DEFAULT_PORT });
+    await listen(app, options.port ?? DEFAULT_PORT);
   } catch (error) {
     await wallet.close();
+    if (created) rmSync(options.home, { recursive: true, force: true });
     throw error;
   }
   const address = app.server.address();
@@ -107,6 +111,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     loginUrl: (label) => loginUrl(info.url, sessions, label),
     close,
   };
+}
+
+/** Listens on loopback; a taken port is said in words a newcomer can act on. */
+async function listen(app: FastifyInstance, port: number): Promise<void> {
+  try {
+    await app.listen({ host: LOOPBACK, port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(
+      `Port ${port} on ${LOOPBACK} is taken (by another program, or another Purser with another data folder). ` +
+        'Start with --port N (or PURSER_PORT=N; 0 picks a free port). Nothing was started.',
+      { cause: error },
+    );
+  }
 }
 
 function processAlive(pid: number): boolean {
@@ -137,4 +155,3 @@ export function loadOrCreateOwnerToken(home: string): string {
   writePrivateFile(file, `${token}\n`);
   return token;
 }
-

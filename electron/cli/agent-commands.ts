@@ -122,7 +122,8 @@ function spendText(r: SpendRequestView): string {
   ];
   if (r.status === 'needs_approval')
     lines.push(
-      `  waiting for the owner${r.expires_at ? ` until ${r.expires_at}` : ''}; check again with: purser status ${r.id} --wait 60`,
+      // Said after any --wait has ended: the request is still open, this command is done.
+      `  not decided yet: the owner can approve it${r.expires_at ? ` until ${r.expires_at} (then it expires)` : ''}; check again with: purser status ${r.id} --wait 60`,
     );
   return lines.join('\n');
 }
@@ -133,7 +134,8 @@ function budgetText(r: BudgetRequestView): string {
     lines.push(
       `  granted ${usd(r.approved_amount_cents)}${r.adjusted ? ' (not the amount asked)' : ''}: ${usd(r.spent_cents)} spent, ${usd(r.remaining_cents)} left, until ${r.expires_at}`,
     );
-  else if (r.status === 'pending') lines.push(`  waiting for the owner until ${r.expires_at}`);
+  else if (r.status === 'pending')
+    lines.push(`  not decided yet: the owner can grant it until ${r.expires_at} (then it expires)`);
   if (r.comment !== null) lines.push(`  owner: ${quoted(r.comment)}`);
   return lines.join('\n');
 }

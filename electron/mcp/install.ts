@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_URL, PurserApiError, PurserClient } from '../../shared/client';
-import { readServerInfo } from '../api/server';
+import { readServerInfo } from '../core/server-info';
 import { defaultHome } from '../core/paths';
 import { globals } from '../cli/globals';
 import { CliError, ownerClient } from '../cli/owner-client';

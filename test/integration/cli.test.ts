@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OwnerAnswer } from '../../shared/contract/owner';
@@ -401,6 +402,23 @@ describe('purser CLI', () => {
     ]);
     expect(usage.code).not.toBe(0);
     expect(usage.stderr).toContain('--budget-cents must be a whole number');
+  });
+
+  it('a taken port says which and how to pick another, and creates no data folder', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const home = join(tmpHome(), 'never-made');
+      const taken = await runCli(['--home', home, 'serve', '--port', String(port)]);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain(`Port ${port} on 127.0.0.1 is taken`);
+      expect(taken.stderr).toContain('--port N');
+      expect(taken.stderr).not.toContain('EADDRINUSE');
+      expect(existsSync(home)).toBe(false);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('stops cleanly on SIGTERM and SIGINT, removing server.json', async () => {

@@ -3,7 +3,8 @@
  * `<!-- quickstart:NAME -->` marker is taken from README.md and run against a real Purser,
  * with only PURSER_KEY and PURSER_URL set, as the README says.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import {
   chmodSync,
   existsSync,
@@ -16,11 +17,9 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { PURSER_BIN } from '../helpers/cli';
 import { quickstarts } from '../helpers/readme';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { OwnerAnswer } from '../../shared/contract/owner';
 import { startTestServer } from '../helpers/server';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -45,21 +44,29 @@ function run(
   });
 }
 
-// Inside the checkout, so that `purser/client` resolves to this package itself.
-const scratch = mkdtempSync(join(root, 'test', '.quickstart-'));
+// Outside the checkout, as an agent's folder would be. (The TypeScript quickstart is run
+// from a packed install by client-package.test.ts.)
+const scratch = mkdtempSync(join(tmpdir(), 'purser-quickstart-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** `purser` on PATH, as after `npm link` (scripts do not see the README's alias). */
-const bin = join(scratch, 'bin');
-mkdirSync(bin);
-writeFileSync(join(bin, 'purser'), `#!/bin/sh\nexec "${process.execPath}" "${PURSER_BIN}" "$@"\n`);
-chmodSync(join(bin, 'purser'), 0o755);
-const withPurser = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+/**
+ * `purser` on PATH the way the README puts it there: `npm link` in the checkout, here into
+ * a global prefix of the test's own so the machine's is left alone.
+ */
+const prefix = join(scratch, 'npm-global');
+const linked = spawnSync('npm', ['link', '--no-audit', '--no-fund'], {
+  cwd: root,
+  env: { ...process.env, npm_config_prefix: prefix },
+  encoding: 'utf8',
+});
+const withPurser = { PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` };
 
 describe('README quickstarts', () => {
   const blocks = quickstarts(readme);
 
-  it('has the quickstarts it promises', () => {
+  it('has the quickstarts it promises, and `npm link` put purser on PATH', () => {
+    expect(linked.status, linked.stderr).toBe(0);
+    expect(existsSync(join(prefix, 'bin', 'purser'))).toBe(true);
     expect([...blocks.keys()]).toEqual(
       expect.arrayContaining(['curl', 'typescript', 'shell', 'mcp']),
     );
@@ -77,45 +84,14 @@ describe('README quickstarts', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'approved', amount_cents: 1200 });
   });
 
-  it('TypeScript: the client spends, and waits for the owner when approval is needed', async () => {
-    expect(
-      existsSync(join(root, 'out', 'client', 'client', 'purser-client.js')),
-      'npm run build makes the client',
-    ).toBe(true);
-    const t = await startTestServer();
-    const file = join(scratch, 'agent.mts');
-    writeFileSync(file, blocks.get('typescript')?.code ?? '');
-
-    const quick = await t.newAgent({ name: 'quick' });
-    const approved = await run(process.execPath, ['--import', 'tsx', file], {
-      PURSER_KEY: quick.key,
-      PURSER_URL: t.url,
-    });
-    expect(approved.code, approved.stderr).toBe(0);
-    expect(approved.stdout).toMatch(/^approved Spend request approved \d+\n$/);
-
-    const careful = await t.newAgent({ name: 'careful', approval_threshold_cents: 1_000 });
-    const waiting = run(process.execPath, ['--import', 'tsx', file], {
-      PURSER_KEY: careful.key,
-      PURSER_URL: t.url,
-    });
-    let pending: OwnerAnswer<'listApprovals'>['spend_requests'] = [];
-    for (let i = 0; i < 100 && pending.length === 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      pending = (await t.call('listApprovals')).body.spend_requests;
-    }
-    expect(pending).toHaveLength(1);
-    await t.owner('POST', `/admin/v1/spend-requests/${pending[0]?.id}/approve`, {});
-    const decided = await waiting;
-    expect(decided.code, decided.stderr).toBe(0);
-    expect(decided.stdout).toContain('Waiting for the owner: http://127.0.0.1:');
-    expect(decided.stdout).toContain('approved Approved by the owner');
-  });
-
   it('shell: the agent CLI spends and the script reads the outcome from the exit code', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
-    const ran = await run('bash', ['-c', blocks.get('shell')?.code ?? 'false'], {
+    // A script file, not an interactive shell: no alias reaches it, only PATH.
+    const script = join(scratch, 'agent.sh');
+    writeFileSync(script, `#!/bin/sh\n${blocks.get('shell')?.code ?? 'false'}`);
+    chmodSync(script, 0o755);
+    const ran = await run(script, [], {
       ...withPurser,
       PURSER_KEY: key,
       PURSER_URL: t.url,
@@ -124,7 +100,7 @@ describe('README quickstarts', () => {
     expect(ran.stdout).toContain('approved: go ahead');
 
     const broke = await t.newAgent({ name: 'broke', budget_cents: 100 });
-    const declined = await run('bash', ['-c', blocks.get('shell')?.code ?? 'false'], {
+    const declined = await run(script, [], {
       ...withPurser,
       PURSER_KEY: broke.key,
       PURSER_URL: t.url,
