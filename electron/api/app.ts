@@ -1,11 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import fastifySwagger from '@fastify/swagger';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Wallet } from '../core/wallet';
 import { installAgentAuth, installOwnerAuth, requireDeclaredAccess } from './auth';
 import type { RouteContext } from './context';
@@ -17,6 +11,7 @@ import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { assertExactNumbers } from './json-numbers';
 import { PurserError } from '../core/errors';
 import { OwnerSessions } from './owner-sessions';
+import { registerOpenApi } from './openapi';
 import { registerOwnerRoutes } from './owner-routes';
 import { defaultRendererDir, installUi } from './ui';
 import { accountRoutes } from './routes/agent/account';
@@ -131,21 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const sessions = options.sessions ?? new OwnerSessions();
   installOwnerAuth(app, options.ownerToken, sessions);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Purser agent API',
-        version: '1',
-        description:
-          'The localhost spend API of Purser. Authenticate with "Authorization: Bearer psk_…". Amounts are integer cents (and micro-dollars where noted).',
-      },
-      components: { securitySchemes: { spendingKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ spendingKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await registerOpenApi(app, baseUrl);
 
   const context: RouteContext = { wallet: options.wallet, baseUrl, sessions };
   spendRoutes(app, context);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
   ERROR_STATUS,
@@ -43,22 +43,73 @@ export function sendError(
 }
 
 interface Issue {
+  /** zod's issue code. */
+  keyword?: string;
   path?: readonly PropertyKey[];
   instancePath?: string;
   message?: string;
   params?: { issue?: { path?: readonly PropertyKey[]; message?: string } };
 }
 
+/** Issues zod raises for a value of the wrong kind, which is also what an absent one is. */
+const WRONG_VALUE = new Set(['invalid_type', 'invalid_value', 'invalid_union']);
+
+/**
+ * Whether the issue is about a field the request left out: zod says `must be "usd"` (the
+ * schema's message for a wrong value) for a body without `currency`, as it does not tell an
+ * absent value from a wrong one; the request does. A refinement's issue on an absent field
+ * ("give exactly one of amount_cents and amount_micros") keeps its own message.
+ */
+function isMissing(issue: Issue, path: readonly PropertyKey[], input: unknown): boolean {
+  if (issue.keyword === undefined || !WRONG_VALUE.has(issue.keyword) || path.length === 0)
+    return false;
+  let parent = input;
+  for (const key of path.slice(0, -1)) {
+    if (parent === null || typeof parent !== 'object') return false;
+    parent = (parent as Record<PropertyKey, unknown>)[key];
+  }
+  const last = path[path.length - 1] as PropertyKey;
+  return (
+    parent !== null &&
+    typeof parent === 'object' &&
+    !Array.isArray(parent) &&
+    !Object.prototype.hasOwnProperty.call(parent, last)
+  );
+}
+
 /** A validation issue as `field: message`, or just the message for the whole body. */
-function describeIssue(issue: Issue, part: string | undefined): { field: string; message: string } {
+function describeIssue(
+  issue: Issue,
+  part: string | undefined,
+  input: unknown,
+): { field: string; message: string } {
   const inner = issue.params?.issue;
   const path = inner?.path ?? issue.path ?? [];
   const field =
     path.length > 0
       ? path.map(String).join('.')
       : (issue.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '');
-  const message = inner?.message ?? issue.message ?? 'is invalid';
+  const where = path.length > 0 ? path : (issue.instancePath?.split('/').filter(Boolean) ?? []);
+  const message = isMissing(issue, where, input)
+    ? 'is required'
+    : (inner?.message ?? issue.message ?? 'is invalid');
   return { field: field || (part ?? 'body'), message };
+}
+
+/** What the request sent in the part that failed validation. */
+function partOf(request: FastifyRequest, part: string | undefined): unknown {
+  switch (part) {
+    case 'body':
+      return request.body;
+    case 'querystring':
+      return request.query;
+    case 'params':
+      return request.params;
+    case 'headers':
+      return request.headers;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -74,7 +125,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const part = (error as { validationContext?: string }).validationContext;
-      const issues = (error.validation as unknown as Issue[]).map((i) => describeIssue(i, part));
+      const input = partOf(request, part);
+      const issues = (error.validation as unknown as Issue[]).map((i) =>
+        describeIssue(i, part, input),
+      );
       const first = issues[0];
       const message = first
         ? `Invalid ${part ?? 'request'}: ${first.field} ${first.message}`

@@ -211,6 +211,55 @@ describe('malformed input (docs/errors.md: never a 500)', () => {
     expect(r.body.error.details.issues).toEqual([expect.objectContaining({ field: 'currency' })]);
   });
 
+  it('says a field that is missing is required, and one that is wrong what it must be', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const spend = (body?: unknown) => t.agent(key, 'POST', '/v1/spend', body);
+    const errorOf = (r: HttpResult) => (r.body as unknown as ErrorEnvelope).error;
+    const { currency: _currency, ...withoutCurrency } = spendBody(100);
+
+    const missing = await spend(withoutCurrency);
+    expectEnvelope(missing, 400, 'invalid_request');
+    expect(errorOf(missing).message).toBe('Invalid body: currency is required');
+    expect(errorOf(missing).details.issues).toEqual([
+      { field: 'currency', message: 'is required' },
+    ]);
+
+    // Present but wrong, null included: the schema's own message, as before.
+    for (const currency of [null, 840, 'eur']) {
+      const wrong = await spend({ ...withoutCurrency, currency });
+      expectEnvelope(wrong, 400, 'invalid_request');
+      expect(errorOf(wrong).message).toBe('Invalid body: currency must be "usd" (or "usdc")');
+    }
+
+    // No body at all: every required field is named, in the schema's order.
+    const empty = await spend();
+    expectEnvelope(empty, 400, 'invalid_request');
+    expect(errorOf(empty).message).toBe('Invalid body: amount_cents is required');
+    expect(errorOf(empty).details.issues).toEqual(
+      ['amount_cents', 'currency', 'merchant_name', 'reason'].map((field) => ({
+        field,
+        message: 'is required',
+      })),
+    );
+
+    // A missing enum is required too; a rule about absent fields keeps its own words.
+    const receipt = (body: unknown) => t.agent(key, 'POST', '/v1/receipts', body);
+    const noRail = await receipt({ amount_cents: 100, merchant_name: 'AWS' });
+    expect(errorOf(noRail).message).toBe('Invalid body: rail is required');
+    const noAmount = await receipt({ merchant_name: 'AWS', rail: 'card' });
+    expect(errorOf(noAmount).message).toBe(
+      'Invalid body: amount_cents give exactly one of amount_cents and amount_micros',
+    );
+
+    // Query parameters: a wrong `wait` still says what it must be.
+    const wait = await t.agent(key, 'GET', '/v1/spend/req_x?wait=soon');
+    expectEnvelope(wait, 400, 'invalid_request');
+    expect(errorOf(wait).message).toBe(
+      'Invalid querystring: wait must be a whole number of seconds between 0 and 60',
+    );
+  });
+
   it('refuses text/plain, form posts and multipart (400), and bodies over 64 KiB (413)', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
