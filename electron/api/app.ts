@@ -11,6 +11,7 @@ import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { assertExactNumbers } from './json-numbers';
 import { PurserError } from '../core/errors';
 import { OwnerSessions } from './owner-sessions';
+import { mcpRoutes } from './mcp-route';
 import { registerOpenApi } from './openapi';
 import { registerOwnerRoutes } from './owner-routes';
 import { defaultRendererDir, installUi } from './ui';
@@ -134,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   budgetRequestRoutes(app, context);
   receiptRoutes(app, context);
   x402Routes(app, context);
+  mcpRoutes(app, port);
   // Every owner route, from the contract; a route without a handler does not compile.
   registerOwnerRoutes(app, {
     ...ownerAgentHandlers(context),

@@ -6,9 +6,6 @@ import {
   type OwnerClient as SharedClient,
 } from '../../shared/contract/owner-client';
 
-// TEMP re-export until electron/mcp/install.ts imports it from ./cli-error
-export { CliError };
-
 /** The one owner client, and where the server is (agents' setup prints it). */
 export type OwnerClient = SharedClient & { url: string };
 

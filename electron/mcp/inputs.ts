@@ -4,9 +4,10 @@
  *
  * Why not the shared body schemas themselves (shared/schemas/agent-api.ts and siblings):
  * the SDK validates arguments before a tool runs and answers a failure with its own text,
- * which carries none of Purser's error codes. So these shapes check only the JSON types,
- * and Purser checks every value (range, currency, length, metadata size) as it does for any
- * agent, answering `invalid_request` with the offending fields (docs/errors.md). One
+ * which carries none of Purser's error codes. So these shapes check only the JSON Schema
+ * types (`integer` for every amount in cents or micros, which is what `tools/list` shows a
+ * model), and Purser checks every value (range, currency, length, metadata size) as it does
+ * for any agent, answering `invalid_request` with the offending fields (docs/errors.md). One
  * validator, one set of messages. The `satisfies` checks in server.ts keep these shapes
  * assignable to the client's input types, so a renamed or retyped field fails to compile.
  */
@@ -19,8 +20,13 @@ export const IDEMPOTENCY_HELP =
   'back, never a second charge. Never mint a new key for a purchase you already asked ' +
   'about. Without one, a key is made for you and returned in the result: keep it for retries.';
 
+/**
+ * A whole number: `"type": "integer"` in the JSON Schema a client lists, so a model is told
+ * that 12.5 is not an amount. The range is Purser's to check (see above).
+ */
+const whole = () => z.number().int();
 const cents = (what: string) =>
-  z.number().describe(`${what}, in whole US cents (1250 = $12.50); at least 1.`);
+  whole().describe(`${what}, in whole US cents (1250 = $12.50); at least 1.`);
 const text = (what: string, max: number) =>
   z.string().describe(`${what}; not empty, at most ${max} characters.`);
 const optional = {
@@ -45,16 +51,27 @@ export const spendShape = {
   ...optional,
 };
 
+/**
+ * The longest `wait` a tool takes, in seconds. Purser's long poll goes to 60 s, but an MCP
+ * client gives up on a request after its own timeout: 60 s in the SDK's Client
+ * (DEFAULT_REQUEST_TIMEOUT_MSEC), which hosts built on it keep unless they set another (the
+ * MCP Inspector timed out at 60 s too, issue 22), and progress notifications push it back
+ * only for a client that asked for that (resetTimeoutOnProgress). A wait of 60 s answers
+ * just after such a client has given up (-32001 Request timed out); 50 s leaves room for
+ * Purser's answer and the transport (server.ts bounds the whole call at 55 s).
+ */
+export const MAX_WAIT_SECONDS = 50;
+
 export const waitShape = (what: string) => ({
   id: z.string().describe(`The ${what} id, as returned when you asked.`),
   wait: z
     .int()
     .min(0)
-    .max(60)
+    .max(MAX_WAIT_SECONDS)
     .optional()
     .describe(
-      `Seconds (0-60) to wait for a pending ${what} to be decided; the call returns as soon ` +
-        'as it is. Call again while it is still pending.',
+      `Seconds (0-${MAX_WAIT_SECONDS}) to wait for a pending ${what} to be decided; the call ` +
+        'returns as soon as it is. Call again while it is still pending.',
     ),
 });
 
@@ -65,12 +82,10 @@ export const budgetShape = {
 };
 
 export const receiptShape = {
-  amount_cents: z
-    .number()
+  amount_cents: whole()
     .optional()
     .describe('What you paid, in whole US cents. Give this or amount_micros, not both.'),
-  amount_micros: z
-    .number()
+  amount_micros: whole()
     .optional()
     .describe('What you paid, in micro-dollars (USDC base units: 1000000 = $1).'),
   merchant_name: z

@@ -22,6 +22,7 @@ import { receiptResult } from '../../shared/schemas/receipts';
 import { x402PaymentView } from '../../shared/schemas/x402';
 import { visible } from '../../shared/text/visible';
 import { formatCents } from '../../shared/money';
+import { MAX_WAIT_SECONDS } from './inputs';
 
 const usd = (cents: number | null | undefined) =>
   cents === null || cents === undefined ? 'none' : formatCents(cents);
@@ -73,7 +74,13 @@ export const budgetOutput = outputOf(
     'expires_at',
     'remaining_budget_cents',
   ],
-  extras,
+  {
+    approval_url: z
+      .string()
+      .optional()
+      .describe('while pending: where the human approves it, in Purser'),
+    ...extras,
+  },
 );
 
 export const receiptOutput = outputOf(
@@ -156,7 +163,7 @@ function spendNextStep(view: SpendRequestView): string {
       return (
         `Tell the human to approve it in Purser${view.approval_url ? ` at ${view.approval_url}` : ''}` +
         `${view.expires_at ? ` before ${view.expires_at}` : ''}, then call get_spend_request ` +
-        `with id "${view.id}" and wait 60, again while it is pending. ${NEVER_APPROVE}`
+        `with id "${view.id}" and wait ${MAX_WAIT_SECONDS}, again while it is pending. ${NEVER_APPROVE}`
       );
     case 'declined':
       return 'Declined: do not pay, and do not ask again for the same thing; tell the human if you need it.';
@@ -179,13 +186,25 @@ export function spendAnswer(view: SpendRequestView, idempotencyKey?: string): Ca
   );
 }
 
-function budgetNextStep(view: BudgetRequestResult): string {
+/**
+ * Where the owner approves a budget request: the Approvals page of Purser's window, where
+ * it waits beside its agent's spend requests. A spend request's approval_url, which Purser
+ * itself answers, is this page opened at the request (`/app/#/approvals/<id>`,
+ * electron/api/routes/agent/spend.ts); the page opens single spend requests only, so a
+ * budget request's URL is the page itself, on the same server.
+ */
+export function approvalsPage(purserUrl: string): string {
+  return `${purserUrl.replace(/\/+$/, '')}/app/#/approvals`;
+}
+
+function budgetNextStep(view: BudgetRequestResult, approvalUrl: string | undefined): string {
   switch (view.status) {
     case 'pending':
       return (
-        `Tell the human to approve budget request ${view.id} in Purser, then call ` +
-        `get_budget_request with id "${view.id}" and wait 60, again while it is pending. ` +
-        'Do not try to approve it yourself.'
+        `Tell the human to approve budget request ${view.id} in Purser` +
+        `${approvalUrl ? ` at ${approvalUrl}` : ''} before ${view.expires_at}, then call ` +
+        `get_budget_request with id "${view.id}" and wait ${MAX_WAIT_SECONDS}, again while ` +
+        'it is pending. Do not try to approve it yourself.'
       );
     case 'approved':
       return `Approved: spends with request_spend now draw on it until ${view.expires_at}.`;
@@ -194,8 +213,17 @@ function budgetNextStep(view: BudgetRequestResult): string {
   }
 }
 
-export function budgetAnswer(view: BudgetRequestResult, idempotencyKey?: string): CallToolResult {
-  const next = budgetNextStep(view);
+/**
+ * A budget request's answer. `approvalsUrl` (approvalsPage) is given as approval_url while
+ * the request is pending, as a pending spend request carries its own.
+ */
+export function budgetAnswer(
+  view: BudgetRequestResult,
+  idempotencyKey?: string,
+  approvalsUrl?: string,
+): CallToolResult {
+  const approvalUrl = view.status === 'pending' ? approvalsUrl : undefined;
+  const next = budgetNextStep(view, approvalUrl);
   const approved =
     view.approved_amount_cents === null
       ? ''
@@ -208,7 +236,12 @@ export function budgetAnswer(view: BudgetRequestResult, idempotencyKey?: string)
       ...(idempotencyKey ? [`idempotency_key: ${idempotencyKey} (reuse it to retry this).`] : []),
       next,
     ],
-    { ...view, ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}), next_step: next },
+    {
+      ...view,
+      ...(approvalUrl ? { approval_url: approvalUrl } : {}),
+      ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+      next_step: next,
+    },
   );
 }
 
@@ -246,7 +279,7 @@ function x402NextStep(view: X402PaymentView, approval: SpendRequestView | undefi
       return (
         `Tell the human to approve it in Purser${url ? ` at ${url}` : ''}` +
         `${until ? ` before ${until}` : ''}, then call get_spend_request with id ` +
-        `"${view.spend_request_id}" and wait 60, again while it is pending. Once it is ` +
+        `"${view.spend_request_id}" and wait ${MAX_WAIT_SECONDS}, again while it is pending. Once it is ` +
         `approved, ${retry} to get the signature. ${NEVER_APPROVE}`
       );
     }

@@ -6,6 +6,7 @@
  * "Who is who"). Purser decides; these tools only ask and report.
  */
 import { randomUUID } from 'node:crypto';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type {
   AnySchema,
@@ -18,8 +19,10 @@ import type {
   ServerNotification,
   ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { PurserApiError } from '../../shared/client';
 import type {
   BudgetInput,
+  BudgetRequestResult,
   PurserClient,
   ReceiptInput,
   SpendInput,
@@ -28,8 +31,16 @@ import type {
 } from '../../shared/client';
 import { visible } from '../../shared/text/visible';
 import { formatCents } from '../../shared/money';
-import { budgetShape, receiptShape, spendShape, waitShape, x402PayShape } from './inputs';
 import {
+  MAX_WAIT_SECONDS,
+  budgetShape,
+  receiptShape,
+  spendShape,
+  waitShape,
+  x402PayShape,
+} from './inputs';
+import {
+  approvalsPage,
   balanceAnswer,
   balanceOutput,
   budgetAnswer,
@@ -47,9 +58,40 @@ import {
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** The annotations of a tool that asks for something, idempotent by its key, and of a read. */
-const CREATES = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
-const READS = { readOnlyHint: true };
+/**
+ * Tool annotations, as MCP defines them (ToolAnnotations, in the specification's schema.ts
+ * and the SDK's spec.types.ts): `idempotentHint: true` says "calling the tool repeatedly
+ * with the same arguments will have no additional effect on its environment" (meaningful
+ * only when readOnlyHint is false; default false). They are hints a client may use, for
+ * one to decide whether retrying a call is harmless, so each is set only where it is true.
+ *
+ * - request_spend, request_budget, record_receipt take an optional idempotency_key and
+ *   make one when the model sends none: the same arguments without a key, twice, are two
+ *   requests (two spends, two receipts). So not idempotent: `idempotentHint: false`. (Making
+ *   the key required would make them so, but a model that forgets it would get an error
+ *   instead of a spend; the key made for it is returned, and the descriptions say to reuse it.)
+ * - pay_x402 requires its idempotency_key, and Purser answers the same key with the same
+ *   payment and the same signature, never a second payment (test/chain/x402-pay.test.ts):
+ *   repeating a call with the same arguments adds nothing. `idempotentHint: true`.
+ * - The rest only read: `readOnlyHint: true`.
+ * The tools that write add something new (a request, a receipt, a payment) and never change
+ * or delete what is there: `destructiveHint: false`.
+ */
+const CREATES: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+};
+const CREATES_BY_KEY: ToolAnnotations = { ...CREATES, idempotentHint: true };
+const READS: ToolAnnotations = { readOnlyHint: true };
+
+/**
+ * The longest a waiting tool takes to answer, whatever happens behind it: Purser holds a
+ * long poll for `wait` (at most MAX_WAIT_SECONDS) and answers at once after, but its client
+ * may retry a failed call. Past this bound the tool answers an error saying to call again,
+ * still before the 60 s an MCP client waits by default (inputs.ts, MAX_WAIT_SECONDS).
+ */
+export const WAIT_ANSWER_WITHIN_MS = (MAX_WAIT_SECONDS + 5) * 1000;
 
 export interface McpServerOptions {
   /** Where diagnostics go; stdout is the protocol, so the default is stderr. */
@@ -61,8 +103,9 @@ const VERSION = '0.1.0';
 
 const NEEDS_APPROVAL_HELP =
   'When the answer is needs_approval, a human has to approve it in Purser: tell them to, ' +
-  'giving the approval_url, then wait with get_spend_request (id, wait 60) until it is ' +
-  'decided. Never try to approve it yourself, and never pay before it is approved.';
+  'giving the approval_url, then wait with get_spend_request ' +
+  `(id, wait ${MAX_WAIT_SECONDS}) until it is decided. Never try to approve it yourself, ` +
+  'and never pay before it is approved.';
 
 export function createPurserMcpServer(
   client: PurserClient,
@@ -131,7 +174,7 @@ export function createPurserMcpServer(
     );
   }
 
-  /** A tool that reads one request by id, waiting (up to 60 s) while it is undecided. */
+  /** A tool that reads one request by id, waiting (MAX_WAIT_SECONDS at most) while pending. */
   function waiting<View>(
     name: string,
     what: string,
@@ -142,8 +185,16 @@ export function createPurserMcpServer(
     server.registerTool(
       name,
       { ...tool, inputSchema: waitShape(what), annotations: READS },
-      ({ id, wait }, extra) =>
-        run(name, () => whileWaiting(extra, wait, () => read(id, { wait })), answer),
+      ({ id, wait }, extra) => {
+        // The shape caps wait; the cap is applied here too, as it is what keeps a call under
+        // the client's timeout.
+        const seconds = wait === undefined ? undefined : Math.min(wait, MAX_WAIT_SECONDS);
+        return run(
+          name,
+          () => whileWaiting(name, extra, seconds, () => read(id, { wait: seconds })),
+          answer,
+        );
+      },
     );
   }
 
@@ -182,9 +233,10 @@ export function createPurserMcpServer(
     {
       title: 'Read a spend request',
       description:
-        'Read a spend request you made, by id. With wait (up to 60 s) the call waits while ' +
-        'it is needs_approval and returns as soon as the human decides; call it again while ' +
-        'it is still pending. It only reads: approving is for the human, in Purser.',
+        'Read a spend request you made, by id. With wait ' +
+        `(up to ${MAX_WAIT_SECONDS} s) the call waits while it is needs_approval and returns ` +
+        'as soon as the human decides; call it again while it is still pending. It only ' +
+        'reads: approving is for the human, in Purser.',
       outputSchema: spendOutput,
     },
     (id, options) => client.getSpend(id, options),
@@ -225,13 +277,17 @@ export function createPurserMcpServer(
       description:
         'Ask the human for a budget for one purpose (a sum your request_spend calls then draw ' +
         'on), when your periodic budget is not enough. It stays pending until the human ' +
-        'approves it in Purser: tell them to, then wait with get_budget_request (id, wait ' +
-        '60). Never try to approve it yourself. When retrying, send the same idempotency_key.',
+        'approves it in Purser: tell them to, giving the approval_url, then wait with ' +
+        `get_budget_request (id, wait ${MAX_WAIT_SECONDS}). Never try to approve it yourself. ` +
+        'When retrying, send the same idempotency_key.',
       inputSchema: budgetShape,
       outputSchema: budgetOutput,
     },
     (body) => client.requestBudget(body satisfies BudgetInput),
-    budgetAnswer,
+    (view, idempotencyKey) => {
+      promptForBudget(view);
+      return budgetAnswer(view, idempotencyKey, approvalsPage(client.url));
+    },
   );
 
   waiting(
@@ -240,12 +296,12 @@ export function createPurserMcpServer(
     {
       title: 'Read a budget request',
       description:
-        'Read a budget request you made, by id. With wait (up to 60 s) the call waits while ' +
-        'it is pending and returns as soon as the human decides. It only reads.',
+        `Read a budget request you made, by id. With wait (up to ${MAX_WAIT_SECONDS} s) the call ` +
+        'waits while it is pending and returns as soon as the human decides. It only reads.',
       outputSchema: budgetOutput,
     },
     (id, options) => client.getBudgetRequest(id, options),
-    budgetAnswer,
+    (view) => budgetAnswer(view, undefined, approvalsPage(client.url)),
   );
 
   creating(
@@ -279,13 +335,13 @@ export function createPurserMcpServer(
         'on every retry of it, including the call after an approval; never mint a new one ' +
         'for a payment you already asked about, or you pay twice. When the status is ' +
         'awaiting_approval, a human has to approve it in Purser: tell them to, giving the ' +
-        'approval_url, wait with get_spend_request (spend_request_id, wait 60) until it is ' +
-        'approved, then call pay_x402 again with the same arguments and idempotency_key to ' +
-        'get the signature. Never try to approve it yourself. A policy_declined error means ' +
-        'do not pay and do not retry.',
+        `approval_url, wait with get_spend_request (spend_request_id, wait ${MAX_WAIT_SECONDS}) ` +
+        'until it is approved, then call pay_x402 again with the same arguments and ' +
+        'idempotency_key to get the signature. Never try to approve it yourself. A ' +
+        'policy_declined error means do not pay and do not retry.',
       inputSchema: x402PayShape,
       outputSchema: x402Output,
-      annotations: CREATES,
+      annotations: CREATES_BY_KEY,
     },
     ({ idempotency_key, ...input }) =>
       run(
@@ -309,64 +365,105 @@ export function createPurserMcpServer(
   );
 
   /**
-   * Long polls: progress notifications every 15 s when the client asked for them (a
-   * progressToken), so a client that resets its timeout on progress does not give up on a
-   * 60-second wait.
+   * Long polls. A call answers within WAIT_ANSWER_WITHIN_MS, so a client with the SDK's
+   * default timeout (60 s) never gives up on it; past that, it is a timeout error the model
+   * reads (call again: it only reads). Where the client asked for progress (a
+   * progressToken), a notification every 15 s says it is still waiting, for a client that
+   * shows it or resets a shorter timeout on it (resetTimeoutOnProgress).
    */
   async function whileWaiting<T>(
+    tool: string,
     extra: Extra,
     wait: number | undefined,
     call: () => Promise<T>,
   ): Promise<T> {
     const token = extra._meta?.progressToken;
-    if (token === undefined || !wait) return call();
     let progress = 0;
-    const timer = setInterval(() => {
-      progress += 1;
-      extra
-        .sendNotification({
-          method: 'notifications/progress',
-          params: { progressToken: token, progress, message: 'still waiting for the human' },
-        })
-        .catch(() => undefined);
-    }, 15_000);
+    const ticker =
+      token !== undefined && wait
+        ? setInterval(() => {
+            progress += 1;
+            extra
+              .sendNotification({
+                method: 'notifications/progress',
+                params: { progressToken: token, progress, message: 'still waiting for the human' },
+              })
+              .catch(() => undefined);
+          }, 15_000)
+        : undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      deadline = setTimeout(
+        () =>
+          reject(
+            new PurserApiError(
+              0,
+              'timeout',
+              `Purser did not answer within ${WAIT_ANSWER_WITHIN_MS / 1000} s; call ${tool} again.`,
+            ),
+          ),
+        WAIT_ANSWER_WITHIN_MS,
+      );
+    });
     try {
-      return await call();
+      return await Promise.race([call(), late]);
     } finally {
-      clearInterval(timer);
+      clearInterval(ticker);
+      clearTimeout(deadline);
     }
   }
 
   /**
-   * Elicitation: when the client can show the human a prompt, a new pending request points
-   * them to its approval page. Whatever the prompt answers is never taken as approval: a
-   * client may answer by itself, and only the owner approves, in Purser
-   * (docs/trust-model.md). The tool result does not wait for it and stays needs_approval.
+   * URL-mode elicitation (MCP 2025-11-25, client/elicitation): when the client declared
+   * `elicitation: { url: {} }`, a new pending request is sent to it as an elicitation whose
+   * URL is the request's approval page, so the client can offer the human to open it. The
+   * elicitation is the request's id (elicitationId). Whatever the client answers is never
+   * taken as approval: in URL mode "accept" only means the human agreed to open the page
+   * (the specification says so), a client may answer by itself, and only the owner
+   * approves, in Purser (docs/trust-model.md). The tool does not wait for the answer (the
+   * human may take minutes) and its result stays needs_approval / pending; the answer is
+   * only logged.
+   *
+   * Form mode is not used: a form with no fields still shows Accept and Decline, which a
+   * human would take for approving or declining the spend, and neither does anything. A
+   * client without URL mode gets the approval_url in the tool result, for the model to pass on.
    */
   const prompted = new Set<string>();
   function promptForApproval(view: SpendRequestView): void {
-    const capability = server.server.getClientCapabilities()?.elicitation;
-    const url = view.approval_url;
-    if (view.status !== 'needs_approval' || !url || !capability || prompted.has(view.id)) return;
-    prompted.add(view.id);
-    const message =
+    if (view.status !== 'needs_approval' || !view.approval_url) return;
+    prompt(
+      view.id,
+      view.approval_url,
       `Your agent asks to spend ${formatCents(view.amount_cents)} at ` +
-      `${visible(view.merchant_name)}. Approve or decline it in Purser` +
-      `${capability.url ? '' : `: ${url}`}. Answering this prompt approves nothing.`;
-    // Not tied to the tool call, which answers at once: the human may take minutes.
-    const options = { timeout: 10 * 60_000 };
-    const asked = capability.url
-      ? server.server.elicitInput({ mode: 'url', message, url, elicitationId: view.id }, options)
-      : capability.form
-        ? server.server.elicitInput(
-            { mode: 'form', message, requestedSchema: { type: 'object', properties: {} } },
-            options,
-          )
-        : undefined;
-    asked?.then(
-      (answer) => log(`approval prompt for ${view.id}: ${answer.action} (not an approval)`),
-      (error: unknown) => log(`approval prompt for ${view.id} failed: ${String(error)}`),
+        `${visible(view.merchant_name)}. Open Purser to approve or decline it.`,
     );
+  }
+  function promptForBudget(view: BudgetRequestResult): void {
+    if (view.status !== 'pending') return;
+    prompt(
+      view.id,
+      approvalsPage(client.url),
+      `Your agent asks for a budget of ${formatCents(view.requested_amount_cents)}: ` +
+        `"${visible(view.purpose)}". Open Purser to approve or reject it.`,
+    );
+  }
+  function prompt(id: string, url: string, message: string): void {
+    if (!server.server.getClientCapabilities()?.elicitation?.url || prompted.has(id)) return;
+    prompted.add(id);
+    server.server
+      .elicitInput(
+        {
+          mode: 'url',
+          message: `${message} Answering this prompt approves nothing.`,
+          url,
+          elicitationId: id,
+        },
+        { timeout: 10 * 60_000 },
+      )
+      .then(
+        (answer) => log(`approval prompt for ${id}: ${answer.action} (not an approval)`),
+        (error: unknown) => log(`approval prompt for ${id} failed: ${String(error)}`),
+      );
   }
 
   return server;

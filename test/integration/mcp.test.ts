@@ -88,6 +88,71 @@ describe('purser mcp', () => {
     expect(spendTool?.description).toMatch(/[Nn]ever try to approve it yourself/);
   });
 
+  it('lists every amount in cents or micros as an integer', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent();
+    const client = await connect(t, key);
+    const { tools } = await client.listTools();
+    const amounts = tools.flatMap((tool) =>
+      Object.entries(tool.inputSchema.properties ?? {})
+        .filter(([field]) => /_(cents|micros)$/.test(field))
+        .map(([field, schema]) => ({
+          field: `${tool.name}.${field}`,
+          type: (schema as { type?: unknown }).type,
+        })),
+    );
+    expect(amounts.map(({ field }) => field).sort()).toEqual([
+      'record_receipt.amount_cents',
+      'record_receipt.amount_micros',
+      'request_budget.amount_cents',
+      'request_spend.amount_cents',
+    ]);
+    for (const { field, type } of amounts) expect(type, field).toBe('integer');
+    // The SDK refuses a fraction before Purser is asked.
+    const fraction = await call(client, 'request_spend', { ...purchase, amount_cents: 12.5 });
+    expect(fraction.isError).toBe(true);
+    expect(text(fraction)).toMatch(/amount_cents/);
+    expect((await t.call('listSpendRequests')).body.spend_requests).toEqual([]);
+  });
+
+  it('idempotentHint only where it holds: a key-optional creating tool called twice creates twice', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ budget_cents: 50_000 });
+    const client = await connect(t, key);
+    const { tools } = await client.listTools();
+    const hints = Object.fromEntries(tools.map((tool) => [tool.name, tool.annotations]));
+    expect(hints).toMatchObject({
+      request_spend: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      request_budget: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      record_receipt: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      pay_x402: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      get_spend_request: { readOnlyHint: true },
+      get_budget_request: { readOnlyHint: true },
+      get_balance: { readOnlyHint: true },
+      get_policy: { readOnlyHint: true },
+    });
+    // The rule behind them: a tool that writes is idempotent only if its key is required.
+    for (const tool of tools) {
+      if (tool.annotations?.readOnlyHint) continue;
+      const keyRequired = tool.inputSchema.required?.includes('idempotency_key') ?? false;
+      expect(tool.annotations?.idempotentHint, tool.name).toBe(keyRequired);
+    }
+    // What makes request_spend and record_receipt not idempotent: the same arguments, twice.
+    const first = spend(await call(client, 'request_spend', purchase));
+    const second = spend(await call(client, 'request_spend', purchase));
+    expect(second.id).not.toBe(first.id);
+    expect((await t.call('listSpendRequests')).body.spend_requests).toHaveLength(2);
+    const receipt = { amount_cents: 300, host: 'api.example.com', rail: 'x402' };
+    const r1 = await call(client, 'record_receipt', receipt);
+    const r2 = await call(client, 'record_receipt', receipt);
+    expect(r1.isError, text(r1)).toBeFalsy();
+    expect((r2.structuredContent as { id: string }).id).not.toBe(
+      (r1.structuredContent as { id: string }).id,
+    );
+    const balance = await call(client, 'get_balance');
+    expect(balance.structuredContent).toMatchObject({ spent_cents: 2 * 1_250 + 2 * 300 });
+  });
+
   it('an approved spend, and a replay with its idempotency key: one request, same id', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent({ budget_cents: 50_000 });
@@ -211,11 +276,19 @@ describe('purser mcp', () => {
       amount_cents: 30_000,
       purpose: 'a week of evals',
     });
+    // Pending: where the human approves it, as a pending spend request says.
     expect(asked.structuredContent).toMatchObject({
       status: 'pending',
       requested_amount_cents: 30_000,
+      approval_url: `${t.url}/app/#/approvals`,
     });
+    expect(text(asked)).toContain(`in Purser at ${t.url}/app/#/approvals before `);
     const id = (asked.structuredContent as BudgetOutput).id;
+    const stillPending = await call(client, 'get_budget_request', { id });
+    expect(stillPending.structuredContent).toMatchObject({
+      status: 'pending',
+      approval_url: `${t.url}/app/#/approvals`,
+    });
     await t.owner('POST', `/admin/v1/budget-requests/${id}/approve`, {});
     const read = await call(client, 'get_budget_request', { id, wait: 5 });
     expect(read.structuredContent).toMatchObject({
@@ -223,6 +296,7 @@ describe('purser mcp', () => {
       status: 'approved',
       approved_amount_cents: 30_000,
     });
+    expect(read.structuredContent).not.toHaveProperty('approval_url');
     const receipt = await call(client, 'record_receipt', {
       amount_cents: 700,
       host: 'api.example.com',
@@ -234,14 +308,16 @@ describe('purser mcp', () => {
     expect(policy.structuredContent).toMatchObject({ object: 'policy', frozen: false });
   });
 
-  it('with elicitation, a pending request points the human to Purser; the answer is not an approval', async () => {
+  it('with URL elicitation, a pending request opens Purser; answering "accept" approves nothing', async () => {
     const t = await startTestServer();
-    const { key } = await t.newAgent({ approval_threshold_cents: 1_000 });
+    const { key } = await t.newAgent({ approval_threshold_cents: 1_000, budget_cents: 100_000 });
     const client = await connect(t, key, { capabilities: { elicitation: { url: {} } } });
     const prompts: Array<Record<string, unknown>> = [];
+    let answer: (action: 'accept') => void = () => undefined;
     client.setRequestHandler(ElicitRequestSchema, (request) => {
       prompts.push(request.params);
-      return { action: 'accept' };
+      // The human takes their time: the tool has answered long before.
+      return new Promise((resolve) => (answer = (action) => resolve({ action })));
     });
     const pending = spend(await call(client, 'request_spend', purchase));
     expect(pending.status).toBe('needs_approval');
@@ -250,13 +326,57 @@ describe('purser mcp', () => {
       mode: 'url',
       url: pending.approval_url,
       elicitationId: pending.id,
+      message: expect.stringContaining('Answering this prompt approves nothing'),
     });
+    answer('accept');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(spend(await call(client, 'get_spend_request', { id: pending.id })).status).toBe(
       'needs_approval',
     );
     const owner = await t.call('getSpendRequest', { params: { id: pending.id } });
     expect(owner.body.status).toBe('needs_approval');
+    // Asked again with its key: the same request, and no second prompt.
+    const replay = spend(
+      await call(client, 'request_spend', {
+        ...purchase,
+        idempotency_key: pending.idempotency_key,
+      }),
+    );
+    expect(replay.id).toBe(pending.id);
+
+    // A budget request is pointed to the Approvals page the same way.
+    const budget = await call(client, 'request_budget', {
+      amount_cents: 30_000,
+      purpose: 'a week of evals',
+    });
+    const budgetId = (budget.structuredContent as BudgetOutput).id;
+    await expect.poll(() => prompts.length).toBe(2);
+    expect(prompts[1]).toMatchObject({
+      mode: 'url',
+      url: `${t.url}/app/#/approvals`,
+      elicitationId: budgetId,
+    });
+    answer('accept');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const budgetNow = await call(client, 'get_budget_request', { id: budgetId });
+    expect(budgetNow.structuredContent).toMatchObject({ status: 'pending' });
+    expect(prompts).toHaveLength(2);
+  });
+
+  it('a client with form elicitation only gets no prompt: an Accept there would read as an approval', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ approval_threshold_cents: 1_000 });
+    const client = await connect(t, key, { capabilities: { elicitation: { form: {} } } });
+    const prompts: unknown[] = [];
+    client.setRequestHandler(ElicitRequestSchema, (request) => {
+      prompts.push(request.params);
+      return { action: 'accept', content: {} };
+    });
+    const pending = spend(await call(client, 'request_spend', purchase));
+    expect(pending.status).toBe('needs_approval');
+    expect(pending.approval_url).toEqual(expect.any(String));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(prompts).toEqual([]);
   });
 
   it('stdout carries only JSON-RPC, logs go to stderr, and it exits when stdin closes', async () => {
