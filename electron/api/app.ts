@@ -6,6 +6,7 @@ import type { RouteContext } from './context';
 import { installErrorHandling, sendError } from './errors';
 import { serializerCompiler } from './serializer';
 import { installLocalhostGuards } from './security';
+import { installAgentListenerGuard } from './agent-listeners';
 import { clientErrorHandler } from './client-errors';
 import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { assertExactNumbers } from './json-numbers';
@@ -123,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   requireDeclaredAccess(app);
   installLocalhostGuards(app, port);
+  installAgentListenerGuard(app);
   installAgentAuth(app, options.wallet);
   const sessions = options.sessions ?? new OwnerSessions();
   installOwnerAuth(app, options.ownerToken, sessions);

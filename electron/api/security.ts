@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PurserError } from '../core/errors';
+import { agentListenerOf, type AgentListener } from './agent-listeners';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -19,6 +20,8 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 export function installLocalhostGuards(app: FastifyInstance, port: () => number | undefined): void {
   // Callback style rather than async: it runs on every request, and needs no promise.
   app.addHook('onRequest', (request, _reply, done) => {
+    const listener = agentListenerOf(request);
+    if (listener) return done(agentListenerRefusal(request, listener));
     const expectedPort = port();
     const host = request.headers.host;
     if (host === undefined || host === '') {
@@ -63,6 +66,35 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
       'forbidden',
     );
   });
+}
+
+/**
+ * On an agent listener no browser is expected at all: any Origin or cross-site fetch is
+ * refused, and Host must name the listener's own address (a socket has none to check: no
+ * web page can reach a Unix socket).
+ */
+function agentListenerRefusal(
+  request: FastifyRequest,
+  listener: AgentListener,
+): PurserError | undefined {
+  const host = request.headers.host?.toLowerCase() ?? '';
+  if (listener.hosts && !listener.hosts.includes(host)) {
+    return new PurserError(
+      'invalid_request',
+      `Host not allowed: this listener answers as ${listener.hosts.join(' or ')}.`,
+      {},
+      'forbidden',
+    );
+  }
+  if (request.headers.origin !== undefined || request.headers['sec-fetch-site'] !== undefined) {
+    return new PurserError(
+      'invalid_request',
+      'Browser requests are not allowed on an agent listener.',
+      {},
+      'forbidden',
+    );
+  }
+  return undefined;
 }
 
 export function isAllowedHost(host: string, port: number | undefined): boolean {

@@ -8,6 +8,7 @@ import { Wallet, type WalletOptions } from '../core/wallet';
 import { DEFAULT_PORT, readServerInfo, type ServerInfo } from '../core/server-info';
 import type { Sealer } from '../core/chain/sealer';
 import { buildApp } from './app';
+import { listenAgentSocket, type OpenListener } from './agent-listeners';
 import { OwnerSessions } from './owner-sessions';
 import { loginUrl } from './ui';
 
@@ -33,6 +34,11 @@ export interface StartOptions {
   sealer?: Sealer;
   /** How often the chain is followed into the ledger (docs/chain.md); default 3 s. */
   chainPollMs?: number;
+  /**
+   * Also serve the agent API (only) on this Unix socket (docs/trust-model.md, "Agent
+   * listeners"), for agents in containers.
+   */
+  agentSocket?: string;
   /** Tests only: the WAL fsync, to hold or fail the disk. */
   fsync?: WalletOptions['fsync'];
 }
@@ -69,7 +75,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     fsync: options.fsync,
   });
   const sessions = new OwnerSessions(() => (options.clock ?? systemClock).now());
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
+  const listeners: OpenListener[] = [];
   try {
     // A wrong passphrase stops the start here, before anything relies on the keys.
     if (options.sealer) await wallet.chain.unlock(options.sealer);
@@ -81,15 +88,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       sessions,
     });
     await listen(app, options.port ?? DEFAULT_PORT);
+    if (options.agentSocket) listeners.push(await listenAgentSocket(app, options.agentSocket));
   } catch (error) {
+    for (const listener of listeners) await listener.close();
+    await app?.close();
     await wallet.close();
     if (created) rmSync(options.home, { recursive: true, force: true });
     throw error;
   }
-  const address = app.server.address();
+  const started = app;
+  const address = started.server.address();
   const port =
     address && typeof address === 'object' ? address.port : (options.port ?? DEFAULT_PORT);
-  const info: ServerInfo = { url: `http://${LOOPBACK}:${port}`, port, pid: process.pid, mode };
+  const info: ServerInfo = {
+    url: `http://${LOOPBACK}:${port}`,
+    port,
+    pid: process.pid,
+    mode,
+    ...(options.agentSocket ? { agentSocket: options.agentSocket } : {}),
+  };
   const serverFile = join(options.home, SERVER_FILE);
   writePrivateFile(serverFile, `${JSON.stringify(info, null, 2)}\n`);
   wallet.startSweeper();
@@ -98,12 +115,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
+      for (const listener of listeners) await listener.close();
+      await started.close();
       await wallet.close();
       if (readServerInfo(options.home)?.pid === process.pid) rmSync(serverFile, { force: true });
     })());
   return {
-    app,
+    app: started,
     wallet,
     info,
     ownerToken,

@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from '../api/server';
 import { DEFAULT_PORT } from '../core/server-info';
 import { wholeNumber } from './output';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PassphraseSealer } from '../core/chain/sealer';
 
 /**
@@ -24,12 +25,24 @@ export function serveCommand(): Command {
       'file holding the passphrase that seals on-chain keys (or env PURSER_PASSPHRASE)',
     )
     .option(
+      '--agent-socket [path]',
+      'also serve the agent API (only) on a Unix socket, for agents in containers (default path: agent.sock in the data folder; env PURSER_AGENT_SOCKET)',
+    )
+    .option(
       '--chain-poll-ms <n>',
       'how often the chain is read (default 3000)',
       wholeNumber('--chain-poll-ms'),
     )
     .action(
-      async (o: { port?: number; passphraseFile?: string; chainPollMs?: number }, cmd: Command) => {
+      async (
+        o: {
+          port?: number;
+          passphraseFile?: string;
+          chainPollMs?: number;
+          agentSocket?: string | true;
+        },
+        cmd: Command,
+      ) => {
         const { home: homeOpt } = cmd.optsWithGlobals<{ home?: string }>();
         const home = homeOpt ?? defaultHome();
         const envPort = process.env.PURSER_PORT;
@@ -58,6 +71,13 @@ export function serveCommand(): Command {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
 
+        const socketOption = o.agentSocket ?? (process.env.PURSER_AGENT_SOCKET || undefined);
+        const agentSocket =
+          socketOption === undefined
+            ? undefined
+            : socketOption === true
+              ? join(home, 'agent.sock')
+              : resolve(socketOption);
         const passphrase = o.passphraseFile
           ? readFileSync(o.passphraseFile, 'utf8').replace(/\r?\n$/, '')
           : process.env.PURSER_PASSPHRASE;
@@ -66,6 +86,7 @@ export function serveCommand(): Command {
           chainPollMs: o.chainPollMs,
           home,
           port,
+          agentSocket,
           logger: process.env.PURSER_LOG === '1',
           // Group commit unless told otherwise (the benchmark compares the two).
           commit: process.env.PURSER_COMMIT === 'serial' ? 'serial' : 'group',
@@ -80,6 +101,9 @@ export function serveCommand(): Command {
           `Purser is listening on ${server.info.url}\n` +
             `  data folder: ${home}\n` +
             `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
+            (agentSocket
+              ? `  agent socket: ${agentSocket}   (agent API only; PURSER_URL=unix:${agentSocket})\n`
+              : '') +
             `  owner CLI:   ${cliCommand()} --home ${shellQuote(home)} agents list\n` +
             `  chain keys:  ${server.wallet.chain.unlocked ? 'unlocked (sealed with your passphrase)' : 'locked: set PURSER_PASSPHRASE to create wallets and sign on chain'}\n` +
             `  owner window (one-time login link): ${server.loginUrl()}\n`,
