@@ -174,7 +174,9 @@ describe('the agent socket', () => {
             '--mount',
             'sh',
             '-c',
-            `mkdir -p /run/purser && touch /run/purser/agent.sock && ` +
+            // A tmpfs over /run, private to the namespace: nothing is left on the host.
+            `mount -t tmpfs purser-test /run && mkdir -p /run/purser && ` +
+              `touch /run/purser/agent.sock && ` +
               `mount --bind "${socket}" /run/purser/agent.sock && ${command}`,
           ],
           { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
