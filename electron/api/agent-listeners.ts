@@ -59,7 +59,7 @@ export interface OpenListener {
   close(): Promise<void>;
 }
 
-function closer(server: Server, after: () => void = () => undefined): () => Promise<void> {
+export function closer(server: Server, after: () => void = () => undefined): () => Promise<void> {
   return () =>
     new Promise<void>((resolve) => {
       server.close(() => {

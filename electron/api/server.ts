@@ -9,6 +9,7 @@ import { DEFAULT_PORT, readServerInfo, type ServerInfo } from '../core/server-in
 import type { Sealer } from '../core/chain/sealer';
 import { buildApp } from './app';
 import { listenAgentSocket, type OpenListener } from './agent-listeners';
+import { agentTlsIdentity, listenAgentTls } from './agent-tls';
 import { OwnerSessions } from './owner-sessions';
 import { loginUrl } from './ui';
 
@@ -39,6 +40,11 @@ export interface StartOptions {
    * listeners"), for agents in containers.
    */
   agentSocket?: string;
+  /**
+   * Also serve the agent API (only) over TLS on this address and port, for agents on other
+   * machines; the certificate is made once per data folder and pinned by agents.
+   */
+  agentListen?: { address: string; port: number };
   /** Tests only: the WAL fsync, to hold or fail the disk. */
   fsync?: WalletOptions['fsync'];
 }
@@ -77,6 +83,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const sessions = new OwnerSessions(() => (options.clock ?? systemClock).now());
   let app: FastifyInstance | undefined;
   const listeners: OpenListener[] = [];
+  let tls: Awaited<ReturnType<typeof listenAgentTls>> | undefined;
   try {
     // A wrong passphrase stops the start here, before anything relies on the keys.
     if (options.sealer) await wallet.chain.unlock(options.sealer);
@@ -89,6 +96,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     await listen(app, options.port ?? DEFAULT_PORT);
     if (options.agentSocket) listeners.push(await listenAgentSocket(app, options.agentSocket));
+    if (options.agentListen) {
+      tls = await listenAgentTls(app, options.agentListen, await agentTlsIdentity(options.home));
+      listeners.push(tls);
+    }
   } catch (error) {
     for (const listener of listeners) await listener.close();
     await app?.close();
@@ -106,6 +117,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pid: process.pid,
     mode,
     ...(options.agentSocket ? { agentSocket: options.agentSocket } : {}),
+    ...(tls
+      ? {
+          agentTls: {
+            url: tls.url,
+            fingerprint256: tls.fingerprint256,
+            publicKeyPin: tls.publicKeyPin,
+          },
+        }
+      : {}),
   };
   const serverFile = join(options.home, SERVER_FILE);
   writePrivateFile(serverFile, `${JSON.stringify(info, null, 2)}\n`);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { defaultHome } from '../core/paths';
 import { startServer, type RunningServer } from '../api/server';
 import { DEFAULT_PORT } from '../core/server-info';
+import { parseListenAddress } from '../api/agent-tls';
 import { wholeNumber } from './output';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,10 @@ export function serveCommand(): Command {
       'also serve the agent API (only) on a Unix socket, for agents in containers (default path: agent.sock in the data folder; env PURSER_AGENT_SOCKET)',
     )
     .option(
+      '--agent-listen <address:port>',
+      'also serve the agent API (only) over TLS on this address of this machine, for agents elsewhere (env PURSER_AGENT_LISTEN); agents pin the certificate printed at start',
+    )
+    .option(
       '--chain-poll-ms <n>',
       'how often the chain is read (default 3000)',
       wholeNumber('--chain-poll-ms'),
@@ -40,6 +45,7 @@ export function serveCommand(): Command {
           passphraseFile?: string;
           chainPollMs?: number;
           agentSocket?: string | true;
+          agentListen?: string;
         },
         cmd: Command,
       ) => {
@@ -78,6 +84,8 @@ export function serveCommand(): Command {
             : socketOption === true
               ? join(home, 'agent.sock')
               : resolve(socketOption);
+        const listenText = o.agentListen ?? (process.env.PURSER_AGENT_LISTEN || undefined);
+        const agentListen = listenText === undefined ? undefined : parseListenAddress(listenText);
         const passphrase = o.passphraseFile
           ? readFileSync(o.passphraseFile, 'utf8').replace(/\r?\n$/, '')
           : process.env.PURSER_PASSPHRASE;
@@ -87,6 +95,7 @@ export function serveCommand(): Command {
           home,
           port,
           agentSocket,
+          agentListen,
           logger: process.env.PURSER_LOG === '1',
           // Group commit unless told otherwise (the benchmark compares the two).
           commit: process.env.PURSER_COMMIT === 'serial' ? 'serial' : 'group',
@@ -103,6 +112,11 @@ export function serveCommand(): Command {
             `  agent API:   ${server.info.url}/v1   (OpenAPI: ${server.info.url}/v1/openapi.json)\n` +
             (agentSocket
               ? `  agent socket: ${agentSocket}   (agent API only; PURSER_URL=unix:${agentSocket})\n`
+              : '') +
+            (server.info.agentTls
+              ? `  agent TLS:   ${server.info.agentTls.url}   (agent API only)\n` +
+                `    agents:    PURSER_URL=${server.info.agentTls.url} PURSER_TLS_FINGERPRINT=${server.info.agentTls.fingerprint256}\n` +
+                `    curl:      --insecure --pinnedpubkey '${server.info.agentTls.publicKeyPin}' (the pin replaces the CA check)\n`
               : '') +
             `  owner CLI:   ${cliCommand()} --home ${shellQuote(home)} agents list\n` +
             `  chain keys:  ${server.wallet.chain.unlocked ? 'unlocked (sealed with your passphrase)' : 'locked: set PURSER_PASSPHRASE to create wallets and sign on chain'}\n` +

@@ -22,6 +22,8 @@ export interface ServerInfo {
   mode?: 'headless' | 'desktop';
   /** The agent-only Unix socket, when one is open (docs/trust-model.md, "Agent listeners"). */
   agentSocket?: string;
+  /** The agent TLS listener, when one is open, and its certificate's pin. */
+  agentTls?: { url: string; fingerprint256: string; publicKeyPin: string };
 }
 
 export function readServerInfo(home: string): ServerInfo | undefined {
