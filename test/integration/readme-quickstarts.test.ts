@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { quickstarts } from '../helpers/readme';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ function run(
   command: string,
   args: string[],
   env: Record<string, string>,
-  cwd = root,
+  cwd = scratch,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -68,7 +69,7 @@ describe('README quickstarts', () => {
     expect(linked.status, linked.stderr).toBe(0);
     expect(existsSync(join(prefix, 'bin', 'purser'))).toBe(true);
     expect([...blocks.keys()]).toEqual(
-      expect.arrayContaining(['curl', 'typescript', 'shell', 'mcp']),
+      expect.arrayContaining(['curl', 'typescript', 'shell', 'mcp', 'mcp-http', 'container']),
     );
   });
 
@@ -147,6 +148,35 @@ describe('README quickstarts', () => {
       } finally {
         await client.close();
       }
+    }
+  });
+
+  it('MCP over HTTP: the configuration shown connects an MCP client to /mcp', async () => {
+    const t = await startTestServer();
+    const { key } = await t.newAgent({ name: 'mcp-http-agent' });
+    const config = JSON.parse(blocks.get('mcp-http')?.code ?? '{}') as {
+      mcpServers: { purser: { type: string; url: string; headers: Record<string, string> } };
+    };
+    const entry = config.mcpServers.purser;
+    expect(entry.type).toBe('http');
+    // The README's default address and placeholder key, made this test server's.
+    const url = new URL(entry.url.replace('http://127.0.0.1:8402', t.url));
+    const headers = Object.fromEntries(
+      Object.entries(entry.headers).map(([name, value]) => [
+        name,
+        value.replace('psk_live_…', key),
+      ]),
+    );
+    const client = new Client({ name: 'readme-http', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
+    try {
+      const result = (await client.callTool({
+        name: 'request_spend',
+        arguments: { amount_cents: 100, merchant_name: 'AWS', reason: 'from the README config' },
+      })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({ status: 'approved' });
+    } finally {
+      await client.close();
     }
   });
 });
