@@ -4,6 +4,8 @@
 // agent runs `purser spend` or starts `purser mcp`. Each command's module is its own chunk,
 // loaded only when that command runs (electron/cli.ts). Runs on `npm install` (prepare) and
 // in `npm run build`; esbuild takes well under a second. See docs/performance.md, "Cold start".
+// Also builds out/mcpb/purser-mcp.mjs: `purser mcp` with all its dependencies in one file,
+// the server of the MCP Bundle (electron/mcp/bundle.ts) that Claude Desktop runs.
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,3 +53,27 @@ for (const name of readdirSync(chunks)) {
   if (!written.has(path) && Date.now() - statSync(path).mtimeMs > 24 * 3600_000) rmSync(path);
 }
 if (result.metafile) writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+
+const bundle = await build({
+  write: false,
+  absWorkingDir: root,
+  entryPoints: ['electron/mcp/bundle-entry.ts'],
+  outfile: join(root, 'out', 'mcpb', 'purser-mcp.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  minify: true,
+  legalComments: 'eof',
+  // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+for (const file of bundle.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents);
+  renameSync(temporary, file.path);
+}

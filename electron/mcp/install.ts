@@ -21,6 +21,7 @@ import { globals } from '../cli/globals';
 import { CliError } from '../cli/cli-error';
 import { ownerClient } from '../cli/owner-client';
 import { emit, visible } from '../cli/output';
+import { installBundle } from './bundle';
 
 export const MCP_CLIENTS = ['claude-code', 'claude-desktop', 'cursor'] as const;
 export type McpClient = (typeof MCP_CLIENTS)[number];
@@ -324,6 +325,7 @@ interface InstallOptions {
   print?: boolean;
   config?: string;
   name: string;
+  mcpb?: string;
 }
 
 /**
@@ -345,6 +347,10 @@ export function mcpInstallCommand(): Command {
     .option('--print', `only print the entry, with ${KEY_PLACEHOLDER} for the key; issue none`)
     .option('--config <file>', "the client's configuration file (default: where it reads it)")
     .option('--name <name>', 'the server name in mcpServers', 'purser')
+    .option(
+      '--mcpb <file>',
+      'claude-desktop only: write an MCP Bundle (.mcpb) to open with Claude Desktop, instead of editing its configuration',
+    )
     .addHelpText(
       'after',
       '\nThe previous file is kept as FILE.purser-backup-<time>. The new one is written 0600.\n' +
@@ -370,6 +376,21 @@ export function mcpInstallCommand(): Command {
             `The entry starts Node by the path of one version (${visible(node.command)})${o.client === 'claude-code' ? '' : `, as ${client} does not read your shell's PATH`}. After you remove that version, run this command again.\n`,
           );
       };
+      if (o.mcpb !== undefined) {
+        if (o.client !== 'claude-desktop')
+          throw new CliError(
+            '--mcpb makes a bundle for Claude Desktop: use --client claude-desktop.',
+            2,
+          );
+        return installBundle({
+          agent: o.agent,
+          file: o.mcpb,
+          home: g.home,
+          json: !!g.json,
+          url: pinnedUrl(process.env, readServerInfo(g.home ?? defaultHome())?.url),
+          writeHome: home,
+        });
+      }
       if (o.print) {
         const running = readServerInfo(g.home ?? defaultHome())?.url;
         const entry = serverEntry(KEY_PLACEHOLDER, place(running), undefined);
