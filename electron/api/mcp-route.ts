@@ -8,7 +8,7 @@ import { bearer } from './auth';
 /**
  * MCP over HTTP (Streamable HTTP, the MCP SDK's transport) at `/mcp`: the same tools as
  * `purser mcp`, for a client that speaks only HTTP or an agent in a container, with no
- * process to spawn (docs/mcp.md). The caller is an agent: its spending key as
+ * process to spawn (docs/clients.md, "MCP"). The caller is an agent: its spending key as
  * `Authorization: Bearer`, checked before anything is read, and the same Host/Origin rules
  * as every route (security.ts). Each tool call is a call of `/v1` with that key, made
  * inside this server (Fastify's inject), so it passes the same authentication, scopes,
