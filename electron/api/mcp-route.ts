@@ -66,7 +66,7 @@ function injected(app: FastifyInstance, port: () => number | undefined): Transpo
   return async (url, init) => {
     const target = new URL(url);
     const answer = await app.inject({
-      method: init.method,
+      method: init.method === 'POST' ? 'POST' : 'GET',
       url: `${target.pathname}${target.search}`,
       headers: { ...init.headers, host: `127.0.0.1:${port() ?? 0}` },
       ...(init.body === undefined ? {} : { payload: init.body }),

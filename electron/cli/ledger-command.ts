@@ -81,10 +81,14 @@ export function ledgerCommand(): Command {
     .option('--agent <id>', 'only this agent')
     .action(async (o: { format: 'csv' | 'json'; out?: string; agent?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const response = await ownerClient(g.home).open('ledgerExport', undefined, {
-        format: o.format,
-        agent_id: o.agent || undefined,
-      });
+      const response = await ownerClient(g.home, { streaming: true }).open(
+        'ledgerExport',
+        undefined,
+        {
+          format: o.format,
+          agent_id: o.agent || undefined,
+        },
+      );
       if (!response.body) return;
       // Streamed: an export of a million entries never sits in memory whole. The bytes are
       // the server's, not made visible: the export is data for a spreadsheet or a program,

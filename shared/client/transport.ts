@@ -3,7 +3,7 @@
  * fits it (browsers, Deno, Bun, tests); on Node the client uses node-transport.ts.
  */
 export interface TransportRequest {
-  method: 'GET' | 'POST';
+  method: string;
   headers: Record<string, string>;
   body?: string;
   signal: AbortSignal;
