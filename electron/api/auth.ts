@@ -94,7 +94,7 @@ export function installOwnerAuth(
 }
 
 /**
- * Every route under /v1/ and /admin/ must say who may call it (`scope`, `owner` or
+ * Every route under /v1/ and /admin/, and /mcp, must say who may call it (`scope`, `owner` or
  * `public` in its config), or the app refuses to start. Authentication is attached to
  * routes as they are declared, so a route that forgot to say would otherwise be open to
  * anyone; this makes that mistake fail closed. Install it before any route.
@@ -102,7 +102,7 @@ export function installOwnerAuth(
 export function requireDeclaredAccess(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url;
-    if (!url.startsWith('/v1/') && !url.startsWith('/admin/')) return;
+    if (!url.startsWith('/v1/') && !url.startsWith('/admin/') && url !== '/mcp') return;
     const config = (route.config ?? {}) as FastifyContextConfig;
     if (config.scope === undefined && config.owner !== true && config.public !== true) {
       const methods = [route.method].flat().join(',');

@@ -57,8 +57,8 @@ export function mcpRoutes(app: FastifyInstance, port: () => number | undefined):
           details: {},
         },
       });
-  app.get('/mcp', { config: { scope: 'spend.read' } }, noStream);
-  app.delete('/mcp', { config: { scope: 'spend.read' } }, noStream);
+  app.get('/mcp', { config: { scope: 'spend.read' }, schema: { hide: true } }, noStream);
+  app.delete('/mcp', { config: { scope: 'spend.read' }, schema: { hide: true } }, noStream);
 }
 
 /** The client's transport as a call into this same server (Fastify's inject). */
