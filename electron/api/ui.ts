@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../core/package-root';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { OwnerSessions } from './owner-sessions';
@@ -78,7 +79,10 @@ export function loginUrl(base: string, sessions: OwnerSessions, label?: string):
   return `${base}/app/#code=${sessions.createCode(label)}`;
 }
 
-/** Where the built renderer lives in a checkout: out/renderer at the repository root. */
+/**
+ * Where the built renderer lives in a checkout: out/renderer at the package's root (found
+ * from the package root, since this module also runs bundled into out/cli/chunks/).
+ */
 export function defaultRendererDir(): string {
-  return join(import.meta.dirname ?? process.cwd(), '..', '..', 'out', 'renderer');
+  return join(packageRoot(), 'out', 'renderer');
 }

@@ -404,6 +404,16 @@ describe('purser CLI', () => {
     expect(usage.stderr).toContain('--budget-cents must be a whole number');
   });
 
+  it('the built command serves the owner window from the checkout (out/renderer)', async () => {
+    // The command runs from out/cli/chunks/: paths to the package's files must not depend
+    // on where a module of it sits (electron/core/package-root.ts).
+    const running = await serve(tmpHome());
+    const page = await fetch(`${running.url}/app/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<div id="root">');
+  });
+
   it('a taken port says which and how to pick another, and creates no data folder', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
