@@ -31,26 +31,6 @@ const mcp: Commands = async () => [(await import('./cli/mcp-command')).mcpComman
 const agent: Commands = async () => (await import('./cli/agent-commands')).agentCommands();
 const pay: Commands = async () => [(await import('./cli/pay-command')).payCommand()];
 
-/** In the order `purser --help` lists them. */
-const MODULES: Commands[] = [
-  serve,
-  agents,
-  keys,
-  funding,
-  settings,
-  ledger,
-  receipts,
-  login,
-  sessions,
-  approvals,
-  budgetRequests,
-  freeze,
-  chain,
-  mcp,
-  agent,
-  pay,
-];
-
 /** Each command name (and alias) to the module that makes it. */
 export const COMMAND_MODULES: Readonly<Record<string, Commands>> = {
   serve,
@@ -80,6 +60,9 @@ export const COMMAND_MODULES: Readonly<Record<string, Commands>> = {
   receipt: agent,
   pay,
 };
+
+/** Each module once, in the order `purser --help` lists their commands. */
+const MODULES = [...new Set(Object.values(COMMAND_MODULES))];
 
 /** The first word of argv that is not a global option: the command to run, if any. */
 export function commandWord(argv: readonly string[]): string | undefined {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PurserClient } from '../../shared/client/purser-client';
 import { PURSER_BIN } from '../helpers/cli';
 import { quickstarts } from '../helpers/readme';
+import { initializeRequest } from '../helpers/mcp';
 import { startTestServer } from '../helpers/server';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 
@@ -111,16 +112,7 @@ describe('the agent socket', () => {
       'POST',
       '/mcp',
       { authorization: `Bearer ${key}`, accept: 'application/json, text/event-stream' },
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'socket', version: '1' },
-        },
-      },
+      initializeRequest('socket'),
     );
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('"serverInfo"');

@@ -43,6 +43,20 @@ function curlIn(ns: string, args: string[]) {
   });
 }
 
+/** The status code of a request from the agent's namespace, pinned like the README says. */
+const statusFromAgent = (url: string, ...headers: string[]) =>
+  curlIn(agentNs, [
+    '--insecure',
+    '--pinnedpubkey',
+    pin,
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    url,
+    ...headers.flatMap((header) => ['-H', header]),
+  ]).stdout;
+
 let server: ChildProcess | undefined;
 let fingerprint = '';
 let pin = '';
@@ -192,44 +206,16 @@ describe('the agent TLS listener, from another network namespace', () => {
 
   it.runIf(canMakeNamespaces)('serves no owner route, and only its own Host name', () => {
     const token = readFileSync(join(home, 'owner-token'), 'utf8').trim();
-    const owner = curlIn(agentNs, [
-      '--insecure',
-      '--pinnedpubkey',
-      pin,
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      `https://${listen}/admin/v1/agents`,
-      '-H',
-      `Authorization: Bearer ${token}`,
-    ]);
-    expect(owner.stdout).toBe('404');
-    const window = curlIn(agentNs, [
-      '--insecure',
-      '--pinnedpubkey',
-      pin,
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      `https://${listen}/app/`,
-    ]);
-    expect(window.stdout).toBe('404');
-    const rebound = curlIn(agentNs, [
-      '--insecure',
-      '--pinnedpubkey',
-      pin,
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      `https://${listen}/v1/balance`,
-      '-H',
-      `Authorization: Bearer ${key}`,
-      '-H',
-      'Host: evil.example:8403',
-    ]);
-    expect(rebound.stdout).toBe('403');
+    expect(
+      statusFromAgent(`https://${listen}/admin/v1/agents`, `Authorization: Bearer ${token}`),
+    ).toBe('404');
+    expect(statusFromAgent(`https://${listen}/app/`)).toBe('404');
+    expect(
+      statusFromAgent(
+        `https://${listen}/v1/balance`,
+        `Authorization: Bearer ${key}`,
+        'Host: evil.example:8403',
+      ),
+    ).toBe('403');
   });
 });

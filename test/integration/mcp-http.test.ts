@@ -15,6 +15,7 @@ import {
   ensureConformanceInstalled,
   runConformance,
 } from '../helpers/mcp-conformance';
+import { initializeRequest } from '../helpers/mcp';
 import { startTestServer } from '../helpers/server';
 
 async function connect(url: string, key: string): Promise<Client> {
@@ -27,16 +28,7 @@ async function connect(url: string, key: string): Promise<Client> {
   return client;
 }
 
-const initialize = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'raw', version: '1' },
-  },
-};
+const initialize = initializeRequest();
 
 function post(url: string, headers: Record<string, string>, body: unknown = initialize) {
   return fetch(`${url}/mcp`, {

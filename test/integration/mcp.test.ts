@@ -12,6 +12,7 @@ import { PURSER_BIN, runCli } from '../helpers/cli';
 import type { z } from 'zod';
 import type { budgetOutput, spendOutput } from '../../electron/mcp/results';
 import type { BalanceView } from '../../shared/schemas/agent-api';
+import { initializeRequest } from '../helpers/mcp';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /** What the tools answer as structuredContent, as their output schemas declare it. */
@@ -391,16 +392,7 @@ describe('purser mcp', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-    send({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    });
+    send(initializeRequest());
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({
       jsonrpc: '2.0',
