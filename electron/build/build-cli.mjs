@@ -6,12 +6,23 @@
 // in `npm run build`; esbuild takes well under a second. See docs/performance.md, "Cold start".
 // Also builds out/mcpb/purser-mcp.mjs: `purser mcp` with all its dependencies in one file,
 // the server of the MCP Bundle (electron/mcp/bundle.ts) that Claude Desktop runs.
-import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// esbuild is a devDependency: an install without them (`npm install --omit=dev`) cannot
+// build the command, and should say so rather than fail the whole install.
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  process.stderr.write(
+    'purser: esbuild is not installed (devDependencies left out?), so the `purser` command was not built; run `npm install` with devDependencies, then `npm run build:cli`.\n',
+  );
+  process.exit(0);
+}
 const outdir = join(root, 'out', 'cli');
 
 const result = await build({
