@@ -2,7 +2,6 @@ import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PurserError } from '../core/errors';
 
 /**
  * Listeners for agents only (docs/trust-model.md, "Agent listeners"): a Unix socket that a
@@ -35,21 +34,14 @@ export function routeAs(
 }
 
 /**
- * Refuses, on an agent listener, every route that is not an agent's: a route declares an
- * agent scope (`/v1`, `/mcp`) or it is not there. Runs after routing, so it judges the
- * route that matched, not the spelling of the URL. The OpenAPI document (public, and
- * about the agent API) is allowed too.
+ * Whether the route that matched is one an agent listener serves: a route with an agent
+ * scope (`/v1`, `/mcp`), or the agent API's public OpenAPI document. Judged on the matched
+ * route, not on the spelling of the URL.
  */
-export function installAgentListenerGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (!agentListenerOf(request)) return done();
-    const config = request.routeOptions.config as { scope?: string; public?: boolean };
-    const url = request.routeOptions.url ?? '';
-    if (config.scope !== undefined || (config.public === true && url.startsWith('/v1/'))) {
-      return done();
-    }
-    done(new PurserError('not_found', 'Not found: this listener serves the agent API only.'));
-  });
+export function isAgentRoute(request: FastifyRequest): boolean {
+  const config = request.routeOptions.config as { scope?: string; public?: boolean };
+  const url = request.routeOptions.url ?? '';
+  return config.scope !== undefined || (config.public === true && url.startsWith('/v1/'));
 }
 
 /** Stops a listener: no new connections, open ones closed, the socket file removed. */

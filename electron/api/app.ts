@@ -6,7 +6,6 @@ import type { RouteContext } from './context';
 import { installErrorHandling, sendError } from './errors';
 import { serializerCompiler } from './serializer';
 import { installLocalhostGuards } from './security';
-import { installAgentListenerGuard } from './agent-listeners';
 import { clientErrorHandler } from './client-errors';
 import { assertWellFormedText, decodeUtf8 } from './text-guard';
 import { assertExactNumbers } from './json-numbers';
@@ -124,7 +123,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   requireDeclaredAccess(app);
   installLocalhostGuards(app, port);
-  installAgentListenerGuard(app);
   installAgentAuth(app, options.wallet);
   const sessions = options.sessions ?? new OwnerSessions();
   installOwnerAuth(app, options.ownerToken, sessions);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PurserError } from '../core/errors';
-import { agentListenerOf, type AgentListener } from './agent-listeners';
+import { agentListenerOf, isAgentRoute, type AgentListener } from './agent-listeners';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -69,7 +69,8 @@ export function installLocalhostGuards(app: FastifyInstance, port: () => number 
 }
 
 /**
- * On an agent listener no browser is expected at all: any Origin or cross-site fetch is
+ * On an agent listener (agent-listeners.ts) only the agent's routes answer, and no browser
+ * is expected at all: any Origin or cross-site fetch is
  * refused, and Host must name the listener's own address (a socket has none to check: no
  * web page can reach a Unix socket).
  */
@@ -93,6 +94,10 @@ function agentListenerRefusal(
       {},
       'forbidden',
     );
+  }
+  // Only the agent's routes are there; the owner API and the window are not.
+  if (!isAgentRoute(request)) {
+    return new PurserError('not_found', 'Not found: this listener serves the agent API only.');
   }
   return undefined;
 }

@@ -1,19 +1,6 @@
 import { Command, Option } from 'commander';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, posix, resolve, win32 } from 'node:path';
-import { DEFAULT_URL, PurserApiError, PurserClient } from '../../shared/client';
+import { join, resolve } from 'node:path';
+import { PurserApiError, PurserClient } from '../../shared/client';
 import { readServerInfo } from '../core/server-info';
 import { packageRoot } from '../core/package-root';
 import { defaultHome } from '../core/paths';
@@ -22,9 +9,17 @@ import { CliError } from '../cli/cli-error';
 import { ownerClient } from '../cli/owner-client';
 import { emit, visible } from '../cli/output';
 import { installBundle } from './bundle';
-
-export const MCP_CLIENTS = ['claude-code', 'claude-desktop', 'cursor'] as const;
-export type McpClient = (typeof MCP_CLIENTS)[number];
+import {
+  MCP_CLIENTS,
+  configPath,
+  isObject,
+  readConfig,
+  sameJson,
+  writeConfig,
+  type Json,
+  type McpClient,
+} from './install-config';
+import { homeToWrite, nodeCommand, pinnedUrl } from './install-place';
 
 const CLIENT_NAMES: Record<McpClient, string> = {
   'claude-code': 'Claude Code',
@@ -40,187 +35,6 @@ export const PURSER_BIN = join(packageRoot(), 'electron', 'bin', 'purser.mjs');
 
 /** What --print puts where the key goes: it issues none (see mcpInstallCommand). */
 export const KEY_PLACEHOLDER = 'psk_…';
-
-/**
- * The file each client reads its MCP servers from, under the top-level `mcpServers` key.
- * What is assumed, from the clients' own documentation at the time of writing:
- * - Claude Code: `~/.claude.json`, whose top-level `mcpServers` is the user scope (what
- *   `claude mcp add --scope user` writes, for every project). Its per-project servers under
- *   `projects[path].mcpServers` and a project's `.mcp.json` are left alone.
- * - Claude Desktop: `~/Library/Application Support/Claude/claude_desktop_config.json` on
- *   macOS, `%APPDATA%\Claude\claude_desktop_config.json` on Windows. It has no official
- *   Linux build; the community builds read `$XDG_CONFIG_HOME/Claude/` (`~/.config/Claude/`),
- *   the folder convention electron/core/paths.ts follows too.
- * - Cursor: `~/.cursor/mcp.json`, its global configuration (`%USERPROFILE%` on Windows).
- * `--config FILE` overrides the guess.
- */
-export function configPath(
-  client: McpClient,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-  home: string = homedir(),
-): string {
-  switch (client) {
-    case 'claude-code':
-      return join(home, '.claude.json');
-    case 'cursor':
-      return join(home, '.cursor', 'mcp.json');
-    case 'claude-desktop': {
-      const file = join('Claude', 'claude_desktop_config.json');
-      if (platform === 'darwin') return join(home, 'Library', 'Application Support', file);
-      if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), file);
-      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), file);
-    }
-  }
-}
-
-type Json = Record<string, unknown>;
-
-function readBytes(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
-  }
-}
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-interface ConfigFile {
-  path: string;
-  /** The bytes as they were, for the backup and to notice a concurrent write; none: new. */
-  bytes?: Buffer;
-  data: Json;
-  servers: Json;
-}
-
-/**
- * Reads and checks the configuration. A file that is not a JSON object (comments, a
- * trailing comma, a half-written file) is refused before anything happens: rewriting it
- * from what could be parsed would lose the user's other servers. An empty file is `{}`.
- */
-function readConfig(path: string): ConfigFile {
-  const bytes = readBytes(path);
-  if (!bytes) return { path, data: {}, servers: {} };
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  let data: unknown = {};
-  try {
-    if (text.trim() !== '') data = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(
-      `${path} is not valid JSON (${(error as Error).message}), so Purser leaves it untouched. Fix it, or add the entry that \`purser mcp install --print\` shows by hand.`,
-    );
-  }
-  const servers = isObject(data) ? (data.mcpServers ?? {}) : undefined;
-  if (!isObject(data) || !isObject(servers))
-    throw new CliError(
-      `${path} is not a JSON object with an "mcpServers" object, so Purser leaves it untouched.`,
-    );
-  return { path, bytes, data, servers };
-}
-
-/**
- * How the client starts Node, written as the entry's `command`. The entry must keep working
- * after a Node upgrade and when the client is a GUI app, two needs that pull apart:
- * - The path of the Node running this (process.execPath, what was written before) is the
- *   binary itself, symlinks resolved, so it names one version
- *   (`~/.nvm/versions/node/v22.1.0/…`, `/opt/homebrew/Cellar/node/22.1.0/…`): an upgrade
- *   that removes it breaks the entry.
- * - A bare `node`, looked up on PATH when the client starts it, follows upgrades, but a GUI
- *   app on macOS started from the Dock or Finder gets launchd's PATH
- *   (/usr/bin:/bin:/usr/sbin:/sbin), not the shell's: Claude Desktop then fails with `spawn
- *   node ENOENT` for a Node from Homebrew, nvm, fnm, Volta or asdf, and Cursor has the same
- *   reports. Linux desktops are alike for a Node set up in ~/.bashrc.
- * So: the `node` that this shell's PATH finds, as PATH names it (symlinks not resolved), is
- * written as an absolute path when it is not inside a folder of one Node version:
- * `/opt/homebrew/bin/node` (a link Homebrew moves on upgrade), `/usr/local/bin/node` (the
- * file the nodejs.org installer replaces), `/usr/bin/node` (the distribution's), the shims
- * of Volta, asdf, mise or nodenv, nvm-windows' `C:\Program Files\nodejs`. Every client
- * finds it, whatever its PATH, and an upgrade keeps it. When that `node` is a version's own
- * (nvm and fnm put one version's folder on PATH), no path survives an upgrade: Claude Code,
- * a terminal program started from the user's shell, gets a bare `node` (the shell's PATH,
- * hence the version in use); a GUI client gets that version's path, and `install` says to
- * run it again after that version is removed (running it again rewrites only the command).
- * With no `node` on PATH at all, the Node running this is written as it is.
- */
-export function nodeCommand(
-  client: McpClient,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-  execPath: string = process.execPath,
-): { command: string; versioned: boolean } {
-  const found = nodeOnPath(env, platform);
-  if (found && !ONE_VERSION.test(found)) return { command: found, versioned: false };
-  if (found && client === 'claude-code') return { command: 'node', versioned: false };
-  // A GUI client, or no `node` on PATH at all: the Node running this, as it is.
-  const command = found ?? execPath;
-  return { command, versioned: ONE_VERSION.test(command) };
-}
-
-/**
- * A folder of one Node version: named for its version (`v22.1.0`, `22.1.0`: nvm, n, nodenv,
- * asdf and mise installs, Homebrew's Cellar, Volta's images), or fnm's folder per shell.
- */
-const ONE_VERSION = /[\\/]v?\d+\.\d+\.\d+[^\\/]*[\\/]|[\\/]fnm_multishells[\\/]/i;
-
-/** The first `node` on PATH that is an executable file, as PATH spells it; undefined: none. */
-function nodeOnPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
-  const windows = platform === 'win32';
-  const path = windows ? win32 : posix;
-  const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter((dir) => dir !== '');
-  const names = windows
-    ? (env.PATHEXT ?? '.EXE;.CMD').split(';').map((ext) => `node${ext.toLowerCase()}`)
-    : ['node'];
-  for (const dir of dirs) {
-    // A relative PATH entry depends on the working directory, which the client does not share.
-    if (!path.isAbsolute(dir)) continue;
-    for (const name of names) {
-      const file = path.join(dir, name);
-      try {
-        if (!statSync(file).isFile()) continue;
-        if (!windows) accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * PURSER_URL for the entry, only when the owner fixed Purser on a port of its own: with
- * PURSER_PORT set to it (the setting `purser serve` and the desktop app read), and the
- * running server on it. Otherwise `purser mcp` finds the server as electron/cli/agent-env.ts
- * does (PURSER_URL, else the data folder's server.json, else the default port): the URL of
- * a `--port 0` run dies with it, and a URL written for the default port adds nothing but a
- * value to go stale.
- */
-export function pinnedUrl(
-  env: NodeJS.ProcessEnv = process.env,
-  runningUrl?: string,
-): string | undefined {
-  const value = env.PURSER_PORT?.trim() ?? '';
-  if (!/^\d{1,5}$/.test(value)) return undefined;
-  const port = Number(value);
-  if (port === 0 || port > 65_535 || String(port) === new URL(DEFAULT_URL).port) return undefined;
-  if (runningUrl !== undefined && new URL(runningUrl).port !== String(port)) return undefined;
-  return `http://127.0.0.1:${port}`;
-}
-
-/**
- * PURSER_HOME for the entry: the data folder, when it is not the one `purser mcp` finds
- * without it. The default is taken as a GUI client sees it: without this shell's
- * PURSER_HOME or XDG_CONFIG_HOME (set in a shell profile, which such a client does not read).
- */
-export function homeToWrite(
-  home: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
-  const dir = resolve(home ?? defaultHome(env));
-  return dir === resolve(defaultHome({ APPDATA: env.APPDATA })) ? undefined : dir;
-}
 
 /** What the entry says besides the key: how to start Node, and where Purser is. */
 interface EntryPlace {
@@ -255,21 +69,6 @@ function serverEntry(key: string, place: EntryPlace, current: unknown): Json {
   };
 }
 
-/** The same JSON, whatever the order of the keys of its objects. */
-function sameJson(a: unknown, b: unknown): boolean {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : isObject(value)
-        ? Object.fromEntries(
-            Object.keys(value)
-              .sort()
-              .map((key) => [key, canonical(value[key])]),
-          )
-        : value;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
 /**
  * The agent and key behind the key already in an entry, if it still works against the
  * running server: asked through the agent API (`GET /v1/policy`), as the MCP server would.
@@ -286,37 +85,6 @@ async function keyInEntry(entry: unknown, url: string) {
     if (refused) return undefined;
     throw new CliError(`Cannot check the key already there: ${(error as Error).message}`);
   }
-}
-
-/**
- * Writes the new configuration, 0600 (it holds a live key), through a temporary file and a
- * rename so that a crash leaves the old file or the new one, never half of one. A symlink
- * (a dotfiles repository) is followed, not replaced. The previous bytes are kept first as
- * `FILE.purser-backup-<UTC time>`, also 0600: they may hold other servers' secrets. Returns
- * the backup's path.
- */
-function writeConfig(config: ConfigFile, data: Json): string | undefined {
-  const target = config.bytes ? realpathSync(config.path) : config.path;
-  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  // Claude Code rewrites ~/.claude.json as it runs: a write in between must not be lost.
-  const now = readBytes(target);
-  if (now === undefined ? config.bytes !== undefined : !config.bytes?.equals(now))
-    throw new Error('it changed while Purser was installing; run the command again');
-  let backup: string | undefined;
-  if (config.bytes) {
-    backup = `${target}.purser-backup-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    writeFileSync(backup, config.bytes, { mode: 0o600, flag: 'wx' });
-  }
-  const temp = `${target}.purser-${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    if (process.platform !== 'win32') chmodSync(temp, 0o600);
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  return backup;
 }
 
 interface InstallOptions {

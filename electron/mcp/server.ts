@@ -13,24 +13,16 @@ import type {
   ShapeOutput,
   ZodRawShapeCompat,
 } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
-import { PurserApiError } from '../../shared/client';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type {
   BudgetInput,
-  BudgetRequestResult,
   PurserClient,
   ReceiptInput,
   SpendInput,
-  SpendRequestView,
   X402PayInput,
 } from '../../shared/client';
-import { visible } from '../../shared/text/visible';
-import { formatCents } from '../../shared/money';
+import { approvalPrompts } from './approval-prompts';
+import { whileWaiting } from './waiting';
 import {
   MAX_WAIT_SECONDS,
   budgetShape,
@@ -42,21 +34,21 @@ import {
 import {
   approvalsPage,
   balanceAnswer,
-  balanceOutput,
   budgetAnswer,
-  budgetOutput,
   errorAnswer,
   policyAnswer,
-  policyOutput,
   receiptAnswer,
-  receiptOutput,
   spendAnswer,
-  spendOutput,
   x402Answer,
-  x402Output,
 } from './results';
-
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+import {
+  balanceOutput,
+  budgetOutput,
+  policyOutput,
+  receiptOutput,
+  spendOutput,
+  x402Output,
+} from './outputs';
 
 /**
  * Tool annotations, as MCP defines them (ToolAnnotations, in the specification's schema.ts
@@ -84,14 +76,6 @@ const CREATES: ToolAnnotations = {
 };
 const CREATES_BY_KEY: ToolAnnotations = { ...CREATES, idempotentHint: true };
 const READS: ToolAnnotations = { readOnlyHint: true };
-
-/**
- * The longest a waiting tool takes to answer, whatever happens behind it: Purser holds a
- * long poll for `wait` (at most MAX_WAIT_SECONDS) and answers at once after, but its client
- * may retry a failed call. Past this bound the tool answers an error saying to call again,
- * still before the 60 s an MCP client waits by default (inputs.ts, MAX_WAIT_SECONDS).
- */
-export const WAIT_ANSWER_WITHIN_MS = (MAX_WAIT_SECONDS + 5) * 1000;
 
 export interface McpServerOptions {
   /** Where diagnostics go; stdout is the protocol, so the default is stderr. */
@@ -124,6 +108,7 @@ export function createPurserMcpServer(
         NEEDS_APPROVAL_HELP,
     },
   );
+  const prompts = approvalPrompts(server, client.url, log);
 
   /** One client call as a tool result; an API error becomes a tool error the model reads. */
   async function run<T>(
@@ -222,7 +207,7 @@ export function createPurserMcpServer(
     },
     (body) => client.spend(body satisfies SpendInput),
     (view, idempotencyKey) => {
-      promptForApproval(view);
+      prompts.forSpend(view);
       return spendAnswer(view, idempotencyKey);
     },
   );
@@ -285,7 +270,7 @@ export function createPurserMcpServer(
     },
     (body) => client.requestBudget(body satisfies BudgetInput),
     (view, idempotencyKey) => {
-      promptForBudget(view);
+      prompts.forBudget(view);
       return budgetAnswer(view, idempotencyKey, approvalsPage(client.url));
     },
   );
@@ -356,115 +341,13 @@ export function createPurserMcpServer(
             log(`pay_x402: reading ${view.spend_request_id}: ${String(error)}`);
             return undefined;
           });
-          if (approval) promptForApproval(approval);
+          if (approval) prompts.forSpend(approval);
           return { view, approval };
         },
         ({ view, approval }) => x402Answer(view, idempotency_key, approval),
         idempotency_key,
       ),
   );
-
-  /**
-   * Long polls. A call answers within WAIT_ANSWER_WITHIN_MS, so a client with the SDK's
-   * default timeout (60 s) never gives up on it; past that, it is a timeout error the model
-   * reads (call again: it only reads). Where the client asked for progress (a
-   * progressToken), a notification every 15 s says it is still waiting, for a client that
-   * shows it or resets a shorter timeout on it (resetTimeoutOnProgress).
-   */
-  async function whileWaiting<T>(
-    tool: string,
-    extra: Extra,
-    wait: number | undefined,
-    call: () => Promise<T>,
-  ): Promise<T> {
-    const token = extra._meta?.progressToken;
-    let progress = 0;
-    const ticker =
-      token !== undefined && wait
-        ? setInterval(() => {
-            progress += 1;
-            extra
-              .sendNotification({
-                method: 'notifications/progress',
-                params: { progressToken: token, progress, message: 'still waiting for the human' },
-              })
-              .catch(() => undefined);
-          }, 15_000)
-        : undefined;
-    let deadline: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      deadline = setTimeout(
-        () =>
-          reject(
-            new PurserApiError(
-              0,
-              'timeout',
-              `Purser did not answer within ${WAIT_ANSWER_WITHIN_MS / 1000} s; call ${tool} again.`,
-            ),
-          ),
-        WAIT_ANSWER_WITHIN_MS,
-      );
-    });
-    try {
-      return await Promise.race([call(), late]);
-    } finally {
-      clearInterval(ticker);
-      clearTimeout(deadline);
-    }
-  }
-
-  /**
-   * URL-mode elicitation (MCP 2025-11-25, client/elicitation): when the client declared
-   * `elicitation: { url: {} }`, a new pending request is sent to it as an elicitation whose
-   * URL is the request's approval page, so the client can offer the human to open it. The
-   * elicitation is the request's id (elicitationId). Whatever the client answers is never
-   * taken as approval: in URL mode "accept" only means the human agreed to open the page
-   * (the specification says so), a client may answer by itself, and only the owner
-   * approves, in Purser (docs/trust-model.md). The tool does not wait for the answer (the
-   * human may take minutes) and its result stays needs_approval / pending; the answer is
-   * only logged.
-   *
-   * Form mode is not used: a form with no fields still shows Accept and Decline, which a
-   * human would take for approving or declining the spend, and neither does anything. A
-   * client without URL mode gets the approval_url in the tool result, for the model to pass on.
-   */
-  const prompted = new Set<string>();
-  function promptForApproval(view: SpendRequestView): void {
-    if (view.status !== 'needs_approval' || !view.approval_url) return;
-    prompt(
-      view.id,
-      view.approval_url,
-      `Your agent asks to spend ${formatCents(view.amount_cents)} at ` +
-        `${visible(view.merchant_name)}. Open Purser to approve or decline it.`,
-    );
-  }
-  function promptForBudget(view: BudgetRequestResult): void {
-    if (view.status !== 'pending') return;
-    prompt(
-      view.id,
-      approvalsPage(client.url),
-      `Your agent asks for a budget of ${formatCents(view.requested_amount_cents)}: ` +
-        `"${visible(view.purpose)}". Open Purser to approve or reject it.`,
-    );
-  }
-  function prompt(id: string, url: string, message: string): void {
-    if (!server.server.getClientCapabilities()?.elicitation?.url || prompted.has(id)) return;
-    prompted.add(id);
-    server.server
-      .elicitInput(
-        {
-          mode: 'url',
-          message: `${message} Answering this prompt approves nothing.`,
-          url,
-          elicitationId: id,
-        },
-        { timeout: 10 * 60_000 },
-      )
-      .then(
-        (answer) => log(`approval prompt for ${id}: ${answer.action} (not an approval)`),
-        (error: unknown) => log(`approval prompt for ${id} failed: ${String(error)}`),
-      );
-  }
 
   return server;
 }

@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { OwnerAnswer } from '../../shared/contract/owner';
-import { homeToWrite, nodeCommand, pinnedUrl } from '../../electron/mcp/install';
+import { homeToWrite, nodeCommand, pinnedUrl } from '../../electron/mcp/install-place';
 import { PURSER_BIN, runCli, startServe, type ServeProcess } from '../helpers/cli';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 

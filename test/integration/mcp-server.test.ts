@@ -11,7 +11,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { DEFAULT_REQUEST_TIMEOUT_MSEC } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_WAIT_SECONDS } from '../../electron/mcp/inputs';
-import { WAIT_ANSWER_WITHIN_MS, createPurserMcpServer } from '../../electron/mcp/server';
+import { createPurserMcpServer } from '../../electron/mcp/server';
+import { WAIT_ANSWER_WITHIN_MS } from '../../electron/mcp/waiting';
 import type {
   BudgetRequestResult,
   PurserClient,

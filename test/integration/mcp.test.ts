@@ -10,7 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { PURSER_BIN, runCli } from '../helpers/cli';
 import type { z } from 'zod';
-import type { budgetOutput, spendOutput } from '../../electron/mcp/results';
+import type { budgetOutput, spendOutput } from '../../electron/mcp/outputs';
 import type { BalanceView } from '../../shared/schemas/agent-api';
 import { initializeRequest } from '../helpers/mcp';
 import { startTestServer, type TestServer } from '../helpers/server';
