@@ -34,8 +34,8 @@ const TYPES: Record<string, string> = {
   BudgetRequestList:
     "import('zod').z.infer<typeof import('../schemas/budget-requests').budgetRequestList>",
   ReceiptCreateBody: "import('../schemas/receipts').ReceiptCreateBody",
-  ReceiptResultView: "import('../schemas/receipts').ReceiptResultView",
   ReceiptView: "import('../schemas/receipts').ReceiptView",
+  ReceiptResultView: "import('../schemas/receipts').ReceiptResultView",
   X402PayBody: "import('../schemas/x402').X402PayBody",
   X402PaymentView: "import('../schemas/x402').X402PaymentView",
 };
@@ -67,11 +67,12 @@ export async function generate(): Promise<string> {
     ts.TypeFormatFlags.InTypeAlias |
     ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
   const lines: string[] = [];
+  const spelled: [name: string, text: string][] = [];
   for (const statement of file.statements) {
     if (!ts.isTypeAliasDeclaration(statement) || !(statement.name.text in TYPES)) continue;
     const type = checker.getTypeAtLocation(statement.name);
     // A union alias keeps its name (import("…").ErrorCode): fine when this file defines it.
-    const text = checker
+    let text = checker
       .typeToString(type, statement, flags)
       .replace(/import\("[^"]+"\)\.(\w+)/g, (whole, name: string) =>
         name in TYPES ? name : whole,
@@ -79,6 +80,14 @@ export async function generate(): Promise<string> {
     if (/\bimport\(|\bz\.|Zod/.test(text)) {
       throw new Error(`${statement.name.text} does not spell out as plain types: ${text}`);
     }
+    // An object spelled out already (a view inside a larger answer) is named, not repeated.
+    for (const [name, earlier] of spelled) {
+      if (text !== earlier) text = text.split(earlier).join(name);
+    }
+    // (Only views of some size: a small shape such as `{ [x: string]: unknown }` means
+    // different things in different places.)
+    if (text.startsWith('{') && text.length > 120) spelled.push([statement.name.text, text]);
+    spelled.sort((a, b) => b[1].length - a[1].length);
     lines.push(`export type ${statement.name.text} = ${text};`);
   }
   const header =

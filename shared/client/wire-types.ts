@@ -233,24 +233,7 @@ export type BudgetRequestResult = {
 
 export type BudgetRequestList = {
   object: 'list';
-  data: {
-    id: string;
-    object: 'budget_request';
-    status: 'pending' | 'approved' | 'rejected' | 'expired' | 'exhausted';
-    requested_amount_cents: number;
-    approved_amount_cents: number | null;
-    spent_cents: number;
-    remaining_cents: number | null;
-    adjusted: boolean;
-    purpose: string;
-    category: string | null;
-    metadata: { [x: string]: unknown } | null;
-    comment: string | null;
-    created_at: string;
-    decided_at: string | null;
-    expires_at: string;
-    ended_at: string | null;
-  }[];
+  data: BudgetRequestView[];
   remaining_budget_cents: number;
 };
 
@@ -266,6 +249,43 @@ export type ReceiptCreateBody = {
   occurred_at?: string | undefined;
   metadata?: { [x: string]: unknown } | undefined;
   idempotency_key?: string | undefined;
+};
+
+export type ReceiptView = {
+  id: string;
+  object: 'receipt';
+  amount_cents: number;
+  amount_micros: number;
+  merchant_name: string;
+  host: string | null;
+  rail: 'onchain' | 'x402' | 'mpp' | 'card' | 'other';
+  spend_request_id: string | null;
+  settles: boolean;
+  budget_request_id: string | null;
+  tx_hash: string | null;
+  network: string | null;
+  occurred_at: string | null;
+  created_at: string;
+  counted_micros: number;
+  over_budget: boolean;
+  over_limits: ('budget_request' | 'budget' | 'funding_limit' | 'global_cap' | 'funding_balance')[];
+  flags: (
+    | 'exceeds_request'
+    | 'less_than_request'
+    | 'held_for_review'
+    | 'request_needs_approval'
+    | 'request_declined'
+    | 'request_expired'
+    | 'request_cancelled'
+  )[];
+  review: {
+    kind: 'shared_excess' | 'settled_for_less';
+    status: 'open' | 'accepted' | 'disputed';
+    amount_micros: number;
+    amount_cents: number;
+    reviewed_at: string | null;
+    comment: string | null;
+  } | null;
 };
 
 export type ReceiptResultView = {
@@ -304,96 +324,7 @@ export type ReceiptResultView = {
     comment: string | null;
   } | null;
   remaining_budget_cents: number;
-  budget: {
-    over_budget: boolean;
-    window_start: string;
-    window_end: string | null;
-    funding_balance_cents: number;
-    funding_source: {
-      id: string;
-      kind: 'cash' | 'onchain';
-      balance_cents: number;
-      limit_cents: number | null;
-      limit_period: 'daily' | 'weekly' | 'monthly' | 'total' | null;
-      limit_remaining_cents: number | null;
-    };
-    frozen: boolean;
-    active_budget_request: {
-      id: string;
-      object: 'budget_request';
-      status: 'pending' | 'approved' | 'rejected' | 'expired' | 'exhausted';
-      requested_amount_cents: number;
-      approved_amount_cents: number | null;
-      spent_cents: number;
-      remaining_cents: number | null;
-      adjusted: boolean;
-      purpose: string;
-      category: string | null;
-      metadata: { [x: string]: unknown } | null;
-      comment: string | null;
-      created_at: string;
-      decided_at: string | null;
-      expires_at: string;
-      ended_at: string | null;
-    } | null;
-    object: 'balance';
-    agent_id: string;
-    mode: 'live' | 'test';
-    status: 'active' | 'paused' | 'revoked';
-    budget_period: 'daily' | 'weekly' | 'monthly' | 'total';
-    window_kind: 'calendar' | 'rolling';
-    budget_cents: number;
-    spent_cents: number;
-    remaining_budget_cents: number;
-    onchain_wallet?:
-      | {
-          address: string;
-          balances: { chain: string; usdc_units: string | null; usdc_cents: number | null }[];
-        }
-      | null
-      | undefined;
-    remaining_daily_budget_cents?: number | undefined;
-    remaining_weekly_budget_cents?: number | undefined;
-    remaining_monthly_budget_cents?: number | undefined;
-    remaining_total_budget_cents?: number | undefined;
-  };
-};
-
-export type ReceiptView = {
-  id: string;
-  object: 'receipt';
-  amount_cents: number;
-  amount_micros: number;
-  merchant_name: string;
-  host: string | null;
-  rail: 'onchain' | 'x402' | 'mpp' | 'card' | 'other';
-  spend_request_id: string | null;
-  settles: boolean;
-  budget_request_id: string | null;
-  tx_hash: string | null;
-  network: string | null;
-  occurred_at: string | null;
-  created_at: string;
-  counted_micros: number;
-  over_budget: boolean;
-  over_limits: ('budget_request' | 'budget' | 'funding_limit' | 'global_cap' | 'funding_balance')[];
-  flags: (
-    | 'exceeds_request'
-    | 'less_than_request'
-    | 'held_for_review'
-    | 'request_needs_approval'
-    | 'request_declined'
-    | 'request_expired'
-    | 'request_cancelled'
-  )[];
-  review: {
-    kind: 'shared_excess' | 'settled_for_less';
-    status: 'open' | 'accepted' | 'disputed';
-    amount_micros: number;
-    amount_cents: number;
-    reviewed_at: string | null;
-    comment: string | null;
-  } | null;
+  budget: BalanceView;
 };
 
 export type X402PayBody = {
