@@ -15,7 +15,7 @@ import { Wallet } from '../../electron/core/wallet';
 import { walletInternals } from '../../electron/core/wallet-internals';
 import { GroupCommitter } from '../../electron/core/db/group-committer';
 import { spendClaimOf, spendCommandOf } from '../../electron/api/commands';
-import { agentCommand } from '../helpers/commands';
+import { benchAgent } from './bench-agent';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 5);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 20_000);
@@ -26,17 +26,7 @@ async function main(): Promise<void> {
   const wallet = Wallet.open({ home });
   try {
     const d = walletInternals(wallet);
-    const { agent } = await wallet.agents.create(
-      agentCommand({
-        name: 'stages',
-        mode: 'live',
-        budget_cents: 100_000_000_000,
-        rate_limit_per_minute: 1_000_000,
-      }),
-    );
-    await wallet.funding.deposit({ mode: 'live' }, 10n ** 17n);
-    const { plaintext } = await wallet.keys.issue(agent.id, {});
-    const auth = wallet.keys.authenticate(plaintext);
+    const auth = await benchAgent(wallet, 'stages');
 
     const spent = new Map<string, number>();
     const time = <T extends object>(target: T, method: keyof T & string, label: string) => {

@@ -13,24 +13,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { spendClaimOf, spendCommandOf } from '../../electron/api/commands';
 import { Wallet } from '../../electron/core/wallet';
-import { agentCommand } from '../helpers/commands';
+import { benchAgent } from './bench-agent';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 5);
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 50);
 const home = mkdtempSync(join(tmpdir(), 'purser-pages-'));
 const wallet = Wallet.open({ home });
 try {
-  const { agent } = await wallet.agents.create(
-    agentCommand({
-      name: 'pages',
-      mode: 'live',
-      budget_cents: 100_000_000_000,
-      rate_limit_per_minute: 1_000_000,
-    }),
-  );
-  await wallet.funding.deposit({ mode: 'live' }, 10n ** 17n);
-  const { plaintext } = await wallet.keys.issue(agent.id, {});
-  const auth = wallet.keys.authenticate(plaintext);
+  const auth = await benchAgent(wallet, 'pages');
   const body = { amount_cents: 1, currency: 'usd' as const, merchant_name: 'AWS', reason: 'x' };
   const command = spendCommandOf(body);
   const batch = () =>
