@@ -7,16 +7,26 @@ import { dirname, join } from 'node:path';
  * out/main/ (the desktop app), so paths to files of the package (the window's build, the
  * `purser` launcher) are taken from here, not from where one module happens to sit.
  */
-export function packageRoot(from: string = import.meta.dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && readManifest(manifest).name === 'purser') return dir;
-    if (dirname(dir) === dir) throw new Error(`Purser's package.json not found above ${from}`);
-  }
+export function packageRoot(): string {
+  return (found ??= findRoot(import.meta.dirname)).dir;
 }
 
+/** The version in Purser's package.json (read once, with the root). */
 export function packageVersion(): string {
-  return String(readManifest(join(packageRoot(), 'package.json')).version);
+  return String((found ??= findRoot(import.meta.dirname)).version);
+}
+
+let found: { dir: string; version: unknown } | undefined;
+
+function findRoot(from: string): { dir: string; version: unknown } {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name, version } = readManifest(manifest);
+      if (name === 'purser') return { dir, version };
+    }
+    if (dirname(dir) === dir) throw new Error(`Purser's package.json not found above ${from}`);
+  }
 }
 
 function readManifest(file: string): { name?: unknown; version?: unknown } {
