@@ -50,10 +50,14 @@ function configure(db: Db): void {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // Savepoints (one per job in a group commit) keep their undo pages in a sub-journal:
-  // in memory, not in a temporary file on every job. A larger page cache keeps the hot
-  // B-tree pages of a growing ledger resident.
+  // in memory, not in a temporary file on every job.
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  // SQLite's default page cache (2 MB), set here so that nobody raises it for speed: every
+  // write transaction ends by walking the cache's hash table (pcache1TruncateUnsafe), so a
+  // larger cache makes every COMMIT slower as it fills. At 64 MB that walk was 5 % of the
+  // server's CPU under load, and growing with the run (docs/performance.md, "The page
+  // cache"). Pages that fall out of it are read back from the OS's file cache.
+  db.pragma('cache_size = -2000');
   // Amounts are 64-bit integers: read every integer as a bigint so none is rounded.
   db.defaultSafeIntegers(true);
 }

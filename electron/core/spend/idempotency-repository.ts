@@ -42,7 +42,15 @@ export class IdempotencyRepository {
       `INSERT INTO idempotency (lookup, agent_id, key, route, body_hash, object_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.purge = db.prepare('DELETE FROM idempotency WHERE created_at < ?');
+    // Rows are appended in time order, so the expired ones are the oldest rowids: the purge
+    // deletes up to the first row still inside the retention (migration 0006 says why there
+    // is no index on the age). A row stored after a clock step back is kept until every
+    // row before it has expired: a key is never forgotten early, only sometimes late.
+    this.purge = db.prepare(
+      `DELETE FROM idempotency WHERE id < coalesce(
+         (SELECT id FROM idempotency WHERE created_at >= ? ORDER BY id LIMIT 1),
+         (SELECT max(id) FROM idempotency) + 1)`,
+    );
   }
 
   /**

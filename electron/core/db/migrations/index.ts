@@ -4,6 +4,7 @@ import { migration0002 } from './0002-approvals-budgets-receipts';
 import { migration0003 } from './0003-idempotency-by-hash';
 import { migration0004 } from './0004-chain';
 import { migration0005 } from './0005-money-integrity';
+import { migration0006 } from './0006-fewer-pages-per-decision';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];
