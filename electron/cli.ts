@@ -20,6 +20,9 @@ const ledger: Commands = async () => [(await import('./cli/ledger-command')).led
 const receipts: Commands = async () => [(await import('./cli/receipts-command')).receiptsCommand()];
 const login: Commands = async () => [(await import('./cli/login-command')).loginCommand()];
 const sessions: Commands = async () => [(await import('./cli/sessions-command')).sessionsCommand()];
+const recipients: Commands = async () => [
+  (await import('./cli/recipients-command')).recipientsCommand(),
+];
 const approvals: Commands = async () =>
   (await import('./cli/approvals-command')).approvalCommands();
 const budgetRequests: Commands = async () => [
@@ -51,6 +54,7 @@ export const COMMAND_MODULES: Readonly<Record<string, Commands>> = {
   panic: freeze,
   unfreeze: freeze,
   chain,
+  recipients,
   mcp,
   spend: agent,
   status: agent,
@@ -58,6 +62,7 @@ export const COMMAND_MODULES: Readonly<Record<string, Commands>> = {
   policy: agent,
   budget: agent,
   receipt: agent,
+  payout: agent,
   pay,
 };
 

@@ -63,6 +63,8 @@ export const ID_PREFIXES = {
   fundingSource: 'fs',
   x402Payment: 'x402',
   chainAccount: 'acct',
+  recipient: 'rcp',
+  payoutIntent: 'po',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
@@ -77,10 +79,32 @@ export const X402_STATUSES = [
 ] as const;
 export type X402Status = (typeof X402_STATUSES)[number];
 
+/**
+ * Where a payout intent stands (Dino's payout statuses; docs/payouts.md): `approved` is
+ * reserved and about to be signed, `awaiting_signature` waits for Purser's keys to be
+ * unlocked, `submitted` has its signed transaction stored (and sent), `completed` is on
+ * chain, `failed` can no longer land and gave its reservation back.
+ */
+export const PAYOUT_STATUSES = [
+  'needs_approval',
+  'approved',
+  'awaiting_signature',
+  'submitted',
+  'completed',
+  'failed',
+  'declined',
+  'cancelled',
+  'expired',
+] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
 /** What the owner's event stream says happened on chain (`chain` events). */
 export const CHAIN_EVENT_KINDS = [
   'payment_settled',
   'payment_released',
+  'payout_submitted',
+  'payout_completed',
+  'payout_failed',
   'allowance_set',
   'allowance_revoked',
   'allowance_revoke_failed',

@@ -26,7 +26,9 @@ import { ownerReceiptHandlers } from './routes/owner/receipts';
 import { budgetRequestRoutes } from './routes/agent/budget-requests';
 import { receiptRoutes } from './routes/agent/receipts';
 import { x402Routes } from './routes/agent/x402';
+import { payoutRoutes } from './routes/agent/payouts';
 import { ownerChainHandlers } from './routes/owner/chain';
+import { ownerRecipientHandlers } from './routes/owner/recipients';
 import { ownerSessionHandlers } from './routes/owner/sessions';
 
 export interface AppOptions {
@@ -135,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   budgetRequestRoutes(app, context);
   receiptRoutes(app, context);
   x402Routes(app, context);
+  payoutRoutes(app, context);
   mcpRoutes(app, port);
   // Every owner route, from the contract; a route without a handler does not compile.
   registerOwnerRoutes(app, {
@@ -145,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...ownerEventHandlers(context),
     ...ownerReceiptHandlers(context),
     ...ownerChainHandlers(context),
+    ...ownerRecipientHandlers(context),
     ...ownerSessionHandlers(context),
   });
 

@@ -23,6 +23,7 @@ import {
   createJsonSchemaTransformObject,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { payoutCreateBody } from '../../shared/schemas/payouts';
 import { faucetBody, spendCreateBody } from '../../shared/schemas/agent-api';
 import { budgetRequestCreateBody } from '../../shared/schemas/budget-requests';
 import { waitQuery } from '../../shared/schemas/common';
@@ -48,6 +49,9 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/receipts': 'recordReceipt',
   'POST /v1/x402/pay': 'payX402',
   'GET /v1/x402/payments/:id': 'getX402Payment',
+  'POST /v1/crypto/payout-intents': 'createPayoutIntent',
+  'GET /v1/crypto/payout-intents/:id': 'getPayoutIntent',
+  'POST /v1/crypto/payout-intents/:id/cancel': 'cancelPayoutIntent',
 };
 
 /**
@@ -98,6 +102,15 @@ const BODY_EXAMPLES = new Map<unknown, Record<string, unknown>>([
     },
   ],
   [faucetBody, { amount_cents: 100_000 }],
+  [
+    payoutCreateBody,
+    {
+      recipient: 'rcp_0Tfz9mWq3KcP7eLx2Bn4',
+      amount_cents: 25_000,
+      reason: 'Invoice 2026-11 from the translation contractor',
+      network: 'base',
+    },
+  ],
 ]);
 
 type JsonSchema = Record<string, unknown>;

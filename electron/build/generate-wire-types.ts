@@ -38,6 +38,8 @@ const TYPES: Record<string, string> = {
   ReceiptResultView: "import('../schemas/receipts').ReceiptResultView",
   X402PayBody: "import('../schemas/x402').X402PayBody",
   X402PaymentView: "import('../schemas/x402').X402PaymentView",
+  PayoutCreateBody: "import('../schemas/payouts').PayoutCreateBody",
+  PayoutIntentView: "import('../schemas/payouts').PayoutIntentView",
 };
 
 export async function generate(): Promise<string> {

@@ -3,12 +3,18 @@ import {
   PurserApiError,
   type BalanceView,
   type BudgetRequestView,
+  type PayoutIntentView,
   type PolicyView,
   type PurserClient,
   type ReceiptResult,
   type SpendRequestView,
 } from '../../shared/client';
-import { RAILS, type BudgetRequestStatus, type SpendStatus } from '../../shared/domain';
+import {
+  RAILS,
+  type BudgetRequestStatus,
+  type PayoutStatus,
+  type SpendStatus,
+} from '../../shared/domain';
 import { agentClient } from './agent-env';
 import { globals } from './globals';
 import { CliError } from './cli-error';
@@ -16,15 +22,17 @@ import { emit, quoted, usd, visible, wholeNumber } from './output';
 
 /**
  * The agent's side of the CLI: `purser spend`, `status`, `balance`, `policy`, `budget`,
- * `receipt`. Each reaches `/v1` with the key in PURSER_KEY (agent-env.ts), never the owner
+ * `receipt`, `payout`. Each reaches `/v1` with the key in PURSER_KEY (agent-env.ts), never the owner
  * token, so a script an agent runs can do no more than the agent could over HTTP.
  *
  * Exit codes, so that a shell script can branch without parsing output:
  *   0   approved (a read or a receipt: it worked)
  *   10  declined: by policy, or refused by a hard limit (the 402s of docs/decision-order.md,
  *       "Three kinds of answer": a refusal of the spend, not a failure to ask)
- *   11  pending: needs_approval (or a pending budget request) still after any --wait
- *   12  ended undecided: expired or cancelled (a budget request: expired or exhausted)
+ *   11  pending: needs_approval (or a pending budget request) still after any --wait; a
+ *       payout not at its end yet (approved, awaiting_signature, submitted)
+ *   12  ended undecided: expired or cancelled (a budget request: expired or exhausted; a
+ *       payout: failed, its money given back)
  *   1   an API error (docs/errors.md; its code is on stderr) or Purser cannot be reached
  *   2   usage: PURSER_KEY missing, a missing or malformed option
  * A status maps through a Record over the domain's statuses, so a new status breaks the
@@ -46,6 +54,24 @@ const BUDGET_EXIT: Record<BudgetRequestStatus, number> = {
   expired: EXIT.ended,
   exhausted: EXIT.ended,
 };
+
+const PAYOUT_EXIT: Record<PayoutStatus, number> = {
+  completed: EXIT.ok,
+  declined: EXIT.declined,
+  needs_approval: EXIT.pending,
+  approved: EXIT.pending,
+  awaiting_signature: EXIT.pending,
+  submitted: EXIT.pending,
+  failed: EXIT.ended,
+  cancelled: EXIT.ended,
+  expired: EXIT.ended,
+};
+const PAYOUT_OPEN = new Set<PayoutStatus>([
+  'needs_approval',
+  'approved',
+  'awaiting_signature',
+  'submitted',
+]);
 
 const EXIT_HELP = `
 Exit codes: 0 approved or done, 10 declined (or refused by a hard limit), 11 still pending,
@@ -105,6 +131,16 @@ async function waitForBudget(client: PurserClient, id: string, seconds: number) 
     const left = Math.ceil((deadline - Date.now()) / 1000);
     const request = await client.getBudgetRequest(id, { wait: Math.max(0, Math.min(60, left)) });
     if (request.status !== 'pending' || left <= 0) return request;
+  }
+}
+
+/** Follows a payout to its end (or `seconds`), over long polls of at most 50 s. */
+async function waitForPayout(client: PurserClient, id: string, seconds: number) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const left = Math.ceil((deadline - Date.now()) / 1000);
+    const payout = await client.getPayout(id, { wait: Math.max(0, Math.min(50, left)) });
+    if (!PAYOUT_OPEN.has(payout.status) || left <= 0) return payout;
   }
 }
 
@@ -182,6 +218,78 @@ function receiptText(r: ReceiptResult): string {
   if (r.over_limits.length) lines.push(`  over: ${r.over_limits.join(', ')}`);
   if (r.flags.length) lines.push(`  flagged: ${r.flags.join(', ')}`);
   return lines.join('\n');
+}
+
+function payoutText(p: PayoutIntentView): string {
+  const lines = [
+    `${p.status}  ${p.id}  ${usd(p.amount_cents)} to ${p.address} on ${p.chain} for ${quoted(p.reason)}`,
+    `  ${visible(p.decision_reason)}`,
+  ];
+  if (p.pending_reason) lines.push(`  waiting: ${visible(p.pending_reason)}`);
+  if (p.failure_reason) lines.push(`  failed: ${visible(p.failure_reason)}`);
+  if (p.tx_signature) lines.push(`  transaction ${p.tx_signature}`);
+  if (PAYOUT_OPEN.has(p.status))
+    lines.push(`  not at its end yet; follow it with: purser payout status ${p.id} --wait 60`);
+  return lines.join('\n');
+}
+
+/** `purser payout send|status|cancel` (docs/payouts.md). */
+function payoutCommand(): Command {
+  const payout = agentCommand('payout', 'pay an address on chain from the agent’s wallet (agent)');
+  payout.addCommand(
+    agentCommand('send', 'pay a saved recipient (rcp_…) or an address, in USDC')
+      .argument('<recipient>')
+      .addOption(amountOption())
+      .requiredOption('--reason <text>', 'why, for the owner')
+      .option('--network <chain>', 'a configured chain (default: the first one)')
+      .option('--idempotency-key <k>', 'reuse it when retrying, so a retry never pays twice')
+      .addOption(waitOption())
+      .action((recipient: string, o: Ask & { reason: string; network?: string }, cmd: Command) =>
+        run(
+          cmd,
+          async (client) => {
+            const created = await client.createPayout({
+              recipient,
+              amount_cents: o.amountCents,
+              reason: o.reason,
+              ...(o.network === undefined ? {} : { network: o.network }),
+              ...(o.idempotencyKey === undefined ? {} : { idempotency_key: o.idempotencyKey }),
+            });
+            return o.wait && PAYOUT_OPEN.has(created.status)
+              ? waitForPayout(client, created.id, o.wait)
+              : created;
+          },
+          payoutText,
+          (r) => PAYOUT_EXIT[r.status],
+        ),
+      ),
+  );
+  payout.addCommand(
+    agentCommand('status', 'a payout as it stands')
+      .argument('<payoutId>')
+      .addOption(waitOption())
+      .action((id: string, o: { wait?: number }, cmd: Command) =>
+        run(
+          cmd,
+          (client) => (o.wait ? waitForPayout(client, id, o.wait) : client.getPayout(id)),
+          payoutText,
+          (r) => PAYOUT_EXIT[r.status],
+        ),
+      ),
+  );
+  payout.addCommand(
+    agentCommand('cancel', 'withdraw a payout not yet signed')
+      .argument('<payoutId>')
+      .action((id: string, _o: unknown, cmd: Command) =>
+        run(
+          cmd,
+          (client) => client.cancelPayout(id),
+          payoutText,
+          (r) => PAYOUT_EXIT[r.status],
+        ),
+      ),
+  );
+  return payout;
 }
 
 /** What `spend` and `budget request` share. */
@@ -330,5 +438,13 @@ export function agentCommands(): Command[] {
   const policy = agentCommand('policy', 'the rules this agent spends under (agent)').action(
     (_o, cmd: Command) => run(cmd, (client) => client.policy(), policyText),
   );
-  return [spendCommand(), statusCommand(), balance, policy, budgetCommand(), receiptCommand()];
+  return [
+    spendCommand(),
+    statusCommand(),
+    balance,
+    policy,
+    budgetCommand(),
+    receiptCommand(),
+    payoutCommand(),
+  ];
 }

@@ -18,6 +18,9 @@ interface PolicyFlags {
   denyMerchant?: string[];
   category?: string[];
   askOnNewMerchant?: boolean;
+  allowRecipient?: string[];
+  denyRecipient?: string[];
+  askOnNewRecipient?: boolean;
   overBudget?: OverBudgetBehaviour;
   velocityPerHour?: number;
   rateLimitPerMinute?: number;
@@ -61,6 +64,10 @@ function policyOptions(cmd: Command): Command {
     .option('--category <c>', 'allow only these categories (repeat)', collect)
     .option('--ask-on-new-merchant', 'ask before the first spend at a merchant')
     .option('--no-ask-on-new-merchant', 'stop asking before the first spend at a merchant')
+    .option('--allow-recipient <address>', 'payouts only to these addresses (repeat)', collect)
+    .option('--deny-recipient <address>', 'never pay out to these addresses (repeat)', collect)
+    .option('--ask-on-new-recipient', 'ask before the first payout to an address (the default)')
+    .option('--no-ask-on-new-recipient', 'stop asking before a first payout to an address')
     .addOption(
       new Option('--over-budget <b>', 'decline or ask when over budget').choices([
         'decline',
@@ -101,6 +108,9 @@ function policyBody(o: PolicyFlags): OwnerBody<'updatePolicy'> {
     deny_merchants: o.denyMerchant,
     allowed_categories: o.category,
     ask_on_new_merchant: o.askOnNewMerchant,
+    allow_recipients: o.allowRecipient,
+    deny_recipients: o.denyRecipient,
+    ask_on_new_recipient: o.askOnNewRecipient,
     over_budget: o.overBudget,
     velocity_per_hour: o.velocityPerHour,
     rate_limit_per_minute: o.rateLimitPerMinute,

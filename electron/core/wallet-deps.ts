@@ -23,6 +23,8 @@ import type { AllowanceRepository } from './chain/allowance-repository';
 import type { ChainRepository } from './chain/chain-repository';
 import type { TransferRepository } from './chain/transfer-repository';
 import type { X402PaymentRepository } from './rails/x402/x402-payment-repository';
+import type { PayoutRepository } from './rails/payouts/payout-repository';
+import type { RecipientRepository } from './rails/payouts/recipient-repository';
 
 /** Everything a service may use; built once in wallet.ts. */
 /**
@@ -50,6 +52,9 @@ export interface WalletDeps {
   receipts: ReceiptRepository;
   /** x402 payments Purser signs: a request paid this way is settled by the chain only. */
   x402Payments: X402PaymentRepository;
+  /** Payouts Purser sends from agents' wallets, and the owner's address book (docs/payouts.md). */
+  payouts: PayoutRepository;
+  recipients: RecipientRepository;
   /** On chain (docs/chain.md): the chains, the owner's and agents' accounts, transfers seen. */
   chains: ChainRepository;
   chainAccounts: AccountRepository;

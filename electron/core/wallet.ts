@@ -35,6 +35,8 @@ import { AccountRepository } from './chain/account-repository';
 import { AllowanceRepository } from './chain/allowance-repository';
 import { ChainRepository } from './chain/chain-repository';
 import { TransferRepository } from './chain/transfer-repository';
+import { PayoutRepository } from './rails/payouts/payout-repository';
+import { RecipientRepository } from './rails/payouts/recipient-repository';
 import { X402PaymentRepository } from './rails/x402/x402-payment-repository';
 import { Reads } from './db/reads';
 import { LedgerService } from './ledger/ledger-service';
@@ -158,6 +160,8 @@ export class Wallet {
       budgets: new BudgetRepository(db),
       receipts: new ReceiptRepository(db),
       x402Payments: new X402PaymentRepository(db),
+      payouts: new PayoutRepository(db),
+      recipients: new RecipientRepository(db),
       chains: new ChainRepository(db),
       chainAccounts: new AccountRepository(db),
       chainTransfers: new TransferRepository(db),

@@ -145,3 +145,20 @@ export const x402PayShape = {
   category: optional.category,
   idempotency_key: z.string().describe(X402_IDEMPOTENCY_HELP),
 };
+
+/** `send_payout`: `POST /v1/crypto/payout-intents` (docs/payouts.md). */
+export const payoutShape = {
+  recipient: z
+    .string()
+    .describe(
+      'Who to pay: a recipient the owner saved (rcp_…) or an address (0x and 40 hex digits).',
+    ),
+  amount_cents: cents('What to pay, in USDC'),
+  network: z
+    .string()
+    .optional()
+    .describe('Optional: the chain (local, base-sepolia, base); by default the first configured.'),
+  reason: text('Why you pay, in a sentence the owner will read when deciding', 500),
+  metadata: optional.metadata,
+  idempotency_key: optional.idempotency_key,
+};

@@ -8,6 +8,7 @@ import { balance, policyView, spendRequest } from '../../shared/schemas/agent-ap
 import { agentBudgetRequestView } from '../../shared/schemas/budget-requests';
 import { receiptResult } from '../../shared/schemas/receipts';
 import { x402PaymentView } from '../../shared/schemas/x402';
+import { payoutIntentView } from '../../shared/schemas/payouts';
 
 const extras = {
   idempotency_key: z.string().optional().describe('send it again to retry this same request'),
@@ -126,3 +127,20 @@ export const policyOutput = outputOf(policyView, [
   'allowed_categories',
   'frozen',
 ]);
+
+export const payoutOutput = outputOf(
+  payoutIntentView,
+  [
+    'id',
+    'status',
+    'spend_request_id',
+    'decision_reason',
+    'pending_reason',
+    'failure_reason',
+    'tx_signature',
+    'address',
+    'chain',
+    'amount_cents',
+  ],
+  { ...extras },
+);

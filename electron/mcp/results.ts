@@ -11,6 +11,7 @@ import type {
   BalanceView,
   BudgetRequestResult,
   PolicyView,
+  PayoutIntentView,
   ReceiptResult,
   SpendRequestView,
   X402PaymentView,
@@ -286,4 +287,44 @@ export function errorAnswer(error: unknown, idempotencyKey?: string): CallToolRe
   const key = idempotencyKey ? [`idempotency_key: ${idempotencyKey}`] : [];
   const lines = [`Error ${error.code}${status}: ${visible(error.message)}`, advice(error), ...key];
   return { content: [{ type: 'text', text: lines.join('\n') }], isError: true };
+}
+
+function payoutNextStep(view: PayoutIntentView): string {
+  switch (view.status) {
+    case 'completed':
+      return `Paid on chain (transaction ${view.tx_signature ?? 'unknown'}). Nothing more to do.`;
+    case 'needs_approval':
+      return (
+        'A human has to approve this payout in Purser: tell them to, then call get_payout with ' +
+        `id "${view.id}" and wait ${MAX_WAIT_SECONDS}, again while it is not at its end. ${NEVER_APPROVE}`
+      );
+    case 'approved':
+    case 'awaiting_signature':
+    case 'submitted':
+      return (
+        `Purser is paying it (${view.status}). Call get_payout with id "${view.id}" and wait ` +
+        `${MAX_WAIT_SECONDS} until it is completed or failed. Do not send it again with a new key.`
+      );
+    case 'declined':
+      return 'Declined: nothing was paid. Do not ask again for the same payout; tell the human if you need it.';
+    case 'failed':
+      return 'Failed: nothing was paid and the money was given back. Tell the human before trying again.';
+    default:
+      return `The payout is ${view.status}: nothing was paid.`;
+  }
+}
+
+export function payoutAnswer(view: PayoutIntentView, idempotencyKey?: string): CallToolResult {
+  const next = payoutNextStep(view);
+  return answer(
+    [
+      `${view.status}: ${usd(view.amount_cents)} of USDC to ${view.address} on ${view.chain} (payout ${view.id}).`,
+      `Why: ${visible(view.decision_reason)}`,
+      ...(view.pending_reason ? [`Waiting: ${visible(view.pending_reason)}`] : []),
+      ...(view.failure_reason ? [`Failed: ${visible(view.failure_reason)}`] : []),
+      ...(idempotencyKey ? [`idempotency_key: ${idempotencyKey} (reuse it to retry this).`] : []),
+      next,
+    ],
+    { ...view, ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}), next_step: next },
+  );
 }

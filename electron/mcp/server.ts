@@ -16,6 +16,7 @@ import type {
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type {
   BudgetInput,
+  PayoutInput,
   PurserClient,
   ReceiptInput,
   SpendInput,
@@ -26,6 +27,7 @@ import { whileWaiting } from './waiting';
 import {
   MAX_WAIT_SECONDS,
   budgetShape,
+  payoutShape,
   receiptShape,
   spendShape,
   waitShape,
@@ -36,6 +38,7 @@ import {
   balanceAnswer,
   budgetAnswer,
   errorAnswer,
+  payoutAnswer,
   policyAnswer,
   receiptAnswer,
   spendAnswer,
@@ -44,6 +47,7 @@ import {
 import {
   balanceOutput,
   budgetOutput,
+  payoutOutput,
   policyOutput,
   receiptOutput,
   spendOutput,
@@ -57,7 +61,7 @@ import {
  * only when readOnlyHint is false; default false). They are hints a client may use, for
  * one to decide whether retrying a call is harmless, so each is set only where it is true.
  *
- * - request_spend, request_budget, record_receipt take an optional idempotency_key and
+ * - request_spend, request_budget, record_receipt, send_payout take an optional idempotency_key and
  *   make one when the model sends none: the same arguments without a key, twice, are two
  *   requests (two spends, two receipts). So not idempotent: `idempotentHint: false`. (Making
  *   the key required would make them so, but a model that forgets it would get an error
@@ -104,7 +108,8 @@ export function createPurserMcpServer(
         'Purser is the wallet that governs what you spend. Ask with request_spend before ' +
         'paying for anything, and pay only when it answers approved. To pay an x402 paywall ' +
         '(an HTTP 402 with a PAYMENT-REQUIRED header) from your Purser-held wallet, use ' +
-        'pay_x402 instead: it asks and, once allowed, signs the payment. ' +
+        'pay_x402 instead: it asks and, once allowed, signs the payment. To pay an address ' +
+        'on chain, use send_payout: Purser decides, signs and sends it. ' +
         NEEDS_APPROVAL_HELP,
     },
   );
@@ -305,6 +310,37 @@ export function createPurserMcpServer(
     // exactly one amount or without a payee as invalid_request.
     (body) => client.recordReceipt(body as ReceiptInput),
     receiptAnswer,
+  );
+
+  creating(
+    'send_payout',
+    {
+      title: 'Pay an address on chain',
+      description:
+        'Pay a recipient in USDC on chain from your Purser-held wallet: a recipient the owner ' +
+        'saved (rcp_…) or an address. Purser decides it by your policy (a first payout to an ' +
+        'address usually needs the human), then signs and sends it itself. The answer is the ' +
+        'payout: follow it with get_payout until it is completed (tx_signature) or failed. ' +
+        'When retrying the same payout, send the same idempotency_key again, never a new one.',
+      inputSchema: payoutShape,
+      outputSchema: payoutOutput,
+    },
+    (body) => client.createPayout(body satisfies PayoutInput),
+    payoutAnswer,
+  );
+
+  waiting(
+    'get_payout',
+    'payout',
+    {
+      title: 'Read a payout',
+      description:
+        `Read a payout you made, by id. With wait (up to ${MAX_WAIT_SECONDS} s) the call waits ` +
+        'until its status changes. It only reads.',
+      outputSchema: payoutOutput,
+    },
+    (id, options) => client.getPayout(id, options),
+    (view) => payoutAnswer(view),
   );
 
   server.registerTool(

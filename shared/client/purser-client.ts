@@ -25,6 +25,8 @@ import type {
   BudgetRequestList,
   BudgetRequestResult,
   BudgetRequestView,
+  PayoutInput,
+  PayoutIntentView,
   PolicyView,
   PurserClientOptions,
   ReceiptInput,
@@ -186,6 +188,35 @@ export class PurserClient {
   /** Read an x402 payment back: reserved, signed, settled on chain, released or declined. */
   getX402Payment(id: string): Promise<X402PaymentView> {
     return this.call({ method: 'GET', path: `/v1/x402/payments/${encodeURIComponent(id)}` });
+  }
+
+  /**
+   * Pays a recipient (a saved `rcp_…` or an address) in USDC on chain from the agent's
+   * Purser-held wallet (`POST /v1/crypto/payout-intents`, docs/payouts.md). The answer is
+   * the payout intent: `approved` (Purser signs and sends it next), `needs_approval` while
+   * the owner decides, or `declined`; follow it with `getPayout(id, { wait })` to
+   * `completed` (with `tx_signature`) or `failed` (with `failure_reason`). One key per
+   * call, kept across retries: a retry never pays twice.
+   */
+  createPayout(input: PayoutInput): Promise<PayoutIntentView> {
+    return this.create<PayoutIntentView>('/v1/crypto/payout-intents', input);
+  }
+
+  /** Reads a payout; `wait` (≤ 50 s) holds the call until its status changes. */
+  getPayout(id: string, options: { wait?: number } = {}): Promise<PayoutIntentView> {
+    return this.call({
+      method: 'GET',
+      path: `/v1/crypto/payout-intents/${encodeURIComponent(id)}${waitQuery(options.wait)}`,
+      waitSeconds: options.wait,
+    });
+  }
+
+  /** Withdraws a payout not yet signed (waiting for the owner, or approved and unsigned). */
+  cancelPayout(id: string): Promise<PayoutIntentView> {
+    return this.call({
+      method: 'POST',
+      path: `/v1/crypto/payout-intents/${encodeURIComponent(id)}/cancel`,
+    });
   }
 
   /** A fresh idempotency key, as this client makes them (one per logical call). */

@@ -3,6 +3,8 @@ import type { Transport } from './transport.js';
 import type {
   BalanceView,
   BudgetRequestCreateBody,
+  PayoutCreateBody,
+  PayoutIntentView,
   BudgetRequestList,
   BudgetRequestResult,
   BudgetRequestView,
@@ -23,6 +25,7 @@ export type {
   BudgetRequestView,
   ReceiptView,
   X402PaymentView,
+  PayoutIntentView,
   BudgetRequestResult,
   BudgetRequestList,
 };
@@ -64,5 +67,9 @@ export type ReceiptInput = Omit<ReceiptCreateBody, 'idempotency_key'> & {
   idempotency_key?: string;
 };
 export type ReceiptResult = ReceiptResultView;
+/** `POST /v1/crypto/payout-intents`: a key is made for the call when none is given. */
+export type PayoutInput = Omit<PayoutCreateBody, 'idempotency_key'> & {
+  idempotency_key?: string;
+};
 /** `POST /v1/x402/pay` without its key: the key goes in `options.idempotencyKey`. */
 export type X402PayInput = Omit<X402PayBody, 'idempotency_key'>;

@@ -358,3 +358,47 @@ export type X402PaymentView = {
   tx_hash: string | null;
   created_at: string;
 };
+
+export type PayoutCreateBody = {
+  recipient: string;
+  amount_cents: number;
+  reason: string;
+  currency?: string | undefined;
+  network?: string | undefined;
+  asset?: string | undefined;
+  metadata?: { [x: string]: unknown } | undefined;
+  idempotency_key?: string | undefined;
+};
+
+export type PayoutIntentView = {
+  object: 'payout_intent';
+  id: string;
+  status:
+    | 'approved'
+    | 'expired'
+    | 'declined'
+    | 'needs_approval'
+    | 'cancelled'
+    | 'awaiting_signature'
+    | 'submitted'
+    | 'completed'
+    | 'failed';
+  spend_request_id: string;
+  decision: 'approved' | 'expired' | 'declined' | 'needs_approval' | 'cancelled';
+  decision_reason: string;
+  pending_reason: string | null;
+  failure_reason: string | null;
+  tx_signature: string | null;
+  recipient_id: string | null;
+  address: string;
+  network: string;
+  chain: string;
+  asset: string;
+  payer: string;
+  amount_cents: number;
+  amount_units: string;
+  reason: string;
+  metadata: { [x: string]: unknown } | null;
+  created_at: string;
+  updated_at: string;
+};

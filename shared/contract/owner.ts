@@ -11,6 +11,7 @@ import { approvalRoutes } from './approvals';
 import { chainRoutes } from './chain';
 import { fundingRoutes } from './funding';
 import { ledgerRoutes } from './ledger';
+import { recipientRoutes } from './recipients';
 import type { OwnerRouteSpec } from './route';
 import { sessionRoutes } from './sessions';
 
@@ -30,6 +31,7 @@ export const ownerContract = {
   ...fundingRoutes,
   ...ledgerRoutes,
   ...chainRoutes,
+  ...recipientRoutes,
   ...sessionRoutes,
 } as const satisfies Record<string, OwnerRouteSpec>;
 

@@ -10,6 +10,14 @@ const merchantPattern = nonEmptyText(253).describe(
   'an exact merchant name (case-insensitive) or a host glob such as *.openai.com',
 );
 const patternList = z.array(merchantPattern).max(500, { error: 'at most 500 entries' });
+const addressList = z
+  .array(
+    z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, { error: 'must be an address: 0x and 40 hex digits' })
+      .describe('a recipient address (0x and 40 hex digits)'),
+  )
+  .max(500, { error: 'at most 500 entries' });
 
 export const policyFields = {
   budget_cents: limitCents.describe('budget for each period; 0 means nothing may be spent'),
@@ -21,6 +29,13 @@ export const policyFields = {
   deny_merchants: patternList,
   allowed_categories: z.array(nonEmptyText(64)).max(100, { error: 'at most 100 entries' }),
   ask_on_new_merchant: z.boolean(),
+  allow_recipients: addressList.describe(
+    'payouts may go only to these addresses; empty means any address not denied',
+  ),
+  deny_recipients: addressList.describe('payouts to these addresses are declined'),
+  ask_on_new_recipient: z
+    .boolean()
+    .describe('ask the owner before the first payout of this agent to an address'),
   over_budget: z.enum(OVER_BUDGET_BEHAVIOURS),
   velocity_per_hour: z.int().min(1).max(1_000_000).nullable(),
   rate_limit_per_minute: z.int().min(1).max(1_000_000),
@@ -55,6 +70,9 @@ export const DEFAULT_POLICY: PolicyInput = {
   deny_merchants: [],
   allowed_categories: [],
   ask_on_new_merchant: false,
+  allow_recipients: [],
+  deny_recipients: [],
+  ask_on_new_recipient: true,
   over_budget: 'decline',
   velocity_per_hour: null,
   rate_limit_per_minute: 600,

@@ -399,4 +399,50 @@ describe('MCP pay_x402', () => {
     expect(text).toMatch(/^Error policy_declined \(HTTP 402\)/);
     expect(text).not.toContain('PAYMENT-SIGNATURE:');
   });
+
+  it('send_payout pays a saved recipient; get_payout follows it to completed; the client reads the same', async () => {
+    const t = await purser();
+    const { key } = await walletAgent(t, { budget_cents: 100 });
+    const recipient = expectOk(
+      await t.owner<{ id: string; address: string }>('POST', '/admin/v1/recipients', {
+        name: 'Contractor',
+        address: w.spares[1].address,
+      }),
+    ).body;
+    const before = await balanceOf(w, w.spares[1].address);
+    const client = await connect(t, key);
+    const sent = (await client.callTool({
+      name: 'send_payout',
+      arguments: { recipient: recipient.id, amount_cents: 40, reason: 'the invoice' },
+    })) as CallToolResult;
+    expect(sent.isError).toBeFalsy();
+    const payout = sent.structuredContent as {
+      id: string;
+      status: string;
+      idempotency_key: string;
+    };
+    expect(payout.status).toBe('approved');
+    expect(payout.idempotency_key).toBeTruthy();
+    let status = payout.status;
+    for (let i = 0; i < 10 && status !== 'completed'; i += 1) {
+      const read = (await client.callTool({
+        name: 'get_payout',
+        arguments: { id: payout.id, wait: 5 },
+      })) as CallToolResult;
+      status = (read.structuredContent as { status: string }).status;
+    }
+    expect(status).toBe('completed');
+    expect(await balanceOf(w, w.spares[1].address)).toBe(before + 400_000n);
+    // The TypeScript client reads the same payout, and a retry with its key is the same one.
+    const typed = clientOf(t, key);
+    expect((await typed.getPayout(payout.id)).tx_signature).toMatch(/^0x[0-9a-f]{64}$/);
+    const again = await typed.createPayout({
+      recipient: recipient.id,
+      amount_cents: 40,
+      reason: 'the invoice',
+      idempotency_key: payout.idempotency_key,
+    });
+    expect(again.id).toBe(payout.id);
+    expect(await balanceOf(w, w.spares[1].address)).toBe(before + 400_000n);
+  });
 });

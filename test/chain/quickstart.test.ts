@@ -4,6 +4,7 @@
  * script, with only what the README says to paste replaced (the two `purser chain` lines
  * chain:dev prints, and the paywall's port). Nothing deposits money first: the agent's
  * funding is its Purser-held wallet, funded on chain (docs/money-integrity.md, "On chain").
+ * The agent pays the paywall (x402) and a saved recipient (a payout, docs/payouts.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,4 +108,8 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
   // The paywall answered the paid retry, and the wallet shows what it paid.
   expect(result.out).toMatch(/"ok":\s*true/);
   expect(result.out).toMatch(/USDC|\$/);
+  // The payout to a saved recipient went through, on chain, without anything by hand.
+  expect(result.out).toMatch(
+    /^completed\s+po_\w+\s+\$1\.00 to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8/m,
+  );
 }, 240_000);

@@ -22,12 +22,14 @@ type BudgetOutput = z.infer<typeof budgetOutput>;
 const TOOLS = [
   'get_balance',
   'get_budget_request',
+  'get_payout',
   'get_policy',
   'get_spend_request',
   'pay_x402',
   'record_receipt',
   'request_budget',
   'request_spend',
+  'send_payout',
 ];
 
 const open: Client[] = [];
@@ -70,7 +72,7 @@ const spend = (result: CallToolResult) => {
 const purchase = { amount_cents: 1_250, merchant_name: 'AWS', reason: 'GPU time for an eval' };
 
 describe('purser mcp', () => {
-  it('lists exactly the eight agent tools, none that approves or reaches an owner route', async () => {
+  it('lists exactly the ten agent tools, none that approves or reaches an owner route', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     const { tools } = await (await connect(t, key)).listTools();
@@ -107,6 +109,7 @@ describe('purser mcp', () => {
       'record_receipt.amount_micros',
       'request_budget.amount_cents',
       'request_spend.amount_cents',
+      'send_payout.amount_cents',
     ]);
     for (const { field, type } of amounts) expect(type, field).toBe('integer');
     // The SDK refuses a fraction before Purser is asked.

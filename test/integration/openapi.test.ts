@@ -79,6 +79,9 @@ describe('GET /v1/openapi.json for client generators', () => {
       'POST /v1/receipts': 'recordReceipt',
       'POST /v1/x402/pay': 'payX402',
       'GET /v1/x402/payments/{id}': 'getX402Payment',
+      'POST /v1/crypto/payout-intents': 'createPayoutIntent',
+      'GET /v1/crypto/payout-intents/{id}': 'getPayoutIntent',
+      'POST /v1/crypto/payout-intents/{id}/cancel': 'cancelPayoutIntent',
     });
     const values = Object.values(ids);
     for (const id of values) expect(id).toMatch(/^[a-z][a-zA-Z0-9]*$/);
@@ -96,7 +99,7 @@ describe('GET /v1/openapi.json for client generators', () => {
     const waits = operations(doc).flatMap(({ operation }) =>
       (operation.parameters ?? []).filter((p) => p.in === 'query' && p.name === 'wait'),
     );
-    expect(waits.length).toBe(2);
+    expect(waits.length).toBe(3); // spend requests, budget requests, payout intents
     for (const wait of waits) {
       expect(wait.required).toBe(false);
       expect(wait.schema).toEqual({ type: 'integer', minimum: 0, maximum: 60 });

@@ -47,6 +47,7 @@ export type ApprovalServiceDeps = Pick<
   | 'spends'
   | 'waiters'
   | 'x402Payments'
+  | 'payouts'
 >;
 
 /**

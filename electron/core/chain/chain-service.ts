@@ -15,6 +15,9 @@ import { RpcPool, usdcAbi } from './rpc';
 import type { Sealer } from './sealer';
 import { X402Service, type X402ServiceDeps } from '../rails/x402/x402-service';
 import { x402Rail } from '../rails/x402/x402-settlement';
+import { payoutRail } from '../rails/payouts/payout-rail';
+import { PayoutService, type PayoutServiceDeps } from '../rails/payouts/payout-service';
+import { RecipientService } from '../rails/payouts/recipients';
 import { microsToUnits } from './units';
 import { usdcBalancesOf } from './usdc-balances';
 import { fundFromWallet } from './wallet-funding';
@@ -34,8 +37,11 @@ export type ChainServiceDeps = Pick<
   | 'funding'
   | 'settings'
   | 'x402Payments'
+  | 'payouts'
+  | 'recipients'
 > &
   ReconcilerDeps &
+  PayoutServiceDeps &
   X402ServiceDeps &
   AllowancesDeps;
 
@@ -59,6 +65,8 @@ export interface AccountView extends ChainAccount {
  */
 export class ChainService {
   readonly x402: X402Service;
+  readonly payouts: PayoutService;
+  readonly recipients: RecipientService;
   readonly allowances: AllowanceService;
   private readonly reconciler: Reconciler;
   private readonly parts: ChainParts;
@@ -81,8 +89,16 @@ export class ChainService {
       sealer: () => this.sealer,
     };
     const x402Parts = { ...this.parts, payments: d.x402Payments };
-    this.reconciler = new Reconciler(d, this.parts, [x402Rail(d, x402Parts, budgets)]);
+    const payoutParts = { ...this.parts, payouts: d.payouts, recipients: d.recipients };
+    this.reconciler = new Reconciler(d, this.parts, [
+      x402Rail(d, x402Parts, budgets),
+      payoutRail(d, payoutParts, budgets, () => this.payouts.sender),
+    ]);
     this.x402 = new X402Service(d, x402Parts, spend);
+    this.payouts = new PayoutService(d, payoutParts, spend, budgets, (chain) =>
+      this.reconciler.sync(chain),
+    );
+    this.recipients = new RecipientService(d);
     this.allowances = new AllowanceService(d, this.parts, (chain) => this.reconciler.sync(chain));
     // Panic revokes every allowance on chain; each revoke is announced as it is confirmed.
     let frozen = d.settings.get().frozen;
@@ -100,6 +116,8 @@ export class ChainService {
     // Opening one key proves the sealer is the right one before anything relies on it.
     if (sealed) await openAccount(this.parts.accounts, sealer, sealed.address);
     this.sealer = sealer;
+    // Payouts that waited for the keys (awaiting_signature) go on now.
+    void this.payouts.tick();
   }
 
   get unlocked(): boolean {
@@ -350,6 +368,9 @@ export class ChainService {
         }
       }
       if (this.sealer) await this.allowances.resetDue().catch(() => undefined);
+      // Payouts waiting to be signed, sent or confirmed go on; not awaited here, since a
+      // payout's confirmation runs the reconciler itself.
+      void this.payouts.tick();
       return reports;
     })().finally(() => {
       this.syncing = undefined;

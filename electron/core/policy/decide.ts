@@ -48,6 +48,20 @@ export interface DecisionInput {
    * would be needs_approval, so the count costs nothing on the common path.
    */
   pendingCount: () => number;
+  /** For a payout (docs/payouts.md): step 6 judges its recipient instead of a merchant. */
+  payee?: Payee;
+}
+
+/** A payout's recipient, as step 6 judges it. */
+export interface Payee {
+  /** Checksummed. */
+  address: string;
+  /** How the owner knows it: the address book's name, or the address itself. */
+  label: string;
+  /** This agent has never paid it. */
+  isNew: boolean;
+  /** A saved recipient whose address this unsaved one imitates (same ends, other middle). */
+  lookalikeOf: { name: string; address: string } | null;
 }
 
 export type Rule =
@@ -69,6 +83,10 @@ export type Rule =
   | 'over_budget'
   | 'approval_threshold'
   | 'new_merchant'
+  | 'recipient_denied'
+  | 'recipient_not_allowed'
+  | 'recipient_lookalike'
+  | 'new_recipient'
   | 'too_many_pending'
   | 'within_policy';
 
@@ -97,7 +115,7 @@ const declined = (rule: Rule, reason: string): Verdict => ({ outcome: 'declined'
 export function decide(input: DecisionInput): Decision {
   const standing = checkStanding(input);
   if (standing) return standing;
-  const merchant = checkMerchant(input);
+  const merchant = input.payee ? checkRecipient(input.payee, input.policy) : checkMerchant(input);
   if (merchant?.outcome === 'declined') return merchant;
   const rest = decideRest(input);
   const decision = merchant === null ? rest : askInstead(merchant, rest);
@@ -182,6 +200,42 @@ function checkMerchant({ merchant, category, policy }: DecisionInput): Verdict |
     };
   }
   return checkCategory(category, policy) ?? ask;
+}
+
+/**
+ * Step 6 for a payout (docs/payouts.md): the recipient's address against the agent's lists.
+ * An address that imitates a saved recipient's, or that this agent has never paid, asks
+ * the owner whatever steps 7–15 say (as a merchant look-alike does): a first payout is
+ * never approved silently unless the owner turned that off.
+ */
+function checkRecipient(payee: Payee, policy: Policy): Verdict | null {
+  if (policy.denyRecipients.includes(payee.address)) {
+    return declined(
+      'recipient_denied',
+      `Recipient ${payee.label} is on this agent's recipient deny-list`,
+    );
+  }
+  if (policy.allowRecipients.length > 0 && !policy.allowRecipients.includes(payee.address)) {
+    return declined(
+      'recipient_not_allowed',
+      `Recipient ${payee.label} is not on this agent's recipient allow-list`,
+    );
+  }
+  if (payee.lookalikeOf) {
+    return {
+      outcome: 'needs_approval',
+      rule: 'recipient_lookalike',
+      reason: `Recipient ${payee.address} looks like saved recipient "${payee.lookalikeOf.name}" (${payee.lookalikeOf.address}) but is another address`,
+    };
+  }
+  if (payee.isNew && policy.askOnNewRecipient) {
+    return {
+      outcome: 'needs_approval',
+      rule: 'new_recipient',
+      reason: `First payout to ${payee.label} needs approval`,
+    };
+  }
+  return null;
 }
 
 /** Step 6, categories: compared on their normalised text (docs/merchant-identity.md). */

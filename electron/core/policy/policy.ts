@@ -1,6 +1,7 @@
 import type { OverBudgetBehaviour, Period, WindowKind } from '../../../shared/domain';
 import { centsToMicros, microsToCentsFloor, type Micros } from '../../../shared/money';
 import { DEFAULT_POLICY, type PolicyInput } from '../../../shared/schemas/policy';
+import { getAddress } from 'viem';
 import { merchantKey, normalizeText } from './merchant-key';
 import { compileMerchantList, type MerchantList } from './merchants';
 
@@ -24,6 +25,10 @@ export interface Policy {
   denyList: MerchantList;
   categoryKeys: ReadonlySet<string>;
   askOnNewMerchant: boolean;
+  /** Payout recipients (docs/payouts.md), checksummed addresses. */
+  allowRecipients: readonly string[];
+  denyRecipients: readonly string[];
+  askOnNewRecipient: boolean;
   overBudget: OverBudgetBehaviour;
   velocityPerHour: number | null;
   rateLimitPerMinute: number;
@@ -67,6 +72,9 @@ const FROM_INPUT: { [K in keyof PolicyRules]: [keyof PolicyInput, (v: never) => 
     denyMerchants: ['deny_merchants', (v: string[]) => v.map(listEntry)],
     allowedCategories: ['allowed_categories', (v: string[]) => v.map(listEntry)],
     askOnNewMerchant: ['ask_on_new_merchant', (v: boolean) => v],
+    allowRecipients: ['allow_recipients', (v: string[]) => v.map((a) => getAddress(a))],
+    denyRecipients: ['deny_recipients', (v: string[]) => v.map((a) => getAddress(a))],
+    askOnNewRecipient: ['ask_on_new_recipient', (v: boolean) => v],
     overBudget: ['over_budget', (v: PolicyInput['over_budget']) => v],
     velocityPerHour: ['velocity_per_hour', (v: number | null) => v],
     rateLimitPerMinute: ['rate_limit_per_minute', (v: number) => v],
@@ -118,6 +126,9 @@ export function policyToInput(p: Policy): PolicyInput {
     deny_merchants: [...p.denyMerchants],
     allowed_categories: [...p.allowedCategories],
     ask_on_new_merchant: p.askOnNewMerchant,
+    allow_recipients: [...p.allowRecipients],
+    deny_recipients: [...p.denyRecipients],
+    ask_on_new_recipient: p.askOnNewRecipient,
     over_budget: p.overBudget,
     velocity_per_hour: p.velocityPerHour,
     rate_limit_per_minute: p.rateLimitPerMinute,
@@ -157,5 +168,9 @@ export function parsePolicy(text: string, version: number): Policy {
   const { allowList: _a, denyList: _d, categoryKeys: _c, ...stored } = raw;
   // Policies written before the cap on waiting requests existed take its default.
   stored.maxPending ??= DEFAULT_POLICY.max_pending;
+  // … and those written before payouts, the recipient rules' defaults (ask before a first).
+  stored.allowRecipients ??= [];
+  stored.denyRecipients ??= [];
+  stored.askOnNewRecipient ??= DEFAULT_POLICY.ask_on_new_recipient;
   return withDerived({ ...(stored as unknown as Omit<Policy, 'version' | Derived>), version });
 }

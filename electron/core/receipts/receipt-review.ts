@@ -9,7 +9,7 @@ import type { ReceiptRecord } from './receipt-repository';
 /** What the review of receipts uses of the wallet: no more (wallet.ts wires it). */
 export type ReceiptReviewDeps = Pick<
   WalletDeps,
-  WriterDeps | 'funding' | 'meters' | 'receipts' | 'spends' | 'x402Payments'
+  WriterDeps | 'funding' | 'meters' | 'payouts' | 'receipts' | 'spends' | 'x402Payments'
 >;
 
 /**

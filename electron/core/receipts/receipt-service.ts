@@ -17,6 +17,7 @@ import type { SpendRecord } from '../spend/spend-repository';
 import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { OverLimit, ReceiptFlag, ReceiptRecord, ReceiptReview } from './receipt-repository';
 import { ReceiptQuery, type ReceiptFilter } from './receipt-query';
+import { paidThroughPurser } from '../rails/paid-through-purser';
 
 /** A payment an agent reports, as the core takes it. */
 export interface ReceiptCommand {
@@ -65,6 +66,7 @@ export type ReceiptServiceDeps = Pick<
   | 'receipts'
   | 'settings'
   | 'spends'
+  | 'payouts'
   | 'x402Payments'
 >;
 
@@ -230,9 +232,10 @@ export class ReceiptService {
     const { d } = this;
     const request = d.spends.get(spendRequestId);
     if (!request || request.agentId !== agent.id) throw notFound('spend request', spendRequestId);
-    if (d.x402Payments.ofSpendRequest(spendRequestId)) {
+    const rail = paidThroughPurser(d, spendRequestId);
+    if (rail) {
       throw invalidTransition(
-        `Spend request ${spendRequestId} is paid through Purser (x402): the chain settles it, not a receipt.`,
+        `Spend request ${spendRequestId} is paid through Purser (${rail}): the chain settles it, not a receipt.`,
         { id: spendRequestId, reason: 'paid_through_purser' },
       );
     }

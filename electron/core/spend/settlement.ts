@@ -6,10 +6,11 @@ import { invalidTransition } from '../errors';
 import type { WalletDeps } from '../wallet-deps';
 import type { SpendRecord } from './spend-repository';
 import { adjustUsage } from './usage';
+import { paidThroughPurser } from '../rails/paid-through-purser';
 
 export type SettlementDeps = Pick<
   WalletDeps,
-  'agents' | 'funding' | 'ledger' | 'meters' | 'x402Payments'
+  'agents' | 'funding' | 'ledger' | 'meters' | 'payouts' | 'x402Payments'
 >;
 
 /**
@@ -35,11 +36,12 @@ export function settleForLess(
       { id: request.id, status: request.status },
     );
   }
-  // What an x402 payment cost is what the chain shows: its reservation is released or
+  // What an x402 payment or a payout cost is what the chain shows: its reservation is released or
   // settled by the chain's word alone (docs/chain.md), never settled for less by hand.
-  if (d.x402Payments.ofSpendRequest(request.id)) {
+  const rail = paidThroughPurser(d, request.id);
+  if (rail) {
     throw invalidTransition(
-      `Spend request ${request.id} is paid through Purser (x402): the chain settles it, not a settlement by hand.`,
+      `Spend request ${request.id} is paid through Purser (${rail}): the chain settles it, not a settlement by hand.`,
       { id: request.id, reason: 'paid_through_purser' },
     );
   }

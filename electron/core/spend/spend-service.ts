@@ -8,7 +8,7 @@ import { invalidTransition } from '../errors';
 import { HOUR_MS } from '../clock';
 import { newId } from '../ids';
 import type { KeyAuth } from '../keys/key-repository';
-import { decide, type Decision, type Refusal } from '../policy/decide';
+import { decide, type Decision, type Payee, type Refusal } from '../policy/decide';
 import type { Policy } from '../policy/policy';
 import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { BudgetService } from '../budgets/budget-service';
@@ -49,6 +49,8 @@ export interface SpendInput {
   ledgerData?: Record<string, unknown>;
   /** Stores the idempotency key with the new request's id, in the same write. */
   remember?: (id: string) => void;
+  /** A payout's recipient: judged instead of the merchant (docs/payouts.md). */
+  payee?: Payee;
 }
 
 /** What SpendService uses of the wallet: no more (wallet.ts wires it). */
@@ -148,6 +150,7 @@ export class SpendService {
       merchant,
       input.category,
       now,
+      input.payee,
     );
 
     if (decision.outcome === 'refused') {
@@ -242,6 +245,7 @@ export class SpendService {
     merchant: string,
     category: string | null,
     now: number,
+    payee?: Payee,
   ): { decision: Decision; budget: BudgetSnapshot } {
     const { d } = this;
     const source = d.funding.get(agent.fundingSourceId);
@@ -261,8 +265,10 @@ export class SpendService {
       fundingLimit: d.limits.fundingLimit(source, now, true),
       globalCap: d.limits.globalCap(agent.mode, now, true),
       budgetRequest: this.budgets.activeGrant(agent.id, now),
-      merchantIsNew: policy.askOnNewMerchant ? d.merchants.isNew(agent.id, merchant) : false,
+      merchantIsNew:
+        policy.askOnNewMerchant && !payee ? d.merchants.isNew(agent.id, merchant) : false,
       pendingCount: () => d.spends.pendingOf(agent.id),
+      ...(payee ? { payee } : {}),
     });
     return { decision, budget };
   }

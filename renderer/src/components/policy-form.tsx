@@ -29,6 +29,9 @@ const ORDER: DraftField[] = [
   'allow_merchants',
   'deny_merchants',
   'allowed_categories',
+  'ask_on_new_recipient',
+  'allow_recipients',
+  'deny_recipients',
   'velocity_per_hour',
   'rate_limit_per_minute',
   'max_pending',
@@ -263,6 +266,14 @@ export function PolicyFormDialog({
             {field('allow_merchants', list('aws\n*.openai.com'), 'One per line; empty allows any.')}
             {field('deny_merchants', list('casino.example'), 'One per line.')}
             {field('allowed_categories', list('compute'), 'One per line; empty allows any.')}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Payouts</legend>
+          {check('ask_on_new_recipient', 'Ask me before its first payout to an address')}
+          <div className="form-row">
+            {field('allow_recipients', list('0x…'), 'Addresses, one per line; empty allows any.')}
+            {field('deny_recipients', list('0x…'), 'Addresses, one per line.')}
           </div>
         </fieldset>
         <fieldset>

@@ -17,11 +17,18 @@ const NEWS_LABEL: Record<ChainNews['kind'], string> = {
   allowance_set: 'Allowance set',
   payment_settled: 'Payment settled',
   payment_released: 'Payment released',
+  payout_submitted: 'Payout sent',
+  payout_completed: 'Payout completed',
+  payout_failed: 'Payout failed',
   wallet_created: 'Wallet created',
   wallet_funded: 'Wallet funded',
   sync_failed: 'Chain sync failed',
 };
-const NEWS_FAILED = new Set<ChainNews['kind']>(['allowance_revoke_failed', 'sync_failed']);
+const NEWS_FAILED = new Set<ChainNews['kind']>([
+  'allowance_revoke_failed',
+  'payout_failed',
+  'sync_failed',
+]);
 
 /**
  * Wallet: where the money is. Funding sources and the global cap; on chain the key store,

@@ -30,6 +30,9 @@ export interface PolicyDraft {
   deny_merchants: string;
   allowed_categories: string;
   ask_on_new_merchant: boolean;
+  allow_recipients: string;
+  deny_recipients: string;
+  ask_on_new_recipient: boolean;
   over_budget: OverBudgetBehaviour;
   velocity_per_hour: string;
   rate_limit_per_minute: string;
@@ -51,6 +54,9 @@ export const API_FIELD: Record<DraftField, string> = {
   deny_merchants: 'deny_merchants',
   allowed_categories: 'allowed_categories',
   ask_on_new_merchant: 'ask_on_new_merchant',
+  allow_recipients: 'allow_recipients',
+  deny_recipients: 'deny_recipients',
+  ask_on_new_recipient: 'ask_on_new_recipient',
   over_budget: 'over_budget',
   velocity_per_hour: 'velocity_per_hour',
   rate_limit_per_minute: 'rate_limit_per_minute',
@@ -74,6 +80,9 @@ export const FIELD_LABEL: Record<DraftField, string> = {
   deny_merchants: 'Blocked merchants',
   allowed_categories: 'Allowed categories',
   ask_on_new_merchant: 'Ask before a new merchant',
+  allow_recipients: 'Allowed payout addresses',
+  deny_recipients: 'Blocked payout addresses',
+  ask_on_new_recipient: 'Ask before a first payout to an address',
   over_budget: 'Over budget',
   velocity_per_hour: 'Purchases per hour',
   rate_limit_per_minute: 'Requests per minute',
@@ -86,6 +95,8 @@ const LIST_FIELDS = new Set<DraftField>([
   'allow_merchants',
   'deny_merchants',
   'allowed_categories',
+  'allow_recipients',
+  'deny_recipients',
 ]);
 
 /** Whole cents as the form shows them: "12.50", "0.00". Integer arithmetic only. */
@@ -145,6 +156,9 @@ export function draftOf(
     deny_merchants: policy.deny_merchants.join('\n'),
     allowed_categories: policy.allowed_categories.join('\n'),
     ask_on_new_merchant: policy.ask_on_new_merchant,
+    allow_recipients: policy.allow_recipients.join('\n'),
+    deny_recipients: policy.deny_recipients.join('\n'),
+    ask_on_new_recipient: policy.ask_on_new_recipient,
     over_budget: policy.over_budget,
     velocity_per_hour: policy.velocity_per_hour === null ? '' : String(policy.velocity_per_hour),
     rate_limit_per_minute: String(policy.rate_limit_per_minute),
@@ -166,6 +180,9 @@ function policyFieldsOf(d: PolicyDraft): Record<keyof PolicyInput, unknown> {
     deny_merchants: lines(d.deny_merchants),
     allowed_categories: lines(d.allowed_categories),
     ask_on_new_merchant: d.ask_on_new_merchant,
+    allow_recipients: lines(d.allow_recipients),
+    deny_recipients: lines(d.deny_recipients),
+    ask_on_new_recipient: d.ask_on_new_recipient,
     over_budget: d.over_budget,
     velocity_per_hour: d.velocity_per_hour.trim() === '' ? null : wholeNumber(d.velocity_per_hour),
     rate_limit_per_minute: wholeNumber(d.rate_limit_per_minute),

@@ -537,3 +537,76 @@ describe('decide: the cap on requests waiting for the owner (docs/money-integrit
     });
   });
 });
+
+describe('decide: a payout’s recipient (docs/payouts.md)', () => {
+  const A = '0x1111111111111111111111111111111111111111';
+  const B = '0x2222222222222222222222222222222222222222';
+  const payee = (over: Partial<NonNullable<DecisionInput['payee']>> = {}) => ({
+    address: A,
+    label: A,
+    isNew: false,
+    lookalikeOf: null,
+    ...over,
+  });
+
+  it('judges the recipient instead of the merchant lists', () => {
+    // A merchant allow-list does not decline a payout: payouts have their own lists.
+    const p = policy({ allow_merchants: ['aws'], ask_on_new_recipient: false });
+    expect(outcome(decide(input({ policy: p, merchant: A, payee: payee() })))).toBe(
+      'approved/within_policy',
+    );
+  });
+
+  it('declines a denied address, and any address outside a non-empty allow-list', () => {
+    expect(
+      outcome(decide(input({ policy: policy({ deny_recipients: [A] }), payee: payee() }))),
+    ).toBe('declined/recipient_denied');
+    expect(
+      outcome(decide(input({ policy: policy({ allow_recipients: [B] }), payee: payee() }))),
+    ).toBe('declined/recipient_not_allowed');
+    expect(
+      outcome(
+        decide(
+          input({
+            policy: policy({ allow_recipients: [A], ask_on_new_recipient: false }),
+            payee: payee(),
+          }),
+        ),
+      ),
+    ).toBe('approved/within_policy');
+  });
+
+  it('asks before a first payout unless the owner turned it off, even against a budget request', () => {
+    const grant = { id: 'breq_1', remaining: usd(50) };
+    expect(outcome(decide(input({ payee: payee({ isNew: true }), budgetRequest: grant })))).toBe(
+      'needs_approval/new_recipient',
+    );
+    expect(
+      outcome(
+        decide(
+          input({ policy: policy({ ask_on_new_recipient: false }), payee: payee({ isNew: true }) }),
+        ),
+      ),
+    ).toBe('approved/within_policy');
+  });
+
+  it('asks for an address that imitates a saved recipient, whatever the owner set', () => {
+    const d = decide(
+      input({
+        policy: policy({ ask_on_new_recipient: false }),
+        payee: payee({ lookalikeOf: { name: 'Alice', address: B } }),
+      }),
+    );
+    expect(outcome(d)).toBe('needs_approval/recipient_lookalike');
+    expect(d.reason).toMatch(/Alice/);
+  });
+
+  it('a decline or a hard limit still wins over the ask', () => {
+    expect(outcome(decide(input({ payee: payee({ isNew: true }), amount: usd(101) })))).toBe(
+      'declined/over_budget',
+    );
+    expect(outcome(decide(input({ payee: payee({ isNew: true }), fundingBalance: 0n })))).toBe(
+      'refused/insufficient_balance',
+    );
+  });
+});

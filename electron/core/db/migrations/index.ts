@@ -5,6 +5,7 @@ import { migration0003 } from './0003-idempotency-by-hash';
 import { migration0004 } from './0004-chain';
 import { migration0005 } from './0005-money-integrity';
 import { migration0006 } from './0006-fewer-pages-per-decision';
+import { migration0007 } from './0007-payouts';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];

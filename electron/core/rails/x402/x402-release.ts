@@ -106,13 +106,16 @@ export async function releaseLapsed(
   });
 }
 
-/** Moves a payment's counted amount by `delta` (its request's usage, and any grant). */
+/**
+ * Moves a payment's counted amount by `delta` (its request's usage, and any grant). Payouts
+ * release and recount through it too (electron/core/rails/payouts/payout-rail.ts).
+ */
 export function recount(
   d: X402ReleaseDeps,
   budgets: Pick<BudgetService, 'draw'>,
   tx: TxContext,
   agent: Agent,
-  p: X402Payment,
+  p: Pick<X402Payment, 'spendRequestId'>,
   delta: bigint,
   now: number,
 ): bigint {
