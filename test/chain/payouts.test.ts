@@ -6,11 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWalletClient, erc20Abi, getAddress, http, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import type { TestServer } from '../helpers/server';
+import { PassphraseSealer } from '../../electron/core/chain/sealer';
+import { startTestServer, type TestServer } from '../helpers/server';
 import {
   balanceOf,
   chainWorldPerFile,
   expectOk,
+  localChainBody,
+  PASSPHRASE,
   sync,
   walletAgent,
   type ChainWorld,
@@ -256,5 +259,38 @@ describe('payouts', () => {
     expect(await balanceOf(w, to)).toBe(0n);
     // The reservation is back: nothing counts against the budget.
     expect(await remainingCents(t, key)).toBe(1_000);
+  });
+
+  it('waits for a key to send with, and a panic pressed meanwhile stops it: nothing sent, the money back', async () => {
+    // No owner account yet: an approved payout has no one to send it, so it waits.
+    const t = await startTestServer({
+      now: Date.now(),
+      sealer: new PassphraseSealer(PASSPHRASE),
+      chainPollMs: 3_600_000,
+    });
+    expectOk(await t.owner('PUT', '/admin/v1/chain/chains/local', localChainBody(w)));
+    const made = await t.newAgent({ budget_cents: 1_000, ask_on_new_recipient: false }, 0);
+    const wallet = expectOk(
+      await t.owner<{ address: Address }>('POST', `/admin/v1/agents/${made.agent.id}/wallet`),
+    ).body.address;
+    await w.usdc.mint(wallet, 5_000_000n); // $5 arrives from elsewhere
+    await sync(t);
+    const to = freshAddress();
+    const created = await payout(t, made.key, { recipient: to, amount_cents: 200 });
+    expect(created.body.status).toBe('approved');
+    const waiting = await until(t, made.key, created.body.id, 'awaiting_signature');
+    expect(waiting.pending_reason).toMatch(/owner’s account/);
+    expect(await remainingCents(t, made.key)).toBe(800);
+
+    expectOk(await t.owner('POST', '/admin/v1/freeze'));
+    expectOk(
+      await t.owner('PUT', '/admin/v1/chain/owner-account', { private_key: w.owner.privateKey }),
+    );
+    await sync(t);
+    const failed = await until(t, made.key, created.body.id, 'failed');
+    expect(failed.failure_reason).toMatch(/froze all spending before it was sent/);
+    expect(failed.tx_signature).toBeNull();
+    expect(await balanceOf(w, to)).toBe(0n);
+    expect(await remainingCents(t, made.key)).toBe(1_000);
   });
 });

@@ -17,6 +17,7 @@ import { usdcAbi, viemChain } from '../../chain/rpc';
 import { crashPoint } from '../../crash-points';
 import { PurserError } from '../../errors';
 import { recount, type X402ReleaseDeps } from '../x402/x402-release';
+import type { WalletDeps } from '../../wallet-deps';
 import type { PayoutParts } from './payout-parts';
 import type { PayoutIntent } from './payout-repository';
 
@@ -88,7 +89,7 @@ function transferData(p: PayoutIntent): `0x${string}` {
   });
 }
 
-export type PayoutSenderDeps = X402ReleaseDeps;
+export type PayoutSenderDeps = X402ReleaseDeps & Pick<WalletDeps, 'settings'>;
 
 /**
  * Carries an approved payout to the chain (docs/payouts.md), one step at a time, each step
@@ -145,6 +146,7 @@ export class PayoutSender {
       await this.failAndRelease(p, `chain ${p.chain} is no longer configured; nothing was sent`);
       return;
     }
+    if (await this.stopped(p)) return;
     const keys = await this.openKeys(p);
     if (!keys) return;
     const { payer, submitter } = keys;
@@ -181,6 +183,9 @@ export class PayoutSender {
       crashPoint('payout.authorized');
     }
 
+    // Checked again at the last moment before anything leaves: a panic pressed while the
+    // authorization was being signed still stops it.
+    if (await this.stopped(p)) return;
     const nonce = p.nonce as `0x${string}`;
     const data = transferData(p);
     const pub = c.rpc.public(chain);
@@ -227,6 +232,24 @@ export class PayoutSender {
     crashPoint('payout.stored');
     await pub.sendRawTransaction({ serializedTransaction: raw }).catch(() => undefined);
     crashPoint('payout.sent');
+  }
+
+  /**
+   * A payout approved before the owner froze all spending, or paused or revoked its agent,
+   * is not sent: nothing of it has left Purser yet, so it fails and its money comes back at
+   * once. (One already sent can only end on chain.)
+   */
+  private async stopped(p: PayoutIntent): Promise<boolean> {
+    const { d } = this;
+    const agent = d.agents.get(p.agentId);
+    const why = d.settings.get().frozen
+      ? 'the owner froze all spending before it was sent'
+      : agent?.status !== 'active'
+        ? `its agent was ${agent?.status ?? 'removed'} before it was sent`
+        : undefined;
+    if (why === undefined) return false;
+    await this.failAndRelease(p, `${why}; nothing was sent`);
+    return true;
   }
 
   /** Step 4, for a payout whose transaction is stored: its receipt, or its fate later. */

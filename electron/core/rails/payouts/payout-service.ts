@@ -24,7 +24,7 @@ import { PayoutSender } from './payout-sender';
 import { lookalikeOf, parseAddress } from './recipients';
 
 export type PayoutServiceDeps = X402ReleaseDeps &
-  Pick<WalletDeps, 'idempotency' | 'policies' | 'rateLimiter'>;
+  Pick<WalletDeps, 'idempotency' | 'policies' | 'rateLimiter' | 'settings'>;
 
 /** `POST /v1/crypto/payout-intents`, as the core takes it. */
 export interface PayoutInput {
