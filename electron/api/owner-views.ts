@@ -20,6 +20,7 @@ import { merchantKey } from '../core/policy/merchant-key';
 import { policyToInput, type Policy } from '../core/policy/policy';
 import type { BudgetSnapshot } from '../core/spend/limits';
 import type { X402Payment } from '../core/rails/x402/x402-payment-repository';
+import type { PayoutIntent } from '../core/rails/payouts/payout-repository';
 import type { SpendRecord } from '../core/spend/spend-repository';
 import type { Settings } from '../core/settings/settings-repository';
 
@@ -148,11 +149,35 @@ export function ownerX402View(
   };
 }
 
+/** A payout as the owner's prompt shows it: the recipient by name and in full, and where. */
+export function ownerPayoutView(
+  p: PayoutIntent,
+  recipient: { name: string } | undefined,
+  lookalike: { name: string; address: string } | undefined,
+  paidBefore: boolean,
+): NonNullable<OwnerSpendView['payout']> {
+  return {
+    payout_id: p.id,
+    status: p.status,
+    recipient_id: p.recipientId,
+    recipient_name: recipient?.name ?? null,
+    address: p.address,
+    lookalike_of: lookalike ?? null,
+    paid_before: paidBefore,
+    chain: p.chain,
+    network: p.network,
+    asset: p.asset,
+    amount_units: p.units.toString(),
+    amount_cents: microsToCentsCeil(p.micros),
+  };
+}
+
 export function ownerSpendView(
   r: SpendRecord,
   agentName: string,
   impact: ApprovalImpact | null = null,
   x402: OwnerSpendView['x402'] = null,
+  payout: OwnerSpendView['payout'] = null,
 ): OwnerSpendView {
   return {
     id: r.id,
@@ -176,6 +201,7 @@ export function ownerSpendView(
     budget_request_id: r.budgetRequestId,
     impact: impact && impactView(impact),
     x402,
+    payout,
   };
 }
 

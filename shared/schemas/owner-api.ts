@@ -241,6 +241,26 @@ export const ownerSpendView = z.object({
       amount_cents: z.int(),
     })
     .nullable(),
+  /** For a payout (docs/payouts.md): who would be paid, on which chain, in what. */
+  payout: z
+    .object({
+      payout_id: z.string(),
+      status: z.string(),
+      recipient_id: z.string().nullable(),
+      /** The address book's name, if the recipient is saved. */
+      recipient_name: z.string().nullable(),
+      address: z.string(),
+      /** A saved recipient whose address this unsaved one imitates. */
+      lookalike_of: z.object({ name: z.string(), address: z.string() }).nullable(),
+      /** Whether this agent has paid this address before. */
+      paid_before: z.boolean(),
+      chain: z.string(),
+      network: z.string(),
+      asset: z.string(),
+      amount_units: z.string(),
+      amount_cents: z.int(),
+    })
+    .nullable(),
 });
 export type OwnerSpendView = z.infer<typeof ownerSpendView>;
 

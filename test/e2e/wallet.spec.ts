@@ -2,7 +2,8 @@
  * The Wallet page in Chromium against `purser serve`: funding sources and the global cap, the
  * on-chain empty states, and a refused action's reason kept until dismissed; then on a real
  * Hardhat chain an agent's Purser-held wallet created and funded from the page, the x402
- * approval prompt (payee, "new payee" then "paid before"), and a panic whose allowance
+ * approval prompt (payee, "new payee" then "paid before"), the payout prompt (the saved
+ * recipient's name, a look-alike flagged), and a panic whose allowance
  * revokes each show as they are confirmed on chain.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,8 @@ import {
   startChainWorld,
   type ChainWorld,
 } from '../chain/chain-world';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, sharedPurser, test, type Purser } from './fixtures';
 import { readmeScreenshot } from './readme-screenshot';
 
@@ -41,6 +44,15 @@ async function ownerApi(purser: Purser) {
       throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
     return payload;
   };
+}
+
+/** No serious or critical axe-core violation on the page as it stands. */
+async function expectAccessible(page: Page) {
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 }
 
 test.describe('without a chain', () => {
@@ -238,6 +250,81 @@ test.describe('on a Hardhat chain', () => {
     await expect(again.getByText('paid before')).toBeVisible();
     await again.getByRole('button', { name: 'Decline' }).click();
     await expect(again).toHaveCount(0);
+  });
+
+  test('the payout prompt names the recipient, flags a look-alike of a saved one, and approving sends it', async ({
+    page,
+  }) => {
+    // The owner saves Alice from the Wallet page, typing her address in lower case.
+    await purser.open(page, 'wallet');
+    const saved = world.spares[0].address;
+    const form = page.getByRole('form', { name: 'Add a recipient' });
+    await form.getByLabel('Name').fill('Alice (contractor)');
+    await form.getByLabel('Address').fill(saved.toLowerCase());
+    await form.getByRole('button', { name: 'Add recipient' }).click();
+    const row = page.getByRole('table', { name: 'Recipients' }).locator('tbody tr');
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('code.address')).toHaveText(saved); // checksummed
+    const alice = { id: (await row.getAttribute('data-recipient-id')) ?? '' };
+    await expect(form.getByLabel('Name')).toHaveValue('');
+    // The same address again is refused, and says under which name it is saved.
+    await form.getByLabel('Name').fill('Alice again');
+    await form.getByLabel('Address').fill(saved);
+    await form.getByRole('button', { name: 'Add recipient' }).click();
+    await expect(page.getByRole('alert')).toContainText('already saved as "Alice (contractor)"');
+    await readmeScreenshot(page, 'recipients');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const payout = (recipient: string, cents: number) =>
+      fetch(`${purser.url}/v1/crypto/payout-intents`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${payer.key}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({ recipient, amount_cents: cents, reason: 'the November invoice' }),
+      }).then((r) => r.json() as Promise<{ id: string; status: string; spend_request_id: string }>);
+
+    // The same first and last four hex digits as Alice's, another middle: address poisoning.
+    const hex = saved.slice(2).toLowerCase();
+    const middle = hex.slice(4, -4).replace(/./g, (c) => (c === '0' ? '1' : '0'));
+    const fake = await payout(`0x${hex.slice(0, 4)}${middle}${hex.slice(-4)}`, 100);
+    expect(fake.status).toBe('needs_approval');
+    const card = page.locator(`[data-request-id="${fake.spend_request_id}"]`);
+    const details = card.getByRole('region', { name: 'Payout' });
+    await expect(details).toContainText('an address not in your address book');
+    await expect(details.getByRole('alert')).toContainText('looks like Alice (contractor)');
+    await expect(details.getByText('first payout')).toBeVisible();
+    await card.getByRole('button', { name: 'Decline' }).click();
+    await expect(card).toHaveCount(0);
+
+    // Alice herself, above the approval threshold: the prompt names her, in full.
+    const real = await payout(alice.id, 150);
+    expect(real.status).toBe('needs_approval');
+    const realCard = page.locator(`[data-request-id="${real.spend_request_id}"]`);
+    const realDetails = realCard.getByRole('region', { name: 'Payout' });
+    await expect(realCard).toContainText(
+      'research-bot asks to pay out $1.50 to Alice (contractor)',
+    );
+    await expect(realDetails).toContainText('Alice (contractor)');
+    await expect(realDetails.locator('code.address').first()).toHaveText(saved);
+    await expect(realDetails).toContainText('local (eip155:31337)');
+    await expect(realDetails).toContainText(world.usdc.address);
+    await expect(realDetails).toContainText('$1.50 (1500000 units)');
+    await readmeScreenshot(page, 'payout-approval');
+    await expectAccessible(page);
+    await realCard.getByRole('button', { name: 'Approve' }).click();
+    await expect(realCard).toHaveCount(0);
+    let status = '';
+    for (let i = 0; i < 10 && status !== 'completed'; i += 1) {
+      status = await fetch(`${purser.url}/v1/crypto/payout-intents/${real.id}?wait=5`, {
+        headers: { authorization: `Bearer ${payer.key}` },
+      })
+        .then((r) => r.json() as Promise<{ status: string }>)
+        .then((p) => p.status);
+    }
+    expect(status).toBe('completed');
   });
 
   test('panic revokes every allowance on chain, and the page shows each revoke confirmed', async ({

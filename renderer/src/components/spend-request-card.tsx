@@ -8,6 +8,7 @@ import { useNow } from '../hooks/use-now';
 import { useApprovals } from '../stores/approvals';
 import { DecisionActions, useComment } from './decision-actions';
 import { ImpactBar } from './impact-bar';
+import { PayoutDetails } from './payout-details';
 import { X402Details } from './x402-details';
 
 const STATUS_LABEL: Record<SpendStatus, string> = {
@@ -51,10 +52,15 @@ export function SpendRequestCard({
       onFocus={() => select(request.id)}
     >
       <header>
-        <strong>{visible(request.agent_name)}</strong> asks to spend{' '}
-        <strong>{formatCents(request.amount_cents)}</strong> at{' '}
-        <strong>{visible(request.merchant_name)}</strong>
-        {showMatchedKey(request.merchant_name, request.merchant_key) && (
+        <strong>{visible(request.agent_name)}</strong>{' '}
+        {request.payout ? 'asks to pay out' : 'asks to spend'}{' '}
+        <strong>{formatCents(request.amount_cents)}</strong> {request.payout ? 'to' : 'at'}{' '}
+        <strong>
+          {request.payout?.recipient_name != null
+            ? visible(request.payout.recipient_name)
+            : visible(request.merchant_name)}
+        </strong>
+        {!request.payout && showMatchedKey(request.merchant_name, request.merchant_key) && (
           <span className="merchant-key">
             {' '}
             (matched as <code>{visible(request.merchant_key)}</code>)
@@ -69,6 +75,7 @@ export function SpendRequestCard({
       </header>
       <p className="reason">“{visible(request.reason)}”</p>
       {request.x402 && <X402Details x402={request.x402} />}
+      {request.payout && <PayoutDetails payout={request.payout} />}
       {pending && <ImpactBar request={request} />}
       <p className={over || blocked ? 'impact warn' : 'impact'}>{impactText(request)}</p>
       {request.owner_comment && (

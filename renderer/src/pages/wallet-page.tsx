@@ -4,6 +4,7 @@ import { visible } from '../../../shared/text/visible';
 import type { ChainSummaryView, FundingSourceView, SettingsView } from '../api/client';
 import { DataTable } from '../components/data-table';
 import { DismissableError } from '../components/dismissable-error';
+import { Recipients } from '../components/recipients';
 import { AgentWallets, Allowances, OwnerAccount } from '../components/wallet-accounts';
 import { useAgents } from '../stores/agents';
 import { useChain, type ChainNews } from '../stores/chain';
@@ -69,6 +70,7 @@ export function WalletPage() {
           <Allowances summary={summary} nameOf={nameOf} />
         </>
       )}
+      <Recipients />
     </section>
   );
 }
