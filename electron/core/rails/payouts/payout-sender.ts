@@ -121,17 +121,24 @@ export class PayoutSender {
     readonly changed: (id: string) => void,
   ) {}
 
+  /** The last problem told of each payout: said once, not on every sweep while it lasts. */
+  private readonly told = new Map<string, string>();
+
   /** Moves a payout on as far as it can go now. Never throws: what fails is retried later. */
   advance(id: string): Promise<void> {
     const step = this.queue.then(() => this.submit(id));
     this.queue = step.catch(() => undefined);
     return step
       .then(() => this.confirm(id))
+      .then(() => void this.told.delete(id))
       .catch((error: unknown) => {
+        const message = `Payout ${id} could not go on yet: ${messageOf(error)}`;
+        if (this.told.get(id) === message) return;
+        this.told.set(id, message);
         this.d.events.emit('chain', {
           kind: 'sync_failed',
           agentId: this.c.payouts.get(id)?.agentId ?? null,
-          message: `Payout ${id} could not go on yet: ${messageOf(error)}`,
+          message,
         });
       });
   }
