@@ -6,6 +6,7 @@ import { api } from './api/client';
 import { PanicButton } from './components/panic-button';
 import { WalletBanners } from './components/wallet-banners';
 import { useApprovals } from './stores/approvals';
+import { waitingCount } from './stores/approvals-state';
 import { useWallet } from './stores/wallet';
 import { useChain } from './stores/chain';
 import { useAgents } from './stores/agents';
@@ -65,6 +66,8 @@ export function App() {
 function useLiveEvents() {
   useEffect(() => {
     void useWallet.getState().load();
+    // What waits for the owner is counted in the navigation and the title on every page.
+    void useApprovals.getState().load();
     return api.events(
       (event) => {
         useApprovals.getState().apply(event);
@@ -82,8 +85,22 @@ function useLiveEvents() {
   }, []);
 }
 
+/**
+ * What waits for the owner (spend requests, budget requests, receipts to review), as the
+ * navigation and the window's title show it: the title reaches the taskbar and the
+ * browser's tab, so a waiting request is seen without the window in front.
+ */
+function useWaitingCount(): number {
+  const waiting = useApprovals((s) => waitingCount(s.queue));
+  useEffect(() => {
+    document.title = waiting > 0 ? `(${waiting}) Purser` : 'Purser';
+  }, [waiting]);
+  return waiting;
+}
+
 function Pages({ route }: { route: Route }) {
   useLiveEvents();
+  const waiting = useWaitingCount();
   return (
     <main>
       <header className="top">
@@ -96,6 +113,11 @@ function Pages({ route }: { route: Route }) {
               aria-current={route.page === page ? 'page' : undefined}
             >
               {text}
+              {page === 'approvals' && waiting > 0 && (
+                <span className="nav-count" aria-label={`${waiting} waiting`}>
+                  {waiting}
+                </span>
+              )}
             </a>
           ))}
         </nav>

@@ -58,6 +58,10 @@ test('approval_url opens the request; approving it in the page reaches the waiti
     },
   );
   expect(pending.status).toBe('needs_approval');
+  // What waits shows in the navigation and the window's title, live, on any page.
+  const approvalsLink = page.getByRole('navigation').getByRole('link', { name: /^Approvals/ });
+  await expect(approvalsLink).toHaveAccessibleName('Approvals 1 waiting');
+  await expect(page).toHaveTitle('(1) Purser');
   await page.goto(pending.approval_url);
   const card = page.locator(`[data-request-id="${pending.id}"]`);
   await expect(card).toHaveClass(/focused/);
@@ -76,6 +80,8 @@ test('approval_url opens the request; approving it in the page reaches the waiti
     decision_reason: 'Approved by the owner: ok for this run',
   });
   await expect(card.locator('.status')).toHaveText('approved');
+  await expect(page).toHaveTitle('Purser');
+  await expect(approvalsLink).toHaveAccessibleName('Approvals');
 });
 
 test('new requests appear without a reload; a budget request is approved with another amount', async ({
