@@ -27,6 +27,7 @@ import { budgetRequestRoutes } from './routes/agent/budget-requests';
 import { receiptRoutes } from './routes/agent/receipts';
 import { x402Routes } from './routes/agent/x402';
 import { payoutRoutes } from './routes/agent/payouts';
+import { mppRoutes, payRoute } from './routes/agent/mpp';
 import { ownerChainHandlers } from './routes/owner/chain';
 import { ownerRecipientHandlers } from './routes/owner/recipients';
 import { ownerSessionHandlers } from './routes/owner/sessions';
@@ -138,6 +139,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   receiptRoutes(app, context);
   x402Routes(app, context);
   payoutRoutes(app, context);
+  mppRoutes(app, context);
+  payRoute(app, context);
   mcpRoutes(app, port);
   // Every owner route, from the contract; a route without a handler does not compile.
   registerOwnerRoutes(app, {

@@ -130,12 +130,13 @@ export function impactView(i: ApprovalImpact) {
   };
 }
 
-/** An x402 payment as the owner's prompt shows it: host, payee, network, asset, dollars. */
+/** An x402 or MPP payment as the owner's prompt shows it: host, payee, network, asset, dollars. */
 export function ownerX402View(
   p: X402Payment,
   paidBefore: boolean,
 ): NonNullable<OwnerSpendView['x402']> {
   return {
+    protocol: p.protocol,
     payment_id: p.id,
     status: p.status,
     resource_url: p.resourceUrl,

@@ -38,6 +38,9 @@ const TYPES: Record<string, string> = {
   ReceiptResultView: "import('../schemas/receipts').ReceiptResultView",
   X402PayBody: "import('../schemas/x402').X402PayBody",
   X402PaymentView: "import('../schemas/x402').X402PaymentView",
+  MppPayBody: "import('../schemas/mpp').MppPayBody",
+  MppPaymentView: "import('../schemas/mpp').MppPaymentView",
+  PayBody: "import('../schemas/mpp').PayBody",
   PayoutCreateBody: "import('../schemas/payouts').PayoutCreateBody",
   PayoutIntentView: "import('../schemas/payouts').PayoutIntentView",
 };

@@ -3,7 +3,7 @@ import {
   fetchWithPurser,
   PurserApiError,
   PurserPaymentPendingError,
-  type X402PaymentView,
+  type AnyPaymentView,
 } from '../../shared/client';
 import { agentClient } from './agent-env';
 import { EXIT } from './agent-commands';
@@ -67,9 +67,10 @@ function urlOf(text: string): URL {
   throw new InvalidArgumentError(`the URL must be an absolute http(s) URL, got "${text}"`);
 }
 
-const paidLine = (p: X402PaymentView) =>
+const paidLine = (p: AnyPaymentView) =>
   `paid ${usd(p.amount_micros / 10_000)} (${p.amount_units} units) to ${visible(p.host)} ` +
-  `(${visible(p.pay_to)}) from ${p.payer}; payment ${p.id}, spend request ${p.spend_request_id}`;
+  `(${visible(p.object === 'mpp_payment' ? p.recipient : p.pay_to)}) from ${p.payer}` +
+  ` by ${p.object === 'mpp_payment' ? 'MPP' : 'x402'}; payment ${p.id}, spend request ${p.spend_request_id}`;
 
 const note = (line: string) => process.stderr.write(`purser: ${line}\n`);
 
@@ -105,7 +106,7 @@ async function pay(url: URL, o: PayOptions, cmd: Command): Promise<void> {
     throw new CliError(`--data cannot be sent with ${method}; give --method POST`, EXIT.usage);
   const client = agentClient(g.home);
   const waitSeconds = o.wait === false ? 0 : o.wait === true ? DEFAULT_WAIT_SECONDS : o.wait;
-  let paid: X402PaymentView | undefined;
+  let paid: AnyPaymentView | undefined;
   let response: Response;
   try {
     response = await fetchWithPurser(

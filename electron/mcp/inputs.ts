@@ -162,3 +162,31 @@ export const payoutShape = {
   metadata: optional.metadata,
   idempotency_key: optional.idempotency_key,
 };
+
+/** `pay`: whatever 402 was received (`POST /v1/pay`): x402 or MPP, told apart by which field is set. */
+export const payShape = {
+  resource_url: x402PayShape.resource_url,
+  payment_required: x402PayShape.payment_required
+    .optional()
+    .describe(
+      'For x402: the value of the 402 answer’s PAYMENT-REQUIRED header (a base64 string), or ' +
+        'for x402 v1 its JSON body. Give this or www_authenticate, not both.',
+    ),
+  www_authenticate: z
+    .string()
+    .optional()
+    .describe(
+      'For MPP: the 402 answer’s WWW-Authenticate header value, unchanged (it starts with ' +
+        '"Payment "). Give this or payment_required, not both; when a 402 has both, give this.',
+    ),
+  requirement: x402PayShape.requirement,
+  challenge_id: z
+    .string()
+    .optional()
+    .describe(
+      'Optional, MPP: the id of the challenge to pay; by default the first Purser can pay.',
+    ),
+  reason: x402PayShape.reason,
+  category: optional.category,
+  idempotency_key: z.string().describe(X402_IDEMPOTENCY_HELP),
+};

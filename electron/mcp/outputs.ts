@@ -144,3 +144,25 @@ export const payoutOutput = outputOf(
   ],
   { ...extras },
 );
+
+/** `pay`: an x402 or an MPP payment, the header to send with it and what to do next. */
+export const payOutput = z.looseObject({
+  object: z.enum(['x402_payment', 'mpp_payment']),
+  id: z.string(),
+  status: x402PaymentView.shape.status,
+  spend_request_id: z.string(),
+  decision_reason: z.string(),
+  resource_url: z.string(),
+  host: z.string(),
+  amount_units: z.string(),
+  amount_micros: z.int(),
+  payment_header_name: z.string().optional().describe('x402: the header to send'),
+  payment_signature: z.string().nullable().optional().describe('x402: its value'),
+  authorization: z.string().nullable().optional().describe('MPP: the Authorization header value'),
+  idempotency_key: z.string().describe('send it again, with the same arguments, to retry this'),
+  approval_url: spendRequest.shape.approval_url
+    .optional()
+    .describe('while awaiting_approval: where the human approves it'),
+  expires_at: spendRequest.shape.expires_at.optional(),
+  next_step: extras.next_step,
+});

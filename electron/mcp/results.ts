@@ -11,6 +11,7 @@ import type {
   BalanceView,
   BudgetRequestResult,
   PolicyView,
+  AnyPaymentView,
   PayoutIntentView,
   ReceiptResult,
   SpendRequestView,
@@ -137,13 +138,25 @@ export function receiptAnswer(view: ReceiptResult, idempotencyKey: string): Call
   );
 }
 
-function x402NextStep(view: X402PaymentView, approval: SpendRequestView | undefined): string {
-  const retry = `call pay_x402 again with the same arguments and idempotency_key`;
+/** The header a signed payment is sent with, and the field of the answer that holds it. */
+function headerOf(view: AnyPaymentView): { name: string; field: string; value: string | null } {
+  return view.object === 'mpp_payment'
+    ? { name: 'Authorization', field: 'authorization', value: view.authorization }
+    : { name: view.payment_header_name, field: 'payment_signature', value: view.payment_signature };
+}
+
+function paymentNextStep(
+  view: AnyPaymentView,
+  approval: SpendRequestView | undefined,
+  tool: 'pay' | 'pay_x402',
+): string {
+  const retry = `call ${tool} again with the same arguments and idempotency_key`;
+  const header = headerOf(view);
   switch (view.status) {
     case 'signed':
       return (
         `Paid: send your request to ${view.resource_url} again, unchanged, with the header ` +
-        `${view.payment_header_name} set to payment_signature. Send it once. If that request ` +
+        `${header.name} set to ${header.field}. Send it once. If that request ` +
         `fails, ${retry} to get the same signature back; never a new key, which would pay again.`
       );
     case 'settled':
@@ -169,25 +182,24 @@ function x402NextStep(view: X402PaymentView, approval: SpendRequestView | undefi
   }
 }
 
-/**
- * A pay_x402 answer. With a signature, the text carries the header to attach too, for a
- * model that reads text only. `approval` is the spend request of a pending payment.
- */
-export function x402Answer(
-  view: X402PaymentView,
+/** A payment (x402 or MPP) as `pay` and `pay_x402` answer it. */
+export function paymentAnswer(
+  view: AnyPaymentView,
   idempotencyKey: string,
-  approval?: SpendRequestView,
+  approval: SpendRequestView | undefined,
+  tool: 'pay' | 'pay_x402',
 ): CallToolResult {
-  const next = x402NextStep(view, approval);
+  const next = paymentNextStep(view, approval, tool);
   const amount = usd(view.amount_micros / 10_000);
+  const header = headerOf(view);
+  const payTo = view.object === 'mpp_payment' ? view.recipient : view.pay_to;
   return answer(
     [
-      `${view.status}: ${amount} (${view.amount_units} units) to ${visible(view.host)} for ` +
-        `${visible(view.resource_url)} (payment ${view.id}, spend request ${view.spend_request_id}).`,
+      `${view.status}: ${amount} (${view.amount_units} units) to ${visible(view.host)} ` +
+        `(${visible(payTo)}) for ${visible(view.resource_url)} (payment ${view.id}, spend request ` +
+        `${view.spend_request_id}).`,
       `Why: ${visible(view.decision_reason)}`,
-      ...(view.payment_signature
-        ? [`Header to send: ${view.payment_header_name}: ${view.payment_signature}`]
-        : []),
+      ...(header.value ? [`Header to send: ${header.name}: ${header.value}`] : []),
       `idempotency_key: ${idempotencyKey} (reuse it to retry this payment).`,
       next,
     ],
@@ -198,6 +210,14 @@ export function x402Answer(
       next_step: next,
     },
   );
+}
+
+export function x402Answer(
+  view: X402PaymentView,
+  idempotencyKey: string,
+  approval?: SpendRequestView,
+): CallToolResult {
+  return paymentAnswer(view, idempotencyKey, approval, 'pay_x402');
 }
 
 export function balanceAnswer(view: BalanceView): CallToolResult {

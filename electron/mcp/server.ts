@@ -16,6 +16,7 @@ import type {
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type {
   BudgetInput,
+  PayInput,
   PayoutInput,
   PurserClient,
   ReceiptInput,
@@ -27,6 +28,7 @@ import { whileWaiting } from './waiting';
 import {
   MAX_WAIT_SECONDS,
   budgetShape,
+  payShape,
   payoutShape,
   receiptShape,
   spendShape,
@@ -38,6 +40,7 @@ import {
   balanceAnswer,
   budgetAnswer,
   errorAnswer,
+  paymentAnswer,
   payoutAnswer,
   policyAnswer,
   receiptAnswer,
@@ -47,6 +50,7 @@ import {
 import {
   balanceOutput,
   budgetOutput,
+  payOutput,
   payoutOutput,
   policyOutput,
   receiptOutput,
@@ -66,9 +70,9 @@ import {
  *   requests (two spends, two receipts). So not idempotent: `idempotentHint: false`. (Making
  *   the key required would make them so, but a model that forgets it would get an error
  *   instead of a spend; the key made for it is returned, and the descriptions say to reuse it.)
- * - pay_x402 requires its idempotency_key, and Purser answers the same key with the same
- *   payment and the same signature, never a second payment (test/chain/x402-pay.test.ts):
- *   repeating a call with the same arguments adds nothing. `idempotentHint: true`.
+ * - pay and pay_x402 require their idempotency_key, and Purser answers the same key with the
+ *   same payment and the same signature, never a second payment (test/chain/x402-pay.test.ts,
+ *   mpp.test.ts): repeating a call with the same arguments adds nothing. `idempotentHint: true`.
  * - The rest only read: `readOnlyHint: true`.
  * The tools that write add something new (a request, a receipt, a payment) and never change
  * or delete what is there: `destructiveHint: false`.
@@ -108,7 +112,8 @@ export function createPurserMcpServer(
         'Purser is the wallet that governs what you spend. Ask with request_spend before ' +
         'paying for anything, and pay only when it answers approved. To pay an x402 paywall ' +
         '(an HTTP 402 with a PAYMENT-REQUIRED header) from your Purser-held wallet, use ' +
-        'pay_x402 instead: it asks and, once allowed, signs the payment. To pay an address ' +
+        'pay_x402 instead: it asks and, once allowed, signs the payment; pay does the same ' +
+        'for an x402 or an MPP 402 (a WWW-Authenticate: Payment header). To pay an address ' +
         'on chain, use send_payout: Purser decides, signs and sends it. ' +
         NEEDS_APPROVAL_HELP,
     },
@@ -341,6 +346,45 @@ export function createPurserMcpServer(
     },
     (id, options) => client.getPayout(id, options),
     (view) => payoutAnswer(view),
+  );
+
+  server.registerTool(
+    'pay',
+    {
+      title: 'Pay a 402 (x402 or MPP)',
+      description:
+        'Pay whatever a URL answered with HTTP 402, from your Purser-held wallet: an x402 ' +
+        'answer (its PAYMENT-REQUIRED header as payment_required) or an MPP one (its ' +
+        'WWW-Authenticate "Payment" header as www_authenticate). Purser judges it by your ' +
+        'policy and, if allowed, signs it: the result names the header to send with your ' +
+        'request to resource_url again. One idempotency_key per payment, the same on every ' +
+        'retry, including the call after an approval; a new key is a new payment. When the ' +
+        'status is awaiting_approval, a human has to approve it in Purser: tell them to, ' +
+        `giving the approval_url, wait with get_spend_request (spend_request_id, wait ${MAX_WAIT_SECONDS}), ` +
+        'then call pay again with the same arguments and idempotency_key. Never try to ' +
+        'approve it yourself. A policy_declined error means do not pay and do not retry.',
+      inputSchema: payShape,
+      outputSchema: payOutput,
+      annotations: CREATES_BY_KEY,
+    },
+    ({ idempotency_key, ...input }) =>
+      run(
+        'pay',
+        async () => {
+          const view = await client.pay(input satisfies PayInput, {
+            idempotencyKey: idempotency_key,
+          });
+          if (view.status !== 'awaiting_approval') return { view };
+          const approval = await client.getSpend(view.spend_request_id).catch((error) => {
+            log(`pay: reading ${view.spend_request_id}: ${String(error)}`);
+            return undefined;
+          });
+          if (approval) prompts.forSpend(approval);
+          return { view, approval };
+        },
+        ({ view, approval }) => paymentAnswer(view, idempotency_key, approval, 'pay'),
+        idempotency_key,
+      ),
   );
 
   server.registerTool(

@@ -1,5 +1,8 @@
 /** What the client throws: an error answer of the API, or an x402 payment left pending. */
-import type { ErrorCode, ErrorDetails, X402PaymentView } from './wire-types.js';
+import type { ErrorCode, ErrorDetails, MppPaymentView, X402PaymentView } from './wire-types.js';
+
+/** A payment Purser signs for a 402: x402 or MPP. */
+type AnyPaymentView = X402PaymentView | MppPaymentView;
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503]);
 
@@ -29,7 +32,7 @@ export class PurserApiError extends Error {
  */
 export class PurserPaymentPendingError extends Error {
   constructor(
-    readonly payment: X402PaymentView,
+    readonly payment: AnyPaymentView,
     readonly idempotencyKey: string,
   ) {
     super(

@@ -25,6 +25,10 @@ import type {
   BudgetRequestList,
   BudgetRequestResult,
   BudgetRequestView,
+  AnyPaymentView,
+  MppPayInput,
+  MppPaymentView,
+  PayInput,
   PayoutInput,
   PayoutIntentView,
   PolicyView,
@@ -182,6 +186,43 @@ export class PurserClient {
       path: '/v1/x402/pay',
       body: { ...input },
       headers: { 'idempotency-key': options.idempotencyKey },
+    });
+  }
+
+  /**
+   * Asks Purser to pay an MPP 402 (`WWW-Authenticate: Payment`, the `evm` charge method)
+   * from the agent's Purser-held wallet (`POST /v1/mpp/pay`, docs/mpp.md). As `payX402`:
+   * `signed` with the `authorization` header value to send, or `awaiting_approval` (202);
+   * the key is required and reused on every call for the same payment.
+   */
+  payMpp(input: MppPayInput, options: { idempotencyKey: string }): Promise<MppPaymentView> {
+    return this.payWith('/v1/mpp/pay', input, options.idempotencyKey);
+  }
+
+  /** Read an MPP payment back. */
+  getMppPayment(id: string): Promise<MppPaymentView> {
+    return this.call({ method: 'GET', path: `/v1/mpp/payments/${encodeURIComponent(id)}` });
+  }
+
+  /**
+   * Asks Purser to pay whatever 402 the agent received (`POST /v1/pay`): `payment_required`
+   * for x402, `www_authenticate` for MPP. The answer is the payment, its `object` says which.
+   */
+  pay(input: PayInput, options: { idempotencyKey: string }): Promise<AnyPaymentView> {
+    return this.payWith('/v1/pay', input, options.idempotencyKey);
+  }
+
+  private payWith<T>(path: string, input: object, idempotencyKey: string): Promise<T> {
+    if (!idempotencyKey) {
+      throw new PurserApiError(400, 'invalid_request', 'A payment needs an idempotency key.', {
+        field: 'idempotency_key',
+      });
+    }
+    return this.call({
+      method: 'POST',
+      path,
+      body: { ...input },
+      headers: { 'idempotency-key': idempotencyKey },
     });
   }
 

@@ -3,6 +3,9 @@ import type { Transport } from './transport.js';
 import type {
   BalanceView,
   BudgetRequestCreateBody,
+  MppPayBody,
+  MppPaymentView,
+  PayBody,
   PayoutCreateBody,
   PayoutIntentView,
   BudgetRequestList,
@@ -25,6 +28,7 @@ export type {
   BudgetRequestView,
   ReceiptView,
   X402PaymentView,
+  MppPaymentView,
   PayoutIntentView,
   BudgetRequestResult,
   BudgetRequestList,
@@ -71,5 +75,11 @@ export type ReceiptResult = ReceiptResultView;
 export type PayoutInput = Omit<PayoutCreateBody, 'idempotency_key'> & {
   idempotency_key?: string;
 };
+/** `POST /v1/mpp/pay` without its key: the key goes in `options.idempotencyKey`. */
+export type MppPayInput = Omit<MppPayBody, 'idempotency_key'>;
+/** `POST /v1/pay` (x402 or MPP) without its key: the key goes in `options.idempotencyKey`. */
+export type PayInput = Omit<PayBody, 'idempotency_key'>;
+/** A payment Purser signs for a 402: x402 or MPP, told apart by `object`. */
+export type AnyPaymentView = X402PaymentView | MppPaymentView;
 /** `POST /v1/x402/pay` without its key: the key goes in `options.idempotencyKey`. */
 export type X402PayInput = Omit<X402PayBody, 'idempotency_key'>;

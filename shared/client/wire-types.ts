@@ -359,6 +359,49 @@ export type X402PaymentView = {
   created_at: string;
 };
 
+export type MppPayBody = {
+  resource_url: string;
+  www_authenticate: string;
+  challenge_id?: string | undefined;
+  reason?: string | undefined;
+  category?: string | undefined;
+  idempotency_key?: string | undefined;
+};
+
+export type MppPaymentView = {
+  object: 'mpp_payment';
+  id: string;
+  status: 'declined' | 'awaiting_approval' | 'reserved' | 'signed' | 'settled' | 'released';
+  spend_request_id: string;
+  decision: 'approved' | 'expired' | 'declined' | 'needs_approval' | 'cancelled';
+  decision_reason: string;
+  resource_url: string;
+  host: string;
+  challenge_id: string;
+  network: string;
+  asset: string;
+  recipient: string;
+  payer: string;
+  amount_units: string;
+  amount_micros: number;
+  authorization: string | null;
+  nonce: string | null;
+  valid_before: string | null;
+  tx_hash: string | null;
+  created_at: string;
+};
+
+export type PayBody = {
+  resource_url: string;
+  payment_required?: string | { [x: string]: unknown } | undefined;
+  www_authenticate?: string | undefined;
+  requirement?: { [x: string]: unknown } | undefined;
+  challenge_id?: string | undefined;
+  reason?: string | undefined;
+  category?: string | undefined;
+  idempotency_key?: string | undefined;
+};
+
 export type PayoutCreateBody = {
   recipient: string;
   amount_cents: number;

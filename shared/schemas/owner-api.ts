@@ -228,6 +228,8 @@ export const ownerSpendView = z.object({
   /** For an x402 payment: what would be signed, and to whom (docs/chain.md). */
   x402: z
     .object({
+      /** x402, or MPP's evm charge (docs/mpp.md): the same kind of signed transfer. */
+      protocol: z.enum(['x402', 'mpp']),
       payment_id: z.string(),
       status: z.string(),
       resource_url: z.string(),

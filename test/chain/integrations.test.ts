@@ -14,6 +14,7 @@ import {
   PurserApiError,
   PurserClient,
   PurserPaymentPendingError,
+  type AnyPaymentView,
   type X402PaymentView,
 } from '../../shared/client';
 import { PURSER_BIN, runCli } from '../helpers/cli';
@@ -65,7 +66,7 @@ describe('fetchWithPurser', () => {
     const { key, address } = await walletAgent(t, { budget_cents: 100 });
     const merchantBefore = await balanceOf(w, w.merchant.address);
     const settledBefore = w.paywall.paidCount();
-    const payments: X402PaymentView[] = [];
+    const payments: AnyPaymentView[] = [];
 
     const response = await fetchWithPurser(clientOf(t, key), w.paywall.url, undefined, {
       reason: 'market data for the report',
@@ -97,7 +98,7 @@ describe('fetchWithPurser', () => {
     const { key, address } = await walletAgent(t, { budget_cents: 20, over_budget: 'decline' });
     const settledBefore = w.paywall.paidCount();
     const walletBefore = await balanceOf(w, address);
-    const payments: X402PaymentView[] = [];
+    const payments: AnyPaymentView[] = [];
 
     const refused = await fetchWithPurser(clientOf(t, key), w.paywall.url, undefined, {
       onPayment: (p) => payments.push(p),
@@ -116,7 +117,7 @@ describe('fetchWithPurser', () => {
   it('above the approval threshold it waits; the owner approves meanwhile; one spend request pays', async () => {
     const t = await purser();
     const { key } = await walletAgent(t, { budget_cents: 100, approval_threshold_cents: 10 });
-    const pending: Array<{ payment: X402PaymentView; key: string }> = [];
+    const pending: Array<{ payment: AnyPaymentView; key: string }> = [];
     let done = false;
 
     const paying = fetchWithPurser(clientOf(t, key), w.paywall.url, undefined, {
@@ -126,7 +127,7 @@ describe('fetchWithPurser', () => {
       done = true;
     });
     await expect.poll(() => pending.length, { timeout: 15_000 }).toBe(1);
-    const { payment } = pending[0] as { payment: X402PaymentView };
+    const { payment } = pending[0] as { payment: AnyPaymentView };
     expect(payment).toMatchObject({ status: 'awaiting_approval', payment_signature: null });
 
     const approvals = expectOk(

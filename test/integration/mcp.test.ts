@@ -25,6 +25,7 @@ const TOOLS = [
   'get_payout',
   'get_policy',
   'get_spend_request',
+  'pay',
   'pay_x402',
   'record_receipt',
   'request_budget',
@@ -72,7 +73,7 @@ const spend = (result: CallToolResult) => {
 const purchase = { amount_cents: 1_250, merchant_name: 'AWS', reason: 'GPU time for an eval' };
 
 describe('purser mcp', () => {
-  it('lists exactly the ten agent tools, none that approves or reaches an owner route', async () => {
+  it('lists exactly the eleven agent tools, none that approves or reaches an owner route', async () => {
     const t = await startTestServer();
     const { key } = await t.newAgent();
     const { tools } = await (await connect(t, key)).listTools();

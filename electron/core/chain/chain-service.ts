@@ -16,6 +16,7 @@ import type { Sealer } from './sealer';
 import { X402Service, type X402ServiceDeps } from '../rails/x402/x402-service';
 import { x402Rail } from '../rails/x402/x402-settlement';
 import { payoutRail } from '../rails/payouts/payout-rail';
+import { MppService } from '../rails/mpp/mpp-service';
 import { PayoutService, type PayoutServiceDeps } from '../rails/payouts/payout-service';
 import { RecipientService } from '../rails/payouts/recipients';
 import { microsToUnits } from './units';
@@ -65,6 +66,7 @@ export interface AccountView extends ChainAccount {
  */
 export class ChainService {
   readonly x402: X402Service;
+  readonly mpp: MppService;
   readonly payouts: PayoutService;
   readonly recipients: RecipientService;
   readonly allowances: AllowanceService;
@@ -95,6 +97,7 @@ export class ChainService {
       payoutRail(d, payoutParts, budgets, () => this.payouts.sender),
     ]);
     this.x402 = new X402Service(d, x402Parts, spend);
+    this.mpp = new MppService(d, x402Parts, spend);
     this.payouts = new PayoutService(d, payoutParts, spend, budgets, (chain) =>
       this.reconciler.sync(chain),
     );

@@ -5,13 +5,13 @@ import { visible } from '../../../shared/text/visible';
 export type X402View = NonNullable<OwnerSpendView['x402']>;
 
 /**
- * What approving an x402 payment signs, and to whom: the resource's host, the payee's full
+ * What approving an x402 (or MPP) payment signs, and to whom: the resource's host, the payee's full
  * address (and whether this agent has paid it before), the network, the token and the
  * amount. Everything here came from the agent or the merchant's 402, so all of it is escaped.
  */
 export function X402Details({ x402 }: { x402: X402View }) {
   return (
-    <section className="x402" aria-label="x402 payment">
+    <section className="x402" aria-label={`${x402.protocol === 'mpp' ? 'MPP' : 'x402'} payment`}>
       <dl>
         <dt>Resource</dt>
         <dd>

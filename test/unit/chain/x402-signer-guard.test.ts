@@ -52,6 +52,7 @@ function payment(over: Partial<X402Payment> = {}): X402Payment {
   const req = requirement();
   return {
     id: 'x402_test',
+    protocol: 'x402',
     agentId: 'agt_test',
     spendRequestId: 'req_test',
     chain: 'local',

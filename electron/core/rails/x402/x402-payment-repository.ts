@@ -7,6 +7,8 @@ import type { Address } from '../../chain/chain-config';
 
 export interface X402Payment {
   id: string;
+  /** x402, or MPP's `evm` charge (docs/mpp.md): the same kind of authorization. */
+  protocol: 'x402' | 'mpp';
   agentId: string;
   spendRequestId: string;
   chain: string;
@@ -34,6 +36,7 @@ export interface X402Payment {
 
 interface Row {
   id: string;
+  protocol: 'x402' | 'mpp';
   agent_id: string;
   spend_request_id: string;
   chain: string;
@@ -58,6 +61,7 @@ interface Row {
 
 const fromRow = (r: Row): X402Payment => ({
   id: r.id,
+  protocol: r.protocol,
   agentId: r.agent_id,
   spendRequestId: r.spend_request_id,
   chain: r.chain,
@@ -89,17 +93,19 @@ export class X402PaymentRepository {
   private readonly openStmt: Statement<[], Row>;
   private readonly moveStmt: Statement;
   private readonly signStmt: Statement;
+  private readonly reserveNonceStmt: Statement;
   private readonly settleStmt: Statement;
   private readonly paidBeforeStmt: Statement<[string, string, string], { n: bigint }>;
   private readonly ofAgentStmt: Statement<[string, number], Row>;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO x402_payments (id, agent_id, spend_request_id, chain, network, asset, pay_to, payer,
-         amount_units, amount_micros, resource_url, x402_version, payment_required, requirement, status,
-         created_at, updated_at)
-       VALUES (@id, @agentId, @spendRequestId, @chain, @network, @asset, @payTo, @payer, @units, @micros,
-         @resourceUrl, @x402Version, @paymentRequired, @requirement, @status, @createdAt, @createdAt)`,
+      `INSERT INTO x402_payments (id, protocol, agent_id, spend_request_id, chain, network, asset, pay_to,
+         payer, amount_units, amount_micros, resource_url, x402_version, payment_required, requirement,
+         status, created_at, updated_at)
+       VALUES (@id, @protocol, @agentId, @spendRequestId, @chain, @network, @asset, @payTo, @payer, @units,
+         @micros, @resourceUrl, @x402Version, @paymentRequired, @requirement, @status, @createdAt,
+         @createdAt)`,
     );
     this.byId = db.prepare<[string], Row>('SELECT * FROM x402_payments WHERE id = ?');
     this.bySpend = db.prepare<[string], Row>(
@@ -115,6 +121,9 @@ export class X402PaymentRepository {
     this.signStmt = db.prepare(
       `UPDATE x402_payments SET status = 'signed', nonce = ?, valid_before = ?, payment_header = ?, updated_at = ?
        WHERE id = ? AND status = 'reserved'`,
+    );
+    this.reserveNonceStmt = db.prepare(
+      'UPDATE x402_payments SET nonce = ?, valid_before = ? WHERE id = ? AND nonce IS NULL',
     );
     this.settleStmt = db.prepare(
       `UPDATE x402_payments SET status = 'settled', tx_hash = ?, updated_at = ?
@@ -167,6 +176,14 @@ export class X402PaymentRepository {
 
   sign(id: string, nonce: string, validBefore: number, header: string, now: number): boolean {
     return this.signStmt.run(nonce.toLowerCase(), validBefore, header, now, id).changes === 1;
+  }
+
+  /**
+   * An MPP payment's nonce and deadline are its challenge's, known before signing: stored
+   * with the reservation, so that the same challenge can never be reserved twice.
+   */
+  reserveNonce(id: string, nonce: string, validBefore: number): void {
+    this.reserveNonceStmt.run(nonce.toLowerCase(), validBefore, id);
   }
 
   settle(id: string, txHash: string, now: number): boolean {

@@ -72,7 +72,7 @@ export async function releaseLapsed(
       const counted = recount(d, budgets, tx, agent, p, -p.micros, now);
       d.ledger.append(
         {
-          type: 'x402.released',
+          type: `${p.protocol}.released`,
           actor: 'system',
           mode: agent.mode,
           agentId: agent.id,
@@ -81,7 +81,7 @@ export async function releaseLapsed(
           counted,
           status: 'released',
           merchant: new URL(p.resourceUrl).hostname,
-          rail: 'x402',
+          rail: p.protocol,
           data: {
             spend_request_id: p.spendRequestId,
             usage_id: d.spends.get(p.spendRequestId)?.usageId ?? null,
@@ -97,7 +97,7 @@ export async function releaseLapsed(
           kind: 'payment_released',
           agentId: agent.id,
           objectId: p.id,
-          message: `${agent.name}'s x402 reservation ${p.id} was released: it can no longer be paid`,
+          message: `${agent.name}'s ${p.protocol === 'mpp' ? 'MPP' : 'x402'} reservation ${p.id} was released: it can no longer be paid`,
         }),
       );
       n += 1;

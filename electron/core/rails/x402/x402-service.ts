@@ -3,6 +3,7 @@ import { parsePaymentRequired } from '@x402/core/schemas';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import { deepEqual } from '@x402/core/utils';
 import { agentOf } from '../../agents/agent-of';
+import type { Agent } from '../../agents/agent-repository';
 import type { TxContext } from '../../db/committer';
 import { invalidRequest, invalidTransition, notFound } from '../../errors';
 import { newId } from '../../ids';
@@ -58,7 +59,7 @@ export type PayOutcome =
   | { kind: 'payment'; payment: X402Payment; spend: SpendRecord; replayed: boolean };
 
 /** Where a new payment starts, by the decision on its spend request. */
-const PAYMENT_STATUS_OF: Record<SpendRecord['status'], X402Payment['status']> = {
+export const PAYMENT_STATUS_OF: Record<SpendRecord['status'], X402Payment['status']> = {
   approved: 'reserved',
   needs_approval: 'awaiting_approval',
   declined: 'declined',
@@ -114,7 +115,8 @@ export class X402Service {
   /** One agent's payment, for reading back. */
   get(auth: KeyAuth, id: string): X402Payment {
     const payment = this.c.payments.get(id);
-    if (!payment || payment.agentId !== auth.agentId) throw notFound('x402 payment', id);
+    if (!payment || payment.agentId !== auth.agentId || payment.protocol !== 'x402')
+      throw notFound('x402 payment', id);
     return payment;
   }
 
@@ -160,32 +162,13 @@ export class X402Service {
       const reason = input.requirement
         ? `The chosen requirement cannot be paid: ${screened.refused.find((r) => deepEqual(paymentRequired.accepts[r.index], input.requirement))?.reason ?? 'it is not one of the 402 answer’s requirements'}.`
         : `No requirement of this 402 answer can be paid: ${reasons.join('; ') || 'it offers none'}.`;
-      const refusal = {
-        code: 'policy_declined' as const,
+      return declinedPayment(d, auth, agent, merchant, url, input.reason, {
         reason,
         rule: 'x402_requirement',
-        details: { refused: screened.refused },
-      };
-      d.ledger.append(
-        {
-          type: 'spend.refused',
-          actor: `key:${auth.keyId}`,
-          mode: agent.mode,
-          agentId: agent.id,
-          status: 'policy_declined',
-          merchant,
-          rail: 'x402',
-          data: {
-            reason: input.reason ?? null,
-            decision_reason: reason,
-            rule: refusal.rule,
-            resource_url: url.href,
-            refused: screened.refused,
-          },
-        },
+        refused: screened.refused,
+        rail: 'x402',
         now,
-      );
-      return { kind: 'declined', refusal };
+      });
     }
 
     const id = newId('x402Payment');
@@ -213,6 +196,7 @@ export class X402Service {
     const record = result.record;
     c.payments.insert({
       id,
+      protocol: 'x402',
       agentId: agent.id,
       spendRequestId: record.id,
       chain: chosen.chain.id,
@@ -300,6 +284,53 @@ export class X402Service {
       return c.payments.get(payment.id) as X402Payment;
     });
   }
+}
+
+/**
+ * A 402 answer none of whose offers Purser can pay (x402 requirements, MPP challenges):
+ * refused before any policy runs, and ledgered as the attempt it was.
+ */
+export function declinedPayment(
+  d: Pick<X402ServiceDeps, 'ledger'>,
+  auth: KeyAuth,
+  agent: Agent,
+  merchant: string,
+  url: URL,
+  agentReason: string | undefined,
+  why: {
+    reason: string;
+    rule: string;
+    refused: { index: number; reason: string }[];
+    rail: 'x402' | 'mpp';
+    now: number;
+  },
+): PayOutcome {
+  const refusal = {
+    code: 'policy_declined' as const,
+    reason: why.reason,
+    rule: why.rule,
+    details: { refused: why.refused },
+  };
+  d.ledger.append(
+    {
+      type: 'spend.refused',
+      actor: `key:${auth.keyId}`,
+      mode: agent.mode,
+      agentId: agent.id,
+      status: 'policy_declined',
+      merchant,
+      rail: why.rail,
+      data: {
+        reason: agentReason ?? null,
+        decision_reason: why.reason,
+        rule: why.rule,
+        resource_url: url.href,
+        refused: why.refused,
+      },
+    },
+    why.now,
+  );
+  return { kind: 'declined', refusal };
 }
 
 function decode(value: string | Record<string, unknown>): PaymentRequired {

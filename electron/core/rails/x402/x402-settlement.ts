@@ -54,7 +54,7 @@ function settlePayment(
   const counted = wasReleased ? recount(d, budgets, tx, agent, payment, payment.micros, now) : 0n;
   d.ledger.append(
     {
-      type: 'x402.settled',
+      type: `${payment.protocol}.settled`,
       actor: 'system',
       mode: agent.mode,
       agentId: agent.id,
@@ -63,7 +63,7 @@ function settlePayment(
       counted,
       status: 'settled',
       merchant: new URL(payment.resourceUrl).hostname,
-      rail: 'x402',
+      rail: payment.protocol,
       data: {
         ...data,
         spend_request_id: payment.spendRequestId,
@@ -79,7 +79,7 @@ function settlePayment(
       agentId: agent.id,
       objectId: payment.id,
       txHash: t.txHash,
-      message: `${agent.name}'s x402 payment ${payment.id} settled on ${chain.id}`,
+      message: `${agent.name}'s ${payment.protocol === 'mpp' ? 'MPP' : 'x402'} payment ${payment.id} settled on ${chain.id}`,
     }),
   );
   return 'settled';
