@@ -11,9 +11,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe, type ServeProcess } from '../helpers/cli';
+import type { ServeProcess } from '../helpers/cli';
+import { call, serveSealed } from './serve-child';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
-import { balanceOf, localChainBody, PASSPHRASE, startChainWorld, type ChainWorld } from './world';
+import { balanceOf, localChainBody, startChainWorld, type ChainWorld } from './world';
 
 let w: ChainWorld;
 beforeAll(async () => {
@@ -23,37 +24,6 @@ afterAll(async () => {
   await w?.stop();
   cleanupTmpDirs();
 });
-
-async function call(
-  url: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers = {},
-) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-function serve(home: string, crashAt?: string): Promise<ServeProcess> {
-  process.env.PURSER_PASSPHRASE = PASSPHRASE;
-  if (crashAt) process.env.PURSER_CRASH_AT = crashAt;
-  try {
-    return startServe(home, ['--chain-poll-ms', '250']);
-  } finally {
-    delete process.env.PURSER_PASSPHRASE;
-    delete process.env.PURSER_CRASH_AT;
-  }
-}
 
 /** Waits until the child has exited (it killed itself at the crash point). */
 async function exited(server: ServeProcess): Promise<void> {
@@ -68,7 +38,7 @@ describe('payouts across kill -9', () => {
   for (const point of ['payout.authorized', 'payout.stored', 'payout.sent'] as const) {
     it(`pays exactly once when Purser dies at ${point}`, async () => {
       const home = tmpHome();
-      let server = await serve(home, point);
+      let server = await serveSealed(home, { PURSER_CRASH_AT: point });
       const ownerToken = readFileSync(join(home, 'owner-token'), 'utf8').trim();
       const owner = (method: string, path: string, body?: unknown) =>
         call(server.url, ownerToken, method, path, body);
@@ -106,7 +76,7 @@ describe('payouts across kill -9', () => {
       await exited(server);
       expect(await balanceOf(w, to)).toBe(point === 'payout.sent' ? 2_500_000n : 0n);
 
-      server = await serve(home);
+      server = await serveSealed(home);
       const retry = await call(server.url, key, 'POST', '/v1/crypto/payout-intents', body, {
         'idempotency-key': idem,
       });

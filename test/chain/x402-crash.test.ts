@@ -14,13 +14,12 @@ import Database from 'better-sqlite3';
 import { createPublicClient } from 'viem';
 import { localTransport } from './transport';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServe, type ServeProcess } from '../helpers/cli';
+import { call, serveSealed as serve } from './serve-child';
 import { cleanupTmpDirs, tmpHome } from '../helpers/tmp';
 import {
   balanceOf,
   findLeakedKeys,
   localChainBody,
-  PASSPHRASE,
   paymentRequiredOf,
   PRICE,
   startChainWorld,
@@ -38,36 +37,6 @@ afterAll(async () => {
   await w?.stop();
   cleanupTmpDirs();
 });
-
-async function call(
-  url: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers = {},
-) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
-}
-
-function serve(home: string): Promise<ServeProcess> {
-  process.env.PURSER_PASSPHRASE = PASSPHRASE;
-  try {
-    return startServe(home, ['--chain-poll-ms', '250']);
-  } finally {
-    delete process.env.PURSER_PASSPHRASE;
-  }
-}
 
 it('loses nothing and pays nothing twice across kill -9', async () => {
   const home = tmpHome();
