@@ -1,19 +1,21 @@
 /**
  * `npm run chain:dev`: a local chain to try on-chain enforcement by hand — a Hardhat node
  * on 127.0.0.1, the test USDC (OpenZeppelin ERC-3009, 6 decimals, "USDC" version "2"), an
- * x402 paywall, and $1,000 of USDC in a Hardhat account for the owner. Prints the Purser
+ * x402 paywall, an MPP server (mppx, the evm charge method), and $1,000 of USDC in a Hardhat
+ * account for the owner. Prints the Purser
  * commands to run next; stops on Ctrl-C. Nothing here reaches the internet.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHardhatNode } from './hardhat-node';
+import { startMppServer } from './mpp-server';
 import { HARDHAT_NETWORK, startPaywall } from './paywall';
 import { deployUsdc } from './usdc';
 
 const node = await startHardhatNode();
-const [deployer, , merchant, facilitator, , owner] = node.accounts;
-if (!deployer || !merchant || !facilitator || !owner)
+const [deployer, , merchant, facilitator, settler, owner] = node.accounts;
+if (!deployer || !merchant || !facilitator || !settler || !owner)
   throw new Error('hardhat gave too few accounts');
 const usdc = await deployUsdc(node.rpcUrl, deployer.privateKey);
 await usdc.mint(owner.address, 1_000_000_000n);
@@ -25,6 +27,13 @@ const paywall = await startPaywall({
   facilitatorPrivateKey: facilitator.privateKey,
   network: HARDHAT_NETWORK,
 });
+const mpp = await startMppServer({
+  rpcUrl: node.rpcUrl,
+  usdcAddress: usdc.address,
+  payTo: merchant.address,
+  amount: '0.01',
+  settlerPrivateKey: settler.privateKey,
+});
 // A Hardhat test key, public knowledge: for this throwaway chain only.
 const keyFile = join(mkdtempSync(join(tmpdir(), 'purser-dev-chain-')), 'owner-key');
 writeFileSync(keyFile, `${owner.privateKey}\n`, { mode: 0o600 });
@@ -35,6 +44,7 @@ process.stdout.write(
   USDC:    ${usdc.address}
   owner:   ${owner.address}, holding $1,000 (its Hardhat test key is in ${keyFile})
   paywall: ${paywall.url}  ($0.01 a request, x402 v2)
+  mpp:     ${mpp.url}  ($0.01 a request, MPP evm charge)
 
 Then, with purser serve running with PURSER_PASSPHRASE set:
   purser chain set local --rpc ${node.rpcUrl} --chain-id 31337 --usdc ${usdc.address} --usdc-decimals 6 --usdc-name USDC --usdc-version 2
@@ -43,6 +53,7 @@ Then, with purser serve running with PURSER_PASSPHRASE set:
 );
 const stop = async () => {
   await paywall.stop();
+  await mpp.close();
   await node.stop();
   process.exit(0);
 };

@@ -87,7 +87,8 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
   const printedSet = /^\s*(purser chain set local .*)$/m.exec(printed)?.[1];
   const printedOwner = /^\s*(purser chain owner .*)$/m.exec(printed)?.[1];
   const paywallPort = /paywall: http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)?.[1];
-  expect(printedSet && printedOwner && paywallPort, printed).toBeTruthy();
+  const mppPort = /mpp: +http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)?.[1];
+  expect(printedSet && printedOwner && paywallPort && mppPort, printed).toBeTruthy();
 
   await terminal((serve as string).replace(/#.*$/, ''), /Purser is listening on/);
 
@@ -95,7 +96,11 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
     'set -e',
     printedSet,
     printedOwner,
-    ...rest.map((line) => line.replaceAll('PAYWALL_PORT', paywallPort as string)),
+    ...rest.map((line) =>
+      line
+        .replaceAll('PAYWALL_PORT', paywallPort as string)
+        .replaceAll('MPP_PORT', mppPort as string),
+    ),
   ].join('\n');
   const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
     const child = spawn('bash', ['-c', script], { cwd: scratch, env });
@@ -107,6 +112,9 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
   expect(result.code, result.out).toBe(0);
   // The paywall answered the paid retry, and the wallet shows what it paid.
   expect(result.out).toMatch(/"ok":\s*true/);
+  // Both 402s were paid through Purser: x402 and MPP.
+  expect(result.out).toMatch(/purser: paid \$0\.01 .* by x402;/);
+  expect(result.out).toMatch(/purser: paid \$0\.01 .* by MPP;/);
   expect(result.out).toMatch(/USDC|\$/);
   // The payout to a saved recipient went through, on chain, without anything by hand.
   expect(result.out).toMatch(
