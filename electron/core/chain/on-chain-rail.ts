@@ -4,8 +4,8 @@ import type { ChainConfig } from './chain-config';
 import type { Transfer } from './transfer-repository';
 
 /**
- * A rail that pays from agents' Purser-held wallets (core/rails/: x402 now, payouts and MPP
- * next), as the reconciler sees it. The reconciler follows every transfer out of an agent
+ * A rail that pays from agents' Purser-held wallets (core/rails/: x402 and MPP, payouts), as
+ * the reconciler sees it. The reconciler follows every transfer out of an agent
  * wallet into the ledger; each rail says whether a transfer is one of its payments, and
  * releases what can no longer be paid. Both only by the chain's word (docs/chain.md).
  */
