@@ -12,7 +12,7 @@ import type { X402Payment } from '../../../core/rails/x402/x402-payment-reposito
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import { agentRoute } from '../../agent-route';
 import type { RouteContext, ZodApp } from '../../context';
-import { declinedBecause, x402View } from './x402';
+import { answerPayment, x402View } from './x402';
 
 const idParams = z.strictObject({ id: z.string().max(64) });
 
@@ -71,26 +71,7 @@ export function mppRoutes(app: ZodApp, { wallet }: RouteContext): void {
         },
         key,
       );
-      if (outcome.kind === 'declined') {
-        const { refusal } = outcome;
-        throw new PurserError('policy_declined', refusal.reason, {
-          ...refusal.details,
-          decline_code: refusal.code,
-          rule: refusal.rule,
-        });
-      }
-      const { payment, spend } = outcome;
-      if (outcome.replayed) replayed();
-      if (payment.status === 'declined') {
-        throw new PurserError('policy_declined', declinedBecause(spend), {
-          payment_id: payment.id,
-          spend_request_id: spend.id,
-          decision: spend.status,
-          decision_rule: spend.decisionRule,
-        });
-      }
-      if (payment.status === 'awaiting_approval') reply.code(202);
-      return mppView(payment, spend);
+      return answerPayment(outcome, reply, replayed, mppView);
     },
   );
 
@@ -163,26 +144,9 @@ export function payRoute(app: ZodApp, { wallet }: RouteContext): void {
             },
             key,
           );
-      if (outcome.kind === 'declined') {
-        const { refusal } = outcome;
-        throw new PurserError('policy_declined', refusal.reason, {
-          ...refusal.details,
-          decline_code: refusal.code,
-          rule: refusal.rule,
-        });
-      }
-      const { payment, spend } = outcome;
-      if (outcome.replayed) replayed();
-      if (payment.status === 'declined') {
-        throw new PurserError('policy_declined', declinedBecause(spend), {
-          payment_id: payment.id,
-          spend_request_id: spend.id,
-          decision: spend.status,
-          decision_rule: spend.decisionRule,
-        });
-      }
-      if (payment.status === 'awaiting_approval') reply.code(202);
-      return payment.protocol === 'mpp' ? mppView(payment, spend) : x402View(payment, spend);
+      return answerPayment(outcome, reply, replayed, (payment, spend) =>
+        payment.protocol === 'mpp' ? mppView(payment, spend) : x402View(payment, spend),
+      );
     },
   );
 }

@@ -7,6 +7,8 @@ import {
 import { toIso } from '../../../core/clock';
 import { PurserError } from '../../../core/errors';
 import type { X402Payment } from '../../../core/rails/x402/x402-payment-repository';
+import type { PayOutcome } from '../../../core/rails/x402/x402-service';
+import type { FastifyReply } from 'fastify';
 import type { SpendRecord } from '../../../core/spend/spend-repository';
 import { agentRoute } from '../../agent-route';
 import type { RouteContext, ZodApp } from '../../context';
@@ -68,26 +70,7 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
         },
         key,
       );
-      if (outcome.kind === 'declined') {
-        const { refusal } = outcome;
-        throw new PurserError('policy_declined', refusal.reason, {
-          ...refusal.details,
-          decline_code: refusal.code,
-          rule: refusal.rule,
-        });
-      }
-      const { payment, spend } = outcome;
-      if (outcome.replayed) replayed();
-      if (payment.status === 'declined') {
-        throw new PurserError('policy_declined', declinedBecause(spend), {
-          payment_id: payment.id,
-          spend_request_id: spend.id,
-          decision: spend.status,
-          decision_rule: spend.decisionRule,
-        });
-      }
-      if (payment.status === 'awaiting_approval') reply.code(202);
-      return x402View(payment, spend);
+      return answerPayment(outcome, reply, replayed, x402View);
     },
   );
 
@@ -107,6 +90,40 @@ export function x402Routes(app: ZodApp, { wallet }: RouteContext): void {
       return x402View(payment, spend);
     },
   );
+}
+
+/**
+ * A 402 payment's outcome as its routes answer it (/v1/x402/pay, /v1/mpp/pay, /v1/pay): a
+ * refusal before the policy, or a payment the policy or the owner declined, is `402
+ * policy_declined`; one waiting for the owner is `202`; a signed one `200`, with the header
+ * `Idempotent-Replayed` on a retry.
+ */
+export function answerPayment<V>(
+  outcome: PayOutcome,
+  reply: FastifyReply,
+  replayed: () => void,
+  view: (payment: X402Payment, spend: SpendRecord) => V,
+): V {
+  if (outcome.kind === 'declined') {
+    const { refusal } = outcome;
+    throw new PurserError('policy_declined', refusal.reason, {
+      ...refusal.details,
+      decline_code: refusal.code,
+      rule: refusal.rule,
+    });
+  }
+  const { payment, spend } = outcome;
+  if (outcome.replayed) replayed();
+  if (payment.status === 'declined') {
+    throw new PurserError('policy_declined', declinedBecause(spend), {
+      payment_id: payment.id,
+      spend_request_id: spend.id,
+      decision: spend.status,
+      decision_rule: spend.decisionRule,
+    });
+  }
+  if (payment.status === 'awaiting_approval') reply.code(202);
+  return view(payment, spend);
 }
 
 /**
