@@ -39,12 +39,25 @@ export interface BudgetState {
   windowEnd: number | null;
   /** When the agent was created: a total budget's burn is measured from here, not from 1970. */
   since: number;
+  /**
+   * The first spend this window counts (epoch ms), when known: until spends span
+   * MIN_HISTORY_MS there is no rate to speak of, and the forecast says so.
+   */
+  firstSpendAt?: number | null;
 }
+
+/**
+ * How long spending must have gone on before a rate is forecast: one $12 spend seconds old
+ * says nothing about next Tuesday.
+ */
+export const MIN_HISTORY_MS = HOUR_MS;
 
 export type Forecast =
   /** Budget 0: nothing may be spent. `spent` is what was spent anyway (the budget was lowered). */
   | { kind: 'no_budget'; spent: Micros }
   | { kind: 'no_spend' }
+  /** Spending began less than MIN_HISTORY_MS ago: a forecast from `from` on. */
+  | { kind: 'too_early'; from: number }
   /** Spent at least the budget; `over` is by how much (0 when exactly used up). */
   | { kind: 'used_up'; over: Micros }
   /** At this rate the budget runs out at `at` (before the window resets, if it does). */
@@ -78,6 +91,8 @@ export function forecast(b: BudgetState, now: number): Forecast {
   if (b.budget <= 0n) return { kind: 'no_budget', spent: b.spent > 0n ? b.spent : 0n };
   if (b.spent <= 0n) return { kind: 'no_spend' };
   if (b.spent >= b.budget) return { kind: 'used_up', over: b.spent - b.budget };
+  if (b.firstSpendAt != null && now - b.firstSpendAt < MIN_HISTORY_MS)
+    return { kind: 'too_early', from: b.firstSpendAt + MIN_HISTORY_MS };
 
   const reset = resetOf(b);
   const windowStart = reset.kind === 'rolling' ? now - reset.width : b.windowStart;
@@ -193,6 +208,35 @@ export function resetText(reset: Reset, timeZone: string, now: number): string {
   return `Resets in ${formatDuration(reset.at - now)} (${formatWhen(reset.at, timeZone, now)}).`;
 }
 
+/**
+ * When a rate says the budget runs out, as a range rather than a minute: a rate measured over
+ * what was spent so far is an estimate, so the end is given from a quarter sooner to half
+ * again later, in the coarsest unit that still says something ("in about 2–3 days, between
+ * Mon, Mar 16 and Tue, Mar 17"; "in about 3–6 hours").
+ */
+export function rangeText(untilEmpty: number, timeZone: string, now: number): string {
+  const soonest = Math.floor((untilEmpty * 3) / 4);
+  const latest = Math.ceil((untilEmpty * 3) / 2);
+  const [unit, name] =
+    latest >= 2 * DAY_MS
+      ? [DAY_MS, 'day']
+      : latest >= 2 * HOUR_MS
+        ? [HOUR_MS, 'hour']
+        : [MINUTE_MS, 'minute'];
+  const lo = Math.max(Math.round(soonest / unit), 1);
+  const hi = Math.max(Math.round(latest / unit), lo);
+  const span = lo === hi ? plural(hi, name) : `${lo}–${hi} ${name}s`;
+  if (unit !== DAY_MS) return `in about ${span}`;
+  const day = (ms: number) =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: safeZone(timeZone),
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+    }).format(ms);
+  return `in about ${span}, between ${day(now + soonest)} and ${day(now + latest)}`;
+}
+
 /** The forecast in words. */
 export function forecastText(
   f: Forecast,
@@ -213,8 +257,10 @@ export function forecastText(
         : b.period === 'total'
           ? 'The budget is used up.'
           : 'The budget is used up until it resets.';
+    case 'too_early':
+      return `Too early to forecast: spending began less than an hour ago (a forecast from ${formatWhen(f.from, timeZone, now)}).`;
     case 'runs_out':
-      return `At this rate the budget runs out on ${formatWhen(f.at, timeZone, now)} (in ${formatDuration(f.at - now)}).`;
+      return `At this rate the budget runs out ${rangeText(f.at - now, timeZone, now)}.`;
     case 'lasts':
       return `At this rate about ${formatUsd(f.projected)} of ${formatUsd(b.budget)} is spent by the reset: the budget lasts.`;
     case 'steady':

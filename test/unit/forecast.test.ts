@@ -6,6 +6,7 @@ import {
   DAY_MS,
   forecast,
   forecastText,
+  rangeText,
   formatDuration,
   formatWhen,
   HOUR_MS,
@@ -119,6 +120,31 @@ describe('forecast: calendar windows', () => {
       projected: usd(10),
       until: end,
     });
+  });
+});
+
+describe('forecast: not before there is a rate', () => {
+  it('says nothing until spending has gone on for an hour: one $12 spend seconds old is no rate', () => {
+    const b = monthly({ spent: usd(12), firstSpendAt: NOW - 5_000 });
+    expect(forecast(b, NOW)).toEqual({ kind: 'too_early', from: NOW - 5_000 + HOUR_MS });
+    expect(forecastText(forecast(b, NOW), b, 'UTC', NOW)).toBe(
+      'Too early to forecast: spending began less than an hour ago (a forecast from Sat, Mar 14, 10:59).',
+    );
+    // An hour on, the rate is measured (from the window or the agent's creation, as before).
+    expect(forecast({ ...b, firstSpendAt: NOW - HOUR_MS }, NOW).kind).not.toBe('too_early');
+    // Used up or over is said at once, whatever the history.
+    expect(forecast(monthly({ spent: usd(100), firstSpendAt: NOW }), NOW).kind).toBe('used_up');
+  });
+
+  it('gives the end as a range in the coarsest unit that says something, never a minute', () => {
+    expect(rangeText(2 * DAY_MS + 3 * HOUR_MS, 'UTC', NOW)).toBe(
+      'in about 2–3 days, between Mon, Mar 16 and Tue, Mar 17',
+    );
+    expect(rangeText(4 * HOUR_MS, 'UTC', NOW)).toBe('in about 3–6 hours');
+    expect(rangeText(20 * MINUTE_MS, 'UTC', NOW)).toBe('in about 15–30 minutes');
+    expect(rangeText(1_000, 'UTC', NOW)).toBe('in about 1 minute');
+    for (const ms of [MINUTE_MS, HOUR_MS, 5 * DAY_MS, 400 * DAY_MS])
+      expect(rangeText(ms, 'UTC', NOW)).not.toMatch(/\d{2}:\d{2}/);
   });
 });
 
@@ -280,7 +306,7 @@ describe('in words', () => {
     expect(text({ kind: 'used_up', over: 0n })).toBe('The budget is used up until it resets.');
     expect(text({ kind: 'used_up', over: 12_345n })).toBe('Over budget by $0.012345.');
     expect(text({ kind: 'runs_out', at: NOW + 2 * DAY_MS + 3 * HOUR_MS })).toBe(
-      'At this rate the budget runs out on Mon, Mar 16, 13:00 (in 2 days 3 hours).',
+      'At this rate the budget runs out in about 2–3 days, between Mon, Mar 16 and Tue, Mar 17.',
     );
     expect(text({ kind: 'lasts', projected: usd(31), until: NOW })).toBe(
       'At this rate about $31.00 of $50.00 is spent by the reset: the budget lasts.',

@@ -7,6 +7,7 @@ import {
   resetOf,
   resetText,
   type BudgetState,
+  type CountedEntry,
 } from '../../../shared/forecast';
 import { centsToMicros, formatUsd, microsFromString } from '../../../shared/money';
 import type { Period, WindowKind } from '../../../shared/domain';
@@ -23,17 +24,35 @@ const WINDOW_WORDS: Record<WindowKind, Record<Period, string>> = {
   },
 };
 
+/**
+ * The first spend the agent's current window counts, from its counted ledger entries (the
+ * chart's): null when none is there yet, undefined while they are still being read.
+ */
+function firstSpendIn(
+  usage: CountedEntry[] | undefined,
+  windowStart: number,
+): number | null | undefined {
+  if (usage === undefined) return undefined;
+  let first: number | null = null;
+  for (const entry of usage)
+    if (entry.counted > 0n && entry.ts >= windowStart && (first === null || entry.ts < first))
+      first = entry.ts;
+  return first;
+}
+
 /** The agent's budget as integers, for shared/forecast.ts. */
-export function budgetStateOf(agent: AgentView): BudgetState {
+export function budgetStateOf(agent: AgentView, usage?: CountedEntry[]): BudgetState {
   const b = agent.budget;
+  const windowStart = Date.parse(b.window_start);
   return {
     budget: centsToMicros(b.budget_cents),
     spent: microsFromString(b.spent_micros),
     period: b.period,
     windowKind: b.window_kind,
-    windowStart: Date.parse(b.window_start),
+    windowStart,
     windowEnd: b.window_end === null ? null : Date.parse(b.window_end),
     since: Date.parse(agent.created_at),
+    firstSpendAt: firstSpendIn(usage, windowStart),
   };
 }
 
@@ -46,14 +65,17 @@ export function AgentBudgetMeter({
   now,
   timeZone,
   halted,
+  usage,
 }: {
   agent: AgentView;
   now: number;
   timeZone: string;
   /** Why nothing more is spent for now (paused, frozen): said instead of a forecast. */
   halted?: string | null;
+  /** The agent's counted entries (the chart's), for when its spending began. */
+  usage?: CountedEntry[] | undefined;
 }) {
-  const state = budgetStateOf(agent);
+  const state = budgetStateOf(agent, usage);
   const { budget, spent } = state;
   const bp = meterBasisPoints(spent, budget);
   const level = meterLevel(spent, budget);

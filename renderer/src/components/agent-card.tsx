@@ -130,7 +130,13 @@ export function AgentCard({
       )}
       <div className="agent-body">
         <div className="agent-budget">
-          <AgentBudgetMeter agent={agent} now={now} timeZone={timeZone} halted={halted} />
+          <AgentBudgetMeter
+            agent={agent}
+            now={now}
+            timeZone={timeZone}
+            halted={halted}
+            usage={usage}
+          />
           <PolicySummary agent={agent} />
         </div>
         <SpendChart agent={agent} entries={usage} timeZone={timeZone} now={now} />
