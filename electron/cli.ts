@@ -33,6 +33,7 @@ const chain: Commands = async () => [(await import('./cli/chain-command')).chain
 const mcp: Commands = async () => [(await import('./cli/mcp-command')).mcpCommand()];
 const agent: Commands = async () => (await import('./cli/agent-commands')).agentCommands();
 const pay: Commands = async () => [(await import('./cli/pay-command')).payCommand()];
+const payout: Commands = async () => [(await import('./cli/payout-command')).payoutCommand()];
 
 /** Each command name (and alias) to the module that makes it. */
 export const COMMAND_MODULES: Readonly<Record<string, Commands>> = {
@@ -62,7 +63,7 @@ export const COMMAND_MODULES: Readonly<Record<string, Commands>> = {
   policy: agent,
   budget: agent,
   receipt: agent,
-  payout: agent,
+  payout,
   pay,
 };
 

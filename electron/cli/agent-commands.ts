@@ -3,18 +3,12 @@ import {
   PurserApiError,
   type BalanceView,
   type BudgetRequestView,
-  type PayoutIntentView,
   type PolicyView,
   type PurserClient,
   type ReceiptResult,
   type SpendRequestView,
 } from '../../shared/client';
-import {
-  RAILS,
-  type BudgetRequestStatus,
-  type PayoutStatus,
-  type SpendStatus,
-} from '../../shared/domain';
+import { RAILS, type BudgetRequestStatus, type SpendStatus } from '../../shared/domain';
 import { agentClient } from './agent-env';
 import { globals } from './globals';
 import { CliError } from './cli-error';
@@ -22,7 +16,7 @@ import { emit, quoted, usd, visible, wholeNumber } from './output';
 
 /**
  * The agent's side of the CLI: `purser spend`, `status`, `balance`, `policy`, `budget`,
- * `receipt`, `payout`. Each reaches `/v1` with the key in PURSER_KEY (agent-env.ts), never the owner
+ * `receipt` (and `payout`, payout-command.ts, with the same helpers and exit codes). Each reaches `/v1` with the key in PURSER_KEY (agent-env.ts), never the owner
  * token, so a script an agent runs can do no more than the agent could over HTTP.
  *
  * Exit codes, so that a shell script can branch without parsing output:
@@ -55,31 +49,13 @@ const BUDGET_EXIT: Record<BudgetRequestStatus, number> = {
   exhausted: EXIT.ended,
 };
 
-const PAYOUT_EXIT: Record<PayoutStatus, number> = {
-  completed: EXIT.ok,
-  declined: EXIT.declined,
-  needs_approval: EXIT.pending,
-  approved: EXIT.pending,
-  awaiting_signature: EXIT.pending,
-  submitted: EXIT.pending,
-  failed: EXIT.ended,
-  cancelled: EXIT.ended,
-  expired: EXIT.ended,
-};
-const PAYOUT_OPEN = new Set<PayoutStatus>([
-  'needs_approval',
-  'approved',
-  'awaiting_signature',
-  'submitted',
-]);
-
 const EXIT_HELP = `
 Exit codes: 0 approved or done, 10 declined (or refused by a hard limit), 11 still pending,
 12 expired or cancelled, 1 API or network error (code on stderr), 2 usage error.
 Environment: PURSER_KEY (the agent's spending key), PURSER_URL (default: the running server).`;
 
 /** Commander's own usage errors (a missing option, a bad number) exit 2, like a missing key. */
-function agentCommand(name: string, description: string): Command {
+export function agentCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .addHelpText('after', EXIT_HELP)
@@ -93,7 +69,7 @@ type Runner<T> = (client: PurserClient, cmd: Command) => Promise<T>;
  * else `human`) and sets the exit code from it. An API error becomes a one-line CliError
  * (and, under --json, its envelope on stdout, so a script still gets `details`).
  */
-async function run<T>(
+export async function run<T>(
   cmd: Command,
   call: Runner<T>,
   human: (result: T) => string,
@@ -114,12 +90,12 @@ async function run<T>(
   process.exitCode = exitOf(result);
 }
 
-const amountOption = () =>
+export const amountOption = () =>
   new Option('--amount-cents <n>', 'amount in cents')
     .argParser(wholeNumber('--amount-cents'))
     .makeOptionMandatory();
 
-const waitOption = () =>
+export const waitOption = () =>
   new Option('--wait <seconds>', 'wait up to this long for the decision').argParser(
     wholeNumber('--wait'),
   );
@@ -131,16 +107,6 @@ async function waitForBudget(client: PurserClient, id: string, seconds: number) 
     const left = Math.ceil((deadline - Date.now()) / 1000);
     const request = await client.getBudgetRequest(id, { wait: Math.max(0, Math.min(60, left)) });
     if (request.status !== 'pending' || left <= 0) return request;
-  }
-}
-
-/** Follows a payout to its end (or `seconds`), over long polls of at most 50 s. */
-async function waitForPayout(client: PurserClient, id: string, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const left = Math.ceil((deadline - Date.now()) / 1000);
-    const payout = await client.getPayout(id, { wait: Math.max(0, Math.min(50, left)) });
-    if (!PAYOUT_OPEN.has(payout.status) || left <= 0) return payout;
   }
 }
 
@@ -220,80 +186,8 @@ function receiptText(r: ReceiptResult): string {
   return lines.join('\n');
 }
 
-function payoutText(p: PayoutIntentView): string {
-  const lines = [
-    `${p.status}  ${p.id}  ${usd(p.amount_cents)} to ${p.address} on ${p.chain} for ${quoted(p.reason)}`,
-    `  ${visible(p.decision_reason)}`,
-  ];
-  if (p.pending_reason) lines.push(`  waiting: ${visible(p.pending_reason)}`);
-  if (p.failure_reason) lines.push(`  failed: ${visible(p.failure_reason)}`);
-  if (p.tx_signature) lines.push(`  transaction ${p.tx_signature}`);
-  if (PAYOUT_OPEN.has(p.status))
-    lines.push(`  not at its end yet; follow it with: purser payout status ${p.id} --wait 60`);
-  return lines.join('\n');
-}
-
-/** `purser payout send|status|cancel` (docs/payouts.md). */
-function payoutCommand(): Command {
-  const payout = agentCommand('payout', 'pay an address on chain from the agent’s wallet (agent)');
-  payout.addCommand(
-    agentCommand('send', 'pay a saved recipient (rcp_…) or an address, in USDC')
-      .argument('<recipient>')
-      .addOption(amountOption())
-      .requiredOption('--reason <text>', 'why, for the owner')
-      .option('--network <chain>', 'a configured chain (default: the first one)')
-      .option('--idempotency-key <k>', 'reuse it when retrying, so a retry never pays twice')
-      .addOption(waitOption())
-      .action((recipient: string, o: Ask & { reason: string; network?: string }, cmd: Command) =>
-        run(
-          cmd,
-          async (client) => {
-            const created = await client.createPayout({
-              recipient,
-              amount_cents: o.amountCents,
-              reason: o.reason,
-              ...(o.network === undefined ? {} : { network: o.network }),
-              ...(o.idempotencyKey === undefined ? {} : { idempotency_key: o.idempotencyKey }),
-            });
-            return o.wait && PAYOUT_OPEN.has(created.status)
-              ? waitForPayout(client, created.id, o.wait)
-              : created;
-          },
-          payoutText,
-          (r) => PAYOUT_EXIT[r.status],
-        ),
-      ),
-  );
-  payout.addCommand(
-    agentCommand('status', 'a payout as it stands')
-      .argument('<payoutId>')
-      .addOption(waitOption())
-      .action((id: string, o: { wait?: number }, cmd: Command) =>
-        run(
-          cmd,
-          (client) => (o.wait ? waitForPayout(client, id, o.wait) : client.getPayout(id)),
-          payoutText,
-          (r) => PAYOUT_EXIT[r.status],
-        ),
-      ),
-  );
-  payout.addCommand(
-    agentCommand('cancel', 'withdraw a payout not yet signed')
-      .argument('<payoutId>')
-      .action((id: string, _o: unknown, cmd: Command) =>
-        run(
-          cmd,
-          (client) => client.cancelPayout(id),
-          payoutText,
-          (r) => PAYOUT_EXIT[r.status],
-        ),
-      ),
-  );
-  return payout;
-}
-
 /** What `spend` and `budget request` share. */
-interface Ask {
+export interface Ask {
   amountCents: number;
   category?: string;
   idempotencyKey?: string;
@@ -438,13 +332,5 @@ export function agentCommands(): Command[] {
   const policy = agentCommand('policy', 'the rules this agent spends under (agent)').action(
     (_o, cmd: Command) => run(cmd, (client) => client.policy(), policyText),
   );
-  return [
-    spendCommand(),
-    statusCommand(),
-    balance,
-    policy,
-    budgetCommand(),
-    receiptCommand(),
-    payoutCommand(),
-  ];
+  return [spendCommand(), statusCommand(), balance, policy, budgetCommand(), receiptCommand()];
 }

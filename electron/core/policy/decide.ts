@@ -18,6 +18,9 @@ import { MerchantName, normalizeText } from './merchant-key';
 import { lookalikeIn, matchIn } from './merchants';
 import type { Policy } from './policy';
 import type { TimeWindow } from './windows';
+import { checkRecipient, type Payee } from './recipient-rule';
+
+export type { Payee } from './recipient-rule';
 
 export interface LimitState {
   amount: Micros;
@@ -50,18 +53,6 @@ export interface DecisionInput {
   pendingCount: () => number;
   /** For a payout (docs/payouts.md): step 6 judges its recipient instead of a merchant. */
   payee?: Payee;
-}
-
-/** A payout's recipient, as step 6 judges it. */
-export interface Payee {
-  /** Checksummed. */
-  address: string;
-  /** How the owner knows it: the address book's name, or the address itself. */
-  label: string;
-  /** This agent has never paid it. */
-  isNew: boolean;
-  /** A saved recipient whose address this unsaved one imitates (same ends, other middle). */
-  lookalikeOf: { name: string; address: string } | null;
 }
 
 export type Rule =
@@ -200,42 +191,6 @@ function checkMerchant({ merchant, category, policy }: DecisionInput): Verdict |
     };
   }
   return checkCategory(category, policy) ?? ask;
-}
-
-/**
- * Step 6 for a payout (docs/payouts.md): the recipient's address against the agent's lists.
- * An address that imitates a saved recipient's, or that this agent has never paid, asks
- * the owner whatever steps 7–15 say (as a merchant look-alike does): a first payout is
- * never approved silently unless the owner turned that off.
- */
-function checkRecipient(payee: Payee, policy: Policy): Verdict | null {
-  if (policy.denyRecipients.includes(payee.address)) {
-    return declined(
-      'recipient_denied',
-      `Recipient ${payee.label} is on this agent's recipient deny-list`,
-    );
-  }
-  if (policy.allowRecipients.length > 0 && !policy.allowRecipients.includes(payee.address)) {
-    return declined(
-      'recipient_not_allowed',
-      `Recipient ${payee.label} is not on this agent's recipient allow-list`,
-    );
-  }
-  if (payee.lookalikeOf) {
-    return {
-      outcome: 'needs_approval',
-      rule: 'recipient_lookalike',
-      reason: `Recipient ${payee.address} looks like saved recipient "${payee.lookalikeOf.name}" (${payee.lookalikeOf.address}) but is another address`,
-    };
-  }
-  if (payee.isNew && policy.askOnNewRecipient) {
-    return {
-      outcome: 'needs_approval',
-      rule: 'new_recipient',
-      reason: `First payout to ${payee.label} needs approval`,
-    };
-  }
-  return null;
 }
 
 /** Step 6, categories: compared on their normalised text (docs/merchant-identity.md). */

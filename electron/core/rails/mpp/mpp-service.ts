@@ -8,10 +8,15 @@ import { enforceRateLimit } from '../../keys/rate-limit-policy';
 import { matchIn } from '../../policy/merchants';
 import { MerchantName } from '../../policy/merchant-key';
 import type { SpendService } from '../../spend/spend-service';
-import type { SpendRecord } from '../../spend/spend-repository';
 import type { X402Parts } from '../x402/x402-parts';
 import type { X402Payment } from '../x402/x402-payment-repository';
-import { declinedPayment, PAYMENT_STATUS_OF, type PayOutcome } from '../x402/x402-service';
+import {
+  declinedPayment,
+  PAYMENT_STATUS_OF,
+  replayPayment,
+  SingleFlight,
+  type PayOutcome,
+} from '../payment-outcome';
 import type { X402ServiceDeps } from '../x402/x402-service';
 import { screenChallenges } from './mpp-challenges';
 import { signReservedChallenge } from './mpp-signer';
@@ -37,7 +42,7 @@ export interface MppPayInput {
  * follow them.
  */
 export class MppService {
-  private readonly signing = new Map<string, Promise<X402Payment>>();
+  private readonly signing = new SingleFlight<X402Payment>();
 
   constructor(
     private readonly d: X402ServiceDeps,
@@ -60,7 +65,7 @@ export class MppService {
     }
     const outcome = await this.d.committer.run((tx) => this.reserve(tx, auth, input, url, idemKey));
     if (outcome.kind === 'declined' || outcome.payment.status !== 'reserved') return outcome;
-    const payment = await this.signOnce(outcome.payment);
+    const payment = await this.signing.run(outcome.payment.id, () => this.sign(outcome.payment));
     return { ...outcome, payment };
   }
 
@@ -91,9 +96,7 @@ export class MppService {
     };
     const hit = d.idempotency.lookup(agent.id, idemKey, 'mpp', normalized);
     if (hit.objectId !== undefined) {
-      const payment = c.payments.get(hit.objectId);
-      if (!payment) throw new Error(`idempotency key points at missing ${hit.objectId}`);
-      return replayed(this.spend, c, payment, now, tx);
+      return replayPayment(d, c, hit.objectId, now);
     }
     enforceRateLimit(d, auth, now);
 
@@ -203,15 +206,6 @@ export class MppService {
     };
   }
 
-  private signOnce(payment: X402Payment): Promise<X402Payment> {
-    let running = this.signing.get(payment.id);
-    if (!running) {
-      running = this.sign(payment).finally(() => this.signing.delete(payment.id));
-      this.signing.set(payment.id, running);
-    }
-    return running;
-  }
-
   private async sign(payment: X402Payment): Promise<X402Payment> {
     const { c, d } = this;
     const chain = c.chains.get(payment.chain);
@@ -251,25 +245,6 @@ export class MppService {
       return c.payments.get(payment.id) as X402Payment;
     });
   }
-}
-
-/** A retry: the same payment, moved on if the owner has decided since. */
-function replayed(
-  spend: SpendService,
-  c: X402Parts,
-  payment: X402Payment,
-  now: number,
-  tx: TxContext,
-): PayOutcome {
-  let current = payment;
-  const record: SpendRecord = spend.record(current.spendRequestId);
-  if (current.status === 'awaiting_approval' && record.status !== 'needs_approval') {
-    const to = record.status === 'approved' ? 'reserved' : 'declined';
-    c.payments.move(current.id, 'awaiting_approval', to, now);
-    current = c.payments.get(current.id) as X402Payment;
-  }
-  void tx;
-  return { kind: 'payment', payment: current, spend: record, replayed: true };
 }
 
 function parseUrl(text: string): URL {

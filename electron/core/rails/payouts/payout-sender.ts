@@ -1,14 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BaseError,
-  encodeFunctionData,
-  HttpRequestError,
-  keccak256,
-  parseSignature,
-  TimeoutError,
-  toHex,
-  type PrivateKeyAccount,
-} from 'viem';
+import { keccak256, parseSignature, toHex, type PrivateKeyAccount } from 'viem';
 import type { BudgetService } from '../../budgets/budget-service';
 import type { Agent } from '../../agents/agent-repository';
 import type { ChainConfig } from '../../chain/chain-config';
@@ -20,6 +11,14 @@ import { recount, type X402ReleaseDeps } from '../x402/x402-release';
 import type { WalletDeps } from '../../wallet-deps';
 import type { PayoutParts } from './payout-parts';
 import type { PayoutIntent } from './payout-repository';
+import {
+  CANCEL_TYPES,
+  domainOf,
+  isTransient,
+  messageOf,
+  TRANSFER_TYPES,
+  transferData,
+} from './payout-eip3009';
 
 /**
  * How long a payout's authorization may be used on chain. Short, because a payout that
@@ -29,65 +28,6 @@ import type { PayoutIntent } from './payout-repository';
 export const PAYOUT_VALID_SECONDS = 600;
 /** How long one attempt waits for a receipt before leaving it to the next sweep. */
 const RECEIPT_WAIT_MS = 30_000;
-
-const TRANSFER_TYPES = {
-  TransferWithAuthorization: [
-    { name: 'from', type: 'address' },
-    { name: 'to', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'validAfter', type: 'uint256' },
-    { name: 'validBefore', type: 'uint256' },
-    { name: 'nonce', type: 'bytes32' },
-  ],
-} as const;
-const CANCEL_TYPES = {
-  CancelAuthorization: [
-    { name: 'authorizer', type: 'address' },
-    { name: 'nonce', type: 'bytes32' },
-  ],
-} as const;
-
-const domainOf = (chain: ChainConfig) => ({
-  name: chain.usdc.name,
-  version: chain.usdc.version,
-  chainId: chain.chainId,
-  verifyingContract: chain.usdc.address,
-});
-
-/** An RPC that could not be reached says nothing about the transaction: try again later. */
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof BaseError &&
-    error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError) !== null
-  );
-}
-
-const messageOf = (error: unknown) =>
-  error instanceof BaseError
-    ? error.shortMessage
-    : error instanceof Error
-      ? error.message.split('\n')[0]
-      : String(error);
-
-/** The call that carries a payout's stored authorization: the token's transferWithAuthorization. */
-function transferData(p: PayoutIntent): `0x${string}` {
-  const { v, r, s } = parseSignature(p.signature as `0x${string}`);
-  return encodeFunctionData({
-    abi: usdcAbi,
-    functionName: 'transferWithAuthorization',
-    args: [
-      p.payer,
-      p.address,
-      p.units,
-      0n,
-      BigInt(p.validBefore ?? 0),
-      p.nonce as `0x${string}`,
-      Number(v),
-      r,
-      s,
-    ],
-  });
-}
 
 export type PayoutSenderDeps = X402ReleaseDeps & Pick<WalletDeps, 'settings'>;
 

@@ -3,7 +3,6 @@ import { parsePaymentRequired } from '@x402/core/schemas';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import { deepEqual } from '@x402/core/utils';
 import { agentOf } from '../../agents/agent-of';
-import type { Agent } from '../../agents/agent-repository';
 import type { TxContext } from '../../db/committer';
 import { invalidRequest, invalidTransition, notFound } from '../../errors';
 import { newId } from '../../ids';
@@ -11,15 +10,22 @@ import type { KeyAuth } from '../../keys/key-repository';
 import { enforceRateLimit } from '../../keys/rate-limit-policy';
 import { matchIn } from '../../policy/merchants';
 import { MerchantName } from '../../policy/merchant-key';
-import type { Refusal } from '../../policy/decide';
 import type { SpendService } from '../../spend/spend-service';
-import type { SpendRecord } from '../../spend/spend-repository';
 import type { WalletDeps } from '../../wallet-deps';
 import type { X402Parts } from './x402-parts';
 import { openAccount } from '../../chain/account-keys';
 import { screenRequirements, type Judged } from './x402-requirements';
 import { signReserved } from './x402-signer';
 import type { X402Payment } from './x402-payment-repository';
+import {
+  declinedPayment,
+  PAYMENT_STATUS_OF,
+  replayPayment,
+  SingleFlight,
+  type PayOutcome,
+} from '../payment-outcome';
+
+export type { PayOutcome } from '../payment-outcome';
 
 /** What this part of the chain service uses of the wallet: no more. */
 export type X402ServiceDeps = Pick<
@@ -44,29 +50,6 @@ export interface PayInput {
   category?: string;
 }
 
-export type PayOutcome =
-  | {
-      kind: 'declined';
-      refusal:
-        | Refusal
-        | {
-            code: 'policy_declined';
-            reason: string;
-            rule: string;
-            details: Record<string, unknown>;
-          };
-    }
-  | { kind: 'payment'; payment: X402Payment; spend: SpendRecord; replayed: boolean };
-
-/** Where a new payment starts, by the decision on its spend request. */
-export const PAYMENT_STATUS_OF: Record<SpendRecord['status'], X402Payment['status']> = {
-  approved: 'reserved',
-  needs_approval: 'awaiting_approval',
-  declined: 'declined',
-  expired: 'declined',
-  cancelled: 'declined',
-};
-
 /** An unsigned, approved reservation is released if no one comes back to sign it in this time. */
 export const SIGN_WITHIN_MS = 15 * 60_000;
 
@@ -77,7 +60,8 @@ export const SIGN_WITHIN_MS = 15 * 60_000;
  * same one and an authorization can only ever be used once on chain.
  */
 export class X402Service {
-  private readonly signing = new Map<string, Promise<X402Payment>>();
+  /** One signing per payment, however many retries race (the UPDATE is guarded too). */
+  private readonly signing = new SingleFlight<X402Payment>();
 
   constructor(
     private readonly d: X402ServiceDeps,
@@ -98,7 +82,7 @@ export class X402Service {
       this.reserve(tx, auth, input, paymentRequired, url, idemKey),
     );
     if (outcome.kind === 'declined' || outcome.payment.status !== 'reserved') return outcome;
-    const payment = await this.signOnce(outcome.payment);
+    const payment = await this.signing.run(outcome.payment.id, () => this.sign(outcome.payment));
     return { ...outcome, payment };
   }
 
@@ -140,7 +124,7 @@ export class X402Service {
       category: input.category ?? null,
     };
     const hit = d.idempotency.lookup(agent.id, idemKey, 'x402', normalized);
-    if (hit.objectId !== undefined) return this.replay(tx, hit.objectId, now);
+    if (hit.objectId !== undefined) return replayPayment(d, c, hit.objectId, now);
     enforceRateLimit(d, auth, now);
 
     const wallet = c.accounts.ofAgent(agent.id);
@@ -221,35 +205,6 @@ export class X402Service {
     };
   }
 
-  /** A retry: the same payment, moved on if the owner has decided since. */
-  private replay(tx: TxContext, id: string, now: number): PayOutcome {
-    const { c, d } = this;
-    let payment = c.payments.get(id);
-    if (!payment) throw new Error(`idempotency key points at missing ${id}`);
-    const spend = d.spends.get(payment.spendRequestId);
-    if (!spend) throw new Error(`x402 payment ${id} has no spend request`);
-    if (payment.status === 'awaiting_approval' && spend.status !== 'needs_approval') {
-      const to = spend.status === 'approved' ? 'reserved' : 'declined';
-      c.payments.move(id, 'awaiting_approval', to, now);
-      payment = c.payments.get(id) as X402Payment;
-    }
-    void tx;
-    return { kind: 'payment', payment, spend, replayed: true };
-  }
-
-  /**
-   * Signs a reservation once, however many retries race: concurrent callers share one
-   * signing, and the stored signature wins over any other (the UPDATE is guarded).
-   */
-  private signOnce(payment: X402Payment): Promise<X402Payment> {
-    let running = this.signing.get(payment.id);
-    if (!running) {
-      running = this.sign(payment).finally(() => this.signing.delete(payment.id));
-      this.signing.set(payment.id, running);
-    }
-    return running;
-  }
-
   private async sign(payment: X402Payment): Promise<X402Payment> {
     const { c, d } = this;
     const chain = c.chains.get(payment.chain);
@@ -284,53 +239,6 @@ export class X402Service {
       return c.payments.get(payment.id) as X402Payment;
     });
   }
-}
-
-/**
- * A 402 answer none of whose offers Purser can pay (x402 requirements, MPP challenges):
- * refused before any policy runs, and ledgered as the attempt it was.
- */
-export function declinedPayment(
-  d: Pick<X402ServiceDeps, 'ledger'>,
-  auth: KeyAuth,
-  agent: Agent,
-  merchant: string,
-  url: URL,
-  agentReason: string | undefined,
-  why: {
-    reason: string;
-    rule: string;
-    refused: { index: number; reason: string }[];
-    rail: 'x402' | 'mpp';
-    now: number;
-  },
-): PayOutcome {
-  const refusal = {
-    code: 'policy_declined' as const,
-    reason: why.reason,
-    rule: why.rule,
-    details: { refused: why.refused },
-  };
-  d.ledger.append(
-    {
-      type: 'spend.refused',
-      actor: `key:${auth.keyId}`,
-      mode: agent.mode,
-      agentId: agent.id,
-      status: 'policy_declined',
-      merchant,
-      rail: why.rail,
-      data: {
-        reason: agentReason ?? null,
-        decision_reason: why.reason,
-        rule: why.rule,
-        resource_url: url.href,
-        refused: why.refused,
-      },
-    },
-    why.now,
-  );
-  return { kind: 'declined', refusal };
 }
 
 function decode(value: string | Record<string, unknown>): PaymentRequired {
