@@ -137,6 +137,7 @@ export function ownerX402View(
 ): NonNullable<OwnerSpendView['x402']> {
   return {
     protocol: p.protocol,
+    scheme: p.requirement.scheme === 'upto' ? 'upto' : 'exact',
     payment_id: p.id,
     status: p.status,
     resource_url: p.resourceUrl,

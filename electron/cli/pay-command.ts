@@ -67,10 +67,13 @@ function urlOf(text: string): URL {
   throw new InvalidArgumentError(`the URL must be an absolute http(s) URL, got "${text}"`);
 }
 
+/** An x402 `upto` payment is a maximum: what it cost is known once the chain settles it. */
+const isUpto = (p: AnyPaymentView) => p.object === 'x402_payment' && p.scheme === 'upto';
+
 const paidLine = (p: AnyPaymentView) =>
-  `paid ${usd(p.amount_micros / 10_000)} (${p.amount_units} units) to ${visible(p.host)} ` +
+  `${isUpto(p) ? 'paid at most' : 'paid'} ${usd(p.amount_micros / 10_000)} (${p.amount_units} units) to ${visible(p.host)} ` +
   `(${visible(p.object === 'mpp_payment' ? p.recipient : p.pay_to)}) from ${p.payer}` +
-  ` by ${p.object === 'mpp_payment' ? 'MPP' : 'x402'}; payment ${p.id}, spend request ${p.spend_request_id}`;
+  ` by ${p.object === 'mpp_payment' ? 'MPP' : isUpto(p) ? 'x402 upto' : 'x402'}; payment ${p.id}, spend request ${p.spend_request_id}`;
 
 const note = (line: string) => process.stderr.write(`purser: ${line}\n`);
 

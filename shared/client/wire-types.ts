@@ -351,6 +351,8 @@ export type X402PaymentView = {
   payer: string;
   amount_units: string;
   amount_micros: number;
+  scheme: 'exact' | 'upto';
+  settled_amount_units: string | null;
   payment_header_name: 'PAYMENT-SIGNATURE' | 'X-PAYMENT';
   payment_signature: string | null;
   nonce: string | null;

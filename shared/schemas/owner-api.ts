@@ -230,6 +230,8 @@ export const ownerSpendView = z.object({
     .object({
       /** x402, or MPP's evm charge (docs/mpp.md): the same kind of signed transfer. */
       protocol: z.enum(['x402', 'mpp']),
+      /** `upto`: the amount is a maximum; what is used is paid (docs/chain.md). */
+      scheme: z.enum(['exact', 'upto']),
       payment_id: z.string(),
       status: z.string(),
       resource_url: z.string(),

@@ -32,8 +32,13 @@ export const x402PaymentView = z
     asset: z.string(),
     pay_to: z.string(),
     payer: z.string(),
+    /** For `upto`, the signed maximum; what was paid is `settled_amount_units`. */
     amount_units: z.string(),
     amount_micros: z.int(),
+    /** `exact` pays the amount; `upto` pays what the merchant settles, at most the amount. */
+    scheme: z.enum(['exact', 'upto']),
+    /** What the chain showed moving, once settled. */
+    settled_amount_units: z.string().nullable(),
     /** Set once signed: send it as this header when retrying the paid request. */
     payment_header_name: z.enum(['PAYMENT-SIGNATURE', 'X-PAYMENT']),
     payment_signature: z.string().nullable(),

@@ -14,7 +14,7 @@ export interface CompiledContract {
   deployedBytecode: Hex;
 }
 
-export type ContractName = 'TestUSDC' | 'Multicall3';
+export type ContractName = 'TestUSDC' | 'Multicall3' | 'Permit2Lite' | 'X402UptoProxy';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const contractsDir = fileURLToPath(new URL('./contracts/', import.meta.url));

@@ -1,7 +1,7 @@
 /**
  * `npm run chain:dev`: a local chain to try on-chain enforcement by hand — a Hardhat node
  * on 127.0.0.1, the test USDC (OpenZeppelin ERC-3009, 6 decimals, "USDC" version "2"), an
- * x402 paywall, an MPP server (mppx, the evm charge method), and $1,000 of USDC in a Hardhat
+ * x402 paywall, a metered x402 `upto` paywall, an MPP server (mppx, the evm charge method), and $1,000 of USDC in a Hardhat
  * account for the owner. Prints the Purser
  * commands to run next; stops on Ctrl-C. Nothing here reaches the internet.
  */
@@ -14,8 +14,8 @@ import { HARDHAT_NETWORK, startPaywall } from './paywall';
 import { deployUsdc } from './usdc';
 
 const node = await startHardhatNode();
-const [deployer, , merchant, facilitator, settler, owner] = node.accounts;
-if (!deployer || !merchant || !facilitator || !settler || !owner)
+const [deployer, , merchant, facilitator, settler, owner, , meter] = node.accounts;
+if (!deployer || !merchant || !facilitator || !settler || !owner || !meter)
   throw new Error('hardhat gave too few accounts');
 const usdc = await deployUsdc(node.rpcUrl, deployer.privateKey);
 await usdc.mint(owner.address, 1_000_000_000n);
@@ -26,6 +26,17 @@ const paywall = await startPaywall({
   price: 10_000n, // $0.01
   facilitatorPrivateKey: facilitator.privateKey,
   network: HARDHAT_NETWORK,
+});
+// x402 upto: the agent signs for at most $0.05, the merchant settles the $0.02 it used.
+const metered = await startPaywall({
+  rpcUrl: node.rpcUrl,
+  usdcAddress: usdc.address,
+  payTo: merchant.address,
+  price: 50_000n,
+  facilitatorPrivateKey: meter.privateKey,
+  network: HARDHAT_NETWORK,
+  path: '/metered',
+  upto: { charge: 20_000n },
 });
 const mpp = await startMppServer({
   rpcUrl: node.rpcUrl,
@@ -44,6 +55,7 @@ process.stdout.write(
   USDC:    ${usdc.address}
   owner:   ${owner.address}, holding $1,000 (its Hardhat test key is in ${keyFile})
   paywall: ${paywall.url}  ($0.01 a request, x402 v2)
+  metered: ${metered.url}  (at most $0.05, charges $0.02 a request, x402 upto)
   mpp:     ${mpp.url}  ($0.01 a request, MPP evm charge)
 
 Then, with purser serve running with PURSER_PASSPHRASE set:
@@ -53,6 +65,7 @@ Then, with purser serve running with PURSER_PASSPHRASE set:
 );
 const stop = async () => {
   await paywall.stop();
+  await metered.stop();
   await mpp.close();
   await node.stop();
   process.exit(0);

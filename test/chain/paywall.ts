@@ -7,7 +7,9 @@ import { convertToTokenAmount, numberToDecimalString } from '@x402/core/utils';
 import { toFacilitatorEvmSigner } from '@x402/evm';
 import { ExactEvmScheme as ExactEvmFacilitatorScheme } from '@x402/evm/exact/facilitator';
 import { ExactEvmScheme as ExactEvmServerScheme } from '@x402/evm/exact/server';
-import { paymentMiddleware } from '@x402/express';
+import { UptoEvmScheme as UptoEvmFacilitatorScheme } from '@x402/evm/upto/facilitator';
+import { UptoEvmScheme as UptoEvmServerScheme } from '@x402/evm/upto/server';
+import { paymentMiddleware, setSettlementOverrides } from '@x402/express';
 import { createWalletClient, publicActions, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { hardhat } from 'viem/chains';
@@ -30,6 +32,11 @@ export interface PaywallOptions {
   token?: { name: string; version: string; decimals: number };
   /** Path of the paywalled GET route; defaults to '/paid'. */
   path?: string;
+  /**
+   * x402 `upto`: `price` is the maximum the client signs for, and each paid request settles
+   * `charge` units (what was "used"), through Permit2 and the upto proxy.
+   */
+  upto?: { charge: bigint };
 }
 
 export interface Paywall {
@@ -77,10 +84,9 @@ export async function startPaywall(options: PaywallOptions): Promise<Paywall> {
     sendTransaction: (args) => wallet.sendTransaction(args),
     waitForTransactionReceipt: (args) => wallet.waitForTransactionReceipt(args),
   });
-  const facilitator = new x402Facilitator().register(
-    network,
-    new ExactEvmFacilitatorScheme(signer),
-  );
+  const facilitator = new x402Facilitator()
+    .register(network, new ExactEvmFacilitatorScheme(signer))
+    .register(network, new UptoEvmFacilitatorScheme(signer));
   // x402ResourceServer takes a FacilitatorClient (verify, settle, getSupported); the local
   // facilitator has the same methods, only getSupported is synchronous and types its
   // networks as plain strings.
@@ -119,6 +125,7 @@ export async function startPaywall(options: PaywallOptions): Promise<Paywall> {
   const settled: SettleResponse[] = [];
   const resourceServer = new x402ResourceServer(facilitatorClient)
     .register(network, serverScheme)
+    .register(network, new UptoEvmServerScheme())
     .onAfterSettle(async ({ result }) => {
       if (result.success) settled.push(structuredClone(result) as SettleResponse);
     });
@@ -128,7 +135,12 @@ export async function startPaywall(options: PaywallOptions): Promise<Paywall> {
     paymentMiddleware(
       {
         [`GET ${path}`]: {
-          accepts: { scheme: 'exact', network, payTo: options.payTo, price },
+          accepts: {
+            scheme: options.upto ? 'upto' : 'exact',
+            network,
+            payTo: options.payTo,
+            price,
+          },
           description: 'Purser chain test paywall',
           mimeType: 'application/json',
         },
@@ -137,6 +149,7 @@ export async function startPaywall(options: PaywallOptions): Promise<Paywall> {
     ),
   );
   app.get(path, (_req, res) => {
+    if (options.upto) setSettlementOverrides(res, { amount: options.upto.charge.toString() });
     res.json({ ok: true });
   });
 

@@ -88,7 +88,8 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
   const printedOwner = /^\s*(purser chain owner .*)$/m.exec(printed)?.[1];
   const paywallPort = /paywall: http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)?.[1];
   const mppPort = /mpp: +http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)?.[1];
-  expect(printedSet && printedOwner && paywallPort && mppPort, printed).toBeTruthy();
+  const meteredPort = /metered: +http:\/\/127\.0\.0\.1:(\d+)/.exec(printed)?.[1];
+  expect(printedSet && printedOwner && paywallPort && mppPort && meteredPort, printed).toBeTruthy();
 
   await terminal((serve as string).replace(/#.*$/, ''), /Purser is listening on/);
 
@@ -99,6 +100,7 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
     ...rest.map((line) =>
       line
         .replaceAll('PAYWALL_PORT', paywallPort as string)
+        .replaceAll('METERED_PORT', meteredPort as string)
         .replaceAll('MPP_PORT', mppPort as string),
     ),
   ].join('\n');
@@ -115,6 +117,8 @@ it('runs the chain quickstart as written: the agent pays from its wallet, funded
   // Both 402s were paid through Purser: x402 and MPP.
   expect(result.out).toMatch(/purser: paid \$0\.01 .* by x402;/);
   expect(result.out).toMatch(/purser: paid \$0\.01 .* by MPP;/);
+  // And the metered paywall, by x402 upto: signed for its maximum.
+  expect(result.out).toMatch(/purser: paid at most \$0\.05 .* by x402 upto;/);
   expect(result.out).toMatch(/USDC|\$/);
   // The payout to a saved recipient went through, on chain, without anything by hand.
   expect(result.out).toMatch(

@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/agent-repository';
 import type { TxContext } from '../db/committer';
-import type { ChainConfig } from './chain-config';
+import type { Address, ChainConfig } from './chain-config';
+import type { Hex } from 'viem';
 import type { Transfer } from './transfer-repository';
 
 /**
@@ -24,6 +25,11 @@ export interface OnChainRail {
     nonces: readonly string[],
     data: Record<string, unknown>,
   ): 'settled' | 'reconciled' | undefined;
+  /**
+   * Nonces that a transaction's own call carries, for rails whose nonces no event shows
+   * (x402 upto settles through Permit2, which logs none): passed to `settle` with the rest.
+   */
+  noncesIn?(sent: { to: Address | null; input: Hex }): string[];
   /** Releases this rail's reservations on `chain` that can no longer be paid; how many. */
   releaseLapsed(chain: ChainConfig): Promise<number>;
 }

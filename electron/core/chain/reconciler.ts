@@ -98,8 +98,13 @@ export class Reconciler {
         : [];
       transferLogs.push(...depositLogs);
       const senders = new Map<string, Address>();
+      const noncesByTx = new Map<string, string[]>();
       for (const hash of new Set(transferLogs.map((l) => l.transactionHash))) {
-        senders.set(hash, getAddress((await client.getTransaction({ hash })).from));
+        const sent = await client.getTransaction({ hash });
+        senders.set(hash, getAddress(sent.from));
+        // Some rails' nonces show only in the call itself (x402 upto's Permit2 nonce).
+        const inCall = this.rails.flatMap((rail) => rail.noncesIn?.(sent) ?? []);
+        if (inCall.length > 0) noncesByTx.set(hash, inCall);
       }
       const transfers: Transfer[] = transferLogs.map((l) => ({
         chain: chain.id,
@@ -113,7 +118,6 @@ export class Reconciler {
         agentId: null,
         matched: null,
       }));
-      const noncesByTx = new Map<string, string[]>();
       for (const l of authLogs) {
         const list = noncesByTx.get(l.transactionHash) ?? [];
         list.push(String(l.args.nonce).toLowerCase());

@@ -33,10 +33,14 @@ export function X402Details({ x402 }: { x402: X402View }) {
         <dd>
           <code className="address">{visible(x402.asset)}</code>
         </dd>
-        <dt>Amount</dt>
+        <dt>{x402.scheme === 'upto' ? 'At most' : 'Amount'}</dt>
         <dd>
+          {x402.scheme === 'upto' && 'up to '}
           <strong>{formatUsd(centsToMicros(x402.amount_cents))}</strong>{' '}
           <span className="units">({visible(x402.amount_units)} units)</span>
+          {x402.scheme === 'upto' && (
+            <span className="units"> — the merchant charges what is used</span>
+          )}
         </dd>
         <dt>Payment</dt>
         <dd>

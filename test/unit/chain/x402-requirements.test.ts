@@ -66,7 +66,13 @@ describe('screenRequirements', () => {
   });
 
   it.each([
-    ['another scheme', { scheme: 'upto' }, /scheme/],
+    ['another scheme', { scheme: 'subscription' }, /scheme/],
+    ['an upto requirement without its facilitator', { scheme: 'upto' }, /facilitatorAddress/],
+    [
+      'an upto requirement whose facilitator is no address',
+      { scheme: 'upto', extra: { facilitatorAddress: 'me' } },
+      /facilitatorAddress/,
+    ],
     ['another chain', { network: 'eip155:8453' }, /not configured/],
     ['a malformed network', { network: 'eip155:abc' }, /not configured/],
     ['another token', { asset: '0x0000000000000000000000000000000000000001' }, /not the USDC/],
@@ -84,13 +90,28 @@ describe('screenRequirements', () => {
     expect(s.refused[0]?.reason).toMatch(reason);
   });
 
+  it('takes an upto requirement naming its facilitator, judged at its maximum', () => {
+    const s = screen(
+      required(
+        requirement({
+          scheme: 'upto',
+          extra: { facilitatorAddress: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' },
+        }),
+      ),
+    );
+    expect(s.refused).toEqual([]);
+    expect(s.usable[0]).toMatchObject({ scheme: 'upto', units: 250_000n, micros: 250_000n });
+  });
+
   it('refuses a deny-listed payee however its address is cased', () => {
     const s = screen(required(requirement({ payTo: PAY_TO.toLowerCase() })), [PAY_TO]);
     expect(s.refused[0]?.reason).toMatch(/deny list/);
   });
 
   it('keeps the usable ones of a mixed offer, in order', () => {
-    const s = screen(required(requirement({ scheme: 'upto' }), requirement({ amount: '1' })));
+    const s = screen(
+      required(requirement({ scheme: 'subscription' }), requirement({ amount: '1' })),
+    );
     expect(s.usable.map((u) => u.index)).toEqual([1]);
     expect(s.refused.map((r) => r.index)).toEqual([0]);
   });

@@ -75,6 +75,7 @@ function payment(over: Partial<X402Payment> = {}): X402Payment {
     validBefore: null,
     header: null,
     txHash: null,
+    settledUnits: null,
     createdAt: 0,
     updatedAt: 0,
     ...over,

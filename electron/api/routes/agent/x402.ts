@@ -31,6 +31,8 @@ export function x402View(p: X402Payment, spend: SpendRecord): X402PaymentView {
     payer: p.payer,
     amount_units: p.units.toString(),
     amount_micros: Number(p.micros),
+    scheme: p.requirement.scheme === 'upto' ? 'upto' : 'exact',
+    settled_amount_units: p.settledUnits === null ? null : p.settledUnits.toString(),
     payment_header_name: p.x402Version === 1 ? 'X-PAYMENT' : 'PAYMENT-SIGNATURE',
     // Only a live authorization is handed out; a released one could never settle anyway.
     payment_signature: p.status === 'signed' || p.status === 'settled' ? p.header : null,

@@ -30,6 +30,8 @@ export interface X402Payment {
   /** The PAYMENT-SIGNATURE (v2) or X-PAYMENT (v1) header value. */
   header: string | null;
   txHash: string | null;
+  /** What the chain showed moving: the amount for `exact`, at most the maximum for `upto`. */
+  settledUnits: bigint | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -55,6 +57,7 @@ interface Row {
   valid_before: bigint | null;
   payment_header: string | null;
   tx_hash: string | null;
+  settled_units: string | null;
   created_at: bigint;
   updated_at: bigint;
 }
@@ -80,6 +83,7 @@ const fromRow = (r: Row): X402Payment => ({
   validBefore: r.valid_before === null ? null : Number(r.valid_before),
   header: r.payment_header,
   txHash: r.tx_hash,
+  settledUnits: r.settled_units === null ? null : BigInt(r.settled_units),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
@@ -126,7 +130,7 @@ export class X402PaymentRepository {
       'UPDATE x402_payments SET nonce = ?, valid_before = ? WHERE id = ? AND nonce IS NULL',
     );
     this.settleStmt = db.prepare(
-      `UPDATE x402_payments SET status = 'settled', tx_hash = ?, updated_at = ?
+      `UPDATE x402_payments SET status = 'settled', tx_hash = ?, settled_units = ?, updated_at = ?
        WHERE id = ? AND status IN ('signed', 'released')`,
     );
     this.paidBeforeStmt = db.prepare<[string, string, string], { n: bigint }>(
@@ -137,7 +141,12 @@ export class X402PaymentRepository {
     );
   }
 
-  insert(p: Omit<X402Payment, 'nonce' | 'validBefore' | 'header' | 'txHash' | 'updatedAt'>) {
+  insert(
+    p: Omit<
+      X402Payment,
+      'nonce' | 'validBefore' | 'header' | 'txHash' | 'settledUnits' | 'updatedAt'
+    >,
+  ) {
     this.insertStmt.run({
       ...p,
       units: p.units.toString(),
@@ -186,8 +195,8 @@ export class X402PaymentRepository {
     this.reserveNonceStmt.run(nonce.toLowerCase(), validBefore, id);
   }
 
-  settle(id: string, txHash: string, now: number): boolean {
-    return this.settleStmt.run(txHash, now, id).changes === 1;
+  settle(id: string, txHash: string, units: bigint, now: number): boolean {
+    return this.settleStmt.run(txHash, units.toString(), now, id).changes === 1;
   }
 
   /** Whether this agent's wallet has paid `payTo` before (shown in the approval prompt). */

@@ -8,6 +8,7 @@ import type { ChainConfig } from '../../chain/chain-config';
 import { usdcAbi } from '../../chain/rpc';
 import { SIGN_WITHIN_MS } from './x402-service';
 import type { X402Payment } from './x402-payment-repository';
+import { isUpto, permit2NonceUsed } from './x402-upto';
 
 /** What this part of the chain service uses of the wallet: no more. */
 export type X402ReleaseDeps = Pick<
@@ -40,12 +41,15 @@ export async function releaseLapsed(
   const closed: X402Payment[] = [];
   for (const p of open) {
     if (p.status === 'signed' && p.validBefore !== null && p.validBefore < chainNow) {
-      const used = await client.readContract({
-        address: chain.usdc.address,
-        abi: usdcAbi,
-        functionName: 'authorizationState',
-        args: [p.payer, p.nonce as `0x${string}`],
-      });
+      // Past its deadline on the chain's clock, and its nonce unused: it can never move money.
+      const used = isUpto(p)
+        ? await permit2NonceUsed(c, chain, p)
+        : await client.readContract({
+            address: chain.usdc.address,
+            abi: usdcAbi,
+            functionName: 'authorizationState',
+            args: [p.payer, p.nonce as `0x${string}`],
+          });
       if (!used) lapsed.push(p);
     } else if (p.status === 'reserved' && p.updatedAt + SIGN_WITHIN_MS < d.clock.now()) {
       lapsed.push(p);

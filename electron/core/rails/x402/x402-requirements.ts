@@ -11,6 +11,8 @@ export const MAX_TIMEOUT_SECONDS = 300;
 /** A requirement Purser can judge and sign: on a configured chain, in its configured USDC. */
 export interface Judged {
   index: number;
+  /** `exact` pays the amount; `upto` signs it as a maximum and pays what is used. */
+  scheme: 'exact' | 'upto';
   requirement: PaymentRequirements;
   chain: ChainConfig;
   network: string;
@@ -40,7 +42,9 @@ function judge(
   chains: readonly ChainConfig[],
   isDeniedPayee: (payTo: Address) => boolean,
 ): Omit<Judged, 'index' | 'requirement'> | string {
-  if (r.scheme !== 'exact') return `scheme "${r.scheme}" is not supported (only "exact")`;
+  if (r.scheme !== 'exact' && r.scheme !== 'upto')
+    return `scheme "${r.scheme}" is not supported (only "exact" and "upto")`;
+  const scheme = r.scheme;
   const chainId = chainIdOf(version, r.network);
   const chain = chainId === undefined ? undefined : chains.find((c) => c.chainId === chainId);
   if (!chain) return `network ${r.network} is not configured in Purser`;
@@ -48,9 +52,21 @@ function judge(
     return 'asset is not an address';
   if (getAddress(r.asset) !== getAddress(chain.usdc.address))
     return `asset ${r.asset} is not the USDC configured for ${chain.id}`;
-  const method = r.extra?.assetTransferMethod ?? 'eip3009';
-  if (method !== 'eip3009') return `asset transfer method "${String(method)}" is not supported`;
-  if (r.extra?.name !== chain.usdc.name || r.extra?.version !== chain.usdc.version) {
+  if (scheme === 'upto') {
+    // Paid through Permit2 and x402's upto proxy (docs/chain.md): the token's own EIP-712
+    // domain is not what is signed, the facilitator named here is.
+    const facilitator = r.extra?.facilitatorAddress;
+    if (typeof facilitator !== 'string' || !isAddress(facilitator, { strict: false }))
+      return 'an upto requirement must name its facilitatorAddress';
+    if (version !== 2) return 'upto is an x402 v2 scheme';
+  } else {
+    const method = r.extra?.assetTransferMethod ?? 'eip3009';
+    if (method !== 'eip3009') return `asset transfer method "${String(method)}" is not supported`;
+  }
+  if (
+    scheme === 'exact' &&
+    (r.extra?.name !== chain.usdc.name || r.extra?.version !== chain.usdc.version)
+  ) {
     return `the asset's EIP-712 domain (${String(r.extra?.name)}, ${String(r.extra?.version)}) is not the configured one (${chain.usdc.name}, ${chain.usdc.version})`;
   }
   const amount = version === 1 ? r.maxAmountRequired : r.amount;
@@ -67,6 +83,7 @@ function judge(
   const micros = unitsToMicros(units, chain.usdc.decimals);
   if (micros > MAX_AMOUNT_MICROS) return 'amount is over $1,000,000,000';
   return {
+    scheme,
     chain,
     network: networkOf(chain),
     payTo,

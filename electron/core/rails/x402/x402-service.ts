@@ -16,6 +16,7 @@ import type { X402Parts } from './x402-parts';
 import { openAccount } from '../../chain/account-keys';
 import { screenRequirements, type Judged } from './x402-requirements';
 import { signReserved } from './x402-signer';
+import { ensurePermit2Allowance, isUpto } from './x402-upto';
 import type { X402Payment } from './x402-payment-repository';
 import {
   declinedPayment,
@@ -141,6 +142,16 @@ export class X402Service {
     );
     const chosen = choose(screened.usable, input.requirement, paymentRequired.accepts);
     const merchant = url.hostname;
+    if (chosen?.scheme === 'upto' && !c.accounts.owner()?.canSign) {
+      return declinedPayment(d, auth, agent, merchant, url, input.reason, {
+        reason:
+          'An x402 upto payment needs the owner’s account to send the Permit2 approval (it pays the gas); there is none that can sign.',
+        rule: 'x402_requirement',
+        refused: [],
+        rail: 'x402',
+        now,
+      });
+    }
     if (!chosen) {
       const reasons = screened.refused.map((r) => r.reason);
       const reason = input.requirement
@@ -164,6 +175,7 @@ export class X402Service {
       pay_to: chosen.payTo,
       amount_units: chosen.units.toString(),
       decimals: chosen.chain.usdc.decimals,
+      scheme: chosen.scheme,
     };
     const result = this.spend.decideAndRecord(tx, auth, agent, policy, {
       amount: chosen.micros,
@@ -210,6 +222,7 @@ export class X402Service {
     const chain = c.chains.get(payment.chain);
     if (!chain) throw invalidTransition(`Chain ${payment.chain} is no longer configured.`);
     const account = await openAccount(c.accounts, c.sealer(), payment.payer);
+    if (isUpto(payment)) await ensurePermit2Allowance(c, chain, payment, account);
     const signed = await signReserved(account, payment, chain);
     return d.committer.run(() => {
       const now = d.clock.now();

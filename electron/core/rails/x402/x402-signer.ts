@@ -2,10 +2,12 @@ import { x402Client, x402HTTPClient } from '@x402/core/client';
 import type { PaymentPayload } from '@x402/core/types';
 import { deepEqual } from '@x402/core/utils';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
+import { UptoEvmScheme } from '@x402/evm/upto/client';
 import { getAddress, type PrivateKeyAccount } from 'viem';
 import type { ChainConfig } from '../../chain/chain-config';
 import { MAX_TIMEOUT_SECONDS } from './x402-requirements';
 import type { X402Payment } from './x402-payment-repository';
+import { isUpto, permit2NonceHex, uptoProblems } from './x402-upto';
 
 /** Thrown when anything but the reserved payment reaches the signer: a bug, never signed. */
 export class SignRefused extends Error {}
@@ -18,9 +20,10 @@ interface TypedData {
 }
 
 /**
- * A signer that signs one thing: the EIP-3009 transfer that was reserved, to its payee,
- * for its amount, in the configured token's domain. The x402 package builds the message;
- * this is the last check that it is what the policy approved (defence in depth).
+ * A signer that signs one thing: the reserved payment (an EIP-3009 transfer for `exact`, a
+ * Permit2 witness transfer of at most the maximum for `upto`), to its payee, for its amount,
+ * in the expected domain. The x402 package builds the message; this is the last check that
+ * it is what the policy approved (defence in depth).
  */
 export function guardedSigner(
   account: PrivateKeyAccount,
@@ -28,21 +31,10 @@ export function guardedSigner(
   chain: ChainConfig,
 ) {
   const check = (data: TypedData) => {
-    const { domain, message } = data;
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const problems = [
-      data.primaryType !== 'TransferWithAuthorization' && 'not a TransferWithAuthorization',
-      Number(domain.chainId) !== chain.chainId && 'another chain',
-      getAddress(String(domain.verifyingContract)) !== getAddress(chain.usdc.address) &&
-        'another token',
-      (domain.name !== chain.usdc.name || domain.version !== chain.usdc.version) &&
-        'another EIP-712 domain',
-      getAddress(String(message.from)) !== account.address && 'another payer',
-      getAddress(String(message.to)) !== getAddress(payment.payTo) && 'another payee',
-      BigInt(String(message.value)) !== payment.units && 'another amount',
-      BigInt(String(message.validBefore)) > BigInt(nowSeconds + MAX_TIMEOUT_SECONDS + 5) &&
-        'valid for too long',
-    ].filter(Boolean);
+    const problems = isUpto(payment)
+      ? uptoProblems(data, payment, chain, nowSeconds, MAX_TIMEOUT_SECONDS)
+      : exactProblems(data, account, payment, chain, nowSeconds);
     if (problems.length > 0) throw new SignRefused(`refused to sign: ${problems.join(', ')}`);
   };
   return {
@@ -52,6 +44,28 @@ export function guardedSigner(
       return account.signTypedData(data as Parameters<PrivateKeyAccount['signTypedData']>[0]);
     },
   };
+}
+
+function exactProblems(
+  { domain, message, primaryType }: TypedData,
+  account: PrivateKeyAccount,
+  payment: X402Payment,
+  chain: ChainConfig,
+  nowSeconds: number,
+): string[] {
+  return [
+    primaryType !== 'TransferWithAuthorization' && 'not a TransferWithAuthorization',
+    Number(domain.chainId) !== chain.chainId && 'another chain',
+    getAddress(String(domain.verifyingContract)) !== getAddress(chain.usdc.address) &&
+      'another token',
+    (domain.name !== chain.usdc.name || domain.version !== chain.usdc.version) &&
+      'another EIP-712 domain',
+    getAddress(String(message.from)) !== account.address && 'another payer',
+    getAddress(String(message.to)) !== getAddress(payment.payTo) && 'another payee',
+    BigInt(String(message.value)) !== payment.units && 'another amount',
+    BigInt(String(message.validBefore)) > BigInt(nowSeconds + MAX_TIMEOUT_SECONDS + 5) &&
+      'valid for too long',
+  ].filter((x): x is string => typeof x === 'string');
 }
 
 export interface SignedPayment {
@@ -72,25 +86,24 @@ export async function signReserved(
   chain: ChainConfig,
 ): Promise<SignedPayment> {
   const client = new x402Client();
-  registerExactEvmScheme(client, {
-    signer: guardedSigner(account, payment, chain),
-    networks: [payment.network as `${string}:${string}`],
-  });
+  const signer = guardedSigner(account, payment, chain);
+  const network = payment.network as `${string}:${string}`;
+  if (isUpto(payment)) client.register(network, new UptoEvmScheme(signer));
+  else registerExactEvmScheme(client, { signer, networks: [network] });
   client.setSpendControls(false);
   client.onBeforePaymentCreation(async ({ selectedRequirements }) =>
     deepEqual(selectedRequirements, payment.requirement)
       ? undefined
       : { abort: true, reason: 'not the reserved requirement' },
   );
+  // Extensions are left out: their signatures (gas-sponsoring approvals) are not the payment,
+  // and Purser grants Permit2's allowance itself (x402-upto.ts).
   const payload: PaymentPayload = await client.createPaymentPayload({
     ...payment.paymentRequired,
     accepts: [payment.requirement],
+    extensions: undefined,
   });
-  const authorization = (payload.payload as { authorization?: Record<string, string> })
-    .authorization;
-  if (!authorization?.nonce || !authorization.validBefore) {
-    throw new SignRefused('the x402 payload carries no EIP-3009 authorization');
-  }
+  const { nonce, validBefore } = authorizationOf(payload);
   const headers = new x402HTTPClient(client).encodePaymentSignatureHeader(payload);
   const headerName = 'PAYMENT-SIGNATURE' in headers ? 'PAYMENT-SIGNATURE' : 'X-PAYMENT';
   const header = headers[headerName];
@@ -98,7 +111,28 @@ export async function signReserved(
   return {
     header,
     headerName,
-    nonce: authorization.nonce as `0x${string}`,
-    validBefore: Number(authorization.validBefore),
+    nonce,
+    validBefore,
   };
+}
+
+/** The signed nonce and deadline: EIP-3009's for `exact`, Permit2's for `upto`. */
+function authorizationOf(payload: PaymentPayload): { nonce: `0x${string}`; validBefore: number } {
+  const body = payload.payload as {
+    authorization?: Record<string, string>;
+    permit2Authorization?: { nonce?: string; deadline?: string };
+  };
+  if (body.permit2Authorization?.nonce && body.permit2Authorization.deadline) {
+    return {
+      nonce: permit2NonceHex(body.permit2Authorization.nonce),
+      validBefore: Number(body.permit2Authorization.deadline),
+    };
+  }
+  if (body.authorization?.nonce && body.authorization.validBefore) {
+    return {
+      nonce: body.authorization.nonce as `0x${string}`,
+      validBefore: Number(body.authorization.validBefore),
+    };
+  }
+  throw new SignRefused('the x402 payload carries no authorization');
 }
