@@ -1,7 +1,7 @@
 /**
  * `GET /admin/v1/overview`: the window's first page in one answer (docs/overview.md). Every
- * figure comes from a running sum or an index, so the answer costs the same with ten ledger
- * entries or ten million. Money is exact: integer micro-dollars as decimal strings.
+ * figure comes from a meter, an index or the ledger's newest entries by key, so its cost
+ * does not grow with the ledger. Money is exact: integer micro-dollars as decimal strings.
  */
 import { z } from 'zod';
 import { AGENT_STATUSES, MODES, PERIODS, WINDOW_KINDS } from '../domain';
