@@ -74,7 +74,7 @@ export class TransferRepository {
          AND NOT EXISTS (SELECT 1 FROM x402_payments p WHERE p.spend_request_id = s.id)
        ORDER BY s.created_at LIMIT 1`,
     );
-    // Through the partial index of unmatched transfers (migration 0009): as cheap with a
+    // Through the partial index of unmatched transfers (migration 0010): as cheap with a
     // million settled transfers as with none.
     this.unmatchedWaitingStmt = db.prepare<[], { n: bigint }>(
       `SELECT count(*) AS n FROM chain_transfers t INDEXED BY chain_transfers_unmatched
