@@ -21,6 +21,7 @@ import { ownerAgentHandlers } from './routes/owner/agents';
 import { ownerFundingHandlers } from './routes/owner/funding';
 import { ownerLedgerHandlers } from './routes/owner/ledger';
 import { ownerApprovalHandlers } from './routes/owner/approvals';
+import { ownerOverviewHandlers } from './routes/owner/overview';
 import { ownerEventHandlers } from './routes/owner/events';
 import { ownerReceiptHandlers } from './routes/owner/receipts';
 import { budgetRequestRoutes } from './routes/agent/budget-requests';
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...ownerFundingHandlers(context),
     ...ownerLedgerHandlers(context),
     ...ownerApprovalHandlers(context),
+    ...ownerOverviewHandlers(context),
     ...ownerEventHandlers(context),
     ...ownerReceiptHandlers(context),
     ...ownerChainHandlers(context),

@@ -40,6 +40,7 @@ import { RecipientRepository } from './rails/payouts/recipient-repository';
 import { X402PaymentRepository } from './rails/x402/x402-payment-repository';
 import { Reads } from './db/reads';
 import { LedgerService } from './ledger/ledger-service';
+import { OverviewService } from './overview/overview-service';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -84,6 +85,8 @@ export class Wallet {
   readonly chain: ChainService;
   /** The ledger's pages, exports and chain verification. */
   readonly ledger: LedgerService;
+  /** The window's first page: spend, what waits, limits, activity, in one cheap read. */
+  readonly overview: OverviewService;
   private sweeper: NodeJS.Timeout | undefined;
   private lastPurge = 0;
   private readonly durability: WalFsync;
@@ -184,6 +187,7 @@ export class Wallet {
     this.receipts = new ReceiptService(this.deps, this.budgets);
     this.receiptReviews = new ReceiptReviewService(this.deps, this.budgets);
     this.chain = new ChainService(this.deps, this.spend, this.budgets);
+    this.overview = new OverviewService(this.deps, this.agents, this.ledger);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
     this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));
   }

@@ -4,11 +4,11 @@
  */
 import { APP_PATH } from './window-options';
 
-/** A route of the owner's window: `#/approvals`, `#/approvals/req_…`, `#/agents`, `#/ledger`, … */
+/** A route of the owner's window: `#/overview`, `#/approvals/req_…`, `#/agents`, `#/ledger`, … */
 export type AppRoute = `#/${string}`;
 
 const SPEND_ID = /^req_[0-9A-Za-z]{20}$/;
-const PAGES = new Set(['approvals', 'agents', 'wallet', 'ledger', 'settings']);
+const PAGES = new Set(['overview', 'approvals', 'agents', 'wallet', 'ledger', 'settings']);
 
 /**
  * The route that opens a request: a spend request opens on its own; anything else opens
@@ -49,7 +49,7 @@ export function isLoginUrl(url: string): boolean {
 
 /**
  * A new window opens on a login link, and the page replaces the link's code with
- * `#/approvals` as it logs in. A route asked for meanwhile (the owner clicked a
+ * `#/overview` as it logs in. A route asked for meanwhile (the owner clicked a
  * notification) is loaded once the code is gone, so that it does not race the login: the
  * route to load now, given the window's current address, or undefined to keep waiting.
  */

@@ -14,9 +14,12 @@ import { visible } from '../../shared/text/visible';
 import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
 import { LedgerPage } from './pages/ledger-page';
+import { OverviewPage } from './pages/overview-page';
+import { useOverview } from './stores/overview';
 
 /** The pages in the navigation, in its order, each with its link's text. */
 const PAGES = {
+  overview: 'Overview',
   approvals: 'Approvals',
   agents: 'Agents',
   wallet: 'Wallet',
@@ -36,10 +39,10 @@ type Route =
 export function parse(hash: string): Route {
   const path = hash.replace(/^#/, '');
   const [, page, id, ...rest] = path.split('/');
-  // A login link's `#code=…` is swapped for a session and removed by the session store
-  // (replaceState fires no hashchange): its page is Approvals, and the code is never shown.
-  if (path === '' || path === '/' || path.startsWith('code='))
-    return { page: 'approvals', id: null };
+  // The Overview is the first page. A login link's `#code=…` is swapped for a session and
+  // removed by the session store (replaceState fires no hashchange): its page is the
+  // Overview too, and the code is never shown.
+  if (path === '' || path === '/' || path.startsWith('code=')) return { page: 'overview' };
   if (isPage(page) && page !== 'approvals' && id === undefined) return { page };
   if (page === 'approvals' && rest.length === 0) {
     if (id === undefined || id === '') return { page: 'approvals', id: null };
@@ -75,11 +78,14 @@ function useLiveEvents() {
         useChain.getState().apply(event);
         // A spend anywhere moves its agent's meter.
         useAgents.getState().apply(event);
+        // Any of them may move a figure of the Overview.
+        useOverview.getState().apply(event);
       },
       (state) => {
         useWallet.getState().setConnection(state);
         useChain.getState().setConnection(state);
         useAgents.getState().setConnection(state);
+        useOverview.getState().setConnection(state);
       },
     );
   }, []);
@@ -125,6 +131,7 @@ function Pages({ route }: { route: Route }) {
         <LogOutButton />
       </header>
       <WalletBanners />
+      {route.page === 'overview' && <OverviewPage />}
       {route.page === 'approvals' && <ApprovalsPage focusId={route.id} />}
       {route.page === 'agents' && <AgentsPage />}
       {route.page === 'wallet' && <WalletPage />}
@@ -135,7 +142,7 @@ function Pages({ route }: { route: Route }) {
           <h2>Not found</h2>
           <p>
             There is no page <code>{visible(route.path)}</code> in Purser.{' '}
-            <a href="#/approvals">Go to Approvals</a>.
+            <a href="#/overview">Go to the Overview</a>.
           </p>
         </section>
       )}

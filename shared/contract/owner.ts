@@ -11,6 +11,7 @@ import { approvalRoutes } from './approvals';
 import { chainRoutes } from './chain';
 import { fundingRoutes } from './funding';
 import { ledgerRoutes } from './ledger';
+import { overviewRoutes } from './overview';
 import { recipientRoutes } from './recipients';
 import type { OwnerRouteSpec } from './route';
 import { sessionRoutes } from './sessions';
@@ -26,6 +27,7 @@ export {
 } from './events';
 
 export const ownerContract = {
+  ...overviewRoutes,
   ...agentRoutes,
   ...approvalRoutes,
   ...fundingRoutes,

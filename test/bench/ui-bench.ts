@@ -1,6 +1,6 @@
 /**
- * `npm run bench:ui`: the Ledger page against a real data folder, in Chromium, and the time
- * to verify a million-entry chain.
+ * `npm run bench:ui`: the Overview and the Ledger page against a real data folder, in
+ * Chromium, and the time to verify a million-entry chain.
  *
  * 1. Builds a data folder with UI_BENCH_ENTRIES ledger entries (default 200,000): four real
  *    agents made through the Wallet, then entries appended through the real Ledger class
@@ -9,6 +9,9 @@
  *    freeze, over the last 30 days;
  * 2. starts `purser serve` on it, logs a Chromium (Debian's, through Playwright's library
  *    API) into the window and measures, on the page itself:
+ *    - the Overview painted: from navigation start to the first page's figures drawn and the
+ *      next frame, on a fresh load of `/app/#/overview` (median of UI_BENCH_ROUNDS), and the
+ *      `GET /admin/v1/overview` it reads, timed from the bench;
  *    - first rows: from navigation start to the first entry rows in the DOM, on a fresh load
  *      of `/app/#/ledger` (median of UI_BENCH_ROUNDS, default 5);
  *    - filter changes: from the change event to the rows of the new filter in the DOM and
@@ -208,6 +211,16 @@ window.__ledgerWait = (predicate) => new Promise((resolve) => {
   });
   observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
 });
+window.__overviewPainted = new Promise((resolve) => {
+  const seen = () => document.querySelector('.overview[data-ready="true"]');
+  const painted = () =>
+    requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+  if (seen()) return painted();
+  const observer = new MutationObserver(() => {
+    if (seen()) { observer.disconnect(); painted(); }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true });
+});
 window.__firstRows = new Promise((resolve) => {
   const seen = () => document.querySelector('.ledger-body [data-seq]');
   const observer = new MutationObserver(() => {
@@ -293,6 +306,30 @@ async function uiBench(home: string, results: Record<string, unknown>) {
     const { url } = await owner<{ url: string }>('POST', '/admin/v1/login-links');
     await page.goto(url);
     await page.getByRole('button', { name: 'Log out' }).waitFor();
+
+    // The Overview, the window's first page: from navigation start to its figures drawn
+    // (the page's one read, GET /admin/v1/overview, answered and rendered, then a frame).
+    const overviews: number[] = [];
+    for (let round = 0; round < ROUNDS + 1; round += 1) {
+      await page.goto('about:blank');
+      await page.goto(`${server.url}/app/#/overview`);
+      const at = await page.evaluate(
+        () => (window as unknown as { __overviewPainted: Promise<number> }).__overviewPainted,
+      );
+      if (round > 0) overviews.push(at); // the first load warms the server's caches
+    }
+    log(
+      `  Overview painted after navigation: median ${ms(median(overviews))} (${overviews.map((f) => f.toFixed(0)).join(', ')} ms; target < 500 ms)`,
+    );
+    results.overviewPaintMs = { median: median(overviews), all: overviews };
+    const reads: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const t0 = performance.now();
+      await owner('GET', '/admin/v1/overview');
+      reads.push(performance.now() - t0);
+    }
+    log(`  GET /admin/v1/overview, from here: median ${ms(median(reads))}`);
+    results.overviewReadMs = { median: median(reads), all: reads };
 
     // First rows after a navigation: a fresh document each round (the session stays in the tab).
     const firsts: number[] = [];

@@ -51,7 +51,7 @@ test('a pending request shows its category, age, expiry countdown and what appro
   purser,
 }) => {
   const asked = await spend(3000, { category: 'compute' });
-  await purser.open(page);
+  await purser.open(page, 'approvals');
   const card = page.locator(`[data-request-id="${asked.id}"]`);
   await expect(card.getByLabel('Category compute')).toBeVisible();
   await expect(card.getByText(/asked \d+ s ago|asked \d+ min ago/)).toBeVisible();
@@ -73,7 +73,7 @@ test('the keyboard moves, approves and declines; over budget it asks first', asy
 }) => {
   const first = await spend(3000);
   const second = await spend(2500);
-  await purser.open(page);
+  await purser.open(page, 'approvals');
   await expect(page.locator('[data-request-id]')).toHaveCount(2);
   // Newest first: j selects the newest, j again the next.
   await page.keyboard.press('j');
@@ -107,7 +107,7 @@ test('the keyboard moves, approves and declines; over budget it asks first', asy
 test('the window follows a dark OS theme, and stays readable there', async ({ page, purser }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await spend(3000, { category: 'compute' });
-  await purser.open(page);
+  await purser.open(page, 'approvals');
   await expect(page.locator('[data-request-id]')).toHaveCount(1);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe('rgb(250, 250, 250)');

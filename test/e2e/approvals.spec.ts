@@ -32,8 +32,8 @@ test('a window without the login link opens nothing, and a used link does not wo
   await expect(page.getByRole('alert')).toContainText('not logged in');
   const printed = purser.printedLoginLink();
   await page.goto(printed);
-  // The code leaves the address bar at once; the page is logged in.
-  await expect(page).toHaveURL(`${purser.url}/app/#/approvals`);
+  // The code leaves the address bar at once; the page is logged in, on the Overview.
+  await expect(page).toHaveURL(`${purser.url}/app/#/overview`);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   const second = await page.context().newPage();
   await second.goto(printed);
@@ -45,7 +45,7 @@ test('approval_url opens the request; approving it in the page reaches the waiti
   page,
 }) => {
   await page.goto(await purser.loginLink());
-  await expect(page).toHaveURL(`${purser.url}/app/#/approvals`);
+  await expect(page).toHaveURL(`${purser.url}/app/#/overview`);
 
   const pending = await agentCall<{ id: string; status: string; approval_url: string }>(
     'POST',
@@ -87,7 +87,7 @@ test('approval_url opens the request; approving it in the page reaches the waiti
 test('new requests appear without a reload; a budget request is approved with another amount', async ({
   page,
 }) => {
-  await page.goto(await purser.loginLink());
+  await purser.open(page, 'approvals');
   await expect(page.getByText('Nothing waits for you.')).toBeVisible();
 
   const asked = await agentCall<{ id: string }>('POST', '/v1/budget-requests', {

@@ -1,7 +1,7 @@
 /**
  * Agent text in the owner's window is shown as text (docs/trust-model.md): backspaces,
  * terminal escapes and bidi overrides are drawn as visible escapes, and a look-alike
- * merchant is shown beside the key it was matched as.
+ * merchant is shown beside the key it was matched as. The same on the Overview.
  */
 import { expect, test } from './fixtures';
 
@@ -32,7 +32,7 @@ test('controls, escapes and overrides are drawn visibly; the merchant key is sho
   const pending = (await res.json()) as { id: string; status: string };
   expect(pending.status).toBe('needs_approval');
 
-  await page.goto(await purser.loginLink());
+  await purser.open(page, 'approvals');
   const card = page.locator(`[data-request-id="${pending.id}"]`);
   await expect(card).toContainText('asks to spend $400.00 at \\x08');
   await expect(card).toContainText('\\u{202e}');
@@ -42,4 +42,14 @@ test('controls, escapes and overrides are drawn visibly; the merchant key is sho
   // eslint-disable-next-line no-control-regex -- looking for exactly those characters
   expect(shown).not.toMatch(/[\u0000-\u0008\u001b\u007f\u202a-\u202e\u2066-\u2069]/);
   await page.screenshot({ path: 'test-results/hostile-text-window.png' });
+
+  // The Overview's latest activity names the merchant too: as text, the same way.
+  await page.getByRole('link', { name: 'Overview' }).click();
+  const latest = page.getByRole('region', { name: 'Latest activity' }).locator('li').first();
+  await expect(latest).toContainText('bot asks to spend $400.00 at \\x08');
+  await expect(latest).toContainText('\\u{202e}');
+  expect((await latest.textContent()) ?? '').not.toMatch(
+    // eslint-disable-next-line no-control-regex -- looking for exactly those characters
+    /[\u0000-\u0008\u001b\u007f\u202a-\u202e]/,
+  );
 });

@@ -70,7 +70,9 @@ test('an owner and an agent, from the first agent to a restart', async ({ page, 
 
   // The link `purser serve` printed opens the window, logged in.
   await page.goto(purser.printedLoginLink());
-  await expect(page).toHaveURL(`${purser.url}/app/#/approvals`);
+  // It opens on the Overview, the window's first page.
+  await expect(page).toHaveURL(`${purser.url}/app/#/overview`);
+  await expect(page.getByRole('heading', { name: 'Overview', level: 2 })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
 
   // ---------------------------------------------------------------------------------------
@@ -431,7 +433,7 @@ test('an owner and an agent, from the first agent to a restart', async ({ page, 
   expect(link.startsWith(`${url}/app/#code=`)).toBe(true);
   await page.goto(link);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
-  await expect(page).toHaveURL(`${url}/app/#/approvals`);
+  await expect(page).toHaveURL(`${url}/app/#/overview`);
   // The live stream is back, and the freeze outlived the restart (it is in the database)
   // until the owner lifts it, from the banner, with the new session.
   await expect(page.getByText('Purser is not reachable')).toHaveCount(0);
@@ -440,6 +442,7 @@ test('an owner and an agent, from the first agent to a restart', async ({ page, 
   await banner.getByRole('button', { name: 'Unfreeze' }).click();
   await expect(banner).toHaveCount(0);
   expect(await frozen()).toBe(false);
+  await goTo(page, 'Approvals');
   await expect(page.getByText('Nothing waits for you.')).toBeVisible();
 
   // A request made after the restart arrives over the new live stream, without a reload.

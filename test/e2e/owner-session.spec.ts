@@ -39,7 +39,7 @@ test('another local port receives nothing that opens the owner API', async ({ pa
   await page.goto(link);
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   // The login code is gone from the address bar and never shown on the page.
-  await expect(page.getByRole('heading', { name: 'Approvals' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   const code = /#code=(\w+)/.exec(link)?.[1] ?? '';
   expect(page.url()).not.toContain(code);
   expect(await page.content()).not.toContain(code);

@@ -191,7 +191,7 @@ test.describe('on a Hardhat chain', () => {
   test('the x402 approval prompt names the payee in full and whether it was paid before', async ({
     page,
   }) => {
-    await purser.open(page);
+    await purser.open(page, 'approvals');
     const required = (await fetch(world.paywall.url)).headers.get('payment-required') ?? '';
     const pay = (idempotencyKey: string) =>
       fetch(`${purser.url}/v1/x402/pay`, {

@@ -120,7 +120,7 @@ const queryArb = fc.oneof(
   fc.constant(''),
   fc
     .dictionary(
-      fc.constantFrom('wait', 'status', 'limit', 'x', 'wait[]'),
+      fc.constantFrom('wait', 'status', 'limit', 'x', 'wait[]', 'activity', 'nearest'),
       fc.oneof(
         fc.string({ maxLength: 10 }),
         fc.constantFrom('1', '61', '-1', '1e3', '0x10', 'approved'),
@@ -159,6 +159,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/v1/crypto/payout-intents', body: true },
   { method: 'GET', path: (id) => `/v1/crypto/payout-intents/${id}`, body: false },
   { method: 'POST', path: () => '/admin/v1/recipients', body: true },
+  { method: 'GET', path: () => '/admin/v1/overview', body: false },
   { method: 'PUT', path: () => '/admin/v1/chain/chains/local', body: true },
   { method: 'PUT', path: (id) => `/admin/v1/agents/${id}/allowance`, body: true },
   { method: 'GET', path: () => '/v1/openapi.json', body: false },

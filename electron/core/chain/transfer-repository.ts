@@ -51,6 +51,7 @@ export class TransferRepository {
   private readonly bySpenderStmt: Statement<[string, string], Row>;
   private readonly recentStmt: Statement<[number], Row>;
   private readonly openSpendStmt: Statement<[string, bigint], { id: string }>;
+  private readonly unmatchedWaitingStmt: Statement<[], { n: bigint }>;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -72,6 +73,13 @@ export class TransferRepository {
          AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.spend_request_id = s.id)
          AND NOT EXISTS (SELECT 1 FROM x402_payments p WHERE p.spend_request_id = s.id)
        ORDER BY s.created_at LIMIT 1`,
+    );
+    // Through the partial index of unmatched transfers (migration 0010): as cheap with a
+    // million settled transfers as with none.
+    this.unmatchedWaitingStmt = db.prepare<[], { n: bigint }>(
+      `SELECT count(*) AS n FROM chain_transfers t INDEXED BY chain_transfers_unmatched
+       LEFT JOIN agents a ON a.id = t.agent_id
+       WHERE t.matched IS NULL AND (t.agent_id IS NULL OR a.status = 'paused')`,
     );
     this.recentStmt = db.prepare<[number], Row>(
       'SELECT * FROM chain_transfers ORDER BY block DESC, log_index DESC LIMIT ?',
@@ -95,6 +103,16 @@ export class TransferRepository {
   /** The oldest approved, unsettled request of this agent for exactly this amount. */
   openApprovedSpend(agentId: string, micros: bigint): string | undefined {
     return this.openSpendStmt.get(agentId, micros)?.id;
+  }
+
+  /**
+   * Unmatched transfers that still wait for the owner: the reconciler paused their agent
+   * "until the owner looks", so resuming (or revoking) the agent is acting on one; a
+   * transfer no agent accounts for (an unknown spender of the owner's account) has no
+   * agent to resume and stays listed.
+   */
+  unmatchedWaiting(): number {
+    return Number(this.unmatchedWaitingStmt.get()?.n ?? 0n);
   }
 
   recent(limit: number): Transfer[] {

@@ -2,7 +2,7 @@ import type { Mode, Period, WindowKind } from '../../../shared/domain';
 import type { Micros } from '../../../shared/money';
 import type { Agent } from '../agents/agent-repository';
 import type { FundingSource } from '../funding/funding-repository';
-import type { Meters, MeterScope } from '../ledger/meters';
+import type { MeterReading, Meters, MeterScope } from '../ledger/meters';
 import type { LimitState } from '../policy/decide';
 import type { Policy } from '../policy/policy';
 import type { TimeWindow, WindowSpec } from '../policy/windows';
@@ -84,12 +84,21 @@ export class LimitReader {
   globalCap(mode: Mode, now: number, persist: boolean): LimitState | null {
     const cap = this.settings.get().globalCap;
     if (!cap) return null;
-    const r = this.reading(
-      { kind: 'global', mode },
-      this.spec(cap.period, cap.window),
-      now,
-      persist,
-    );
+    const r = this.globalSpend(mode, cap.period, cap.window, now, persist);
     return { amount: cap.amount, period: cap.period, spent: r.sum, window: r.window };
+  }
+
+  /**
+   * What every agent of `mode` spent together in one window, as the global cap counts it
+   * (the shared part): the cap's own figure, and the Overview's "today" and "this month".
+   */
+  globalSpend(
+    mode: Mode,
+    period: Period,
+    kind: WindowKind,
+    now: number,
+    persist: boolean,
+  ): MeterReading {
+    return this.reading({ kind: 'global', mode }, this.spec(period, kind), now, persist);
   }
 }

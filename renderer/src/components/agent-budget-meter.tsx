@@ -14,7 +14,8 @@ import type { Period, WindowKind } from '../../../shared/domain';
 import type { AgentView } from '../../../shared/schemas/owner-api';
 import { visible } from '../../../shared/text/visible';
 
-const WINDOW_WORDS: Record<WindowKind, Record<Period, string>> = {
+/** "this month", "in the last 7 days": a budget window in words. */
+export const WINDOW_WORDS: Record<WindowKind, Record<Period, string>> = {
   calendar: { daily: 'today', weekly: 'this week', monthly: 'this month', total: 'in total' },
   rolling: {
     daily: 'in the last 24 hours',

@@ -54,7 +54,7 @@ export const useSession = create<SessionState>((set, get) => ({
       return;
     }
     // Out of the address bar (and history) before anything else can read or share it.
-    history.replaceState(null, '', `${window.location.pathname}#/approvals`);
+    history.replaceState(null, '', `${window.location.pathname}#/overview`);
     set({ status: { state: 'logging_in' } });
     try {
       const response = await fetch('/admin/v1/sessions', {

@@ -26,6 +26,7 @@ describe('routes of the owner window', () => {
       parse(hash: string): { page: string; id?: string | null };
     };
     for (const route of [
+      '#/overview',
       requestRoute(SPEND),
       requestRoute(BUDGET),
       '#/agents',
@@ -35,6 +36,10 @@ describe('routes of the owner window', () => {
     ])
       expect(parse(route).page, route).not.toBe('not_found');
     expect(parse(requestRoute(SPEND))).toEqual({ page: 'approvals', id: SPEND });
+    // The Overview is the first page: the bare address and a login link's land there.
+    for (const first of ['', '#', '#/', '#/overview', '#code=abcdefghijklmnop'])
+      expect(parse(first), first).toEqual({ page: 'overview' });
+    expect(parse('#/overview/x').page).toBe('not_found');
   });
 
   it('parseAppRoute keeps known routes and refuses the rest', () => {
@@ -42,6 +47,7 @@ describe('routes of the owner window', () => {
     expect(parseAppRoute('#/approvals/')).toBe('#/approvals');
     expect(parseAppRoute(`#/approvals/${SPEND}`)).toBe(`#/approvals/${SPEND}`);
     expect(parseAppRoute('#/settings')).toBe('#/settings');
+    expect(parseAppRoute('#/overview')).toBe('#/overview');
     for (const bad of [
       '#code=abcdefghijklmnopqrstuvwxyz',
       '#/approvals/../../admin',

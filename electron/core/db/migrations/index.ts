@@ -8,6 +8,7 @@ import { migration0006 } from './0006-fewer-pages-per-decision';
 import { migration0007 } from './0007-payouts';
 import { migration0008 } from './0008-mpp';
 import { migration0009 } from './0009-x402-upto';
+import { migration0010 } from './0010-unmatched-transfers';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
