@@ -3,8 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, toHex, type Address, type Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { installMulticall3 } from './multicall3';
-import { installPermit2 } from './permit2';
+import { installCanonicalContracts } from './canonical-contracts';
 import { localTransport } from './transport';
 
 /** The well-known Hardhat mnemonic; hardhat.config.cjs gives the node the same one. */
@@ -148,8 +147,7 @@ async function startOnce(timeoutMs: number): Promise<HardhatNode> {
   }
 
   try {
-    await installMulticall3(rpcUrl);
-    await installPermit2(rpcUrl);
+    await installCanonicalContracts(rpcUrl);
   } catch (error) {
     await stopChild(child);
     throw error;
@@ -166,7 +164,7 @@ async function startOnce(timeoutMs: number): Promise<HardhatNode> {
 /**
  * Starts the real Hardhat 2 node on a free 127.0.0.1 port and waits until it answers
  * `eth_chainId`, then puts Multicall3, Permit2 and x402's upto proxy at their canonical
- * addresses as on real chains (see multicall3.ts, permit2.ts). Retries with a new port if the node dies first (another process took it).
+ * addresses as on real chains (see canonical-contracts.ts). Retries with a new port if the node dies first (another process took it).
  */
 export async function startHardhatNode(options: { timeoutMs?: number } = {}): Promise<HardhatNode> {
   const timeoutMs = options.timeoutMs ?? 30_000;

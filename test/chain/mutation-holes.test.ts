@@ -34,7 +34,7 @@ import { decodePaymentSignatureHeader, encodePaymentRequiredHeader } from '@x402
 import { PassphraseSealer } from '../../electron/core/chain/sealer';
 import type { TestServer } from '../helpers/server';
 import { spendBody } from '../helpers/server';
-import { MULTICALL3_ADDRESS } from './multicall3';
+import { MULTICALL3_ADDRESS } from './canonical-contracts';
 import { localTransport } from './transport';
 import {
   balanceOf,

@@ -4,14 +4,14 @@
  * upto proxy; what the chain shows moving is what counts, and the difference goes back to
  * the budget by that fact alone. A real Hardhat node, the test USDC, the x402 packages' own
  * upto server, client and facilitator, and Permit2 and the proxy at their canonical
- * addresses (test/chain/permit2.ts).
+ * addresses (test/chain/canonical-contracts.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient } from 'viem';
 import { hardhat } from 'viem/chains';
 import { HARDHAT_NETWORK, startPaywall, type Paywall } from './paywall';
-import { PERMIT2_ADDRESS } from './permit2';
+import { PERMIT2_ADDRESS } from './canonical-contracts';
 import { localTransport } from './transport';
 import {
   allowanceOf,

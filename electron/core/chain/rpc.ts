@@ -10,7 +10,7 @@ import {
 } from 'viem';
 import type { ChainConfig } from './chain-config';
 
-/** The token ABI Purser uses: ERC-20 plus EIP-3009's authorization state and event. */
+/** The token ABI Purser uses: ERC-20, EIP-3009's authorizations and EIP-2612's permit. */
 export const usdcAbi = [
   ...erc20Abi,
   {
@@ -64,6 +64,29 @@ export const usdcAbi = [
     inputs: [
       { name: 'authorizer', type: 'address' },
       { name: 'nonce', type: 'bytes32' },
+      { name: 'v', type: 'uint8' },
+      { name: 'r', type: 'bytes32' },
+      { name: 's', type: 'bytes32' },
+    ],
+    outputs: [],
+  },
+  // EIP-2612, as USDC has it: how Permit2 gets its allowance for x402 upto (x402-upto.ts).
+  {
+    type: 'function',
+    name: 'nonces',
+    stateMutability: 'view',
+    inputs: [{ name: 'owner', type: 'address' }],
+    outputs: [{ type: 'uint256' }],
+  },
+  {
+    type: 'function',
+    name: 'permit',
+    stateMutability: 'nonpayable',
+    inputs: [
+      { name: 'owner', type: 'address' },
+      { name: 'spender', type: 'address' },
+      { name: 'value', type: 'uint256' },
+      { name: 'deadline', type: 'uint256' },
       { name: 'v', type: 'uint8' },
       { name: 'r', type: 'bytes32' },
       { name: 's', type: 'bytes32' },

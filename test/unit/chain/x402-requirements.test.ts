@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentRequired } from '@x402/core/types';
-import type { ChainConfig } from '../../../electron/core/chain/chain-config';
+import { LOCAL_CHAIN } from './local-chain';
 import { screenRequirements } from '../../../electron/core/rails/x402/x402-requirements';
 import { microsToUnits, unitsToMicros } from '../../../electron/core/chain/units';
 
-const chain: ChainConfig = {
-  id: 'local',
-  chainId: 31337,
-  rpcUrl: 'http://127.0.0.1:1/',
-  usdc: {
-    address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-    decimals: 6,
-    name: 'USDC',
-    version: '2',
-  },
-  syncedBlock: null,
-};
+const chain = LOCAL_CHAIN;
 const PAY_TO = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 
 const requirement = (over: Record<string, unknown> = {}) => ({

@@ -11,7 +11,7 @@ import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import { decodePaymentSignatureHeader } from '@x402/core/http';
 import { getAddress, verifyTypedData, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import type { ChainConfig } from '../../../electron/core/chain/chain-config';
+import { LOCAL_CHAIN } from './local-chain';
 import type { X402Payment } from '../../../electron/core/rails/x402/x402-payment-repository';
 import {
   guardedSigner,
@@ -19,18 +19,7 @@ import {
   SignRefused,
 } from '../../../electron/core/rails/x402/x402-signer';
 
-const chain: ChainConfig = {
-  id: 'local',
-  chainId: 31337,
-  rpcUrl: 'http://127.0.0.1:1/',
-  usdc: {
-    address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-    decimals: 6,
-    name: 'USDC',
-    version: '2',
-  },
-  syncedBlock: null,
-};
+const chain = LOCAL_CHAIN;
 const PAY_TO: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 const ELSEWHERE: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
 const UNITS = 250_000n;

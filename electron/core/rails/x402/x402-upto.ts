@@ -12,6 +12,7 @@ import type { X402Payment } from './x402-payment-repository';
 import type { X402Parts } from './x402-parts';
 import { openAccount } from '../../chain/account-keys';
 import { invalidTransition } from '../../errors';
+import { usdcAbi } from '../../chain/rpc';
 
 /*
  * x402 `upto` (docs/chain.md, "x402 upto"): the agent's wallet signs a Permit2 transfer of at
@@ -35,41 +36,6 @@ const permit2Abi = [
       { name: 'word', type: 'uint256' },
     ],
     outputs: [{ type: 'uint256' }],
-  },
-] as const;
-
-const permitAbi = [
-  {
-    type: 'function',
-    name: 'nonces',
-    stateMutability: 'view',
-    inputs: [{ name: 'owner', type: 'address' }],
-    outputs: [{ type: 'uint256' }],
-  },
-  {
-    type: 'function',
-    name: 'allowance',
-    stateMutability: 'view',
-    inputs: [
-      { name: 'owner', type: 'address' },
-      { name: 'spender', type: 'address' },
-    ],
-    outputs: [{ type: 'uint256' }],
-  },
-  {
-    type: 'function',
-    name: 'permit',
-    stateMutability: 'nonpayable',
-    inputs: [
-      { name: 'owner', type: 'address' },
-      { name: 'spender', type: 'address' },
-      { name: 'value', type: 'uint256' },
-      { name: 'deadline', type: 'uint256' },
-      { name: 'v', type: 'uint8' },
-      { name: 'r', type: 'bytes32' },
-      { name: 's', type: 'bytes32' },
-    ],
-    outputs: [],
   },
 ] as const;
 
@@ -145,7 +111,7 @@ export function ensurePermit2Allowance(
     const token = chain.usdc.address;
     const have = await pub.readContract({
       address: token,
-      abi: permitAbi,
+      abi: usdcAbi,
       functionName: 'allowance',
       args: [wallet.address, PERMIT2],
     });
@@ -159,7 +125,7 @@ export function ensurePermit2Allowance(
     const sender = await openAccount(c.accounts, c.sealer(), owner.address);
     const nonce = await pub.readContract({
       address: token,
-      abi: permitAbi,
+      abi: usdcAbi,
       functionName: 'nonces',
       args: [wallet.address],
     });
@@ -188,7 +154,7 @@ export function ensurePermit2Allowance(
     const { request } = await pub.simulateContract({
       account: sender,
       address: token,
-      abi: permitAbi,
+      abi: usdcAbi,
       functionName: 'permit',
       args: [wallet.address, PERMIT2, needed, deadline, 27 + yParity, r, s],
     });
