@@ -1,4 +1,13 @@
 import { useEffect, useState } from 'react';
+import {
+  BookText,
+  Bot,
+  Inbox,
+  LayoutDashboard,
+  Settings as SettingsIcon,
+  Wallet as WalletIcon,
+  type LucideIcon,
+} from 'lucide-react';
 import { LogOutButton, SessionGate } from './components/session-gate';
 import { AgentsPage } from './pages/agents-page';
 import { SettingsPage } from './pages/settings-page';
@@ -34,6 +43,20 @@ type Route =
   | { page: 'approvals'; id: string | null }
   | { page: Exclude<Page, 'approvals'> }
   | { page: 'not_found'; path: string };
+
+/** An icon beside each page's name, to find it at a glance (lucide, docs/design.md). */
+const ICONS: Record<Page, LucideIcon> = {
+  overview: LayoutDashboard,
+  approvals: Inbox,
+  agents: Bot,
+  wallet: WalletIcon,
+  ledger: BookText,
+  settings: SettingsIcon,
+};
+function NavIcon({ page }: { page: Page }) {
+  const Icon = ICONS[page];
+  return <Icon aria-hidden="true" size={16} strokeWidth={2} className="icon" />;
+}
 
 /** Hash routes, so that an approval_url (`/app/#/approvals/req_…`) opens its request. */
 export function parse(hash: string): Route {
@@ -111,13 +134,14 @@ function Pages({ route }: { route: Route }) {
     <main>
       <header className="top">
         <h1>Purser</h1>
-        <nav>
+        <nav aria-label="Pages">
           {Object.entries(PAGES).map(([page, text]) => (
             <a
               key={page}
               href={`#/${page}`}
               aria-current={route.page === page ? 'page' : undefined}
             >
+              <NavIcon page={page as Page} />
               {text}
               {page === 'approvals' && waiting > 0 && (
                 <span className="nav-count" aria-label={`${waiting} waiting`}>
@@ -127,8 +151,10 @@ function Pages({ route }: { route: Route }) {
             </a>
           ))}
         </nav>
-        <PanicButton />
-        <LogOutButton />
+        <div className="top-actions">
+          <PanicButton />
+          <LogOutButton />
+        </div>
       </header>
       <WalletBanners />
       {route.page === 'overview' && <OverviewPage />}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Snowflake } from 'lucide-react';
 import { useWallet } from '../stores/wallet';
 
 /**
@@ -14,6 +15,7 @@ export function PanicButton() {
   if (!asking) {
     return (
       <button type="button" className="panic" onClick={() => setAsking(true)}>
+        <Snowflake aria-hidden="true" size={16} className="icon" />
         Panic: freeze all
       </button>
     );

@@ -1,3 +1,4 @@
+import { LogOut } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
 import { NOT_LOGGED_IN } from '../api/client';
 import { codeFromHash, useSession, type SessionStatus } from '../stores/session';
@@ -59,7 +60,8 @@ export function SessionGate({ children }: { children: ReactNode }) {
 export function LogOutButton() {
   const logOut = useSession((s) => s.logOut);
   return (
-    <button type="button" className="log-out" onClick={() => void logOut()}>
+    <button type="button" className="log-out secondary" onClick={() => void logOut()}>
+      <LogOut aria-hidden="true" size={16} className="icon" />
       Log out
     </button>
   );
