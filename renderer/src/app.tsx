@@ -15,7 +15,9 @@ import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
 import { LedgerPage } from './pages/ledger-page';
 import { OverviewPage } from './pages/overview-page';
+import { SpendingPage } from './pages/spending-page';
 import { useOverview } from './stores/overview';
+import { useSpending } from './stores/spending';
 
 /** The pages in the navigation, in its order, each with its link's text. */
 const PAGES = {
@@ -24,6 +26,7 @@ const PAGES = {
   agents: 'Agents',
   wallet: 'Wallet',
   ledger: 'Ledger',
+  spending: 'Spending',
   settings: 'Settings',
 } as const;
 type Page = keyof typeof PAGES;
@@ -80,12 +83,15 @@ function useLiveEvents() {
         useAgents.getState().apply(event);
         // Any of them may move a figure of the Overview.
         useOverview.getState().apply(event);
+        // And of the Spending view, when its range is on screen.
+        useSpending.getState().apply(event);
       },
       (state) => {
         useWallet.getState().setConnection(state);
         useChain.getState().setConnection(state);
         useAgents.getState().setConnection(state);
         useOverview.getState().setConnection(state);
+        useSpending.getState().setConnection(state);
       },
     );
   }, []);
@@ -136,6 +142,7 @@ function Pages({ route }: { route: Route }) {
       {route.page === 'agents' && <AgentsPage />}
       {route.page === 'wallet' && <WalletPage />}
       {route.page === 'ledger' && <LedgerPage />}
+      {route.page === 'spending' && <SpendingPage />}
       {route.page === 'settings' && <SettingsPage />}
       {route.page === 'not_found' && (
         <section role="alert">
