@@ -22,6 +22,7 @@ import { ownerFundingHandlers } from './routes/owner/funding';
 import { ownerLedgerHandlers } from './routes/owner/ledger';
 import { ownerApprovalHandlers } from './routes/owner/approvals';
 import { ownerOverviewHandlers } from './routes/owner/overview';
+import { ownerSpendingHandlers } from './routes/owner/spending';
 import { ownerEventHandlers } from './routes/owner/events';
 import { ownerReceiptHandlers } from './routes/owner/receipts';
 import { budgetRequestRoutes } from './routes/agent/budget-requests';
@@ -150,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...ownerLedgerHandlers(context),
     ...ownerApprovalHandlers(context),
     ...ownerOverviewHandlers(context),
+    ...ownerSpendingHandlers(context),
     ...ownerEventHandlers(context),
     ...ownerReceiptHandlers(context),
     ...ownerChainHandlers(context),

@@ -41,6 +41,7 @@ import { X402PaymentRepository } from './rails/x402/x402-payment-repository';
 import { Reads } from './db/reads';
 import { LedgerService } from './ledger/ledger-service';
 import { OverviewService } from './overview/overview-service';
+import { SpendingService } from './spending/spending-service';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -87,6 +88,8 @@ export class Wallet {
   readonly ledger: LedgerService;
   /** The window's first page: spend, what waits, limits, activity, in one cheap read. */
   readonly overview: OverviewService;
+  /** The Spending view: the ledger's sums over a range, by agent, merchant, category or rail. */
+  readonly spending: SpendingService;
   private sweeper: NodeJS.Timeout | undefined;
   private lastPurge = 0;
   private readonly durability: WalFsync;
@@ -188,6 +191,7 @@ export class Wallet {
     this.receiptReviews = new ReceiptReviewService(this.deps, this.budgets);
     this.chain = new ChainService(this.deps, this.spend, this.budgets);
     this.overview = new OverviewService(this.deps, this.agents, this.ledger);
+    this.spending = new SpendingService(this.deps);
     this.deps.events.on('spend', (record) => this.deps.waiters.notify(record.id));
     this.deps.events.on('budget_request', (record) => this.deps.waiters.notify(record.id));
   }

@@ -8,7 +8,15 @@ import { APP_PATH } from './window-options';
 export type AppRoute = `#/${string}`;
 
 const SPEND_ID = /^req_[0-9A-Za-z]{20}$/;
-const PAGES = new Set(['overview', 'approvals', 'agents', 'wallet', 'ledger', 'settings']);
+const PAGES = new Set([
+  'overview',
+  'approvals',
+  'agents',
+  'wallet',
+  'ledger',
+  'spending',
+  'settings',
+]);
 
 /**
  * The route that opens a request: a spend request opens on its own; anything else opens

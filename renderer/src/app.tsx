@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
+  BarChart3,
   BookText,
   Bot,
   Inbox,
@@ -24,7 +25,9 @@ import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
 import { LedgerPage } from './pages/ledger-page';
 import { OverviewPage } from './pages/overview-page';
+import { SpendingPage } from './pages/spending-page';
 import { useOverview } from './stores/overview';
+import { useSpending } from './stores/spending';
 
 /** The pages in the navigation, in its order, each with its link's text. */
 const PAGES = {
@@ -33,6 +36,7 @@ const PAGES = {
   agents: 'Agents',
   wallet: 'Wallet',
   ledger: 'Ledger',
+  spending: 'Spending',
   settings: 'Settings',
 } as const;
 type Page = keyof typeof PAGES;
@@ -51,6 +55,7 @@ const ICONS: Record<Page, LucideIcon> = {
   agents: Bot,
   wallet: WalletIcon,
   ledger: BookText,
+  spending: BarChart3,
   settings: SettingsIcon,
 };
 function NavIcon({ page }: { page: Page }) {
@@ -103,12 +108,15 @@ function useLiveEvents() {
         useAgents.getState().apply(event);
         // Any of them may move a figure of the Overview.
         useOverview.getState().apply(event);
+        // And of the Spending view, when its range is on screen.
+        useSpending.getState().apply(event);
       },
       (state) => {
         useWallet.getState().setConnection(state);
         useChain.getState().setConnection(state);
         useAgents.getState().setConnection(state);
         useOverview.getState().setConnection(state);
+        useSpending.getState().setConnection(state);
       },
     );
   }, []);
@@ -162,6 +170,7 @@ function Pages({ route }: { route: Route }) {
       {route.page === 'agents' && <AgentsPage />}
       {route.page === 'wallet' && <WalletPage />}
       {route.page === 'ledger' && <LedgerPage />}
+      {route.page === 'spending' && <SpendingPage />}
       {route.page === 'settings' && <SettingsPage />}
       {route.page === 'not_found' && (
         <section role="alert">

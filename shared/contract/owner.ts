@@ -15,6 +15,7 @@ import { overviewRoutes } from './overview';
 import { recipientRoutes } from './recipients';
 import type { OwnerRouteSpec } from './route';
 import { sessionRoutes } from './sessions';
+import { spendingRoutes } from './spending';
 
 export type { OwnerRouteSpec } from './route';
 export {
@@ -32,6 +33,7 @@ export const ownerContract = {
   ...approvalRoutes,
   ...fundingRoutes,
   ...ledgerRoutes,
+  ...spendingRoutes,
   ...chainRoutes,
   ...recipientRoutes,
   ...sessionRoutes,

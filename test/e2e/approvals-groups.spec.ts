@@ -120,7 +120,7 @@ test('the owner settles an approved request for less from the ledger: the differ
   const approved = await post(agent.key, '/v1/spend', spend(4_000, 'GPU Co'));
   expect(approved.status).toBe('approved');
   await purser.open(page);
-  await page.getByRole('link', { name: 'Ledger' }).click();
+  await page.getByRole('link', { name: 'Ledger', exact: true }).click();
   await page.getByLabel('Kind').selectOption('spend.approved');
   await page.locator('.ledger-body [data-seq]').first().getByRole('button').click();
   const details = page.getByRole('region', { name: /^Entry #\d+$/ });

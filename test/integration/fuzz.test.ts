@@ -120,10 +120,32 @@ const queryArb = fc.oneof(
   fc.constant(''),
   fc
     .dictionary(
-      fc.constantFrom('wait', 'status', 'limit', 'x', 'wait[]', 'activity', 'nearest'),
+      fc.constantFrom(
+        'wait',
+        'status',
+        'limit',
+        'x',
+        'wait[]',
+        'activity',
+        'nearest',
+        'from',
+        'to',
+        'group_by',
+        'bucket',
+        'mode',
+      ),
       fc.oneof(
         fc.string({ maxLength: 10 }),
         fc.constantFrom('1', '61', '-1', '1e3', '0x10', 'approved'),
+        // The Spending view's values, so that its range checks are reached.
+        fc.constantFrom(
+          '2026-03-14T00:00:00Z',
+          '2026-03-15T00:00:00+01:00',
+          '0000-01-01T00:00:00Z',
+          'hour',
+          'merchant',
+          'live',
+        ),
       ),
     )
     .map((q) => `?${new URLSearchParams(q)}`),
@@ -160,6 +182,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (id) => `/v1/crypto/payout-intents/${id}`, body: false },
   { method: 'POST', path: () => '/admin/v1/recipients', body: true },
   { method: 'GET', path: () => '/admin/v1/overview', body: false },
+  { method: 'GET', path: () => '/admin/v1/spending', body: false },
   { method: 'PUT', path: () => '/admin/v1/chain/chains/local', body: true },
   { method: 'PUT', path: (id) => `/admin/v1/agents/${id}/allowance`, body: true },
   { method: 'GET', path: () => '/v1/openapi.json', body: false },

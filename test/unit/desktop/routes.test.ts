@@ -27,6 +27,7 @@ describe('routes of the owner window', () => {
     };
     for (const route of [
       '#/overview',
+      '#/spending',
       requestRoute(SPEND),
       requestRoute(BUDGET),
       '#/agents',
@@ -48,6 +49,7 @@ describe('routes of the owner window', () => {
     expect(parseAppRoute(`#/approvals/${SPEND}`)).toBe(`#/approvals/${SPEND}`);
     expect(parseAppRoute('#/settings')).toBe('#/settings');
     expect(parseAppRoute('#/overview')).toBe('#/overview');
+    expect(parseAppRoute('#/spending')).toBe('#/spending');
     for (const bad of [
       '#code=abcdefghijklmnopqrstuvwxyz',
       '#/approvals/../../admin',
