@@ -9,6 +9,7 @@ import { migration0007 } from './0007-payouts';
 import { migration0008 } from './0008-mpp';
 import { migration0009 } from './0009-x402-upto';
 import { migration0010 } from './0010-unmatched-transfers';
+import { migration0011 } from './0011-budget-alerts';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
