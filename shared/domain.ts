@@ -121,6 +121,8 @@ export const ALERT_KINDS = [
   'receipt_flagged',
   'receipt_held',
   'unmatched_transfer',
+  /** An agent's counted spend reached one of its budget's warning levels (docs/alerts.md). */
+  'budget_level',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

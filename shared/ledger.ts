@@ -26,6 +26,7 @@ export const LEDGER_TYPES = [
   'budget_request.rejected',
   'budget_request.expired',
   'budget_request.exhausted',
+  'budget.alert',
   'receipt.recorded',
   'receipt.accepted',
   'receipt.disputed',

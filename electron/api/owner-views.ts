@@ -19,6 +19,7 @@ import type { LedgerRow } from '../core/ledger/ledger';
 import { merchantKey } from '../core/policy/merchant-key';
 import { policyToInput, type Policy } from '../core/policy/policy';
 import type { BudgetSnapshot } from '../core/spend/limits';
+import type { BudgetAlert } from '../core/budgets/budget-alerts';
 import type { X402Payment } from '../core/rails/x402/x402-payment-repository';
 import type { PayoutIntent } from '../core/rails/payouts/payout-repository';
 import type { SpendRecord } from '../core/spend/spend-repository';
@@ -38,7 +39,23 @@ export function ownerBudgetView(b: BudgetSnapshot) {
   };
 }
 
-export function agentView(agent: Agent, policy: Policy, budget: BudgetSnapshot): AgentView {
+export function ownerBudgetAlertView(a: BudgetAlert) {
+  return {
+    level_percent: a.level,
+    at: toIso(a.at),
+    spent_micros: a.spent.toString(),
+    budget_micros: a.budget.toString(),
+    window_start: toIso(a.windowStart),
+    window_end: a.windowEnd === null ? null : toIso(a.windowEnd),
+  };
+}
+
+export function agentView(
+  agent: Agent,
+  policy: Policy,
+  budget: BudgetSnapshot,
+  alert: BudgetAlert | null,
+): AgentView {
   return {
     id: agent.id,
     name: agent.name,
@@ -48,6 +65,7 @@ export function agentView(agent: Agent, policy: Policy, budget: BudgetSnapshot):
     policy_version: policy.version,
     policy: policyToInput(policy),
     budget: ownerBudgetView(budget),
+    budget_alert: alert === null ? null : ownerBudgetAlertView(alert),
     created_at: toIso(agent.createdAt),
     updated_at: toIso(agent.updatedAt),
   };

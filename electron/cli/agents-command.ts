@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './cli-error';
 import { ownerAction } from './owner-action';
 import { collect, fieldLines, usd, visible, wholeNumber } from './output';
@@ -25,7 +25,26 @@ interface PolicyFlags {
   velocityPerHour?: number;
   rateLimitPerMinute?: number;
   pauseOnOverBudget?: boolean;
+  alertLevels?: number[];
   maxPending?: number;
+}
+
+/**
+ * `--alert-levels 80,100`: warning levels in percent of the budget, or `none`. Each must be
+ * a whole number; the server checks the rest (range, order, how many).
+ */
+function alertLevels(value: string): number[] {
+  const text = value.trim();
+  if (text.toLowerCase() === 'none' || text === '') return [];
+  return text.split(',').map((part) => {
+    const level = part.trim().replace(/%$/, '');
+    if (!/^\d{1,6}$/.test(level)) {
+      throw new InvalidArgumentError(
+        `--alert-levels must be percents separated by commas, like 80,100, or none; got "${value}"`,
+      );
+    }
+    return Number(level);
+  });
 }
 
 /**
@@ -80,6 +99,11 @@ function policyOptions(cmd: Command): Command {
     )
     .option('--no-pause-on-over-budget', 'keep the agent running when a payment goes over')
     .option(
+      '--alert-levels <percents>',
+      'warning levels in percent of the budget, each alerting once per window (default 80,100); none for no alerts',
+      alertLevels,
+    )
+    .option(
       '--velocity-per-hour <n>',
       'most approved spends in any hour',
       wholeNumber('--velocity-per-hour'),
@@ -115,6 +139,7 @@ function policyBody(o: PolicyFlags): OwnerBody<'updatePolicy'> {
     velocity_per_hour: o.velocityPerHour,
     rate_limit_per_minute: o.rateLimitPerMinute,
     pause_on_over_budget: o.pauseOnOverBudget,
+    alert_levels_percent: o.alertLevels,
     max_pending: o.maxPending,
   };
   return Object.fromEntries(

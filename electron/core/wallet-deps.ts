@@ -1,5 +1,6 @@
 import type { AgentRepository } from './agents/agent-repository';
 import type { BudgetRepository } from './budgets/budget-repository';
+import type { BudgetAlertRepository } from './budgets/budget-alerts';
 import type { ReceiptRepository } from './receipts/receipt-repository';
 import type { KnownMerchantRepository } from './agents/known-merchant-repository';
 import type { PolicyCache } from './agents/policy-cache';
@@ -49,6 +50,8 @@ export interface WalletDeps {
   idempotency: IdempotencyRepository;
   spends: SpendRepository;
   budgets: BudgetRepository;
+  /** The warning levels each agent's budget reached, one row per level per window (docs/alerts.md). */
+  budgetAlerts: BudgetAlertRepository;
   receipts: ReceiptRepository;
   /** x402 payments Purser signs: a request paid this way is settled by the chain only. */
   x402Payments: X402PaymentRepository;

@@ -1,6 +1,7 @@
 import { AgentRepository } from './agents/agent-repository';
 import { ApprovalService } from './approvals/approval-service';
 import { BudgetRepository } from './budgets/budget-repository';
+import { BudgetAlertRepository } from './budgets/budget-alerts';
 import { BudgetService } from './budgets/budget-service';
 import { ReceiptRepository } from './receipts/receipt-repository';
 import { ReceiptService } from './receipts/receipt-service';
@@ -164,6 +165,7 @@ export class Wallet {
       idempotency: new IdempotencyRepository(db),
       spends: new SpendRepository(db),
       budgets: new BudgetRepository(db),
+      budgetAlerts: new BudgetAlertRepository(db),
       receipts: new ReceiptRepository(db),
       x402Payments: new X402PaymentRepository(db),
       payouts: new PayoutRepository(db),

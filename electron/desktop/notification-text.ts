@@ -43,8 +43,11 @@ function amountOfMicros(micros: string): string {
   }
 }
 
+/** Alerts about an agent's standing open Agents (its card shows a reached budget level). */
+const AGENT_ALERTS = new Set(['agent_paused', 'over_budget', 'budget_level']);
+
 function alertRoute(kind: string): AppRoute {
-  return kind === 'agent_paused' || kind === 'over_budget' ? '#/agents' : '#/approvals';
+  return AGENT_ALERTS.has(kind) ? '#/agents' : '#/approvals';
 }
 
 export function notificationText(notice: TrayNotice, platform: NodeJS.Platform): NotificationText {

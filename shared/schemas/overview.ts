@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AGENT_STATUSES, MODES, PERIODS, WINDOW_KINDS } from '../domain';
-import { budgetView } from './owner-api';
+import { budgetAlertView, budgetView } from './owner-api';
 
 /** A whole number from 1 to `max`, as a query string carries it. */
 const count = (max: number) =>
@@ -85,6 +85,20 @@ export const overviewLimitView = z.object({
   budget: budgetView,
 });
 
+/**
+ * An agent whose budget reached a warning level in its current window: the newest level
+ * reached (docs/alerts.md). One per agent not revoked.
+ */
+export const overviewAlertView = z.object({
+  agent_id: z.string(),
+  agent_name: z.string(),
+  mode: z.enum(MODES),
+  status: z.enum(AGENT_STATUSES),
+  period: z.enum(PERIODS),
+  window_kind: z.enum(WINDOW_KINDS),
+  alert: budgetAlertView,
+});
+
 /** One ledger entry as the activity list says it (the Ledger page has the rest). */
 export const overviewActivityView = z.object({
   seq: z.int(),
@@ -109,6 +123,8 @@ export const overviewView = z.object({
   spend: z.array(overviewSpendView),
   waiting: overviewWaitingView,
   nearest_limits: z.array(overviewLimitView),
+  /** Budget warning levels reached this window, newest first (docs/alerts.md). */
+  alerts: z.array(overviewAlertView),
   activity: z.array(overviewActivityView),
   /** When the figures were read (the server's clock). */
   as_of: z.string(),

@@ -34,6 +34,23 @@ export const budgetView = z.object({
   window_end: z.string().nullable(),
 });
 
+/**
+ * A warning level of an agent's budget that its spend reached (docs/alerts.md): the newest
+ * of the current window, or null when none was reached.
+ */
+export const budgetAlertView = z.object({
+  level_percent: z.int(),
+  /** When the level was reached. */
+  at: z.string(),
+  /** What the agent had spent in the window then, and its budget. */
+  spent_micros: z.string(),
+  budget_micros: z.string(),
+  /** The window the alert stands for (for a rolling budget, its length from the alert). */
+  window_start: z.string(),
+  window_end: z.string().nullable(),
+});
+export type BudgetAlertView = z.infer<typeof budgetAlertView>;
+
 export const agentView = z.object({
   id: z.string(),
   name: z.string(),
@@ -43,6 +60,8 @@ export const agentView = z.object({
   policy_version: z.int(),
   policy: policyInput,
   budget: budgetView,
+  /** The newest warning level reached in this budget window, or null (docs/alerts.md). */
+  budget_alert: budgetAlertView.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -19,6 +19,24 @@ const addressList = z
   )
   .max(500, { error: 'at most 500 entries' });
 
+/** The most warning levels one budget may have (docs/alerts.md). */
+export const MAX_ALERT_LEVELS = 5;
+
+const alertLevels = z
+  .array(
+    z
+      .int({ error: 'must be a whole number of percent, like 80' })
+      .min(1, { error: 'must be at least 1 (percent)' })
+      .max(100, { error: 'must be at most 100 (percent)' }),
+  )
+  .max(MAX_ALERT_LEVELS, { error: `at most ${MAX_ALERT_LEVELS} levels` })
+  .refine((levels) => levels.every((level, i) => i === 0 || level > (levels[i - 1] ?? 0)), {
+    error: 'levels must be in increasing order, each once',
+  })
+  .describe(
+    'warning levels in percent of the budget: reaching one raises one alert per budget window (docs/alerts.md); empty for none',
+  );
+
 export const policyFields = {
   budget_cents: limitCents.describe('budget for each period; 0 means nothing may be spent'),
   period: z.enum(PERIODS),
@@ -40,6 +58,7 @@ export const policyFields = {
   velocity_per_hour: z.int().min(1).max(1_000_000).nullable(),
   rate_limit_per_minute: z.int().min(1).max(1_000_000),
   pause_on_over_budget: z.boolean(),
+  alert_levels_percent: alertLevels,
   max_pending: z
     .int()
     .min(1)
@@ -77,5 +96,6 @@ export const DEFAULT_POLICY: PolicyInput = {
   velocity_per_hour: null,
   rate_limit_per_minute: 600,
   pause_on_over_budget: false,
+  alert_levels_percent: [80, 100],
   max_pending: 20,
 };

@@ -14,6 +14,7 @@ import type { AgentChange } from '../events';
 import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { Agent } from './agent-repository';
 import type { BudgetSnapshot } from '../spend/limits';
+import type { BudgetAlert } from '../budgets/budget-alerts';
 import { standingOf, type Standing } from './standing';
 import { closePending } from '../approvals/pending-lifecycle';
 import type { BudgetService } from '../budgets/budget-service';
@@ -22,6 +23,7 @@ import type { BudgetService } from '../budgets/budget-service';
 export type AgentServiceDeps = Pick<
   WalletDeps,
   | WriterDeps
+  | 'budgetAlerts'
   | 'budgets'
   | 'funding'
   | 'keys'
@@ -213,10 +215,18 @@ export class AgentService {
     return this.d.agents.get(agentId)?.name ?? agentId;
   }
 
-  /** The policy in force and the budget window as it stands now, without writing. */
-  budgetOf(agent: Agent): { policy: Policy; budget: BudgetSnapshot } {
+  /**
+   * The policy in force, the budget window as it stands now, and the newest warning level
+   * its spend reached in this window (docs/alerts.md), without writing.
+   */
+  budgetOf(agent: Agent): { policy: Policy; budget: BudgetSnapshot; alert: BudgetAlert | null } {
     const policy = this.d.policies.current(agent);
-    return { policy, budget: this.d.limits.budget(agent, policy, this.d.clock.now(), false) };
+    const now = this.d.clock.now();
+    return {
+      policy,
+      budget: this.d.limits.budget(agent, policy, now, false),
+      alert: this.d.budgetAlerts.current(agent.id, policy.period, policy.window, now) ?? null,
+    };
   }
 
   /** Everything the agent may know about its limits, in one snapshot (standing.ts). */

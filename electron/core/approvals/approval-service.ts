@@ -5,6 +5,7 @@ import { checkHardLimits, type Refusal } from '../policy/decide';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
 import { countUsage } from '../spend/usage';
+import { raiseBudgetAlerts } from '../budgets/budget-alerts';
 import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import { closePending, PendingLifecycle, spendRequests } from './pending-lifecycle';
 import { settleForLess } from '../spend/settlement';
@@ -35,6 +36,7 @@ export type ApproveResult =
 export type ApprovalServiceDeps = Pick<
   WalletDeps,
   | WriterDeps
+  | 'budgetAlerts'
   | 'budgets'
   | 'funding'
   | 'limits'
@@ -224,6 +226,16 @@ export class ApprovalService {
       );
       const updated = { ...record, ...change };
       tx.afterCommit(() => d.events.emit('spend', updated));
+      raiseBudgetAlerts(
+        d,
+        tx,
+        agent,
+        d.policies.current(agent),
+        { spent: impact.spentAfter, window: impact.budget.window },
+        record.amount,
+        id,
+        now,
+      );
       return { kind: 'approved', record: updated, impact };
     });
   }

@@ -3,6 +3,7 @@ import type { Agent } from '../agents/agent-repository';
 import { pauseBySystem } from '../agents/system-pause';
 import type { TxContext } from '../db/committer';
 import { countUsage } from '../spend/usage';
+import { raiseBudgetAlerts } from '../budgets/budget-alerts';
 import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { ChainParts } from './chain-parts';
 import type { Address, ChainConfig } from './chain-config';
@@ -13,7 +14,14 @@ import { unitsToMicros } from './units';
 /** What this part of the chain service uses of the wallet: no more. */
 export type ReconcilerDeps = Pick<
   WalletDeps,
-  WriterDeps | 'funding' | 'merchants' | 'meters' | 'spends'
+  | WriterDeps
+  | 'budgetAlerts'
+  | 'funding'
+  | 'limits'
+  | 'merchants'
+  | 'meters'
+  | 'policies'
+  | 'spends'
 >;
 
 const TRANSFER = parseAbiItem(
@@ -281,6 +289,11 @@ export class Reconciler {
       },
       now,
     );
+    if (agent) {
+      const policy = d.policies.current(agent);
+      const after = d.limits.budget(agent, policy, now, true);
+      raiseBudgetAlerts(d, tx, agent, policy, after, micros, origin, now);
+    }
     const who = agent ? agent.name : `an unknown sender (${t.sender})`;
     const message = `An on-chain transfer by ${who} matches no approved request: ${t.txHash}`;
     tx.afterCommit(() =>

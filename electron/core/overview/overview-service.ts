@@ -6,12 +6,14 @@ import type { LedgerRow } from '../ledger/ledger';
 import type { LedgerService } from '../ledger/ledger-service';
 import type { TimeWindow } from '../policy/windows';
 import type { BudgetSnapshot } from '../spend/limits';
+import type { BudgetAlert } from '../budgets/budget-alerts';
 import type { WalletDeps } from '../wallet-deps';
 
 /** What the Overview reads of the wallet: sums, counts and indexes only, never a scan. */
 export type OverviewDeps = Pick<
   WalletDeps,
   | 'agents'
+  | 'budgetAlerts'
   | 'budgets'
   | 'chainTransfers'
   | 'clock'
@@ -51,12 +53,20 @@ export interface NearLimit {
   usedBp: number;
 }
 
+/** The newest warning level an agent's budget reached in its current window (docs/alerts.md). */
+export interface AgentAlert {
+  agent: Agent;
+  alert: BudgetAlert;
+}
+
 export interface Overview {
   timeZone: string;
   frozen: boolean;
   spend: ModeSpend[];
   waiting: Waiting;
   nearest: NearLimit[];
+  /** One per agent not revoked whose budget reached a warning level this window, newest first. */
+  alerts: AgentAlert[];
   activity: LedgerRow[];
   asOf: number;
 }
@@ -95,12 +105,18 @@ export class OverviewService {
       const now = this.d.clock.now();
       const settings = this.d.settings.get();
       const agents = this.agents.list();
+      const standing = agents
+        .filter((a) => a.status !== 'revoked')
+        .map((agent) => ({ agent, ...this.agents.budgetOf(agent) }));
       return {
         timeZone: settings.timeZone,
         frozen: settings.frozen,
         spend: MODES.map((mode) => this.spendOf(mode, now)),
         waiting: this.waiting(agents),
-        nearest: this.nearest(agents, options.nearest),
+        nearest: this.nearest(standing, options.nearest),
+        alerts: standing
+          .flatMap(({ agent, alert }) => (alert === null ? [] : [{ agent, alert }]))
+          .sort((a, b) => b.alert.at - a.alert.at || a.agent.name.localeCompare(b.agent.name)),
         activity: this.ledger.page({}, options.activity),
         asOf: now,
       };
@@ -161,13 +177,16 @@ export class OverviewService {
   }
 
   /** Agents not revoked, the most used of their budget first; those with nothing to show left out. */
-  private nearest(agents: Agent[], limit: number): NearLimit[] {
-    return agents
-      .filter((a) => a.status !== 'revoked')
-      .map((agent) => {
-        const { budget } = this.agents.budgetOf(agent);
-        return { agent, budget, usedBp: usedBasisPoints(budget.spent, budget.budget) };
-      })
+  private nearest(
+    standing: { agent: Agent; budget: BudgetSnapshot }[],
+    limit: number,
+  ): NearLimit[] {
+    return standing
+      .map(({ agent, budget }) => ({
+        agent,
+        budget,
+        usedBp: usedBasisPoints(budget.spent, budget.budget),
+      }))
       .filter((n) => n.budget.budget > 0n || n.budget.spent > 0n)
       .sort((a, b) => b.usedBp - a.usedBp || a.agent.name.localeCompare(b.agent.name))
       .slice(0, limit);

@@ -35,6 +35,19 @@ export interface Policy {
   pauseOnOverBudget: boolean;
   /** Requests of this agent that may wait for the owner at once (docs/money-integrity.md). */
   maxPending: number;
+  /** Warning levels in percent of the budget, increasing (docs/alerts.md). */
+  alertLevels: readonly number[];
+  /**
+   * Derived, never stored: the spend at which each level is reached, ceil(budget × level /
+   * 100), increasing; none when the budget is zero. Counting compares against these only.
+   */
+  alertThresholds: readonly AlertThreshold[];
+}
+
+/** A warning level and the spend (micros) at which it is reached. */
+export interface AlertThreshold {
+  level: number;
+  micros: Micros;
 }
 
 const nullableMicros = (cents: number | null) => (cents === null ? null : centsToMicros(cents));
@@ -42,7 +55,7 @@ const nullableCents = (micros: Micros | null) =>
   micros === null ? null : microsToCentsFloor(micros);
 
 /** The fields derived from the stored lists; see `Policy.allowList`. */
-type Derived = 'allowList' | 'denyList' | 'categoryKeys';
+type Derived = 'allowList' | 'denyList' | 'categoryKeys' | 'alertThresholds';
 
 function withDerived(p: Omit<Policy, Derived>): Policy {
   return {
@@ -50,7 +63,14 @@ function withDerived(p: Omit<Policy, Derived>): Policy {
     allowList: compileMerchantList(p.allowMerchants),
     denyList: compileMerchantList(p.denyMerchants),
     categoryKeys: new Set(p.allowedCategories.map(normalizeText)),
+    alertThresholds: alertThresholdsOf(p.budget, p.alertLevels),
   };
+}
+
+/** Where each level is reached: the least spend s with s × 100 ≥ budget × level. */
+export function alertThresholdsOf(budget: Micros, levels: readonly number[]): AlertThreshold[] {
+  if (budget <= 0n) return [];
+  return levels.map((level) => ({ level, micros: (budget * BigInt(level) + 99n) / 100n }));
 }
 
 /** A policy's rules, as the core takes them: micro-dollars and camelCase. */
@@ -79,6 +99,7 @@ const FROM_INPUT: { [K in keyof PolicyRules]: [keyof PolicyInput, (v: never) => 
     velocityPerHour: ['velocity_per_hour', (v: number | null) => v],
     rateLimitPerMinute: ['rate_limit_per_minute', (v: number) => v],
     pauseOnOverBudget: ['pause_on_over_budget', (v: boolean) => v],
+    alertLevels: ['alert_levels_percent', (v: number[]) => [...v]],
     maxPending: ['max_pending', (v: number) => v],
   };
 
@@ -133,6 +154,7 @@ export function policyToInput(p: Policy): PolicyInput {
     velocity_per_hour: p.velocityPerHour,
     rate_limit_per_minute: p.rateLimitPerMinute,
     pause_on_over_budget: p.pauseOnOverBudget,
+    alert_levels_percent: [...p.alertLevels],
     max_pending: p.maxPending,
   };
 }
@@ -155,7 +177,14 @@ const MICROS_FIELDS = ['budget', 'maxTransaction', 'approvalThreshold'] as const
 
 /** Stored form: the policy as JSON with micros as decimal strings (exact, future-proof). */
 export function serializePolicy(p: Policy): string {
-  const { version: _version, allowList: _a, denyList: _d, categoryKeys: _c, ...rest } = p;
+  const {
+    version: _version,
+    allowList: _a,
+    denyList: _d,
+    categoryKeys: _c,
+    alertThresholds: _t,
+    ...rest
+  } = p;
   return JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
@@ -165,12 +194,14 @@ export function parsePolicy(text: string, version: number): Policy {
     const value = raw[field];
     raw[field] = typeof value === 'string' ? BigInt(value) : null;
   }
-  const { allowList: _a, denyList: _d, categoryKeys: _c, ...stored } = raw;
+  const { allowList: _a, denyList: _d, categoryKeys: _c, alertThresholds: _t, ...stored } = raw;
   // Policies written before the cap on waiting requests existed take its default.
   stored.maxPending ??= DEFAULT_POLICY.max_pending;
   // … and those written before payouts, the recipient rules' defaults (ask before a first).
   stored.allowRecipients ??= [];
   stored.denyRecipients ??= [];
   stored.askOnNewRecipient ??= DEFAULT_POLICY.ask_on_new_recipient;
+  // … and those written before budget alerts, the default warning levels (docs/alerts.md).
+  stored.alertLevels ??= [...DEFAULT_POLICY.alert_levels_percent];
   return withDerived({ ...(stored as unknown as Omit<Policy, 'version' | Derived>), version });
 }

@@ -11,6 +11,7 @@ import { newId } from '../ids';
 import type { KeyAuth } from '../keys/key-repository';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from '../spend/usage';
+import { raiseBudgetAlerts } from '../budgets/budget-alerts';
 import { headroomOf } from './headroom';
 import type { BudgetSnapshot } from '../spend/limits';
 import type { SpendRecord } from '../spend/spend-repository';
@@ -53,6 +54,7 @@ interface Counting {
 export type ReceiptServiceDeps = Pick<
   WalletDeps,
   | WriterDeps
+  | 'budgetAlerts'
   | 'budgets'
   | 'db'
   | 'funding'
@@ -206,6 +208,7 @@ export class ReceiptService {
       now,
     );
     tx.afterCommit(() => d.events.emit('receipt', receipt));
+    raiseBudgetAlerts(d, tx, agent, policy, budget, counting.counted, id, now);
     if (overLimits.length > 0) this.overBudget(tx, agent, receipt, now);
     else if (receipt.flags.length > 0 && counting.review?.kind !== 'shared_excess') {
       tx.afterCommit(() =>

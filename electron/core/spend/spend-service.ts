@@ -14,6 +14,7 @@ import type { WalletDeps, WriterDeps } from '../wallet-deps';
 import type { BudgetService } from '../budgets/budget-service';
 import { enforceRateLimit } from '../keys/rate-limit-policy';
 import { countUsage } from './usage';
+import { raiseBudgetAlerts } from '../budgets/budget-alerts';
 import type { IdempotencyClaim } from './idempotency-repository';
 
 export type { IdempotencyClaim } from './idempotency-repository';
@@ -57,6 +58,7 @@ export interface SpendInput {
 export type SpendServiceDeps = Pick<
   WalletDeps,
   | WriterDeps
+  | 'budgetAlerts'
   | 'funding'
   | 'idempotency'
   | 'limits'
@@ -234,7 +236,9 @@ export class SpendService {
     );
     tx.afterCommit(() => d.events.emit('spend', record));
     const spentAfter = approved ? before.spent + amount : before.spent;
-    return { kind: 'created', record, budget: snapshotOf(policy, spentAfter, before.window) };
+    const after = snapshotOf(policy, spentAfter, before.window);
+    if (approved) raiseBudgetAlerts(d, tx, agent, policy, after, amount, id, now);
+    return { kind: 'created', record, budget: after };
   }
 
   /** Runs the pure decision over the sums as they stand now (inside a write job). */

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import type { AgentStatus } from '../../../shared/domain';
 import type { CountedEntry } from '../../../shared/forecast';
-import { formatCents } from '../../../shared/money';
-import type { AgentView } from '../../../shared/schemas/owner-api';
+import { formatCents, formatUsd, microsFromString } from '../../../shared/money';
+import { formatDuration } from '../format/durations';
+import type { AgentView, BudgetAlertView } from '../../../shared/schemas/owner-api';
 import { visible } from '../../../shared/text/visible';
 import type { KeyView } from '../api/client';
 import { useAgents } from '../stores/agents';
@@ -42,6 +43,12 @@ function PolicySummary({ agent }: { agent: AgentView }) {
         {p.over_budget === 'ask' ? 'you are asked' : 'declined'}
         {p.pause_on_over_budget && '; paused if a receipt goes over'}
       </dd>
+      <dt>Alerts</dt>
+      <dd>
+        {p.alert_levels_percent.length === 0
+          ? 'none'
+          : `at ${p.alert_levels_percent.map((l) => `${l}%`).join(', ')} of the budget`}
+      </dd>
       <dt>Merchants</dt>
       <dd>
         {p.allow_merchants.length === 0 ? 'any' : `only ${names(p.allow_merchants)}`}
@@ -56,6 +63,25 @@ function PolicySummary({ agent }: { agent: AgentView }) {
         ; {p.rate_limit_per_minute.toLocaleString('en-US')} requests a minute
       </dd>
     </dl>
+  );
+}
+
+/**
+ * The newest warning level this agent's spend reached in its current budget window
+ * (docs/alerts.md): one badge, whatever the number of levels reached.
+ */
+function BudgetAlertBadge({ alert, now }: { alert: BudgetAlertView; now: number }) {
+  const level = alert.level_percent;
+  const when = `${formatDuration(Math.max(0, now - Date.parse(alert.at)))} ago`;
+  const figures = `${formatUsd(microsFromString(alert.spent_micros))} of ${formatUsd(microsFromString(alert.budget_micros))}`;
+  return (
+    <span
+      className={`badge budget-alert${level >= 100 ? ' full' : ''}`}
+      data-budget-alert={level}
+      title={`Reached ${when}: ${figures}`}
+    >
+      {level}% of budget used
+    </span>
   );
 }
 
@@ -114,6 +140,7 @@ export function AgentCard({
         <code>{agent.id}</code>
         {agent.mode === 'test' && <span className="badge">test mode</span>}
         <span className={`status ${agent.status}`}>{STATUS_TEXT[agent.status]}</span>
+        {agent.budget_alert && <BudgetAlertBadge alert={agent.budget_alert} now={now} />}
       </header>
       {agent.status === 'paused' && (
         <p className="agent-note paused">

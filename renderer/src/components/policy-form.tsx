@@ -23,6 +23,7 @@ const ORDER: DraftField[] = [
   'window',
   'over_budget',
   'pause_on_over_budget',
+  'alert_levels',
   'max_transaction',
   'approval_threshold',
   'ask_on_new_merchant',
@@ -251,6 +252,22 @@ export function PolicyFormDialog({
             {field('over_budget', select(OVER_TEXT), 'When a purchase would go over.')}
           </div>
           {check('pause_on_over_budget', 'Pause the agent when a receipt puts it over a limit')}
+          <div className="form-row">
+            {field(
+              'alert_levels',
+              (props, name) => (
+                <input
+                  {...props}
+                  type="text"
+                  autoComplete="off"
+                  placeholder="none"
+                  value={draft[name] as string}
+                  onChange={(e) => set(name, e.target.value)}
+                />
+              ),
+              'Percents of the budget, like 80, 100: you are told once per period when spend reaches each. Empty for no alerts.',
+            )}
+          </div>
         </fieldset>
         <fieldset>
           <legend>Each purchase</legend>

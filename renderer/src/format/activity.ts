@@ -58,6 +58,8 @@ export function activityText(e: ActivityEntry): string {
       return 'Every agent was frozen';
     case 'wallet.unfrozen':
       return 'The freeze was lifted';
+    case 'budget.alert':
+      return `${who} has used ${visible(e.status ?? '')} of its budget`;
     case 'chain.transfer_unmatched':
       return `An on-chain transfer of ${amount} matched no approved request`;
     default: {

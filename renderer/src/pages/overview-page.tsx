@@ -56,6 +56,52 @@ function NearestLimits({ agents }: { agents: OverviewAnswer['nearest_limits'] })
   );
 }
 
+/**
+ * Agents whose spend reached a warning level of their budget in its current window
+ * (docs/alerts.md): the newest level each reached, newest first; a link to Agents.
+ */
+function BudgetAlerts({ alerts, now }: { alerts: OverviewAnswer['alerts']; now: number }) {
+  return (
+    <section className="overview-panel" aria-labelledby="overview-alerts">
+      <h3 id="overview-alerts">Budget alerts</h3>
+      {alerts.length === 0 ? (
+        <p className="empty">No agent has reached a warning level of its budget this period.</p>
+      ) : (
+        <ul className="overview-alerts">
+          {alerts.map((a) => {
+            const { alert } = a;
+            const spent = microsFromString(alert.spent_micros);
+            const budget = microsFromString(alert.budget_micros);
+            return (
+              <li
+                key={a.agent_id}
+                data-agent-id={a.agent_id}
+                data-level={alert.level_percent}
+                className={alert.level_percent >= 100 ? 'full' : undefined}
+              >
+                <a href="#/agents" className="overview-agent">
+                  {visible(a.agent_name)}
+                </a>{' '}
+                <span>
+                  has used {alert.level_percent}% of its budget{' '}
+                  {WINDOW_WORDS[a.window_kind][a.period]}
+                </span>
+                <span className="overview-note">
+                  {' '}
+                  · {formatUsd(spent)} of {formatUsd(budget)} ·{' '}
+                  <time dateTime={alert.at} title={new Date(alert.at).toLocaleString()}>
+                    {formatDuration(Math.max(0, now - Date.parse(alert.at)))} ago
+                  </time>
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /** The newest ledger entries in words, newest first; the Ledger has every one. */
 function LatestActivity({ entries, now }: { entries: OverviewAnswer['activity']; now: number }) {
   return (
@@ -109,6 +155,7 @@ export function OverviewPage() {
           <OverviewSpend spend={data.spend} />
           <OverviewWaiting waiting={data.waiting} now={now} />
           <NearestLimits agents={data.nearest_limits} />
+          <BudgetAlerts alerts={data.alerts} now={now} />
           <LatestActivity entries={data.activity} now={now} />
         </div>
       )}

@@ -37,6 +37,8 @@ export interface PolicyDraft {
   velocity_per_hour: string;
   rate_limit_per_minute: string;
   pause_on_over_budget: boolean;
+  /** Percents separated by commas ("80, 100"); empty for none. */
+  alert_levels: string;
   max_pending: string;
 }
 export type DraftField = keyof PolicyDraft;
@@ -61,6 +63,7 @@ export const API_FIELD: Record<DraftField, string> = {
   velocity_per_hour: 'velocity_per_hour',
   rate_limit_per_minute: 'rate_limit_per_minute',
   pause_on_over_budget: 'pause_on_over_budget',
+  alert_levels: 'alert_levels_percent',
   max_pending: 'max_pending',
 };
 const DRAFT_FIELD = Object.fromEntries(
@@ -87,6 +90,7 @@ export const FIELD_LABEL: Record<DraftField, string> = {
   velocity_per_hour: 'Purchases per hour',
   rate_limit_per_minute: 'Requests per minute',
   pause_on_over_budget: 'Pause when over budget',
+  alert_levels: 'Alert me at (% of budget)',
   max_pending: 'Requests waiting at once',
 };
 
@@ -132,6 +136,20 @@ function wholeNumber(text: string): number {
   return /^-?\d+$/.test(t) ? Number(t) : Number.NaN;
 }
 
+/**
+ * Percents as typed ("80, 100", "100 80%", "") in increasing order, each once: the order
+ * they are typed in does not matter. Anything that is not a whole number stays NaN for the
+ * schema to refuse, in place.
+ */
+export function percentList(text: string): number[] {
+  const levels = text
+    .split(/[\s,;]+/)
+    .filter((part) => part !== '')
+    .map((part) => wholeNumber(part.replace(/%$/, '')));
+  if (levels.some(Number.isNaN)) return levels;
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
+
 const lines = (text: string) =>
   text
     .split('\n')
@@ -163,6 +181,7 @@ export function draftOf(
     velocity_per_hour: policy.velocity_per_hour === null ? '' : String(policy.velocity_per_hour),
     rate_limit_per_minute: String(policy.rate_limit_per_minute),
     pause_on_over_budget: policy.pause_on_over_budget,
+    alert_levels: policy.alert_levels_percent.join(', '),
     max_pending: String(policy.max_pending),
   };
 }
@@ -187,6 +206,7 @@ function policyFieldsOf(d: PolicyDraft): Record<keyof PolicyInput, unknown> {
     velocity_per_hour: d.velocity_per_hour.trim() === '' ? null : wholeNumber(d.velocity_per_hour),
     rate_limit_per_minute: wholeNumber(d.rate_limit_per_minute),
     pause_on_over_budget: d.pause_on_over_budget,
+    alert_levels_percent: percentList(d.alert_levels),
     max_pending: wholeNumber(d.max_pending),
   };
 }

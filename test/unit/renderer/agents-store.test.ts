@@ -30,6 +30,7 @@ import {
   draftOf,
   parseCreate,
   parsePolicyEdit,
+  percentList,
   plainMessage,
   type PolicyDraft,
 } from '../../../renderer/src/stores/policy-draft';
@@ -57,6 +58,7 @@ function agent(id: string, over: Partial<AgentView> = {}): AgentView {
       window_start: '2026-03-01T00:00:00.000Z',
       window_end: '2026-04-01T00:00:00.000Z',
     },
+    budget_alert: null,
     created_at: '2026-03-01T00:00:00.000Z',
     updated_at: '2026-03-01T00:00:00.000Z',
     ...over,
@@ -279,6 +281,42 @@ describe('a policy edit, checked with the API schema', () => {
     const parsed = parsePolicyEdit(noRate, current);
     if (parsed.ok) throw new Error('expected errors');
     expect(parsed.errors.fields.rate_limit_per_minute).toBe('Must be a whole number, like 10.');
+  });
+});
+
+describe('budget alert levels in the form', () => {
+  const current: PolicyInput = { ...DEFAULT_POLICY, budget_cents: 5_000 };
+
+  it('shows the levels as percents; typed in any order, they are sent sorted and once each', () => {
+    const draft = draftOf(current);
+    expect(draft.alert_levels).toBe('80, 100');
+    expect(percentList('100 80%, 50;80')).toEqual([50, 80, 100]);
+    expect(parsePolicyEdit({ ...draft, alert_levels: '90,50' }, current)).toEqual({
+      ok: true,
+      body: { alert_levels_percent: [50, 90] },
+    });
+    expect(parsePolicyEdit({ ...draft, alert_levels: ' ' }, current)).toEqual({
+      ok: true,
+      body: { alert_levels_percent: [] },
+    });
+    expect(parsePolicyEdit({ ...draft, alert_levels: '100, 80' }, current)).toEqual({
+      ok: true,
+      body: {},
+    });
+  });
+
+  it('refuses what is not a percent from 1 to 100, by the field, in plain words', () => {
+    for (const [typed, message] of [
+      ['80, lots', 'Must be a whole number of percent, like 80.'],
+      ['150', 'Must be at most 100 (percent).'],
+      ['0, 80', 'Must be at least 1 (percent).'],
+      ['10 20 30 40 50 60', 'At most 5 levels.'],
+    ] as const) {
+      const parsed = parsePolicyEdit({ ...draftOf(current), alert_levels: typed }, current);
+      if (parsed.ok) throw new Error(`expected errors for ${typed}`);
+      expect(parsed.errors.fields.alert_levels, typed).toBe(message);
+      expect(parsed.errors.summary).toContain('Alert me at (% of budget):');
+    }
   });
 });
 

@@ -20,8 +20,8 @@ type AgentRoutes =
 /** Agents, their policies and their keys: `/admin/v1/agents…`, `/admin/v1/keys…`. */
 export function ownerAgentHandlers({ wallet }: RouteContext): OwnerHandlerGroup<AgentRoutes> {
   const view = (agent: Agent) => {
-    const { policy, budget } = wallet.agents.budgetOf(agent);
-    return agentView(agent, policy, budget);
+    const { policy, budget, alert } = wallet.agents.budgetOf(agent);
+    return agentView(agent, policy, budget, alert);
   };
   const setStatus = (id: string, status: Agent['status']) =>
     wallet.agents.setStatus(id, status).then(view);

@@ -5,7 +5,7 @@ import type { Overview } from '../../../core/overview/overview-service';
 import type { TimeWindow } from '../../../core/policy/windows';
 import type { RouteContext } from '../../context';
 import type { OwnerHandlerGroup } from '../../owner-routes';
-import { ownerBudgetView } from '../../owner-views';
+import { ownerBudgetAlertView, ownerBudgetView } from '../../owner-views';
 
 /** The Overview's defaults: enough to fill a screen, little enough to read at once. */
 const DEFAULT_ACTIVITY = 10;
@@ -64,6 +64,15 @@ export function overviewOut(o: Overview, nameOf: (agentId: string) => string): O
       status: n.agent.status,
       used_bp: n.usedBp,
       budget: ownerBudgetView(n.budget),
+    })),
+    alerts: o.alerts.map(({ agent, alert }) => ({
+      agent_id: agent.id,
+      agent_name: agent.name,
+      mode: agent.mode,
+      status: agent.status,
+      period: alert.period,
+      window_kind: alert.windowKind,
+      alert: ownerBudgetAlertView(alert),
     })),
     activity: o.activity.map((e) => ({
       seq: e.seq,

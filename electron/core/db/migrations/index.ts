@@ -9,6 +9,7 @@ import { migration0007 } from './0007-payouts';
 import { migration0008 } from './0008-mpp';
 import { migration0009 } from './0009-x402-upto';
 import { migration0010 } from './0010-unmatched-transfers';
+import { migration0011 } from './0011-budget-alerts';
 import { migration0012 } from './0012-ledger-spending-by-time';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
@@ -23,6 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
-  // 0011 is another branch's; the merge puts it before this one.
+  migration0011,
   migration0012,
 ];
