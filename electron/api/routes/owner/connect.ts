@@ -6,6 +6,7 @@ import { CliError } from '../../../cli/cli-error';
 import { invalidRequest, invalidTransition, PurserError } from '../../../core/errors';
 import { requireScope, type ApiKey } from '../../../core/keys/key-repository';
 import { packageRoot, packageVersion } from '../../../core/package-root';
+import { DEFAULT_PORT } from '../../../core/server-info';
 import { configPath, type McpClient } from '../../../mcp/install-config';
 import {
   CLIENT_NAMES,
@@ -88,7 +89,11 @@ export function ownerConnectHandlers(context: RouteContext): OwnerHandlerGroup<'
           notes.push(
             `Purser is not serving the agent socket now: start it with \`purser serve --agent-socket\` and it will be at ${socket}.`,
           );
-        if (client !== 'container' && new URL(url).port !== '8402' && !env.PURSER_PORT)
+        if (
+          client !== 'container' &&
+          new URL(url).port !== String(DEFAULT_PORT) &&
+          !env.PURSER_PORT
+        )
           notes.push(
             `PURSER_URL is the port Purser listens on now; if it restarts on another port, set the new one (or start Purser with --port to keep one).`,
           );
