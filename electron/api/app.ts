@@ -18,6 +18,8 @@ import { defaultRendererDir, installUi } from './ui';
 import { accountRoutes } from './routes/agent/account';
 import { spendRoutes } from './routes/agent/spend';
 import { ownerAgentHandlers } from './routes/owner/agents';
+import { ownerConnectHandlers } from './routes/owner/connect';
+import { defaultHome } from '../core/paths';
 import { ownerFundingHandlers } from './routes/owner/funding';
 import { ownerLedgerHandlers } from './routes/owner/ledger';
 import { ownerApprovalHandlers } from './routes/owner/approvals';
@@ -45,6 +47,12 @@ export interface AppOptions {
   rendererDir?: string;
   /** Login links and browser sessions for headless mode. */
   sessions?: OwnerSessions;
+  /** The data folder; by default the default one. */
+  home?: string;
+  /** See RouteContext.clientEnv; by default process.env. */
+  clientEnv?: NodeJS.ProcessEnv;
+  /** The agent socket, when one is served. */
+  agentSocket?: string;
 }
 
 /** Bodies larger than this are refused (413) before they are parsed. */
@@ -134,7 +142,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerOpenApi(app, baseUrl);
 
-  const context: RouteContext = { wallet: options.wallet, baseUrl, sessions };
+  const context: RouteContext = {
+    wallet: options.wallet,
+    baseUrl,
+    sessions,
+    home: options.home ?? defaultHome(),
+    clientEnv: options.clientEnv ?? process.env,
+    ...(options.agentSocket !== undefined && { agentSocket: options.agentSocket }),
+  };
   spendRoutes(app, context);
   accountRoutes(app, context);
   budgetRequestRoutes(app, context);
@@ -147,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every owner route, from the contract; a route without a handler does not compile.
   registerOwnerRoutes(app, {
     ...ownerAgentHandlers(context),
+    ...ownerConnectHandlers(context),
     ...ownerFundingHandlers(context),
     ...ownerLedgerHandlers(context),
     ...ownerApprovalHandlers(context),

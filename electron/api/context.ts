@@ -23,4 +23,14 @@ export interface RouteContext {
   /** `http://127.0.0.1:PORT`, once listening. */
   baseUrl(): string;
   sessions: OwnerSessions;
+  /** The data folder (an MCP client's entry names it when it is not the default). */
+  home: string;
+  /**
+   * The environment an agent's client is set up from (the window's Connect): where the MCP
+   * clients' configuration files are (HOME, XDG_CONFIG_HOME, APPDATA), which `node` PATH
+   * finds, PURSER_PORT. The server's own, unless a test gives another.
+   */
+  clientEnv: NodeJS.ProcessEnv;
+  /** The agent socket, when it is served. */
+  agentSocket?: string;
 }

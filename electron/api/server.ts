@@ -47,6 +47,11 @@ export interface StartOptions {
   agentListen?: { address: string; port: number };
   /** Tests only: the WAL fsync, to hold or fail the disk. */
   fsync?: WalletOptions['fsync'];
+  /**
+   * The environment agents' clients are set up from by the window's Connect (the MCP
+   * clients' configuration files, Node on PATH); process.env unless a test gives another.
+   */
+  clientEnv?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
@@ -93,6 +98,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger: options.logger,
       rendererDir: options.rendererDir,
       sessions,
+      home: options.home,
+      ...(options.clientEnv && { clientEnv: options.clientEnv }),
+      ...(options.agentSocket !== undefined && { agentSocket: options.agentSocket }),
     });
     await listen(app, options.port ?? DEFAULT_PORT);
     if (options.agentSocket) listeners.push(await listenAgentSocket(app, options.agentSocket));

@@ -20,6 +20,7 @@ import { waitingCount } from './stores/approvals-state';
 import { useWallet } from './stores/wallet';
 import { useChain } from './stores/chain';
 import { useAgents } from './stores/agents';
+import { useConnect } from './stores/connect';
 import { visible } from '../../shared/text/visible';
 import { ApprovalsPage } from './pages/approvals-page';
 import { WalletPage } from './pages/wallet-page';
@@ -106,6 +107,8 @@ function useLiveEvents() {
         useChain.getState().apply(event);
         // A spend anywhere moves its agent's meter.
         useAgents.getState().apply(event);
+        // An agent just connected from its card: its first request, live.
+        useConnect.getState().apply(event);
         // Any of them may move a figure of the Overview.
         useOverview.getState().apply(event);
         // And of the Spending view, when its range is on screen.

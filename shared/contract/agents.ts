@@ -2,6 +2,8 @@
 import {
   agentCreateBody,
   agentView,
+  connectAnswer,
+  connectBody,
   issuedKey,
   keyIssueBody,
   keyView,
@@ -58,6 +60,16 @@ export const agentRoutes = {
     path: '/admin/v1/agents/:id/keys',
     body: keyIssueBody,
     response: issuedKey,
+  }),
+  /**
+   * Connect the agent to a client from the window: a new key (once), and either the MCP
+   * client's configuration written (the code of `purser mcp install`) or the snippet to paste.
+   */
+  connectAgent: idRoute({
+    method: 'POST',
+    path: '/admin/v1/agents/:id/connect',
+    body: connectBody,
+    response: connectAnswer,
   }),
   revokeKey: idRoute({
     method: 'POST',

@@ -88,6 +88,71 @@ export const keyView = z.object({
 
 export const issuedKey = keyView.extend({ key: z.string() });
 
+/**
+ * What an agent can be connected to from the window (`POST /admin/v1/agents/:id/connect`):
+ * the three MCP clients whose configuration Purser can write (`purser mcp install`), and
+ * the ways in that get a snippet to paste.
+ */
+export const CONNECT_CLIENTS = [
+  'claude-code',
+  'claude-desktop',
+  'cursor',
+  'shell',
+  'typescript',
+  'python',
+  'container',
+] as const;
+export type ConnectClient = (typeof CONNECT_CLIENTS)[number];
+/** The clients with an MCP configuration file Purser knows where to find. */
+export const MCP_CONFIG_CLIENTS = ['claude-code', 'claude-desktop', 'cursor'] as const;
+
+/**
+ * A new key for the agent and how to use it with `client`. `write_config` (MCP clients
+ * only) writes Purser into the client's own configuration file, whose place the server
+ * derives: no path is ever taken from the caller.
+ */
+export const connectBody = z.strictObject({
+  client: z.enum(CONNECT_CLIENTS),
+  write_config: z.boolean().optional(),
+});
+
+export const connectSnippet = z.object({
+  /** What it is, or where it goes (a file name, a configuration file's path). */
+  title: z.string(),
+  language: z.enum(['json', 'sh', 'typescript', 'python']),
+  text: z.string(),
+});
+
+export const connectAnswer = z.object({
+  client: z.enum(CONNECT_CLIENTS),
+  agent_id: z.string(),
+  /** Where this Purser listens now. */
+  url: z.string(),
+  /**
+   * The key issued for this connection, in plaintext, once; null when the client's
+   * configuration already held a working key of this agent, which was kept.
+   */
+  key: issuedKey.nullable(),
+  /** The key the client uses (the new one, or the one kept). */
+  key_id: z.string(),
+  /** MCP clients: the client's configuration file, and whether it was written. */
+  config: z
+    .object({
+      path: z.string(),
+      written: z.boolean(),
+      /** `unchanged`: it already held a working key of this agent; nothing was written. */
+      status: z.enum(['installed', 'updated', 'unchanged']).nullable(),
+      /** The previous file, kept beside it. */
+      backup: z.string().nullable(),
+    })
+    .nullable(),
+  /** What to paste, key and URL filled in; empty when the configuration was written. */
+  snippets: z.array(connectSnippet),
+  /** What else to know or do (restart the client, start the agent socket, …). */
+  notes: z.array(z.string()),
+});
+export type ConnectAnswer = z.infer<typeof connectAnswer>;
+
 export const fundingSourceView = z.object({
   id: z.string(),
   kind: z.enum(['cash', 'onchain']),

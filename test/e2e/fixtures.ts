@@ -33,6 +33,8 @@ export interface PurserOptions {
   serveArgs?: string[];
   /** Written to a file beside the data folder, passed as `--passphrase-file`: keys unlocked. */
   passphrase?: string;
+  /** Added to the environment of `purser serve` (a HOME of the test's own, say). */
+  env?: Record<string, string>;
 }
 
 /** `purser serve` on its own data folder, and the owner's ways in: the CLI and the window. */
@@ -61,7 +63,7 @@ export class Purser {
   /** Starts `purser serve` (again) on the same data folder; `port` 0 picks a free one. */
   async start(port = 0): Promise<void> {
     const portArgs = port === 0 ? [] : ['--port', String(port)]; // the last --port wins
-    this.#serve = await startServe(this.home, [...this.#serveArgs, ...portArgs]);
+    this.#serve = await startServe(this.home, [...this.#serveArgs, ...portArgs], this.options.env);
   }
 
   /** SIGTERM, then the exit code. The data folder stays, for `start()` again. */

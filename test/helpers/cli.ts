@@ -37,14 +37,22 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `purser serve --port 0` and waits for the line that says where it listens. */
-export function startServe(home: string, extraArgs: string[] = []): Promise<ServeProcess> {
+/**
+ * Starts `purser serve --port 0` and waits for the line that says where it listens; `env`
+ * is added to its environment (a HOME of the test's own, say).
+ */
+export function startServe(
+  home: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [PURSER_BIN, '--home', home, 'serve', '--port', '0', ...extraArgs],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
       },
     );
     let out = '';

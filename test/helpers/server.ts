@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { startServer, type RunningServer, type StartOptions } from '../../electron/api/server';
@@ -79,7 +80,17 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const clock = new ManualClock(options.now ?? T0);
   const home = options.home ?? tmpHome();
-  const server = await startServer({ home, port: 0, clock, ...options });
+  // The window's Connect writes MCP clients' configuration under the user's home: in a
+  // test, a home of the test's own, never the real one.
+  const userHome = join(dirname(home), 'user-home');
+  const clientEnv = {
+    ...process.env,
+    HOME: userHome,
+    USERPROFILE: userHome,
+    XDG_CONFIG_HOME: join(userHome, '.config'),
+    APPDATA: join(userHome, 'AppData', 'Roaming'),
+  };
+  const server = await startServer({ home, port: 0, clock, clientEnv, ...options });
   running.push(server);
   const url = server.info.url;
   const call = async <T>(

@@ -181,6 +181,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/v1/crypto/payout-intents', body: true },
   { method: 'GET', path: (id) => `/v1/crypto/payout-intents/${id}`, body: false },
   { method: 'POST', path: () => '/admin/v1/recipients', body: true },
+  { method: 'POST', path: (id) => `/admin/v1/agents/${id}/connect`, body: true },
   { method: 'GET', path: () => '/admin/v1/overview', body: false },
   { method: 'GET', path: () => '/admin/v1/spending', body: false },
   { method: 'PUT', path: () => '/admin/v1/chain/chains/local', body: true },

@@ -24,6 +24,9 @@ export type KeyView = OwnerAnswer<'revokeKey'>;
 /** A key just issued: the only answer that carries the key (`key`). */
 export type IssuedKeyView = OwnerAnswer<'issueKey'>;
 export type KeyIssueBody = OwnerBody<'issueKey'>;
+/** A connection of an agent to a client: the key (once), the file written or the snippets. */
+export type ConnectView = OwnerAnswer<'connectAgent'>;
+export type ConnectBody = OwnerBody<'connectAgent'>;
 /** What `POST /admin/v1/agents` takes: a name, and any policy fields (the rest default). */
 export type AgentCreateInput = OwnerBody<'createAgent'>;
 /** A page of the ledger, newest first; `next_before_seq` pages on (null: the last page). */

@@ -7,7 +7,9 @@ import type { AgentView, BudgetAlertView } from '../../../shared/schemas/owner-a
 import { visible } from '../../../shared/text/visible';
 import type { KeyView } from '../api/client';
 import { useAgents } from '../stores/agents';
+import { useConnect } from '../stores/connect';
 import { AgentBudgetMeter } from './agent-budget-meter';
+import { ConnectDialog, FirstRequest, clientName } from './agent-connect';
 import { AgentKeys } from './agent-keys';
 import { PolicyFormDialog } from './policy-form';
 import { SpendChart } from './spend-chart';
@@ -110,6 +112,10 @@ export function AgentCard({
   const resume = useAgents((s) => s.resume);
   const refresh = useAgents((s) => s.refresh);
   const [editing, setEditing] = useState(false);
+  const connecting = useConnect((s) => s.dialog?.agentId === agent.id);
+  const watch = useConnect((s) => s.watches[agent.id]);
+  const openConnect = useConnect((s) => s.open);
+  const forget = useConnect((s) => s.forget);
   const headingId = useId();
 
   // A calendar window that has ended: read the new one (its meter starts again at zero).
@@ -171,6 +177,9 @@ export function AgentCard({
       <AgentKeys agent={agent} keys={keys} now={now} />
       {agent.status !== 'revoked' && (
         <div className="agent-actions">
+          <button type="button" className="connect-agent" onClick={() => openConnect(agent.id)}>
+            Connect
+          </button>
           <button type="button" className="secondary" onClick={() => setEditing(true)}>
             Edit policy
           </button>
@@ -191,7 +200,21 @@ export function AgentCard({
           <span className="policy-version">policy v{agent.policy_version}</span>
         </div>
       )}
+      {watch && !connecting && (
+        <div className="connect-watch">
+          <FirstRequest watch={watch} clientName={clientName(watch.client)} />
+          <button
+            type="button"
+            className="secondary small"
+            aria-label={`Dismiss the first request from ${clientName(watch.client)}`}
+            onClick={() => forget(agent.id)}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
       {editing && <PolicyFormDialog agent={agent} onClose={() => setEditing(false)} />}
+      {connecting && <ConnectDialog agent={agent} />}
     </article>
   );
 }
