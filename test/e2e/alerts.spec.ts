@@ -6,8 +6,7 @@
  * raises no second one. The levels are edited in the policy form; both pages pass axe-core
  * in light and dark with an alert on them.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAxeClean } from './a11y';
 import { expect, test, type Purser } from './fixtures';
 import { agentProcess, stopAgents } from './journey-processes';
 
@@ -37,22 +36,6 @@ async function ledgeredAlerts(purser: Purser, agentId: string): Promise<unknown[
     type: string;
   }[];
   return entries.filter((e) => e.type === 'budget.alert');
-}
-
-async function axeClean(page: Page, where: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) =>
-      ['serious', 'critical'].includes(v.impact ?? ''),
-    );
-    expect(
-      serious.map(
-        (v) => `${where} ${scheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-    ).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 test('crossing 80% raises one alert for the month, and further spend under 100% no second', async ({
@@ -94,7 +77,7 @@ test('crossing 80% raises one alert for the month, and further spend under 100% 
   await expect(activity.locator('li[data-type="budget.alert"]')).toHaveCount(1);
   expect(await ledgeredAlerts(purser, bot.id)).toHaveLength(1);
 
-  await axeClean(page, 'overview');
+  await expectAxeClean(page, 'overview');
 
   // The agent's card carries the alert once, and its policy lists the levels.
   await line.getByRole('link', { name: 'research-bot' }).click();
@@ -103,7 +86,7 @@ test('crossing 80% raises one alert for the month, and further spend under 100% 
   await expect(card.locator('.budget-alert')).toHaveCount(1);
   await expect(card.locator('.budget-alert')).toHaveText('80% of budget used');
   await expect(card.locator('.policy-summary')).toContainText('at 80%, 100% of the budget');
-  await axeClean(page, 'agents');
+  await expectAxeClean(page, 'agents');
   expect(await ledgeredAlerts(purser, bot.id)).toHaveLength(1);
 });
 

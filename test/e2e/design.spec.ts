@@ -6,6 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { runCli } from '../helpers/cli';
+import { expectNoSidewaysScroll } from './a11y';
 import { expect, sharedPurser, test } from './fixtures';
 
 const purser = sharedPurser({ label: 'design' });
@@ -41,11 +42,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.goto(`${purser.url}/app/${href}`);
         await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
         const name = href.replace('#/', '');
-        // No sideways scroll: the page fits the window.
-        const overflow = await page.evaluate(
-          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        );
-        expect(overflow, `${name} at ${size.width} px scrolls sideways`).toBeLessThanOrEqual(0);
+        await expectNoSidewaysScroll(page, `${name} at ${size.width} px`);
         // Panic and Log out sit apart from the pages, at the header's end.
         const navBox = await nav.boundingBox();
         const actions = await page.locator('.top-actions').boundingBox();

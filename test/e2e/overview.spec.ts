@@ -5,8 +5,8 @@
  * waiting thing links to where it is acted on. Then an accessibility check in both themes
  * at 1280×800 and 800 px wide, and the README's screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { expectAxeClean, expectNoSidewaysScroll } from './a11y';
 import { expect, sharedPurser, test } from './fixtures';
 import { agentProcess, stopAgents } from './journey-processes';
 import { readmeScreenshot } from './readme-screenshot';
@@ -137,25 +137,10 @@ test('reads well in both themes, wide and narrow (axe-core)', async ({ page }) =
     [800, 900],
   ] as const) {
     await page.setViewportSize({ width, height });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      const results = await new AxeBuilder({ page }).analyze();
-      const serious = results.violations.filter((v) =>
-        ['serious', 'critical'].includes(v.impact ?? ''),
-      );
-      expect(
-        serious.map(
-          (v) =>
-            `${width}px ${scheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-      ).toEqual([]);
-    }
+    await expectAxeClean(page, `${width}px`);
   }
   // Narrow, the panels stack in one column: none is cut off or scrolls sideways.
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expectNoSidewaysScroll(page, 'narrow');
   await page.screenshot({ path: 'test-results/overview-narrow.png', fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });

@@ -8,9 +8,9 @@
  * the README's screenshots.
  */
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { formatUsd } from '../../shared/money';
+import { expectAxeClean, expectNoSidewaysScroll } from './a11y';
 import { expect, sharedPurser, test } from './fixtures';
 import { agentProcess, parseCsv, stopAgents } from './journey-processes';
 import { readmeScreenshot } from './readme-screenshot';
@@ -323,26 +323,11 @@ test('reads well in both themes, wide and narrow (axe-core)', async ({ page }) =
     [800, 900],
   ] as const) {
     await page.setViewportSize({ width, height });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      const results = await new AxeBuilder({ page }).analyze();
-      const serious = results.violations.filter((v) =>
-        ['serious', 'critical'].includes(v.impact ?? ''),
-      );
-      expect(
-        serious.map(
-          (v) =>
-            `${width}px ${scheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-      ).toEqual([]);
-    }
+    await expectAxeClean(page, `${width}px`);
   }
   // Narrow, nothing is cut off or scrolls sideways.
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
   await page.screenshot({ path: 'test-results/spending-narrow.png', fullPage: true });
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expectNoSidewaysScroll(page, 'narrow');
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
   await readmeScreenshot(page, 'spending');

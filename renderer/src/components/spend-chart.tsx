@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { bucketAxis, cssColor, mountPlot, usdAxis } from './chart-parts';
 import {
   chartCaption,
   chartWindows,
@@ -14,18 +15,8 @@ import type { AgentView } from '../../../shared/schemas/owner-api';
 
 const HEIGHT = 150;
 
-/** An axis tick in dollars: "$12", "$1,200", "$0.50". Ticks are positions, rounded to cents. */
-function tickUsd(value: number): string {
-  const text = formatUsd(centsToMicros(Math.round(value)));
-  return text.endsWith('.00') ? text.slice(0, -3) : text;
-}
-
 /** A bar's height in cents, for drawing only: what is shown in words comes from micros. */
 const plotCents = (micros: Micros) => Number(micros) / Number(MICROS_PER_CENT);
-
-function cssColor(el: HTMLElement, name: string, fallback: string): string {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
-}
 
 /**
  * What the agent spent in each of its last windows (uPlot bars), the current window
@@ -109,40 +100,17 @@ export function SpendChart({
         y: { range: [0, top * 1.12] },
       },
       axes: [
-        {
-          stroke: axis,
-          grid: { show: false },
-          ticks: { show: false },
-          size: 26,
-          font: '11px system-ui, sans-serif',
-          // As many labels as fit, the current window's always among them.
-          splits: (u) => {
-            const fit = Math.max(1, Math.floor((u.width - 60) / 64));
-            const every = Math.ceil(n / fit);
-            return xs.filter((i) => (n - 1 - i) % every === 0);
-          },
-          values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
-        },
-        {
-          stroke: axis,
-          grid: { stroke: grid, width: 1 },
-          ticks: { show: false },
-          size: 52,
-          font: '11px system-ui, sans-serif',
-          values: (_u, splits) => splits.map(tickUsd),
-        },
+        // As many labels as fit, the current window's always among them.
+        bucketAxis(axis, labels, (width) => {
+          const fit = Math.max(1, Math.floor((width - 60) / 64));
+          const every = Math.ceil(n / fit);
+          return xs.filter((i) => (n - 1 - i) % every === 0);
+        }),
+        usdAxis(axis, grid, 52),
       ],
       series,
     };
-    const plot = new uPlot(opts, data, el);
-    const resize = new ResizeObserver(() =>
-      plot.setSize({ width: Math.max(el.clientWidth, 200), height: HEIGHT }),
-    );
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
+    return mountPlot(opts, data, el);
     // Rebuilt when the figures change (dataKey), not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dataKey, entries === undefined]);

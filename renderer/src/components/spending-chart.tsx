@@ -1,22 +1,13 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { centsToMicros, formatUsd, microsFromString, MICROS_PER_CENT } from '../../../shared/money';
+import { formatUsd, microsFromString, MICROS_PER_CENT } from '../../../shared/money';
+import { bucketAxis, cssColor, mountPlot, usdAxis, useDarkScheme } from './chart-parts';
 import type { SpendingAnswer } from '../stores/spending';
 
 const HEIGHT = 220;
 /** The series' colours, in the order of the series (the last one is "other"): styles of the page. */
 export const SERIES_COLOURS = 7;
-
-/** An axis tick in dollars: "$12", "$1,200", "$0.50". */
-function tickUsd(value: number): string {
-  const text = formatUsd(centsToMicros(Math.round(value)));
-  return text.endsWith('.00') ? text.slice(0, -3) : text;
-}
-
-function cssColor(el: HTMLElement, name: string, fallback: string): string {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
-}
 
 /** A bucket's start as the axis says it, in the owner's time zone: "14:00" or "Mar 14". */
 export function bucketLabel(iso: string, bucket: 'hour' | 'day', timeZone: string): string {
@@ -25,19 +16,6 @@ export function bucketLabel(iso: string, bucket: 'hour' | 'day', timeZone: strin
       ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }
       : { month: 'short', day: 'numeric', timeZone };
   return new Intl.DateTimeFormat('en-US', options).format(new Date(iso));
-}
-
-/** Whether the OS asks for the dark palette, kept up to date: the canvas is drawn again with its colours. */
-function useDarkScheme(): boolean {
-  const query = '(prefers-color-scheme: dark)';
-  const [dark, setDark] = useState(() => window.matchMedia(query).matches);
-  useEffect(() => {
-    const media = window.matchMedia(query);
-    const onChange = () => setDark(media.matches);
-    media.addEventListener('change', onChange);
-    return () => media.removeEventListener('change', onChange);
-  }, []);
-  return dark;
 }
 
 export interface ChartLine {
@@ -124,39 +102,16 @@ export function SpendingChart({
         y: { range: [0, top * 1.1] },
       },
       axes: [
-        {
-          stroke: axis,
-          grid: { show: false },
-          ticks: { show: false },
-          size: 26,
-          font: '11px system-ui, sans-serif',
-          splits: (u) => {
-            const fit = Math.max(1, Math.floor((u.width - 60) / 56));
-            const every = Math.ceil(n / fit);
-            return xs.filter((i) => i % every === 0);
-          },
-          values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
-        },
-        {
-          stroke: axis,
-          grid: { stroke: grid, width: 1 },
-          ticks: { show: false },
-          size: 60,
-          font: '11px system-ui, sans-serif',
-          values: (_u, splits) => splits.map(tickUsd),
-        },
+        bucketAxis(axis, labels, (width) => {
+          const fit = Math.max(1, Math.floor((width - 60) / 56));
+          const every = Math.ceil(n / fit);
+          return xs.filter((i) => i % every === 0);
+        }),
+        usdAxis(axis, grid, 60),
       ],
       series,
     };
-    const plot = new uPlot(opts, plotData, el);
-    const resize = new ResizeObserver(() =>
-      plot.setSize({ width: Math.max(el.clientWidth, 200), height: HEIGHT }),
-    );
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
+    return mountPlot(opts, plotData, el);
     // Drawn again when the palette changes (`dark`): a canvas does not follow CSS.
   }, [data, labels, lines, dark]);
 
