@@ -17,7 +17,10 @@ test.use({ purserLabel: 'agents' });
 
 async function openAgents(page: Page, purser: Purser): Promise<void> {
   await purser.open(page);
-  await page.getByRole('link', { name: 'Agents' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Agents' })
+    .click();
   await expect(page.getByRole('heading', { name: 'Agents', level: 2 })).toBeVisible();
 }
 

@@ -64,7 +64,10 @@ test('a flood is grouped, paged and declined at once; a held receipt is disputed
   });
 
   await purser.open(page);
-  await page.getByRole('link', { name: /Approvals/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: /^Approvals/ })
+    .click();
 
   const quietGroup = page.getByRole('region', { name: 'Waiting from quiet-bot' });
   const floodGroup = page.getByRole('region', { name: 'Waiting from flood-bot' });

@@ -71,7 +71,10 @@ async function newAgent(purser: Purser, name: string): Promise<string> {
 
 async function openAgents(page: Page, purser: Purser): Promise<void> {
   await purser.open(page);
-  await page.getByRole('link', { name: 'Agents' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Agents' })
+    .click();
   await expect(page.getByRole('heading', { name: 'Agents', level: 2 })).toBeVisible();
 }
 

@@ -44,7 +44,10 @@ test('controls, escapes and overrides are drawn visibly; the merchant key is sho
   await page.screenshot({ path: 'test-results/hostile-text-window.png' });
 
   // The Overview's latest activity names the merchant too: as text, the same way.
-  await page.getByRole('link', { name: 'Overview' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Overview' })
+    .click();
   const latest = page.getByRole('region', { name: 'Latest activity' }).locator('li').first();
   await expect(latest).toContainText('bot asks to spend $400.00 at \\x08');
   await expect(latest).toContainText('\\u{202e}');

@@ -70,7 +70,10 @@ test.beforeAll(async () => {
 
 async function openLedger(page: Page): Promise<void> {
   await page.goto(await purser.loginLink());
-  await page.getByRole('link', { name: 'Ledger' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Ledger' })
+    .click();
   await expect(page).toHaveURL(/#\/ledger$/);
   await expect(page.getByRole('heading', { name: 'Ledger', level: 2 })).toBeVisible();
   await expect(page.locator('.ledger-scroll')).toHaveAttribute('aria-busy', 'false');

@@ -114,7 +114,10 @@ test('the first page reflects a spend, a pending request and a paused agent, liv
   // Each waiting thing is a link to where it is acted on.
   await paused.getByRole('link').click();
   await expect(page).toHaveURL(/#\/agents$/);
-  await page.getByRole('link', { name: 'Overview' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Overview' })
+    .click();
   await pending.getByRole('link').click();
   await expect(page).toHaveURL(/#\/approvals$/);
   await expect(page.locator('[data-request-id]')).toHaveCount(1);

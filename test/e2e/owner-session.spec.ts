@@ -133,7 +133,10 @@ test('Settings lists the owner sessions; revoking another window ends it there',
   const other = await context.newPage();
   await purser.open(other);
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Settings' })
+    .click();
   const table = page.getByRole('table', { name: 'Owner sessions' });
   await expect(table.getByText('this window')).toHaveCount(1);
   // Earlier tests ended their sessions: the other window is the one other row.

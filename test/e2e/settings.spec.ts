@@ -13,7 +13,10 @@ const POLL_MS = 20_000;
 test('the owner edits the workspace settings in the window', async ({ page, purser }) => {
   const settings = () => purser.json<Record<string, unknown>>('settings', 'show');
   await page.goto(await purser.loginLink());
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Settings' })
+    .click();
   const form = page.getByRole('form', { name: 'Workspace settings' });
 
   // Bad input: said in words, nothing saved.

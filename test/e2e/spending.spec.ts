@@ -239,7 +239,10 @@ test('the Spending view’s figures equal the ledger export’s for the same ran
     'Spending',
     'Settings',
   ]);
-  await page.getByRole('link', { name: 'Spending' }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: 'Spending' })
+    .click();
   await expect(page).toHaveURL(/#\/spending$/);
   await expect(page.getByRole('heading', { name: 'Spending', level: 2 })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Month', exact: true })).toHaveAttribute(

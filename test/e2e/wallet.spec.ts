@@ -66,13 +66,15 @@ test.describe('without a chain', () => {
     page,
   }) => {
     await purser.open(page);
-    await page.getByRole('link', { name: 'Wallet' }).click();
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Wallet' })
+      .click();
     await expect(page).toHaveURL(/#\/wallet$/);
     await expect(page.getByRole('heading', { name: 'Wallet', level: 2 })).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Wallet' })).toHaveAttribute(
-      'aria-current',
-      'page',
-    );
+    await expect(
+      page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Wallet' }),
+    ).toHaveAttribute('aria-current', 'page');
 
     const sources = page.getByRole('table', { name: 'Funding sources' });
     const live = sources.getByRole('row').filter({ hasText: 'live' });
@@ -235,7 +237,10 @@ test.describe('on a Hardhat chain', () => {
     expect(paid.status).toBe(200);
 
     // Purser follows the chain: the settlement is news on the Wallet page.
-    await page.getByRole('link', { name: 'Wallet' }).click();
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Wallet' })
+      .click();
     await owner('POST', '/admin/v1/chain/sync');
     const log = page.getByRole('log', { name: 'On-chain activity' });
     await expect(log.locator('[data-kind="payment_settled"]')).toContainText('research-bot', {
@@ -245,7 +250,10 @@ test.describe('on a Hardhat chain', () => {
     // The same payee again: now it has been paid before.
     const second = await pay(randomUUID());
     expect(second.status).toBe('awaiting_approval');
-    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Approvals' })
+      .click();
     const again = page.locator(`[data-request-id="${second.spend_request_id}"]`);
     await expect(again.getByText('paid before')).toBeVisible();
     await again.getByRole('button', { name: 'Decline' }).click();
@@ -274,7 +282,10 @@ test.describe('on a Hardhat chain', () => {
     await expect(page.getByRole('alert')).toContainText('already saved as "Alice (contractor)"');
     await readmeScreenshot(page, 'recipients');
     await expectAccessible(page);
-    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Approvals' })
+      .click();
     const payout = (recipient: string, cents: number) =>
       fetch(`${purser.url}/v1/crypto/payout-intents`, {
         method: 'POST',

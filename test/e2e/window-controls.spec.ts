@@ -75,7 +75,10 @@ test('a refused approval says why, and the reason stays until dismissed', async 
   }).then((r) => r.json() as Promise<{ id: string; status: string }>);
   expect(pending.status).toBe('needs_approval');
   await logIn(page);
-  await page.getByRole('link', { name: /^Approvals/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: /^Approvals/ })
+    .click();
   const card = page.locator(`[data-request-id="${pending.id}"]`);
   await expect(card.getByRole('button', { name: 'Approve' })).toBeEnabled();
   // After the page loaded, the owner caps the funding source from a terminal: approving
