@@ -117,6 +117,31 @@ test.describe('without a chain', () => {
     await expect(reason).toHaveCount(0);
     await expect(wallets.getByText('no wallet')).toBeVisible();
   });
+
+  test('the owner adds money from the window, and the ledger has the deposit', async ({ page }) => {
+    await purser.open(page, 'wallet');
+    const form = page.getByRole('form', { name: 'Add money' });
+    const live = page
+      .getByRole('table', { name: 'Funding sources' })
+      .getByRole('row')
+      .filter({ hasText: 'live' });
+    const before = (await live.textContent()) ?? '';
+    // Not an amount: said in words, nothing sent.
+    await form.getByLabel('Add money ($)').fill('12,5');
+    await form.getByRole('button', { name: 'Add money' }).click();
+    await expect(form.getByRole('alert')).toContainText('Type an amount in dollars');
+    await expect(live).toHaveText(before);
+
+    await form.getByLabel('Add money ($)').fill('50');
+    await form.getByRole('button', { name: 'Add money' }).click();
+    await expect(live).toContainText('$1,300.00');
+    await expect(form.getByLabel('Add money ($)')).toHaveValue('');
+    const ledger = await purser.cli('ledger', 'export', '--format', 'json');
+    const deposits = (JSON.parse(ledger.stdout) as { type: string; amount_micros: string }[])
+      .filter((e) => e.type === 'funding.deposit')
+      .map((e) => e.amount_micros);
+    expect(deposits).toContain('50000000');
+  });
 });
 
 test.describe('on a Hardhat chain', () => {

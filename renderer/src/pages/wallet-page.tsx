@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { formatCents, formatUsd, microsFromString } from '../../../shared/money';
 import { visible } from '../../../shared/text/visible';
 import type { ChainSummaryView, FundingSourceView, SettingsView } from '../api/client';
@@ -7,7 +7,7 @@ import { DismissableError } from '../components/dismissable-error';
 import { Recipients } from '../components/recipients';
 import { AgentWallets, Allowances, OwnerAccount } from '../components/wallet-accounts';
 import { useAgents } from '../stores/agents';
-import { useChain, type ChainNews } from '../stores/chain';
+import { centsFromDollars, useChain, type ChainNews } from '../stores/chain';
 import { useWallet } from '../stores/wallet';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -87,9 +87,7 @@ function FundingSources({
     <>
       <h3>Funding sources</h3>
       {funding.length === 0 ? (
-        <p className="empty">
-          No funding sources yet. Add money with <code>purser funding deposit --cents …</code>.
-        </p>
+        <p className="empty">No funding sources yet: add money below.</p>
       ) : (
         <DataTable label="Funding sources" columns={['Source', 'Kind', 'Mode', 'Balance', 'Limit']}>
           {funding.map((f) => (
@@ -110,6 +108,7 @@ function FundingSources({
           ))}
         </DataTable>
       )}
+      <AddMoney />
       {settings && (
         <p className="global-cap">
           Global cap across all agents:{' '}
@@ -215,3 +214,48 @@ function ChainList({ chains }: { chains: ChainSummaryView['chains'] }) {
 }
 
 /** Each chain's USDC balance: dollars from whole cents, and the units as the chain says. */
+
+/**
+ * Adding money to the default cash source, from the window: what `purser funding deposit`
+ * does, so a newcomer can fund a first agent without a terminal. Ledgered as any deposit.
+ */
+function AddMoney() {
+  const deposit = useChain((s) => s.deposit);
+  const busy = useChain((s) => s.busy === 'deposit');
+  const [amount, setAmount] = useState('');
+  const [mode, setMode] = useState<'live' | 'test'>('live');
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const cents = centsFromDollars(amount);
+    if (cents === null) {
+      setProblem('Type an amount in dollars, such as 50 or 12.50.');
+      return;
+    }
+    setProblem(null);
+    void deposit(cents, mode).then(() => setAmount(''));
+  };
+  return (
+    <form className="add-money actions" onSubmit={submit} aria-label="Add money">
+      <label>
+        Add money ($){' '}
+        <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+      </label>
+      <label>
+        to{' '}
+        <select value={mode} onChange={(e) => setMode(e.target.value as 'live' | 'test')}>
+          <option value="live">live cash</option>
+          <option value="test">test cash</option>
+        </select>
+      </label>
+      <button type="submit" disabled={busy}>
+        Add money
+      </button>
+      {problem && (
+        <p role="alert" className="form-problem">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}

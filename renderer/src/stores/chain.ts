@@ -29,7 +29,7 @@ interface ChainState {
   error: string | null;
   /** An action the server refused: shown until dismissed, not cleared by the next load. */
   actionError: string | null;
-  /** What an action in flight is about (`wallet:agt_…`, `fund:agt_…`, `revoke:agt_…`). */
+  /** What an action in flight is about (`wallet:agt_…`, `fund:agt_…`, `revoke:agt_…`, `deposit`). */
   busy: string | null;
   loading: boolean;
   /** Newest first. */
@@ -39,6 +39,8 @@ interface ChainState {
   setConnection(state: Connection): void;
   createWallet(agentId: string): Promise<void>;
   fund(agentId: string, amountCents: number): Promise<void>;
+  /** Adds money to the default cash source of a mode: a deposit the owner makes (ledgered). */
+  deposit(amountCents: number, mode: 'live' | 'test'): Promise<void>;
   revoke(agentId: string): Promise<void>;
   dismiss(): void;
 }
@@ -184,6 +186,8 @@ export const useChain = create<ChainState>((set, get) => {
           body: { amount_cents: amountCents },
         }),
       ),
+    deposit: (amountCents, mode) =>
+      act('deposit', () => api.call('deposit', { body: { amount_cents: amountCents, mode } })),
     revoke: (agentId) =>
       act(`revoke:${agentId}`, () => api.call('revokeAllowance', { params: { id: agentId } })),
     dismiss: () => set({ actionError: null }),
