@@ -11,7 +11,8 @@
  *    API) into the window and measures, on the page itself:
  *    - the Overview painted: from navigation start to the first page's figures drawn and the
  *      next frame, on a fresh load of `/app/#/overview` (median of UI_BENCH_ROUNDS), and the
- *      `GET /admin/v1/overview` it reads, timed from the bench;
+ *      `GET /admin/v1/overview` it reads, timed from the bench, and the Spending view's read
+ *      (`GET /admin/v1/spending` over 31 days, by agent and by merchant);
  *    - first rows: from navigation start to the first entry rows in the DOM, on a fresh load
  *      of `/app/#/ledger` (median of UI_BENCH_ROUNDS, default 5);
  *    - filter changes: from the change event to the rows of the new filter in the DOM and
@@ -330,6 +331,26 @@ async function uiBench(home: string, results: Record<string, unknown>) {
     }
     log(`  GET /admin/v1/overview, from here: median ${ms(median(reads))}`);
     results.overviewReadMs = { median: median(reads), all: reads };
+
+    // The Spending view's one read over the whole 30 days the entries span, by day: what a
+    // month's chart and table cost with this ledger (docs/spending.md).
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const from = new Date(Date.now() - 31 * 86_400_000).toISOString();
+    for (const groupBy of ['agent', 'merchant'] as const) {
+      const spending: number[] = [];
+      for (let round = 0; round < ROUNDS + 1; round += 1) {
+        const t0 = performance.now();
+        await owner(
+          'GET',
+          `/admin/v1/spending?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&group_by=${groupBy}&bucket=day`,
+        );
+        if (round > 0) spending.push(performance.now() - t0);
+      }
+      log(
+        `  GET /admin/v1/spending, 31 days by ${groupBy}: median ${ms(median(spending))} (${spending.map((f) => f.toFixed(0)).join(', ')} ms)`,
+      );
+      results[`spendingReadMs_${groupBy}`] = { median: median(spending), all: spending };
+    }
 
     // First rows after a navigation: a fresh document each round (the session stays in the tab).
     const firsts: number[] = [];
