@@ -15,7 +15,6 @@ import type {
   PayoutIntentView,
   ReceiptResult,
   SpendRequestView,
-  X402PaymentView,
 } from '../../shared/client';
 import { visible } from '../../shared/text/visible';
 import { formatCents } from '../../shared/money';
@@ -210,14 +209,6 @@ export function paymentAnswer(
       next_step: next,
     },
   );
-}
-
-export function x402Answer(
-  view: X402PaymentView,
-  idempotencyKey: string,
-  approval?: SpendRequestView,
-): CallToolResult {
-  return paymentAnswer(view, idempotencyKey, approval, 'pay_x402');
 }
 
 export function balanceAnswer(view: BalanceView): CallToolResult {

@@ -1,7 +1,7 @@
 /**
  * `purser mcp`: Purser's agent API (`/v1`) as MCP tools, for an agent whose host speaks MCP.
  * Every tool is a call of the typed agent client (shared/client/purser-client.ts) with the
- * agent's own spending key (pay_x402 also reads the spend request of a pending payment), so it can do exactly what that key can and no more: no tool
+ * agent's own spending key (pay and pay_x402 also read the spend request of a pending payment: payment-tools.ts), so it can do exactly what that key can and no more: no tool
  * approves, edits a policy, issues a key or reaches an owner route (docs/trust-model.md,
  * "Who is who"). Purser decides; these tools only ask and report.
  */
@@ -16,46 +16,39 @@ import type {
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type {
   BudgetInput,
-  PayInput,
   PayoutInput,
   PurserClient,
   ReceiptInput,
   SpendInput,
-  X402PayInput,
 } from '../../shared/client';
 import { approvalPrompts } from './approval-prompts';
+import { registerPaymentTools } from './payment-tools';
 import { whileWaiting } from './waiting';
 import {
   MAX_WAIT_SECONDS,
   budgetShape,
-  payShape,
   payoutShape,
   receiptShape,
   spendShape,
   waitShape,
-  x402PayShape,
 } from './inputs';
 import {
   approvalsPage,
   balanceAnswer,
   budgetAnswer,
   errorAnswer,
-  paymentAnswer,
   payoutAnswer,
   policyAnswer,
   receiptAnswer,
   spendAnswer,
-  x402Answer,
 } from './results';
 import {
   balanceOutput,
   budgetOutput,
-  payOutput,
   payoutOutput,
   policyOutput,
   receiptOutput,
   spendOutput,
-  x402Output,
 } from './outputs';
 
 /**
@@ -348,86 +341,7 @@ export function createPurserMcpServer(
     (view) => payoutAnswer(view),
   );
 
-  server.registerTool(
-    'pay',
-    {
-      title: 'Pay a 402 (x402 or MPP)',
-      description:
-        'Pay whatever a URL answered with HTTP 402, from your Purser-held wallet: an x402 ' +
-        'answer (its PAYMENT-REQUIRED header as payment_required) or an MPP one (its ' +
-        'WWW-Authenticate "Payment" header as www_authenticate). Purser judges it by your ' +
-        'policy and, if allowed, signs it: the result names the header to send with your ' +
-        'request to resource_url again. One idempotency_key per payment, the same on every ' +
-        'retry, including the call after an approval; a new key is a new payment. When the ' +
-        'status is awaiting_approval, a human has to approve it in Purser: tell them to, ' +
-        `giving the approval_url, wait with get_spend_request (spend_request_id, wait ${MAX_WAIT_SECONDS}), ` +
-        'then call pay again with the same arguments and idempotency_key. Never try to ' +
-        'approve it yourself. A policy_declined error means do not pay and do not retry.',
-      inputSchema: payShape,
-      outputSchema: payOutput,
-      annotations: CREATES_BY_KEY,
-    },
-    ({ idempotency_key, ...input }) =>
-      run(
-        'pay',
-        async () => {
-          const view = await client.pay(input satisfies PayInput, {
-            idempotencyKey: idempotency_key,
-          });
-          if (view.status !== 'awaiting_approval') return { view };
-          const approval = await client.getSpend(view.spend_request_id).catch((error) => {
-            log(`pay: reading ${view.spend_request_id}: ${String(error)}`);
-            return undefined;
-          });
-          if (approval) prompts.forSpend(approval);
-          return { view, approval };
-        },
-        ({ view, approval }) => paymentAnswer(view, idempotency_key, approval, 'pay'),
-        idempotency_key,
-      ),
-  );
-
-  server.registerTool(
-    'pay_x402',
-    {
-      title: 'Pay an x402 paywall',
-      description:
-        'Pay an x402 paywall (a URL that answered HTTP 402 with a PAYMENT-REQUIRED header, ' +
-        'or an x402 v1 JSON body) from your Purser-held wallet. Purser judges the payment by ' +
-        'your policy and, if it is allowed, signs it: the result gives the header to attach ' +
-        '(payment_header_name set to payment_signature) when you send the same request to ' +
-        'resource_url again. Choose one idempotency_key per payment and send that same key ' +
-        'on every retry of it, including the call after an approval; never mint a new one ' +
-        'for a payment you already asked about, or you pay twice. When the status is ' +
-        'awaiting_approval, a human has to approve it in Purser: tell them to, giving the ' +
-        `approval_url, wait with get_spend_request (spend_request_id, wait ${MAX_WAIT_SECONDS}) ` +
-        'until it is approved, then call pay_x402 again with the same arguments and ' +
-        'idempotency_key to get the signature. Never try to approve it yourself. A ' +
-        'policy_declined error means do not pay and do not retry.',
-      inputSchema: x402PayShape,
-      outputSchema: x402Output,
-      annotations: CREATES_BY_KEY,
-    },
-    ({ idempotency_key, ...input }) =>
-      run(
-        'pay_x402',
-        async () => {
-          const view = await client.payX402(input satisfies X402PayInput, {
-            idempotencyKey: idempotency_key,
-          });
-          if (view.status !== 'awaiting_approval') return { view };
-          // The spend request names where the human approves; the payment waits on it.
-          const approval = await client.getSpend(view.spend_request_id).catch((error) => {
-            log(`pay_x402: reading ${view.spend_request_id}: ${String(error)}`);
-            return undefined;
-          });
-          if (approval) prompts.forSpend(approval);
-          return { view, approval };
-        },
-        ({ view, approval }) => x402Answer(view, idempotency_key, approval),
-        idempotency_key,
-      ),
-  );
+  registerPaymentTools(server, client, { run, prompts, log, annotations: CREATES_BY_KEY });
 
   return server;
 }
